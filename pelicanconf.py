@@ -1,0 +1,119 @@
+"""Pelican settings for local work (`invoke build`, `invoke livereload`).
+
+`publishconf.py` overrides what differs in production.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Caf de l’Essonne — Partenaires"
+SITE_DESCRIPTION = (
+    "Entretiens et actualités de la Caf de l’Essonne pour ses partenaires : "
+    "communes, intercommunalités, associations et structures d’accueil."
+)
+SITEURL = ""
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+# Dates are formatted with Babel in French by the french_dates plugin, never by the machine locale.
+DEFAULT_DATE = None
+
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+
+# Thèmes (Pelican categories) an article may use: anything else fails the build.
+ALLOWED_CATEGORIES = [
+    "Vie de la Caf",
+    "Partenariats et territoires",
+    "Services aux allocataires",
+    "Petite enfance et jeunesse",
+    "Solidarité",
+]
+ALLOWED_STATUSES = ["published", "draft", "hidden"]
+
+# Stable, readable French URLs.
+ARTICLE_URL = "articles/{slug}/"
+ARTICLE_SAVE_AS = "articles/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "themes/{slug}/"
+CATEGORY_SAVE_AS = "themes/{slug}/index.html"
+CATEGORIES_URL = "themes/"
+CATEGORIES_SAVE_AS = "themes/index.html"
+TAG_URL = "mots-cles/{slug}/"
+TAG_SAVE_AS = "mots-cles/{slug}/index.html"
+TAGS_URL = "mots-cles/"
+TAGS_SAVE_AS = "mots-cles/index.html"
+AUTHOR_URL = "intervenants/{slug}/"
+AUTHOR_SAVE_AS = "intervenants/{slug}/index.html"
+AUTHORS_URL = "intervenants/"
+AUTHORS_SAVE_AS = "intervenants/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DRAFT_URL = "brouillons/{slug}/"
+DRAFT_SAVE_AS = "brouillons/{slug}/index.html"
+INDEX_SAVE_AS = "index.html"
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "archives": 50}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+# Pages linked from the main menu, by slug, in order.
+MENU_PAGES = ["a-propos", "s-abonner"]
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# Pelican's own feed writer is off: the feeds plugin writes them with feedgen.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        # Questions are headings with stable ids, so the table of contents can link to them.
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.attr_list": {},
+        "markdown.extensions.smarty": {"smart_quotes": False},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "content_validation",
+    "speakers",
+    "french_dates",
+    "french_typography",
+    "interview_toc",
+    "comments",
+    "feeds",
+]
+
+# Comments: approved comments are read from this SQLite file at build time (absent = no comments).
+COMMENTS_DB = str(ROOT / "data" / "comments.sqlite3")
+# Where the article comment forms post to (the comment service, same origin).
+COMMENTS_ENDPOINT = "/commentaires/"
+
+# Feeds (written by plugins/feeds).
+FEED_MAX_ITEMS = 20
+
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False
+LOAD_CONTENT_CACHE = False

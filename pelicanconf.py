@@ -33,6 +33,9 @@ ALLOWED_CATEGORIES = [
     "Solidarité",
 ]
 ALLOWED_STATUSES = ["published", "draft", "hidden"]
+# A missing Category is an error, never the folder name or a default.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "(aucun thème)"
 
 # Stable, readable French URLs.
 ARTICLE_URL = "articles/{slug}/"
@@ -102,6 +105,7 @@ PLUGINS = [
     "french_dates",
     "french_typography",
     "interview_toc",
+    "neighbours",
     "comments",
     "feeds",
 ]

@@ -1,0 +1,204 @@
+"""Shared fixtures for the comment tests: a real service over HTTP on 127.0.0.1, a temporary
+SQLite file, a small site folder, and a real SMTP server.
+
+Use them from a test module with:
+
+    from comment_fixtures import comment_config, comment_service, smtp_server  # noqa: F401
+
+- `comment_site`: a temp site dir with the article manifest (articles "premier-article",
+  "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the
+  article pages; `write_site(site_dir, articles)` makes others.
+- `comment_config`: a `Config` on that site and a fresh database (tests may edit it before
+  `comment_service` starts); flood limits on, notifications off (no moderator e-mail).
+- `comment_service`: the app served by uvicorn in a thread; `.url`, `.config`, `.db()` (a new
+  connection), `.form(...)` (valid form fields with a token old enough to pass).
+  `running_service(config)` is the same as a context manager, for custom configs.
+- `smtp_server`: aiosmtpd on a free port; `.messages` (email.message.Message list), `.fail_next`
+  (number of next deliveries to refuse with 451), `.wait_for(n)`.
+"""
+
+import contextlib
+import json
+import socket
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from comment_service import db, tokens
+from comment_service.app import create_app
+from comment_service.config import Config
+from comment_service.templating import CONTENT_MARK, SHELL_FILE, TITLE_MARK
+
+ARTICLES = {
+    "premier-article": {
+        "title": "Premier article : l’accueil des tout-petits",
+        "url": "articles/premier-article/",
+        "comments_open": True,
+    },
+    "deuxieme-article": {
+        "title": "Deuxième article",
+        "url": "articles/deuxieme-article/",
+        "comments_open": True,
+    },
+    "article-ferme": {
+        "title": "Un article aux commentaires fermés",
+        "url": "articles/article-ferme/",
+        "comments_open": False,
+    },
+}
+
+SHELL = f"""<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>{TITLE_MARK} — Caf de l’Essonne — Partenaires</title></head>
+<body><header><a href="/">Caf de l’Essonne — Partenaires</a></header>
+<main id="contenu">{CONTENT_MARK}</main>
+<footer>Pied de page du site</footer></body>
+</html>
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_site(site_dir: Path, articles: dict = ARTICLES) -> Path:
+    """A minimal built site: manifest, comment shell, one page per article, a 404 page."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "_articles-commentaires.json").write_text(
+        json.dumps(articles, ensure_ascii=False), encoding="utf-8"
+    )
+    (site_dir / SHELL_FILE).write_text(SHELL, encoding="utf-8")
+    (site_dir / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
+    for slug, article in articles.items():
+        page = site_dir / article["url"] / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<h1>{article['title']}</h1><p>{slug}</p>", encoding="utf-8")
+    return site_dir
+
+
+@pytest.fixture
+def comment_site(tmp_path) -> Path:
+    return write_site(tmp_path / "site")
+
+
+def make_config(tmp_path: Path, site_dir: Path, **override) -> Config:
+    config = Config(
+        database=tmp_path / "data" / "comments.sqlite3",
+        site_dir=site_dir,
+        secret_key="clé de test",
+        republish=False,
+        notify_poll_seconds=0.2,
+    )
+    for name, value in override.items():
+        setattr(config, name, value)
+    return config
+
+
+@pytest.fixture
+def comment_config(tmp_path, comment_site) -> Config:
+    return make_config(tmp_path, comment_site)
+
+
+@dataclass
+class RunningService:
+    url: str
+    config: Config
+    app: object
+
+    def db(self) -> sqlite3.Connection:
+        return db.connect(self.config.database)
+
+    def token(self, slug: str = "premier-article", age: float = 10) -> str:
+        """A token for `slug` issued `age` seconds ago (old enough to pass min_fill_seconds)."""
+        return tokens.issue(self.config.secret_key, slug, now=time.time() - age)
+
+    def form(self, slug: str = "premier-article", **fields) -> dict[str, str]:
+        """A valid form for `slug`; keyword arguments override fields (`jeton` too)."""
+        form = {
+            "article": slug,
+            "parent": "",
+            "jeton": self.token(slug),
+            "nom": "Claire Martin",
+            "email": "claire.martin@mairie-exemple.fr",
+            "site": "",
+            "commentaire": "Merci pour cet entretien très utile à notre relais petite enfance.",
+            "telephone": "",
+        }
+        form.update(fields)
+        return form
+
+
+@contextlib.contextmanager
+def running_service(config: Config, *, serve_site: bool = False):
+    """Serve `config` with uvicorn in a thread on a free 127.0.0.1 port until the block ends."""
+    app = create_app(config, serve_site=serve_site)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the comment service did not start")
+        time.sleep(0.01)
+    try:
+        yield RunningService(f"http://127.0.0.1:{port}", config, app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def comment_service(comment_config):
+    with running_service(comment_config) as service:
+        yield service
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    fail_next: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        with self._lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return "451 4.3.0 Temporary failure, try again later"
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            message.recipients = list(envelope.rcpt_tos)
+            self.messages.append(message)
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 10) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    handler = SmtpServer("127.0.0.1", port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -37,7 +37,14 @@ ALLOWED_STATUSES = ["published", "draft", "hidden"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "(aucun thème)"
 
-# Stable, readable French URLs.
+# Stable, readable French URLs; an apostrophe separates words in slugs (« l’accueil » → l-accueil).
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[’']", "-"),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
 ARTICLE_URL = "articles/{slug}/"
 ARTICLE_SAVE_AS = "articles/{slug}/index.html"
 PAGE_URL = "{slug}/"
@@ -117,6 +124,12 @@ COMMENTS_ENDPOINT = "/commentaires/"
 
 # Feeds (written by plugins/feeds).
 FEED_MAX_ITEMS = 20
+# Where each feed is written: {format} is "rss" or "atom", {slug} the thème's slug.
+FEEDS_ALL_SAVE_AS = "flux/tous.{format}.xml"
+FEEDS_CATEGORY_SAVE_AS = "flux/themes/{slug}.{format}.xml"
+FEEDS_COMMENTS_SAVE_AS = "flux/commentaires.{format}.xml"
+# Length, in characters, of the chapô derived from the text of an article without Summary.
+FEEDS_SUMMARY_LENGTH = 300
 
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False

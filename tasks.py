@@ -1,0 +1,182 @@
+"""Tasks for the communications team. `invoke --list` shows them all.
+
+Writing: `invoke new-article "Titre"`, then `invoke livereload` to see it while typing.
+Publishing: `invoke publish` (settings in publishconf.py, target in PUBLISH_TARGET).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from invoke import Collection, Exit, task
+from pelican import Pelican
+from pelican.settings import read_settings
+from pelican.utils import slugify
+
+ROOT = Path(__file__).resolve().parent
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+OUTPUT = ROOT / "output"
+
+
+def _settings(config="pelicanconf.py", **override):
+    return read_settings(str(ROOT / config), override={"OUTPUT_PATH": str(OUTPUT), **override})
+
+
+def _build(config="pelicanconf.py", **override):
+    """Build the site; a content error stops with its French message and a non-zero exit."""
+    os.chdir(ROOT)
+    try:
+        Pelican(_settings(config, **override)).run()
+    except Exception as error:
+        raise Exit(f"\n{error}", code=1) from None
+
+
+def _serve_with_comments():
+    """Serve the built site and the comment service together, as readers will see them."""
+    import uvicorn
+
+    from comment_service.app import create_app
+    from comment_service.config import Config
+
+    config = Config.from_env()
+    print(f"Site et commentaires : http://{HOST}:{PORT}/  (Ctrl+C pour arrêter)")
+    uvicorn.run(create_app(config, serve_site=True), host=HOST, port=PORT, log_level="warning")
+
+
+@task
+def clean(c):
+    """Supprime le site construit (dossier output/)."""
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Construit le site dans output/ avec les réglages locaux."""
+    _build()
+
+
+@task(pre=[clean])
+def rebuild(c):
+    """Reconstruit le site de zéro."""
+    _build()
+
+
+@task
+def regenerate(c):
+    """Reconstruit le site à chaque modification d’un fichier (sans serveur)."""
+    os.chdir(ROOT)
+    subprocess.run([sys.executable, "-m", "pelican", "-r", "-s", "pelicanconf.py"], check=False)
+
+
+@task
+def serve(c):
+    """Sert le site déjà construit et le service de commentaires sur http://127.0.0.1:8000."""
+    _serve_with_comments()
+
+
+@task
+def run(c):
+    """Construit le site puis le sert avec les commentaires sur http://127.0.0.1:8000."""
+    _build()
+    _serve_with_comments()
+
+
+@task
+def livereload(c):
+    """Aperçu en direct : le navigateur se recharge à chaque enregistrement d’un fichier."""
+    from livereload import Server
+
+    _build()
+
+    def rebuild_and_report():
+        try:
+            _build()
+        except Exit as failure:
+            print(failure.message)  # keep serving: the editor fixes the file and saves again
+
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
+        server.watch(str(ROOT / pattern), rebuild_and_report)
+    print(f"Aperçu en direct : http://{HOST}:{PORT}/")
+    server.serve(host=HOST, port=PORT, root=str(OUTPUT))
+
+
+@task
+def preview(c):
+    """Construit avec les réglages de production (publishconf.py) et le sert localement."""
+    _build("publishconf.py", SITEURL=f"http://{HOST}:{PORT}")
+    _serve_with_comments()
+
+
+@task(help={"target": "dossier local ou destination rsync (sinon la variable PUBLISH_TARGET)"})
+def publish(c, target=""):
+    """Construit avec publishconf.py et copie le site vers la cible de publication."""
+    target = target or os.environ.get("PUBLISH_TARGET", "")
+    if not target:
+        raise Exit(
+            "Aucune cible de publication : indiquez --target DOSSIER (ou serveur:chemin) "
+            "ou définissez la variable d’environnement PUBLISH_TARGET.",
+            code=2,
+        )
+    _build("publishconf.py")
+    if ":" in target:
+        c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
+    else:
+        shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
+    print(f"Site publié vers {target}")
+
+
+ARTICLE_TEMPLATE = """\
+Title: {title}
+Date: {date}
+Category: {category}
+Tags: mot-clé 1, mot-clé 2
+Slug: {slug}
+Authors: Prénom Nom
+Roles: fonction de la personne interviewée
+Summary: Le chapô : une ou deux phrases qui donnent envie de lire l’entretien.
+Status: draft
+
+Introduction de l’entretien.
+
+## Première question ?
+
+**Prénom Nom :** « Réponse… »
+
+## Deuxième question ?
+
+**Prénom Nom :** « Réponse… »
+"""
+
+
+@task(help={"title": "titre de l’article"})
+def new_article(c, title):
+    """Crée un article daté (brouillon) avec tous ses champs à remplir."""
+    settings = _settings()
+    slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+    path = ROOT / "content" / "articles" / f"{slug}.md"
+    if path.exists():
+        raise Exit(f"Un article existe déjà à cet emplacement : {path.relative_to(ROOT)}", code=2)
+    path.write_text(
+        ARTICLE_TEMPLATE.format(
+            title=title,
+            date=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            category=settings["ALLOWED_CATEGORIES"][0],
+            slug=slug,
+        ),
+        encoding="utf-8",
+    )
+    print(
+        f"Article créé : {path.relative_to(ROOT)}\n"
+        f"Thèmes possibles : {', '.join(settings['ALLOWED_CATEGORIES'])}.\n"
+        "Passez « Status: draft » à « Status: published » pour le publier."
+    )
+
+
+namespace = Collection(
+    clean, build, rebuild, regenerate, serve, run, livereload, preview, publish, new_article
+)

@@ -76,7 +76,9 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell"]
+# The page the comment service fills with its forms and messages (theme comment_shell.html).
+COMMENT_SHELL_SAVE_AS = "_gabarit-commentaires.html"
 # Pages linked from the main menu, by slug, in order.
 MENU_PAGES = ["a-propos", "s-abonner"]
 DISPLAY_PAGES_ON_MENU = False

@@ -40,8 +40,7 @@ CORRECTIONS = [
     ("003", "Á terme", "À terme", "Á (A acute) typed for À"),
 ]
 
-FIELDS = ["Title", "Date", "Date_estimate", "Category", "Tags", "Slug", "Authors", "Roles"]
-FIELDS += ["Summary"]
+FIELDS = "Title Date Date_estimate Category Tags Slug Authors Roles Summary".split()
 # The old site's comment form closes some exports; it is not article text.
 COMMENT_FORM = "Laisser un commentaire"
 SPACES = re.compile(r"\s+")  # \s covers U+00A0, U+202F and the other Unicode spaces

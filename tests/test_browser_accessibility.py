@@ -1,0 +1,96 @@
+"""The built site in Debian's Chromium: axe-core (WCAG 2.1 A and AA), layout from 320 px,
+no request to any other host, readable without JavaScript."""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import axe_playwright_python
+import pytest
+
+AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARTICLE = "/articles/enjeux-prioritaires-2022/"
+PAGES = [
+    "/",
+    ARTICLE,
+    "/archives/",
+    "/themes/",
+    "/intervenants/guillaume-lacroix/",
+    "/accessibilite/",
+    "/404.html",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, url, width, **context_options):
+    context = browser.new_context(viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url, wait_until="load")
+    return context, page, requested
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", ["/", ARTICLE])
+def test_axe_finds_no_violation(browser, site_url, path, width):
+    context, page, _ = open_page(browser, site_url + path, width)
+    try:
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES[2:])
+def test_axe_finds_no_violation_on_other_pages(browser, site_url, path):
+    context, page, _ = open_page(browser, site_url + path, 390)
+    try:
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_fits_a_320px_screen_and_stays_on_this_host(browser, site_url, path):
+    context, page, requested = open_page(browser, site_url + path, 320)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        hosts = {urlparse(url).netloc for url in requested if not url.startswith("data:")}
+        assert hosts == {urlparse(site_url).netloc}
+    finally:
+        context.close()
+
+
+def test_article_is_readable_without_javascript(browser, site_url):
+    context, page, _ = open_page(browser, site_url + ARTICLE, 390, java_script_enabled=False)
+    try:
+        assert page.locator("h1").inner_text() == "Les enjeux prioritaires de 2022"
+        assert page.locator("main h2").count() >= 4
+        assert page.locator("form").count() >= 1
+    finally:
+        context.close()
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(browser, site_url):
+    context, page, _ = open_page(browser, site_url + ARTICLE, 1280)
+    try:
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        assert focused == "Aller au contenu"
+        assert page.evaluate("getComputedStyle(document.activeElement).top") != "-64px"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#contenu"
+    finally:
+        context.close()

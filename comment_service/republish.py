@@ -3,9 +3,10 @@
 A full build takes seconds at 1,000 articles; a moderator expects the page to change at once.
 So the service re-renders the article's comments section with the theme's own partial
 (`partials/comments.html`, the one the build includes) and swaps it into the built page between
-its markers, then swaps the « N commentaires » counts on every page the build recorded in the
-article manifest. Pages are replaced atomically (readers never see half a file), under a lock
-shared by every process working on the same database.
+its markers, swaps the « N commentaires » counts on every page the build recorded in the
+article manifest, and rewrites the comments feed with the feeds plugin's own writer. Pages are
+replaced atomically (readers never see half a file), under a lock shared by every process
+working on the same database.
 
 Articles the manifest does not know (no build since they were added) are skipped: the next
 build bakes their comments.
@@ -18,7 +19,10 @@ import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from pelican.settings import read_settings
 
 from . import db, tokens
 from .config import Config
@@ -34,6 +38,8 @@ class ArticleRef:
     url: str
     comments_open: bool
     comment_token: str
+    status: str
+    date: datetime
     comments: list = field(default_factory=list)
     comment_count: int = 0
 
@@ -45,6 +51,12 @@ class Republisher:
         self.config = config
         self.env = make_env(config)
         self.plugin = _plugin(config.project_dir, "comments")
+        self.feeds = _plugin(config.project_dir, "feeds")
+        # The build's settings, for the feed writer, with this service's public address.
+        self.settings = read_settings(
+            str(config.project_dir / "pelicanconf.py"),
+            override={"SITEURL": config.site_url, "OUTPUT_PATH": str(config.site_dir)},
+        )
         self._section = self.env.get_template("partials/comments.html")
         self._count = self.env.get_template("partials/comment_count_text.html")
         self._manifest: dict = {}
@@ -72,17 +84,36 @@ class Republisher:
         written = []
         with _lock(self.config.database), _closing(db.connect(self.config.database)) as conn:
             for slug in wanted:
-                entry = manifest[slug]
-                article = ArticleRef(
-                    slug=slug,
-                    title=entry["title"],
-                    url=entry["url"],
-                    comments_open=entry["comments_open"],
-                    comment_token=tokens.issue(self.config.secret_key, slug),
-                )
+                article = self._article(slug, manifest[slug])
                 self.plugin.attach(article, self.plugin.fetch_approved(conn, slug))
-                written += self._patch_article(article, entry)
+                written += self._patch_article(article, manifest[slug])
+            written += self._write_feed(conn, manifest)
         return written
+
+    def _article(self, slug: str, entry: dict) -> ArticleRef:
+        return ArticleRef(
+            slug=slug,
+            title=entry["title"],
+            url=entry["url"],
+            comments_open=entry["comments_open"],
+            comment_token=tokens.issue(self.config.secret_key, slug),
+            status=entry["status"],
+            date=datetime.fromisoformat(entry["date"]),
+        )
+
+    def _write_feed(self, conn, manifest: dict) -> list[Path]:
+        """The comments feed from every shown approved comment, as the build writes it."""
+        by_article: dict[str, list] = {}
+        for row in self.plugin.fetch_approved(conn):
+            by_article.setdefault(row["article_slug"], []).append(row)
+        now = datetime.now().astimezone()
+        shown = []
+        for slug, rows in by_article.items():
+            if slug in manifest:
+                article = self._article(slug, manifest[slug])
+                if self.feeds._in_feeds(article, now):
+                    shown += self.plugin.build_threads(rows, article)[1]
+        return self.feeds.write_comment_feeds(self.settings, shown)
 
     def _patch_article(self, article: ArticleRef, entry: dict) -> list[Path]:
         section = self._section.render(article=article).strip()
@@ -115,14 +146,17 @@ class Republisher:
 _current: Republisher | None = None
 
 
-def republish(config: Config, slugs) -> list[Path]:
-    """Update the built pages of `slugs` if the config asks for it; see `Republisher`."""
+def republisher(config: Config) -> Republisher:
+    """The republisher of `config`, kept while the same config is in use."""
     global _current
-    if not config.republish:
-        return []
     if _current is None or _current.config is not config:
         _current = Republisher(config)
-    return _current.republish(slugs)
+    return _current
+
+
+def republish(config: Config, slugs) -> list[Path]:
+    """Update the built pages of `slugs` if the config asks for it; see `Republisher`."""
+    return republisher(config).republish(slugs) if config.republish else []
 
 
 @contextmanager

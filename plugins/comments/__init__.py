@@ -231,6 +231,9 @@ def _write_manifest(pelican):
             "url": article.url,
             "save_as": article.save_as,
             "comments_open": article.comments_open,
+            # For the comments feed, which leaves out comments of unlisted or future articles.
+            "status": article.status,
+            "date": article.date.isoformat(),
             "count_pages": sorted(set(_build["count_pages"].get(article.slug, []))),
         }
         for article in _build["articles"]

@@ -4,6 +4,9 @@ Each commit with synchronous=FULL costs one fsync. Instead of one per post, a de
 takes every post queued while the previous commit was flushing, writes them in ONE transaction,
 commits, and only then wakes the requests waiting on them: a post is acknowledged only once it
 is on disk, and the fsync cost is shared by the whole group.
+
+Checkpoints (copying the WAL into the database file, with its own slow fsync of a growing file)
+run in a second thread, so they never stall a commit that readers are waiting on.
 """
 
 import asyncio
@@ -21,6 +24,7 @@ log = logging.getLogger(__name__)
 
 # Upper bound on one transaction, so a burst cannot delay its first posts for long.
 MAX_GROUP = 512
+CHECKPOINT_EVERY = 0.5  # seconds between passive checkpoints while posts keep coming
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,46 @@ class CommentWriter:
         self._on_commit = on_commit
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._checkpointer: threading.Thread | None = None
+        self._dirty = threading.Event()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         conn = db.init(self._database)
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
+        self._stopping.clear()
         self._thread = threading.Thread(
             target=self._run, args=(conn,), name="comment-writer", daemon=True
         )
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, name="comment-checkpointer", daemon=True
+        )
         self._thread.start()
+        self._checkpointer.start()
 
     def stop(self) -> None:
-        """Write what is queued, then end the thread."""
+        """Write what is queued, then end the threads."""
         if self._thread:
             self._queue.put(None)
             self._thread.join()
-            self._thread = None
+            self._stopping.set()
+            self._dirty.set()
+            self._checkpointer.join()
+            self._thread = self._checkpointer = None
+
+    def _checkpoint_loop(self) -> None:
+        conn = db.connect(self._database)
+        try:
+            while not self._stopping.is_set():
+                self._dirty.wait()
+                self._dirty.clear()
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    log.exception("checkpoint failed (will retry)")
+                self._stopping.wait(CHECKPOINT_EVERY)
+        finally:
+            conn.close()
 
     async def submit(self, comment: NewComment) -> Outcome:
         """Queue `comment` and return once its transaction is committed (or has failed)."""
@@ -100,7 +130,7 @@ class CommentWriter:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                outcomes = [_insert(conn, comment) for comment, _, _ in group]
+                outcomes = _store(conn, [comment for comment, _, _ in group])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -110,27 +140,64 @@ class CommentWriter:
             _resolve(group, [error] * len(group))
             return
         _resolve(group, outcomes)
+        self._dirty.set()
         if self._on_commit and any(o.kind == "stored" for o in outcomes):
             self._on_commit()
 
 
-def _insert(conn: sqlite3.Connection, c: NewComment) -> Outcome:
-    if c.parent_id is not None:
-        parent = conn.execute(
-            "SELECT article_slug, status FROM comments WHERE id = ?", (c.parent_id,)
-        ).fetchone()
-        if parent is None or parent[0] != c.article_slug or parent[1] != "approved":
-            return Outcome("bad_parent")
-    duplicate = conn.execute(
-        "SELECT 1 FROM comments WHERE author_email = ? AND article_slug = ? AND body = ? LIMIT 1",
-        (c.author_email, c.article_slug, c.body),
-    ).fetchone()
-    if duplicate:
-        return Outcome("duplicate")
-    comment_id = conn.execute(
-        "INSERT INTO comments (article_slug, parent_id, author_name, author_email, author_url,"
-        " body, status, spam_reason, ip_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
+_COLUMNS = (
+    "id, article_slug, parent_id, author_name, author_email, author_url, body, status,"
+    " spam_reason, ip_hash, created_at"
+)
+
+
+def _marks(rows: int, columns: int) -> str:
+    row = "(" + ", ".join("?" * columns) + ")"
+    return ", ".join([row] * rows)
+
+
+def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome]:
+    """Insert a group with a handful of statements, whatever its size.
+
+    Every SQLite call releases and re-takes the GIL, which costs up to a switch interval while
+    the event loop is busy; so the checks and inserts are done for the whole group at once.
+    """
+    emails = sorted({c.author_email for c in comments})
+    seen = set(
+        map(
+            tuple,
+            conn.execute(
+                "SELECT author_email, article_slug, body FROM comments"
+                f" WHERE author_email IN ({', '.join('?' * len(emails))})",
+                emails,
+            ).fetchall(),
+        )
+    )
+    parent_ids = sorted({c.parent_id for c in comments if c.parent_id is not None})
+    parents = {}
+    if parent_ids:
+        parents = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                "SELECT id, article_slug, status FROM comments"
+                f" WHERE id IN ({', '.join('?' * len(parent_ids))})",
+                parent_ids,
+            ).fetchall()
+        }
+    # We hold the write lock, so ids from max(id) + 1 cannot collide.
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM comments").fetchone()[0]
+    outcomes, rows, notifications = [], [], []
+    for c in comments:
+        key = (c.author_email, c.article_slug, c.body)
+        if c.parent_id is not None and parents.get(c.parent_id) != (c.article_slug, "approved"):
+            outcomes.append(Outcome("bad_parent"))
+            continue
+        if key in seen:
+            outcomes.append(Outcome("duplicate"))
+            continue
+        seen.add(key)
+        rows += (
+            next_id,
             c.article_slug,
             c.parent_id,
             c.author_name,
@@ -141,15 +208,23 @@ def _insert(conn: sqlite3.Connection, c: NewComment) -> Outcome:
             c.spam_reason,
             c.ip_hash,
             c.created_at,
-        ),
-    ).lastrowid
-    if c.status == "pending":
-        # Same transaction: a stored pending comment always has its notification to send.
-        conn.execute(
-            "INSERT INTO notifications (comment_id, next_attempt_at) VALUES (?, ?)",
-            (comment_id, c.created_at),
         )
-    return Outcome("stored", comment_id)
+        if c.status == "pending":
+            # Same transaction: a stored pending comment always has its notification to send.
+            notifications += (next_id, c.created_at)
+        outcomes.append(Outcome("stored", next_id))
+        next_id += 1
+    if rows:
+        conn.execute(
+            f"INSERT INTO comments ({_COLUMNS}) VALUES {_marks(len(rows) // 11, 11)}", rows
+        )
+    if notifications:
+        conn.execute(
+            "INSERT INTO notifications (comment_id, next_attempt_at)"
+            f" VALUES {_marks(len(notifications) // 2, 2)}",
+            notifications,
+        )
+    return outcomes
 
 
 def _resolve(group: list, results: list) -> None:

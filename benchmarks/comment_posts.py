@@ -183,7 +183,8 @@ def percentile(values, q):
 def report(label, latencies, statuses, elapsed):
     accepted = statuses.get(303, 0)
     print(
-        f"{label:<34} accepted {accepted:>6} in {elapsed:4.1f} s = {accepted / elapsed:7.0f} posts/s"
+        f"{label:<34} accepted {accepted:>6} in {elapsed:4.1f} s"
+        f" = {accepted / elapsed:7.0f} posts/s"
         f"   p50 {percentile(latencies, 0.5) * 1000:6.1f} ms"
         f"   p99 {percentile(latencies, 0.99) * 1000:6.1f} ms"
         f"   statuses {dict(sorted(statuses.items()))}"

@@ -38,7 +38,7 @@ def build_message(config: Config, row: sqlite3.Row, titles: dict[str, str]) -> E
     author = one_line(row["author_name"])
     body = row["body"]
     excerpt = body if len(body) <= EXCERPT_CHARS else body[:EXCERPT_CHARS].rstrip() + " […]"
-    moderation = f"{config.site_url}/commentaires/moderation/#commentaire-{row['id']}"
+    moderation = f"{config.site_url}/commentaires/moderation/#c{row['id']}"
     msg = EmailMessage()
     msg["Subject"] = one_line(f"Nouveau commentaire à modérer : « {title} » ({author})")
     msg["From"] = config.mail_from

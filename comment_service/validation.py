@@ -85,6 +85,7 @@ def clean(form: dict[str, str]) -> Submission:
         errors["commentaire"] = (
             f"Votre commentaire est trop long : {_count(size)} octets pour "
             f"{_count(MAX_BODY_BYTES)} au maximum. Raccourcissez-le d’au moins "
-            f"{_count(size - MAX_BODY_BYTES)} octets (un caractère accentué en compte deux)."
+            f"{_count(size - MAX_BODY_BYTES)} octet{'s' if size - MAX_BODY_BYTES > 1 else ''}"
+            " (un caractère accentué en compte deux)."
         )
     return sub

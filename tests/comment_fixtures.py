@@ -1,9 +1,9 @@
 """Shared fixtures for the comment tests: a real service over HTTP on 127.0.0.1, a temporary
 SQLite file, a small site folder, and a real SMTP server.
 
-Use them from a test module with:
+Use them from a test module with (tests/ is on sys.path):
 
-    from comment_fixtures import comment_config, comment_service, smtp_server  # noqa: F401
+    pytest_plugins = ["comment_fixtures"]
 
 - `comment_site`: a temp site dir with the article manifest (articles "premier-article",
   "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the

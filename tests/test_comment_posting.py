@@ -1,0 +1,290 @@
+"""Posting comments over real HTTP to the service, with a real SQLite file."""
+
+import json
+import time
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from comment_fixtures import make_config, running_service
+
+from comment_service import tokens
+from comment_service.templating import SHELL_FILE
+
+pytest_plugins = ["comment_fixtures"]
+
+
+def post(service, form=None, **kwargs):
+    return httpx.post(f"{service.url}/commentaires/poster", data=form, timeout=10, **kwargs)
+
+
+def stored(service):
+    with service.db() as conn:
+        return conn.execute("SELECT * FROM comments ORDER BY id").fetchall()
+
+
+def page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "lxml")
+
+
+def test_valid_post_is_stored_pending_and_confirmed(comment_service):
+    form = comment_service.form(site="www.mairie-exemple.fr")
+    response = post(comment_service, form)
+    assert response.status_code == 303
+    [row] = stored(comment_service)
+    assert row["status"] == "pending"
+    assert row["article_slug"] == "premier-article"
+    assert row["author_name"] == form["nom"]
+    assert row["author_email"] == form["email"]
+    assert row["author_url"] == "https://www.mairie-exemple.fr"
+    assert row["body"] == form["commentaire"]
+    assert row["ip_hash"] and "127.0.0.1" not in row["ip_hash"]
+    with comment_service.db() as conn:
+        assert conn.execute("SELECT comment_id FROM notifications").fetchone()[0] == row["id"]
+
+    thanks = httpx.get(comment_service.url + response.headers["location"])
+    assert thanks.status_code == 200
+    doc = page(thanks)
+    assert "en attente de modération" in doc.main.get_text()
+    assert doc.find("a", href="/articles/premier-article/")
+    assert doc.find("footer")  # the site's shell around the message
+    assert "Commentaire en attente de modération" in doc.title.get_text()
+
+
+def test_invalid_fields_come_back_with_french_errors_and_everything_kept(comment_service):
+    body = "Un texte <b>précieux</b> & long\nsur deux lignes"
+    form = comment_service.form(nom="", email="pas-une-adresse", site="javascript:alert(1)")
+    form["commentaire"] = body
+    response = post(comment_service, form)
+    assert response.status_code == 422
+    assert stored(comment_service) == []
+    doc = page(response)
+    summary = doc.find(id="erreurs-commentaire")
+    assert summary["role"] == "alert"
+    targets = [a["href"] for a in summary.find_all("a")]
+    assert targets == ["#champ-nom", "#champ-email", "#champ-site"]
+    for name, words in [("nom", "Indiquez votre nom"), ("email", "n’est pas valide")]:
+        field = doc.find(id=f"champ-{name}")
+        assert field["aria-invalid"] == "true"
+        assert field["aria-describedby"] == f"champ-{name}-erreur"
+        assert words in doc.find(id=f"champ-{name}-erreur").get_text()
+    assert "http:// ou https://" in doc.find(id="champ-site-erreur").get_text()
+    # Everything typed is kept, escaped.
+    assert doc.find(id="champ-commentaire").get_text() == body.replace("\r\n", "\n")
+    assert doc.find(id="champ-email")["value"] == "pas-une-adresse"
+    assert doc.find(id="champ-site")["value"] == "javascript:alert(1)"
+    assert "<b>précieux</b>" not in response.text
+    assert doc.find("input", attrs={"name": "article"})["value"] == "premier-article"
+    assert doc.find("footer")
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("nom", "N" * 246, "245 caractères"),
+        ("email", "a" * 95 + "@x.fr" + "r", "100 caractères"),
+        ("site", "https://exemple.fr/" + "p" * 190, "200 caractères"),
+        ("commentaire", "é" * 32_763, "65\u202f525 au maximum"),
+    ],
+)
+def test_wordpress_length_limits(comment_service, field, value, message):
+    response = post(comment_service, comment_service.form(**{field: value}))
+    assert response.status_code == 422
+    assert message in page(response).find(id=f"champ-{field}-erreur").get_text()
+
+
+def test_limits_themselves_are_accepted(comment_service):
+    form = comment_service.form(
+        nom="N" * 245,
+        email="a" * 94 + "@x.fr" + "r",  # 100 characters
+        site="https://exemple.fr/" + "p" * 181,  # 200 characters
+        commentaire="é" * 32_762 + "a",  # 65,525 bytes
+    )
+    assert len(form["email"]) == 100 and len(form["site"]) == 200
+    assert post(comment_service, form).status_code == 303
+    assert len(stored(comment_service)[0]["body"].encode()) == 65_525
+
+
+def test_unknown_and_closed_articles(comment_service):
+    unknown = post(comment_service, comment_service.form("n-existe-pas"))
+    assert unknown.status_code == 404
+    assert "Aucun article « n-existe-pas »" in unknown.text
+    typed = "Mon texte à ne pas perdre"
+    closed = post(comment_service, comment_service.form("article-ferme", commentaire=typed))
+    assert closed.status_code == 403
+    assert "Les commentaires sont fermés" in closed.text
+    assert page(closed).find("textarea").get_text() == typed  # shown back to copy
+    assert stored(comment_service) == []
+
+
+def test_manifest_is_reloaded_after_a_build(comment_service):
+    manifest = comment_service.config.site_dir / "_articles-commentaires.json"
+    articles = json.loads(manifest.read_text())
+    articles["nouvel-article"] = {"title": "Nouveau", "url": "articles/n/", "comments_open": True}
+    manifest.write_text(json.dumps(articles))
+    time.sleep(1.1)  # the manifest is checked at most once a second
+    assert post(comment_service, comment_service.form("nouvel-article")).status_code == 303
+
+
+def test_token_missing_or_forged_is_refused_with_400_keeping_the_text(comment_service):
+    for token in ["", "1a2b.premier-article.forged", comment_service.token("deuxieme-article")]:
+        response = post(comment_service, comment_service.form(jeton=token, commentaire="Gardé"))
+        assert response.status_code == 400
+        doc = page(response)
+        assert "jeton absent ou invalide" in doc.find(id="erreurs-commentaire").get_text()
+        assert doc.find(id="champ-commentaire").get_text() == "Gardé"
+    assert stored(comment_service) == []
+
+
+@pytest.mark.parametrize("age, words", [(0.5, "merci d’envoyer"), (7300, "il y a longtemps")])
+def test_too_young_or_too_old_token_asks_to_send_again_with_a_fresh_token(
+    comment_service, age, words
+):
+    form = comment_service.form(jeton=comment_service.token(age=age), commentaire="Conservé")
+    response = post(comment_service, form)
+    assert response.status_code == 422
+    doc = page(response)
+    assert words in doc.find(id="erreurs-commentaire").get_text()
+    assert doc.find(id="champ-commentaire").get_text() == "Conservé"
+    fresh = doc.find("input", attrs={"name": "jeton"})["value"]
+    check = tokens.verify(comment_service.config.secret_key, fresh, "premier-article")
+    assert check.valid and check.age < 5
+    assert stored(comment_service) == []
+    # Sent again once the minimum fill time has passed, it is accepted.
+    form = {inp["name"]: inp.get("value", "") for inp in doc.form.find_all("input")}
+    form["commentaire"] = doc.find(id="champ-commentaire").get_text()
+    later = tokens.issue(comment_service.config.secret_key, "premier-article", now=time.time() - 4)
+    form["jeton"] = later
+    assert post(comment_service, form).status_code == 303
+
+
+def test_token_endpoint(comment_service):
+    response = httpx.get(f"{comment_service.url}/commentaires/jeton?article=premier-article")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    check = tokens.verify(
+        comment_service.config.secret_key, response.json()["jeton"], "premier-article"
+    )
+    assert check.valid
+    missing = httpx.get(f"{comment_service.url}/commentaires/jeton?article=article-ferme")
+    assert missing.status_code == 404 and "erreur" in missing.json()
+
+
+def test_wrong_content_type_and_oversized_body(comment_service):
+    url = f"{comment_service.url}/commentaires/poster"
+    as_json = httpx.post(url, json=comment_service.form())
+    assert as_json.status_code == 415
+    assert "formulaire" in as_json.text
+    multipart = httpx.post(url, data=comment_service.form(), files={"f": b"x"})
+    assert multipart.status_code == 415
+
+    # Declared too big: refused from the header, before the body is read.
+    limit = comment_service.config.max_request_bytes
+    huge = httpx.post(
+        url,
+        content=b"commentaire=" + b"x" * (limit + 10),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert huge.status_code == 413
+    assert "trop volumineux" in huge.text.lower()
+
+    # Undeclared (chunked) and too big: refused while streaming.
+    def chunks():
+        for _ in range(limit // 4096 + 2):
+            yield b"x" * 4096
+
+    chunked = httpx.post(
+        url, content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert chunked.status_code == 413
+    assert stored(comment_service) == []
+
+
+def test_garbage_requests_get_4xx_never_500(comment_service):
+    url = f"{comment_service.url}/commentaires/poster"
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    for body in [b"", b"%%%\xff\xfe=&&==", b"article=premier-article&parent=abc&jeton=..."]:
+        response = httpx.post(url, content=body, headers=headers)
+        assert 400 <= response.status_code < 500, body
+    assert httpx.get(url).status_code == 405
+    assert httpx.get(f"{comment_service.url}/commentaires/repondre").status_code == 404
+
+
+def approved_comment(service, slug="premier-article", status="approved") -> int:
+    with service.db() as conn:
+        return conn.execute(
+            "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+            " created_at) VALUES (?, 'Agent Caf', 'agent@caf.fr', ?, ?,"
+            " '2026-11-20T09:30:00+00:00')",
+            (slug, "Premier paragraphe.\n\nVoir https://www.caf.fr <script>", status),
+        ).lastrowid
+
+
+def test_reply_form_quotes_the_parent_and_posts_a_reply(comment_service):
+    parent = approved_comment(comment_service)
+    response = httpx.get(
+        f"{comment_service.url}/commentaires/repondre?article=premier-article&parent={parent}"
+    )
+    assert response.status_code == 200
+    doc = page(response)
+    quote = doc.find("blockquote")
+    assert len(quote.find_all("p")) == 2
+    assert quote.find("a", href="https://www.caf.fr")["rel"] == ["nofollow", "ugc", "noopener"]
+    assert "<script>" not in response.text.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert "20 novembre 2026 à 10 h 30" in doc.find("figcaption").get_text()
+    assert doc.find("input", attrs={"name": "parent"})["value"] == str(parent)
+    assert "Répondre à Agent Caf" in doc.h2.get_text()
+
+    form = {inp["name"]: inp.get("value", "") for inp in doc.form.find_all("input")}
+    form.update(nom="Paul", email="paul@asso.fr", commentaire="Ma réponse")
+    form["jeton"] = comment_service.token()
+    assert post(comment_service, form).status_code == 303
+    assert stored(comment_service)[-1]["parent_id"] == parent
+
+
+def test_reply_must_target_an_approved_comment_of_the_same_article(comment_service):
+    pending = approved_comment(comment_service, status="pending")
+    other = approved_comment(comment_service, slug="deuxieme-article")
+    for parent in (pending, other, 999):
+        url = f"{comment_service.url}/commentaires/repondre?article=premier-article&parent={parent}"
+        assert httpx.get(url).status_code == 404
+        response = post(comment_service, comment_service.form(parent=str(parent)))
+        assert response.status_code == 422
+        assert "n’existe pas ou n’est plus publié" in response.text
+    assert [r["id"] for r in stored(comment_service)] == [pending, other]
+
+
+def test_duplicate_is_not_stored_twice(comment_service):
+    form = comment_service.form()
+    assert post(comment_service, form).status_code == 303
+    again = post(comment_service, comment_service.form())
+    assert again.status_code == 409
+    assert "déjà envoyé ce commentaire" in again.text
+    assert len(stored(comment_service)) == 1
+
+
+def test_service_pages_use_the_built_shell(tmp_path, built_site):
+    """A real Pelican build writes the shell page the service fills: noindex, site chrome."""
+    site = built_site
+    shell = (site / SHELL_FILE).read_text()
+    assert "<!-- contenu-commentaires -->" in shell and "<!-- titre-commentaires -->" in shell
+    config = make_config(tmp_path, site)
+    with running_service(config) as service:
+        manifest = json.loads((site / "_articles-commentaires.json").read_text())
+        slug = next(s for s, article in manifest.items() if article["comments_open"])
+        response = post(service, service.form(slug, nom=""))
+        assert response.status_code == 422
+        doc = page(response)
+        assert doc.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+        assert doc.find("a", class_="skip-link")  # the theme's own base.html
+        assert doc.find(id="champ-nom")["aria-invalid"] == "true"
+        assert doc.title.get_text().startswith("Erreur — Commentaire sur")
+
+
+def test_site_and_service_served_together(comment_config):
+    with running_service(comment_config, serve_site=True) as service:
+        article = httpx.get(f"{service.url}/articles/premier-article/")
+        assert article.status_code == 200 and "premier-article" in article.text
+        missing = httpx.get(f"{service.url}/nulle-part/")
+        assert missing.status_code == 404 and "Page introuvable" in missing.text
+        assert post(service, service.form()).status_code == 303

@@ -1,0 +1,115 @@
+"""Spam defences without third parties: honeypot, content rules, flood limits, duplicates."""
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from comment_fixtures import make_config, running_service
+
+from comment_service.spam import SlidingWindow, spam_reason
+
+pytest_plugins = ["comment_fixtures"]
+
+
+def post(service, form):
+    return httpx.post(f"{service.url}/commentaires/poster", data=form, timeout=10)
+
+
+def rows(service):
+    with service.db() as conn:
+        return conn.execute("SELECT status, spam_reason, body FROM comments ORDER BY id").fetchall()
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        ({"telephone": "0601020304"}, "Champ piège"),
+        (
+            {"commentaire": "Voir https://a.example, http://b.example et www.c.example !"},
+            "Trop de liens : 3",
+        ),
+        ({"commentaire": "Gagnez au CASINO en ligne"}, "« casino »"),
+        ({"nom": "Cheap Viagra"}, "« viagra »"),
+    ],
+)
+def test_spam_is_stored_as_spam_with_its_reason_and_answered_like_a_post(
+    comment_service, fields, reason
+):
+    response = post(comment_service, comment_service.form(**fields))
+    assert response.status_code == 303  # a robot learns nothing
+    [row] = rows(comment_service)
+    assert row["status"] == "spam"
+    assert reason in row["spam_reason"]
+    with comment_service.db() as conn:  # no moderator is bothered by spam
+        assert conn.execute("SELECT count(*) FROM notifications").fetchone()[0] == 0
+
+
+def test_two_links_are_allowed(comment_service):
+    body = "Les horaires : https://www.caf.fr/allocataires et https://www.essonne.fr/"
+    assert post(comment_service, comment_service.form(commentaire=body)).status_code == 303
+    assert rows(comment_service)[0]["status"] == "pending"
+
+
+def test_spam_words_come_from_the_config(tmp_path, comment_site):
+    config = make_config(tmp_path, comment_site, spam_words=["tondeuse"])
+    with running_service(config) as service:
+        post(service, service.form(commentaire="Achetez une Tondeuse"))
+        post(service, service.form(commentaire="Le casino municipal rouvre"))
+        assert [r["status"] for r in rows(service)] == ["spam", "pending"]
+
+
+def test_flood_per_email_answers_429_in_french_keeping_the_text(tmp_path, comment_site):
+    config = make_config(tmp_path, comment_site, flood_email_count=2, flood_ip_count=100)
+    with running_service(config) as service:
+        for n in range(2):
+            assert post(service, service.form(commentaire=f"Message {n}")).status_code == 303
+        response = post(service, service.form(commentaire="Le troisième, gardé"))
+        assert response.status_code == 429
+        assert 0 < int(response.headers["retry-after"]) <= config.flood_email_window + 1
+        doc = BeautifulSoup(response.text, "lxml")
+        assert "Trop de commentaires" in doc.find(id="erreurs-commentaire").get_text()
+        assert doc.find(id="champ-commentaire").get_text() == "Le troisième, gardé"
+        # Another address from the same connection still gets through.
+        other = service.form(email="autre@asso-exemple.fr", commentaire="Autre personne")
+        assert post(service, other).status_code == 303
+        assert len(rows(service)) == 3
+
+
+def test_flood_per_ip_is_generous_but_bounded(tmp_path, comment_site):
+    config = make_config(tmp_path, comment_site, flood_ip_count=4, flood_email_count=100)
+    with running_service(config) as service:
+        statuses = [
+            post(service, service.form(email=f"agent{n}@mairie.fr")).status_code for n in range(5)
+        ]
+        assert statuses == [303, 303, 303, 303, 429]
+
+
+def test_sliding_window_forgets_old_events_and_idle_keys():
+    window = SlidingWindow(limit=2, window=60)
+    window.record("a", now=0)
+    window.record("a", now=10)
+    assert window.retry_after("a", now=20) == pytest.approx(40)
+    assert window.retry_after("b", now=20) == 0  # keys are independent (hash of one IP)
+    assert window.retry_after("a", now=61) == 0
+    window.record("c", now=200)  # sweep: "a" has been idle a whole window
+    assert set(window._events) == {"c"}
+    assert SlidingWindow(limit=0, window=60).retry_after("a") == 0
+
+
+def test_spam_reason_rules():
+    words = ["casino"]
+    assert spam_reason("Bonjour", "Paul", "", max_links=2, spam_words=words) == ""
+    assert "liens" in spam_reason(
+        "<a href=x>1</a> <a href=y>2</a> <a href=z>", "P", "", max_links=2, spam_words=[]
+    )
+    assert spam_reason("ok", "P", "https://casino.example", max_links=2, spam_words=words)
+
+
+def test_double_submission_is_detected_as_duplicate(comment_service):
+    form = comment_service.form(commentaire="Une seule fois, merci.")
+    assert post(comment_service, form).status_code == 303
+    assert post(comment_service, form).status_code == 409
+    # Same text from someone else, or on another article, is not a duplicate.
+    assert post(comment_service, {**form, "email": "autre@exemple.fr"}).status_code == 303
+    other_article = comment_service.form("deuxieme-article", commentaire=form["commentaire"])
+    assert post(comment_service, other_article).status_code == 303
+    assert len(rows(comment_service)) == 3

@@ -328,6 +328,12 @@ def test_every_page_announces_the_feeds_that_exist(site):
     for theme_page in (site / "themes").glob("*/index.html"):
         slug = theme_page.parent.name
         assert f"{SITE_URL}/flux/themes/{slug}.atom.xml" in _alternate_links(theme_page)
+    # An article page also offers the feed of its thème.
+    article_page = next((site / "articles").glob("*/index.html"))
+    themes = {h.rsplit("/", 1)[1].split(".")[0] for h in _alternate_links(article_page)
+              if "/flux/themes/" in h}  # fmt: skip
+    (theme_slug,) = themes
+    assert f"/themes/{theme_slug}/" in article_page.read_text(encoding="utf-8")
     index_links = _alternate_links(site / "index.html")
     assert not [href for href in index_links if "/flux/themes/" in href]
 
@@ -592,7 +598,7 @@ def test_comments_feed_has_approved_comments_of_public_articles(edge):
         titles = [_plain(e.title) for e in entries]
         assert titles[0] == "Relais petite enfance sur « Article « ete » »"
         assert len(entries) == CAP
-        assert titles[1].startswith("Réponse de la Caf de l’Essonne (Caf de l’Essonne) sur « ")
+        assert titles[1] == "Réponse de la Caf de l’Essonne sur « Article « hiver » »"
         assert entries[2].link.startswith(f"{SITE_URL}/articles/hiver/#commentaire-")
         assert 'href="https://massy.example/ram"' in entries[2].content[0].value
     everything = "".join(p.read_text() for p in (edge / "flux").glob("commentaires.*"))

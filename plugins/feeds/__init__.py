@@ -161,10 +161,8 @@ def comment_entry(comment, settings):
     article_title = plain_text(_field(article, "title"))
     permalink = _site_url(settings, f"{_field(article, 'url')}#commentaire-{_field(comment, 'id')}")
     name = _field(comment, "author_name")
-    if _field(comment, "is_official"):
-        title = f"Réponse de la Caf de l’Essonne ({name}) sur {_quoted(article_title)}"
-    else:
-        title = f"{name} sur {_quoted(article_title)}"
+    speaker = "Réponse de la Caf de l’Essonne" if _field(comment, "is_official") else name
+    title = f"{speaker} sur {_quoted(article_title)}"
     created = _paris(_field(comment, "created_at"), settings)
     entry = _new_entry()
     _set_identity(entry, title, permalink, created, created)

@@ -9,6 +9,7 @@ import email.utils
 import functools
 import json
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -611,10 +612,11 @@ def test_comments_feed_has_approved_comments_of_public_articles(edge):
 
 def test_write_comment_feeds_rewrites_only_the_comments_feed(edge, tmp_path):
     """What the comment service calls after a moderation action, with rows it has at hand."""
+    site = shutil.copytree(edge, tmp_path / "site")  # other tests read the built feeds
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"), override={"SITEURL": SITE_URL, "OUTPUT_PATH": str(edge)}
+        str(ROOT / "pelicanconf.py"), override={"SITEURL": SITE_URL, "OUTPUT_PATH": str(site)}
     )
-    before = {p: p.read_bytes() for p in feed_files(edge) if "commentaires" not in p.name}
+    before = {p: p.read_bytes() for p in feed_files(site) if "commentaires" not in p.name}
     comment = {
         "id": 99,
         "article": {"title": "Article « hiver »", "url": "articles/hiver/"},
@@ -627,13 +629,13 @@ def test_write_comment_feeds_rewrites_only_the_comments_feed(edge, tmp_path):
     written = write_comment_feeds(settings, [comment])
     assert sorted(p.name for p in written) == ["commentaires.atom.xml", "commentaires.rss.xml"]
     for path in written:
-        assert feed_problems(path, edge) == []
+        assert feed_problems(path, site) == []
         (entry,) = feedparser.parse(path.read_bytes()).entries
         assert entry.link == f"{SITE_URL}/articles/hiver/#commentaire-99"
         assert entry.published.startswith(("2024-01-01T09:00:00+01:00", "Mon, 01 Jan 2024 09:00"))
         assert f'href="{SITE_URL}/a-propos/"' in entry.content[0].value
     assert before == {p: p.read_bytes() for p in before}
-    assert not list(edge.glob("flux/.flux-*"))  # no temporary file left behind
+    assert not list(site.glob("flux/.flux-*"))  # no temporary file left behind
 
 
 def test_empty_comments_feed_is_still_valid(tmp_path):

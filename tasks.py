@@ -16,6 +16,8 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
+from comment_service import tasks as comment_tasks
+
 ROOT = Path(__file__).resolve().parent
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8000"))
@@ -78,10 +80,30 @@ def serve(c):
     _serve_with_comments()
 
 
+def _ensure_local_moderator():
+    """On a machine with no moderation account yet, create one so moderation can be tried."""
+    import secrets
+
+    from comment_service import db
+    from comment_service.auth import create_moderator
+    from comment_service.config import Config
+
+    conn = db.init(Config.from_env().database)
+    if conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
+        return
+    password = secrets.token_urlsafe(12)
+    create_moderator(conn, "moderation", password, "Équipe communication")
+    print(
+        "Compte de modération créé pour cette machine : identifiant « moderation », "
+        f"mot de passe « {password} » (pages : /commentaires/moderation/)."
+    )
+
+
 @task
 def run(c):
     """Construit le site puis le sert avec les commentaires sur http://127.0.0.1:8000."""
     _build()
+    _ensure_local_moderator()
     _serve_with_comments()
 
 
@@ -180,3 +202,4 @@ def new_article(c, title):
 namespace = Collection(
     clean, build, rebuild, regenerate, serve, run, livereload, preview, publish, new_article
 )
+namespace.add_collection(comment_tasks.namespace, "comments")

@@ -78,4 +78,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     )
     app.state.config = config
     app.state.posting = posting
+    app.state.notifier = notifier
     return app

@@ -153,8 +153,10 @@ class Notifier:
 
     @staticmethod
     def _mark_sent(conn: sqlite3.Connection, row, note: str = "") -> None:
+        # The last failure, if any, stays recorded next to the success.
         conn.execute(
-            "UPDATE notifications SET sent_at = ?, last_error = ? WHERE id = ?",
+            "UPDATE notifications SET sent_at = ?, last_error = coalesce(nullif(?, ''), last_error)"
+            " WHERE id = ?",
             (_now().isoformat(timespec="seconds"), note, row["notification_id"]),
         )
 

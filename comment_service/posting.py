@@ -106,8 +106,8 @@ class Posting:
         back = self.article_link(article)
         title = f"Commentaire sur « {article['title']} »"
         content = Markup(
-            f'<p class="retour-article"><a href="{back}">Retour à l’article '
-            f"« {escape(article['title'])} »</a></p>\n{html}"
+            f"<h1>Commentaire sur l’article « {escape(article['title'])} »</h1>\n"
+            f'<p class="retour-article"><a href="{back}">Retour à l’article</a></p>\n{html}'
         )
         if sub and sub.errors:
             title = f"Erreur — {title}"

@@ -175,18 +175,25 @@ async def open_loop(port, token, clients, duration, rate):
     return latencies, statuses, elapsed
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def report(label, latencies, statuses, elapsed):
+def report(label, latencies, statuses, elapsed, cpu):
     accepted = statuses.get(303, 0)
     print(
         f"{label:<34} accepted {accepted:>6} in {elapsed:4.1f} s"
         f" = {accepted / elapsed:7.0f} posts/s"
         f"   p50 {percentile(latencies, 0.5) * 1000:6.1f} ms"
         f"   p99 {percentile(latencies, 0.99) * 1000:6.1f} ms"
+        f"   server CPU {cpu / max(accepted, 1) * 1e6:4.0f} µs/post"
         f"   statuses {dict(sorted(statuses.items()))}"
     )
     return accepted
@@ -207,10 +214,13 @@ def main():
             token = tokens.issue(SECRET, SLUG, now=time.time() - 60)
             accepted = 0
             for clients in args.clients:
+                cpu = cpu_seconds(proc.pid)
                 run = uvloop.run(closed_loop(port, token, clients, args.duration, args.max_posts))
-                accepted += report(f"closed loop, {clients} clients", *run)
+                cpu, used = cpu_seconds(proc.pid), cpu_seconds(proc.pid) - cpu
+                accepted += report(f"closed loop, {clients} clients", *run, used)
                 run = uvloop.run(open_loop(port, token, clients, args.duration, args.rate))
-                accepted += report(f"open loop {args.rate:.0f}/s, {clients} clients", *run)
+                used = cpu_seconds(proc.pid) - cpu
+                accepted += report(f"open loop {args.rate:.0f}/s, {clients} clients", *run, used)
         finally:
             proc.terminate()
             proc.wait(10)

@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     config = Config.from_env()
+    # The writer thread needs the GIL back after each SQLite call; with the default 5 ms switch
+    # interval a busy event loop would make every group commit wait several times that.
+    sys.setswitchinterval(0.0005)
     uvicorn.run(
         create_app(config, serve_site=not args.sans_site),
         host=args.host,

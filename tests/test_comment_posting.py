@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from comment_fixtures import make_config, running_service
 
 from comment_service import tokens
+from comment_service.config import Config
 from comment_service.templating import SHELL_FILE
 
 pytest_plugins = ["comment_fixtures"]
@@ -279,6 +280,31 @@ def test_service_pages_use_the_built_shell(tmp_path, built_site):
         assert doc.find("a", class_="skip-link")  # the theme's own base.html
         assert doc.find(id="champ-nom")["aria-invalid"] == "true"
         assert doc.title.get_text().startswith("Erreur — Commentaire sur")
+
+
+def test_form_of_a_built_article_page_posts_as_is(tmp_path, built_site):
+    """The empty form baked into an article page, filled in, is accepted by the service."""
+    manifest = json.loads((built_site / "_articles-commentaires.json").read_text())
+    slug, article = next((s, a) for s, a in manifest.items() if a["comments_open"])
+    doc = BeautifulSoup((built_site / article["url"] / "index.html").read_text(), "lxml")
+    form = doc.find("form", action="/commentaires/poster")
+    for name in ("commentaire", "nom", "email", "site"):
+        field = form.find(attrs={"name": name})
+        label = doc.find("label", attrs={"for": field["id"]})
+        assert label and label.get_text().strip()
+        if name != "site":
+            assert field.has_attr("required") and field["aria-required"] == "true"
+    assert doc.find("a", href="/donnees-personnelles/")
+    fields = {inp["name"]: inp.get("value", "") for inp in form.find_all("input")}
+    fields.update(nom="Lou", email="lou@exemple.fr", commentaire="Depuis la page construite")
+    # The build signed the token with the project's key; the page is seconds old, so the
+    # minimum fill time is lifted for this check only.
+    config = make_config(
+        tmp_path, built_site, secret_key=Config.from_env().secret_key, min_fill_seconds=0
+    )
+    with running_service(config) as service:
+        assert post(service, fields).status_code == 303
+        assert stored(service)[0]["article_slug"] == slug
 
 
 def test_site_and_service_served_together(comment_config):

@@ -235,20 +235,21 @@ class Posting:
             spam_words=self.config.spam_words,
             honeypot=form.get(HONEYPOT, ""),
         )
-        outcome = await self.writer.submit(
-            NewComment(
-                article_slug=slug,
-                parent_id=parent_id,
-                author_name=values["nom"],
-                author_email=values["email"],
-                author_url=values["site"],
-                body=values["commentaire"],
-                status="spam" if reason else "pending",
-                spam_reason=reason,
-                ip_hash=ip_key,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        try:
+            outcome = await self.writer.submit(
+                self._new_comment(slug, parent_id, values, reason, ip_key)
             )
-        )
+        except Exception:  # logged by the writer; the reader keeps the text and can retry
+            return self.form_page(
+                article,
+                slug,
+                sub,
+                status=503,
+                parent=parent,
+                headers={"Retry-After": "30"},
+                notice="Votre commentaire n’a pas pu être enregistré à cause d’un incident "
+                "technique. Il est conservé ci-dessous : renvoyez-le dans un instant.",
+            )
         if outcome.kind == "bad_parent":  # unpublished between our check and the write
             return self.form_page(
                 article,
@@ -268,6 +269,21 @@ class Posting:
             )
         return RedirectResponse(
             f"{self.config.site_url}/commentaires/merci?article={quote(slug)}", status_code=303
+        )
+
+    @staticmethod
+    def _new_comment(slug, parent_id, values, reason, ip_key) -> NewComment:
+        return NewComment(
+            article_slug=slug,
+            parent_id=parent_id,
+            author_name=values["nom"],
+            author_email=values["email"],
+            author_url=values["site"],
+            body=values["commentaire"],
+            status="spam" if reason else "pending",
+            spam_reason=reason,
+            ip_hash=ip_key,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
 
     async def _read_body(self, request: Request) -> bytes:

@@ -314,3 +314,13 @@ def test_site_and_service_served_together(comment_config):
         missing = httpx.get(f"{service.url}/nulle-part/")
         assert missing.status_code == 404 and "Page introuvable" in missing.text
         assert post(service, service.form()).status_code == 303
+
+
+def test_storage_failure_answers_503_keeping_the_text(comment_service):
+    with comment_service.db() as conn:  # break the store under the running service
+        conn.execute("ALTER TABLE comments RENAME TO comments_ailleurs")
+    response = post(comment_service, comment_service.form(commentaire="À ne pas perdre"))
+    assert response.status_code == 503
+    doc = page(response)
+    assert "incident technique" in doc.find(id="erreurs-commentaire").get_text()
+    assert doc.find(id="champ-commentaire").get_text() == "À ne pas perdre"

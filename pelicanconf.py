@@ -98,11 +98,10 @@ TRANSLATION_FEED_RSS = None
 
 MARKDOWN = {
     "extension_configs": {
+        # extra includes attr_list, used to mark speakers: **Nom :**{: .speaker}
         "markdown.extensions.extra": {},
         # Questions are headings with stable ids, so the table of contents can link to them.
         "markdown.extensions.toc": {"permalink": False},
-        "markdown.extensions.attr_list": {},
-        "markdown.extensions.smarty": {"smart_quotes": False},
     },
     "output_format": "html5",
 }

@@ -6,6 +6,7 @@ The comment service imports `format_date` too, so both render dates alike.
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -14,6 +15,8 @@ from pelican import signals
 PARIS = ZoneInfo("Europe/Paris")
 
 
+# Each date is shown on many pages (article, lists, archives): format it once.
+@lru_cache(maxsize=16384)
 def format_date(value: date | datetime, with_time: bool = False) -> str:
     """Return `value` as French text; aware datetimes are shown in Paris time."""
     if isinstance(value, datetime) and value.tzinfo is not None:

@@ -29,7 +29,6 @@ SECTION_START = "<!-- commentaires:debut -->"
 SECTION_END = "<!-- commentaires:fin -->"
 COUNT_START = "<!-- nb-commentaires:{slug} -->"
 COUNT_END = "<!-- /nb-commentaires -->"
-_COUNT_MARKER = re.compile(r"<!-- nb-commentaires:([^ ]+) -->")
 
 _URL = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
 # Punctuation that ends a sentence rather than the link it follows.
@@ -211,15 +210,14 @@ def _attach_comments(generator):
 
 
 def _record_counts(path, context):
-    """Remember which written pages show comment counts, so the service can patch them."""
-    if "output" not in _build or not str(path).endswith(".html"):
-        return
-    text = Path(path).read_text(encoding="utf-8")
-    if "<!-- nb-commentaires:" not in text:
+    """Remember which list pages show which articles (with their comment counts), so the
+    service can patch them; taken from the page's context rather than re-reading the file."""
+    page = context.get("articles_page")
+    if "output" not in _build or page is None:
         return
     name = Path(path).resolve().relative_to(_build["output"].resolve()).as_posix()
-    for slug in set(_COUNT_MARKER.findall(text)):
-        _build["count_pages"].setdefault(slug, []).append(name)
+    for article in page.object_list:
+        _build["count_pages"].setdefault(article.slug, []).append(name)
 
 
 def _write_manifest(pelican):

@@ -324,3 +324,22 @@ def test_storage_failure_answers_503_keeping_the_text(comment_service):
     doc = page(response)
     assert "incident technique" in doc.find(id="erreurs-commentaire").get_text()
     assert doc.find(id="champ-commentaire").get_text() == "À ne pas perdre"
+
+
+def test_config_from_env_persists_a_dev_secret_and_parses_lists(tmp_path):
+    env = {
+        "COMMENTS_DATABASE": str(tmp_path / "data" / "c.sqlite3"),
+        "COMMENTS_MODERATOR_EMAILS": "a@caf.fr, b@caf.fr",
+        "COMMENTS_SPAM_WORDS": "tondeuse,bitcoin",
+        "COMMENTS_FLOOD_IP_COUNT": "50",
+        "COMMENTS_SITE_URL": "https://partenaires.example/",
+    }
+    first = Config.from_env(env)
+    assert len(first.secret_key) >= 32
+    assert Config.from_env(env).secret_key == first.secret_key  # read back, not regenerated
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.moderator_emails == ["a@caf.fr", "b@caf.fr"]
+    assert first.spam_words == ["tondeuse", "bitcoin"]
+    assert first.flood_ip_count == 50 and first.min_fill_seconds == 3
+    assert first.site_url == "https://partenaires.example"
+    assert Config.from_env({**env, "COMMENTS_SECRET_KEY": "fixe"}).secret_key == "fixe"

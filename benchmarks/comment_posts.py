@@ -104,7 +104,7 @@ class Client:
                 "email": f"lecteur{n}@exemple.fr",
                 "site": "",
                 "commentaire": f"Commentaire numéro {n} : merci pour cet entretien éclairant.",
-                "telephone": "",
+                "reference_dossier": "",
             }
         ).encode()
         return (

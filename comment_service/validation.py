@@ -15,7 +15,7 @@ MAX_BODY_BYTES = 65_525
 
 # Form field names, shared with theme/templates/partials/comment_form.html.
 FIELDS = ("nom", "email", "site", "commentaire")
-HONEYPOT = "telephone"
+HONEYPOT = "reference_dossier"  # no browser autofills it
 
 # Deliberately close to WordPress's is_email(): local part, @, a domain with at least one dot.
 _EMAIL = re.compile(

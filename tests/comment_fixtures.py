@@ -131,7 +131,7 @@ class RunningService:
             "email": "claire.martin@mairie-exemple.fr",
             "site": "",
             "commentaire": "Merci pour cet entretien très utile à notre relais petite enfance.",
-            "telephone": "",
+            "reference_dossier": "",
         }
         form.update(fields)
         return form

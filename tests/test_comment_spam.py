@@ -22,7 +22,7 @@ def rows(service):
 @pytest.mark.parametrize(
     "fields, reason",
     [
-        ({"telephone": "0601020304"}, "Champ piège"),
+        ({"reference_dossier": "0601020304"}, "Champ piège"),
         (
             {"commentaire": "Voir https://a.example, http://b.example et www.c.example !"},
             "Trop de liens : 3",

@@ -39,14 +39,10 @@ def _build(config="pelicanconf.py", **override):
 
 def _serve_with_comments():
     """Serve the built site and the comment service together, as readers will see them."""
-    import uvicorn
+    from comment_service.__main__ import main as serve_comments
 
-    from comment_service.app import create_app
-    from comment_service.config import Config
-
-    config = Config.from_env()
     print(f"Site et commentaires : http://{HOST}:{PORT}/  (Ctrl+C pour arrêter)")
-    uvicorn.run(create_app(config, serve_site=True), host=HOST, port=PORT, log_level="warning")
+    serve_comments(["--host", HOST, "--port", str(PORT)])
 
 
 @task

@@ -645,3 +645,18 @@ def test_empty_comments_feed_is_still_valid(tmp_path):
     for path in write_comment_feeds(settings, []):
         assert feed_problems(path, tmp_path) == []
         assert feedparser.parse(path.read_bytes()).entries == []
+
+
+def test_site_under_a_sub_path_keeps_the_stylesheet_same_origin(tmp_path):
+    """The XSLT must come from the feed's own origin: its path follows SITEURL's path."""
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={"SITEURL": "https://caf.example.fr/partenaires", "OUTPUT_PATH": str(tmp_path)},
+    )
+    rss, atom = write_comment_feeds(settings, [])
+    for path in (rss, atom):
+        instruction = path.read_bytes().split(b"\n")[1]
+        assert instruction == (
+            b'<?xml-stylesheet type="text/xsl" href="/partenaires/theme/feeds/flux.xsl"?>'
+        )
+    assert 'href="https://caf.example.fr/partenaires/flux/commentaires.rss.xml"' in rss.read_text()

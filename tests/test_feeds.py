@@ -276,7 +276,9 @@ def test_real_site_feeds_are_valid(site):
     feeds = feed_files(site)
     names = {path.relative_to(site).as_posix() for path in feeds}
     assert {"flux/tous.rss.xml", "flux/tous.atom.xml"} <= names
-    assert {"flux/commentaires.rss.xml", "flux/commentaires.atom.xml"} <= names
+    # No comment is approved yet: no (empty) comments feed, and no page announces one.
+    assert not any(name.startswith("flux/commentaires") for name in names)
+    assert "commentaires.rss.xml" not in (site / "index.html").read_text(encoding="utf-8")
     assert any(name.startswith("flux/themes/") for name in names)
     for path in feeds:
         assert feed_problems(path, site) == [], path
@@ -357,7 +359,7 @@ def served_site(site):
 @pytest.mark.browser
 def test_browser_shows_a_french_page_with_the_same_items(site, served_site, browser):
     theme_feed = next((site / "flux" / "themes").glob("*.atom.xml"))
-    feeds = [site / "flux" / "tous.rss.xml", theme_feed, site / "flux" / "commentaires.atom.xml"]
+    feeds = [site / "flux" / "tous.rss.xml", theme_feed]
     page = browser.new_page()
     try:
         for path in feeds:

@@ -341,17 +341,28 @@ def _feed_list_html(feeds, cap):
     )
 
 
+def _shown_comments(generator):
+    """Approved comments whose article is in the feeds: those of hidden, draft or future
+    articles would reveal them."""
+    now = datetime.now().astimezone()
+    comments = generator.context.get("approved_comments") or []
+    return [c for c in comments if _in_feeds(c.article, now)]
+
+
 def announce_feeds(generators):
-    """Give templates the discovery links and fill the feed list of the « S’abonner » page."""
+    """Give templates the discovery links and fill the feed list of the « S’abonner » page.
+
+    Like a thème feed, the comments feed is only announced once it has items (an empty feed is
+    valid but useless, and feed checkers warn about it)."""
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles.settings
     plan = _plan(articles)
-    comments = comments_feed(settings)
+    main = [plan[0][0]] + ([comments_feed(settings)] if _shown_comments(articles) else [])
     articles.context["partner_feeds"] = {
-        "main": plan[0][0].links() + comments.links(),
+        "main": [link for feed in main for link in feed.links()],
         "categories": {feed.slug: feed.links() for feed, _ in plan[1:]},
     }
-    listing = _feed_list_html([feed for feed, _ in plan] + [comments], settings["FEED_MAX_ITEMS"])
+    listing = _feed_list_html(main + [feed for feed, _ in plan[1:]], settings["FEED_MAX_ITEMS"])
     for pages in (g for g in generators if isinstance(g, PagesGenerator)):
         for page in pages.pages + pages.hidden_pages:
             if LIST_MARKER in page._content:
@@ -369,10 +380,9 @@ def write_feeds(generator, writer=None):
                 entries[id(article)] = article_entry(article, settings)
             items.append(entries[id(article)])
         write_feed(settings, feed, items)
-    # Comments of hidden, draft or future articles would reveal them.
-    now = datetime.now().astimezone()
-    comments = generator.context.get("approved_comments") or []
-    write_comment_feeds(settings, [c for c in comments if _in_feeds(c.article, now)])
+    comments = _shown_comments(generator)
+    if comments:
+        write_comment_feeds(settings, comments)
 
 
 def register():

@@ -17,6 +17,7 @@ PAGES = [
     "/themes/",
     "/intervenants/guillaume-lacroix/",
     "/accessibilite/",
+    "/s-abonner/",
     "/404.html",
 ]
 

@@ -102,6 +102,8 @@ HTML_CASES = [
     ("<style>a:hover { color: red; }</style>", None),
     ("<textarea name=c>Bonjour : <b>? </textarea>", None),
     ("<PRE>Quoi ?</PRE>", None),
+    ("<pre>a <!-- c --> b ?</pre><p>Et ?</p>", None),
+    ("<script><!-- a ? --> x = '<b>' ? 1 : 2</script><p>Et ?</p>", None),
 ]
 
 

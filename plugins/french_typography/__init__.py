@@ -13,7 +13,6 @@ The HTML walker is a markup-preserving tokenizer rather than BeautifulSoup: bs4 
 and it leaves every tag, attribute and entity byte-for-byte as written.
 """
 
-import functools
 import html
 import re
 
@@ -60,8 +59,12 @@ _TRIGGER = re.compile("[;:!?«»]")
 # Tokens never touched: words containing / or @ or a time (URLs, bare domains with a path,
 # e-mail addresses, 10:30), less the punctuation that ends them ("voir caf.fr/aide ?").
 _PROTECTED = re.compile(r'((?<![^\s«»"])[^\s«»"]*?(?:/|@|\d:\d)(?:[^\s«»"]*[^\s«»".,;:!?)’\'])?)')
-# Cheap pre-check for _PROTECTED, slower to run on every string.
-_MAYBE_PROTECTED = re.compile(r"[/@]|\d:\d")
+# Cheap pre-check for _PROTECTED, much slower to run on every string.
+_TIME_HINT = re.compile(r":(?<=\d:)\d")  # starts with a literal: scanned in C
+
+
+def _maybe_protected(text: str) -> bool:
+    return "/" in text or "@" in text or (":" in text and _TIME_HINT.search(text) is not None)
 
 
 def _typeset_plain(text: str, before: str, after: str) -> str:
@@ -85,7 +88,7 @@ def typeset_text(text: str, before: str = "", after: str = "") -> str:
     """French spacing for plain text; `before`/`after`: the characters around it, if any."""
     if not _TRIGGER.search(text):
         return text
-    pieces = _PROTECTED.split(text) if _MAYBE_PROTECTED.search(text) else (text,)
+    pieces = _PROTECTED.split(text) if _maybe_protected(text) else (text,)
     if len(pieces) == 1:
         return _typeset_plain(text, before, after)
     # Odd indexes are protected tokens: kept as is, but they give context to their neighbours.
@@ -108,63 +111,59 @@ _INLINE = frozenset(
      "var"}
 )  # fmt: skip
 _TAG = re.compile(
-    r"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|[!?][^>]*>"
+    r"(<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|[!?][^>]*>"
     r"|(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:\s+[^\s/>\"'=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*"
-    r"\s*/?>)",
+    r"\s*/?>))",
     re.DOTALL,
 )
-
-
-@functools.cache
-def _raw_text_end(name: str) -> re.Pattern:
-    return re.compile(f"</{name}", re.IGNORECASE)
 
 
 def typeset_html(html_text: str) -> str:
     """French spacing in the text of an HTML fragment; markup and skipped elements untouched."""
     if not _TRIGGER.search(html_text):
         return html_text
-    parts: list[str] = []  # text and markup, in order
-    runs: list[list[tuple[int, bool]]] = [[]]  # text parts grouped by block, with editability
+    # One split in C: [text, tag, closing "/" or "", tag name (None: comment…), text, …].
+    tokens = _TAG.split(html_text)
+    parts, tags, closings, names = tokens[::4], tokens[1::4], tokens[2::4], tokens[3::4]
+    editable = [True] * len(parts)
+    run = [0]  # indexes in `parts` of the texts of the current inline run
     skipped = 0  # depth inside SKIPPED elements
-    pos = 0
-    while True:
-        match = _TAG.search(html_text, pos)
-        end = match.start() if match else len(html_text)
-        if end > pos:
-            runs[-1].append((len(parts), not skipped))
-        parts.append(html_text[pos:end])
-        if not match:
-            break
-        parts.append(match.group())
-        pos = match.end()
-        closing, name = match.group(1, 2)
-        if name is None:  # comment, doctype, CDATA: invisible, no effect on runs
-            continue
-        name = name.lower()
-        if name in _RAW_TEXT:
-            if not closing:  # keep its text as one opaque part, up to its end tag
-                close = _raw_text_end(name).search(html_text, pos)
-                close = close.start() if close else len(html_text)
-                parts.append(html_text[pos:close])
-                pos = close
-        elif name in SKIPPED:
-            if closing:
-                skipped = max(skipped - 1, 0)
-            elif not match.group().endswith("/>"):
-                skipped += 1
-        if name not in _INLINE and runs[-1]:
-            runs.append([])
-    for run in runs:
-        _typeset_run(parts, run)
-    return "".join(parts)
+    raw_until = None  # inside script, style or textarea: raw text up to its end tag
+    for k, name in enumerate(names):
+        text = k + 1  # the text part after this tag
+        if raw_until:
+            editable[text] = False
+            if not (name and closings[k] and name.lower() == raw_until):
+                continue
+            raw_until = None
+        if name is not None:
+            name = name.lower()
+            if name in _RAW_TEXT:
+                raw_until = None if closings[k] else name
+            elif name in SKIPPED:
+                if closings[k]:
+                    skipped = max(skipped - 1, 0)
+                elif not tags[k].endswith("/>"):
+                    skipped += 1
+        editable[text] = not (skipped or raw_until)
+        if name is None or name in _INLINE:  # comments too: invisible, no effect on runs
+            run.append(text)
+        else:
+            _typeset_run(parts, run, editable)
+            run = [text]
+    _typeset_run(parts, run, editable)
+    joined = [""] * (2 * len(parts) - 1)
+    joined[::2], joined[1::2] = parts, tags
+    return "".join(joined)
 
 
-def _typeset_run(parts: list[str], run: list[tuple[int, bool]]) -> None:
+def _typeset_run(parts: list[str], run: list[int], editable: list[bool]) -> None:
     """Typeset the editable text parts of one inline run, each seeing its neighbours' text."""
-    texts = [html.unescape(parts[i]) if "&" in parts[i] else parts[i] for i, _ in run]
-    for k, (i, editable) in enumerate(run):
-        if not editable or not _TRIGGER.search(texts[k]):
+    if not any(_TRIGGER.search(parts[i]) for i in run):
+        return
+    texts = [html.unescape(parts[i]) if "&" in parts[i] else parts[i] for i in run]
+    for k, i in enumerate(run):
+        if not editable[i] or not _TRIGGER.search(texts[k]):
             continue
         before = texts[k - 1][-1:] if k else ""
         after = texts[k + 1][:1] if k + 1 < len(run) else ""

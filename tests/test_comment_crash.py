@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -82,7 +83,10 @@ def test_kill_9_mid_stream_loses_no_acknowledged_post(tmp_path):
     proc = start(tmp_path, port)
     token = tokens.issue(SECRET, "premier-article", now=time.time() - 60)
     try:
-        acknowledged = asyncio.run(stream_posts(f"http://127.0.0.1:{port}", token, proc, 300))
+        # In its own thread: a session-wide Playwright browser may own this thread's event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            stream = stream_posts(f"http://127.0.0.1:{port}", token, proc, 300)
+            acknowledged = pool.submit(asyncio.run, stream).result()
     finally:
         proc.kill()
         proc.wait(10)

@@ -98,10 +98,9 @@ TRANSLATION_FEED_RSS = None
 
 MARKDOWN = {
     "extension_configs": {
-        # extra includes attr_list, used to mark speakers: **Nom :**{: .speaker}
+        # extra includes attr_list, used to mark speakers: **Nom :**{: .speaker}.
+        # Heading ids for the « Sommaire » come from plugins/interview_toc.
         "markdown.extensions.extra": {},
-        # Questions are headings with stable ids, so the table of contents can link to them.
-        "markdown.extensions.toc": {"permalink": False},
     },
     "output_format": "html5",
 }

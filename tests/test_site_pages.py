@@ -203,3 +203,23 @@ def test_dates_do_not_depend_on_the_machine_locale(tmp_path):
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
     page = soup(tmp_path / "out", ARTICLE)
     assert text(page.find("main").find("time")) == "10 janvier 2022"
+
+
+def test_questions_get_unique_ids_and_keep_given_ones(tmp_path):
+    content = tmp_path / "content" / "articles"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(
+        "Title: Deux fois la même question\nDate: 2022-01-10\nCategory: Vie de la Caf\n"
+        "Authors: Jeanne Martin\nSummary: Chapô.\nSlug: deux-fois\n\n"
+        '## Pourquoi ?\n\nUn.\n\n## Pourquoi ?\n\nDeux.\n\n<h2 id="choisi">Et après ?</h2>\n',
+        encoding="utf-8",
+    )
+    site = build_site(tmp_path / "output", PATH=str(tmp_path / "content"))
+    page = soup(site, "articles/deux-fois/index.html")
+    ids = [h2["id"] for h2 in page.find(class_="entretien__body").find_all("h2")]
+    assert ids == ["pourquoi", "pourquoi_1", "choisi"]
+    assert [a["href"] for a in page.find("nav", class_="toc").find_all("a")] == [
+        "#pourquoi",
+        "#pourquoi_1",
+        "#choisi",
+    ]

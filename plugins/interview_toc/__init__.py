@@ -1,18 +1,21 @@
-"""Table of contents of an interview: one entry per question (each `<h2 id>` of the content).
+"""Table of contents of an interview: one entry per question (each `<h2>` of the content).
 
-The Markdown toc extension gives every heading an id; this reads them back from the rendered
-HTML (after french_typography, so titles keep their no-break spaces) into `content.toc`,
-a list of `TocEntry(id, title)` the article template turns into a « Sommaire ».
+Each h2 gets a stable id from its text (as the Markdown toc extension would name it, for a
+fraction of the cost of that extension's pass over every document), and `content.toc` lists
+`TocEntry(id, title)` for the article template's « Sommaire ». Runs after french_typography,
+so titles keep their no-break spaces.
 """
 
 import re
 from typing import NamedTuple
 
+from markdown.extensions.toc import slugify
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
-H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<title>.*?)</h2>", re.S)
+ID = re.compile(r'\bid="([^"]+)"')
 TAG = re.compile(r"<[^>]+>")
 
 # A single heading is not worth a table of contents.
@@ -24,13 +27,33 @@ class TocEntry(NamedTuple):
     title: Markup
 
 
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, number = slug or "question", 1
+    while candidate in taken:
+        candidate = f"{slug or 'question'}_{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
 def add_toc(content):
     if not isinstance(content, Article):
         return
-    entries = [
-        TocEntry(id_, Markup(TAG.sub("", title).strip()))
-        for id_, title in H2.findall(content._content or "")
-    ]
+    content.toc = []
+    if "<h2" not in (content._content or ""):
+        return
+    taken = set(ID.findall(content._content))
+    entries = []
+
+    def name_heading(match):
+        attrs, title = match.group("attrs"), match.group("title")
+        text = TAG.sub("", title).strip()
+        existing = ID.search(attrs)
+        id_ = existing.group(1) if existing else _unique(slugify(text, "-"), taken)
+        entries.append(TocEntry(id_, Markup(text)))
+        return match.group(0) if existing else f'<h2 id="{id_}"{attrs}>{title}</h2>'
+
+    content._content = H2.sub(name_heading, content._content)
     content.toc = entries if len(entries) >= MIN_ENTRIES else []
 
 

@@ -17,9 +17,7 @@ few microseconds so it is not the bottleneck.
 
 import argparse
 import asyncio
-import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +29,9 @@ from urllib.parse import urlencode
 import uvloop
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from comment_fixtures import free_port, start_service_process, write_site  # noqa: E402
 
 from comment_service import tokens  # noqa: E402
 
@@ -39,45 +39,21 @@ SECRET = "bench-secret"
 SLUG = "article-de-test"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_service(tmp: Path) -> tuple[subprocess.Popen, int]:
-    site = tmp / "site"
-    site.mkdir()
-    manifest = {
-        SLUG: {"title": "Article de test", "url": f"articles/{SLUG}/", "comments_open": True}
-    }
-    (site / "_articles-commentaires.json").write_text(json.dumps(manifest))
+    """The service on loopback with flood limits and republishing off, as the target asks."""
+    article = {"title": "Article de test", "url": f"articles/{SLUG}/", "comments_open": True}
+    site = write_site(tmp / "site", {SLUG: article})
     port = free_port()
-    env = {
-        **os.environ,
-        "COMMENTS_DATABASE": str(tmp / "comments.sqlite3"),
-        "COMMENTS_SITE_DIR": str(site),
-        "COMMENTS_SECRET_KEY": SECRET,
-        "COMMENTS_FLOOD_IP_COUNT": "0",
-        "COMMENTS_FLOOD_EMAIL_COUNT": "0",
-        "COMMENTS_REPUBLISH": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "comment_service", "--sans-site", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    proc = start_service_process(
+        port,
+        database=str(tmp / "comments.sqlite3"),
+        site_dir=str(site),
+        secret_key=SECRET,
+        flood_ip_count="0",
+        flood_email_count="0",
+        republish="0",
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("service did not start: " + proc.stderr.read().decode())
+    return proc, port
 
 
 class Client:

@@ -19,8 +19,11 @@ Use them from a test module with (tests/ is on sys.path):
 
 import contextlib
 import json
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,10 +67,35 @@ SHELL = f"""<!doctype html>
 """
 
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_service_process(port: int, **settings: str) -> subprocess.Popen:
+    """`python -m comment_service --sans-site` in its own process (so it can be killed -9),
+    with COMMENTS_<NAME> settings; returns once it accepts connections."""
+    env = {**os.environ, **{f"COMMENTS_{name.upper()}": value for name, value in settings.items()}}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "comment_service", "--sans-site", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the comment service did not start: " + proc.stderr.read().decode())
 
 
 def write_site(site_dir: Path, articles: dict = ARTICLES) -> Path:

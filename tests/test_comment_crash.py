@@ -4,16 +4,14 @@ acknowledged (303) must be in the database after restart."""
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from comment_fixtures import free_port, write_site
+from comment_fixtures import free_port, start_service_process, write_site
 
 from comment_service import tokens
 
@@ -22,30 +20,14 @@ SECRET = "clé du test de panne"
 
 
 def start(tmp_path: Path, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "COMMENTS_DATABASE": str(tmp_path / "comments.sqlite3"),
-        "COMMENTS_SITE_DIR": str(tmp_path / "site"),
-        "COMMENTS_SECRET_KEY": SECRET,
-        "COMMENTS_FLOOD_IP_COUNT": "0",
-        "COMMENTS_FLOOD_EMAIL_COUNT": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "comment_service", "--sans-site", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_service_process(
+        port,
+        database=str(tmp_path / "comments.sqlite3"),
+        site_dir=str(tmp_path / "site"),
+        secret_key=SECRET,
+        flood_ip_count="0",
+        flood_email_count="0",
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("service did not start")
 
 
 async def stream_posts(url: str, token: str, proc: subprocess.Popen, kill_after: int):

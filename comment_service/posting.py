@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from . import tokens
 from .spam import SlidingWindow, hash_ip, spam_reason
-from .templating import _plugin
+from .templating import load_plugin
 from .validation import HONEYPOT, Submission, clean
 from .writer import NewComment
 
@@ -74,7 +74,7 @@ class Posting:
         self.per_email = SlidingWindow(config.flood_email_count, config.flood_email_window)
         self.reader: sqlite3.Connection | None = None  # opened by the app at startup
         # The build's own rendering of comment text (escaped, paragraphs, nofollow links).
-        self.render_body = _plugin(config.project_dir, "comments").render_body
+        self.render_body = load_plugin(config.project_dir, "comments").render_body
 
     # ---- rendering -------------------------------------------------------------------------
 

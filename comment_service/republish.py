@@ -26,7 +26,7 @@ from pelican.settings import read_settings
 
 from . import db, tokens
 from .config import Config
-from .templating import _plugin, make_env
+from .templating import load_plugin, make_env
 
 
 @dataclass
@@ -50,8 +50,8 @@ class Republisher:
     def __init__(self, config: Config):
         self.config = config
         self.env = make_env(config)
-        self.plugin = _plugin(config.project_dir, "comments")
-        self.feeds = _plugin(config.project_dir, "feeds")
+        self.plugin = load_plugin(config.project_dir, "comments")
+        self.feeds = load_plugin(config.project_dir, "feeds")
         # The build's settings, for the feed writer, with this service's public address.
         self.settings = read_settings(
             str(config.project_dir / "pelicanconf.py"),
@@ -111,7 +111,7 @@ class Republisher:
         for slug, rows in by_article.items():
             if slug in manifest:
                 article = self._article(slug, manifest[slug])
-                if self.feeds._in_feeds(article, now):
+                if self.feeds.in_feeds(article, now):
                     shown += self.plugin.build_threads(rows, article)[1]
         return self.feeds.write_comment_feeds(self.settings, shown)
 

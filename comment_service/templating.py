@@ -29,7 +29,7 @@ _FALLBACK_SHELL = (
 )
 
 
-def _plugin(project_dir: Path, name: str):
+def load_plugin(project_dir: Path, name: str):
     """Import plugins/<name> from the project, as Pelican does with PLUGIN_PATHS."""
     plugins = str(project_dir / "plugins")
     if plugins not in sys.path:
@@ -46,7 +46,7 @@ def make_env(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=True,
     )
-    french_dates = _plugin(config.project_dir, "french_dates")
+    french_dates = load_plugin(config.project_dir, "french_dates")
     env.filters.update(date_fr=french_dates.format_date, datetime_fr=french_dates.format_datetime)
     env.globals.update(SITEURL=config.site_url, COMMENTS_ENDPOINT="/commentaires/")
     return env

@@ -301,7 +301,7 @@ def write_comment_feeds(settings, comments):
     return write_feed(settings, comments_feed(settings), entries)
 
 
-def _in_feeds(article, now):
+def in_feeds(article, now):
     """Published and not dated in the future (Pelican publishes future dates by default)."""
     return article.status == "published" and article.date <= now
 
@@ -314,7 +314,7 @@ def _plan(generator):
 
     def newest(articles):
         return sorted(
-            (a for a in articles if _in_feeds(a, now)), key=lambda a: a.date, reverse=True
+            (a for a in articles if in_feeds(a, now)), key=lambda a: a.date, reverse=True
         )[:cap]
 
     plan = [(all_articles_feed(settings), newest(generator.articles))]
@@ -346,7 +346,7 @@ def _shown_comments(generator):
     articles would reveal them."""
     now = datetime.now().astimezone()
     comments = generator.context.get("approved_comments") or []
-    return [c for c in comments if _in_feeds(c.article, now)]
+    return [c for c in comments if in_feeds(c.article, now)]
 
 
 def announce_feeds(generators):

@@ -157,8 +157,7 @@ def typography_microseconds() -> list[float]:
     from pelican.readers import MarkdownReader
     from pelican.settings import read_settings
 
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from french_typography import typeset_html, typeset_text
+    from site_core.typography import typeset_html, typeset_text
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT / "content")})
     reader = MarkdownReader(settings)

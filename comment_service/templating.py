@@ -13,6 +13,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from site_core.dates import format_date, format_datetime
+
 from .config import Config
 
 SHELL_FILE = "_gabarit-commentaires.html"
@@ -46,8 +48,7 @@ def make_env(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=True,
     )
-    french_dates = load_plugin(config.project_dir, "french_dates")
-    env.filters.update(date_fr=french_dates.format_date, datetime_fr=french_dates.format_datetime)
+    env.filters.update(date_fr=format_date, datetime_fr=format_datetime)
     env.globals.update(SITEURL=config.site_url, COMMENTS_ENDPOINT="/commentaires/")
     return env
 

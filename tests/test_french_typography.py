@@ -1,7 +1,6 @@
 """French typography plugin: the rules, their exclusions, idempotence, and a real Pelican build."""
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ from conftest import ROOT, build_site
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
-sys.path.append(str(ROOT / "plugins"))
-from french_typography import NBSP, NNBSP, typeset_html, typeset_text  # noqa: E402
+from site_core.typography import NBSP, NNBSP, typeset_html, typeset_text
 
 N, B = NNBSP, NBSP
 SPACES = re.compile(f"[ \t\n{N}{B}]")

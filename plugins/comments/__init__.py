@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 from pelican import signals
 
+from site_core.dates import format_date
+
 MANIFEST_NAME = "_articles-commentaires.json"
 # Stable markers around the baked parts the service patches in place.
 SECTION_START = "<!-- commentaires:debut -->"
@@ -62,8 +64,6 @@ class Comment:
 
     @property
     def date_text(self) -> str:
-        from french_dates import format_date
-
         return format_date(self.created_at, with_time=True)
 
 

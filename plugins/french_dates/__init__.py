@@ -1,36 +1,9 @@
-"""French dates for templates, independent of the machine's locale.
+"""Adds the Jinja filters `date_fr` (« 10 janvier 2022 ») and `datetime_fr`
+(« 10 janvier 2022 à 14 h 05 ») from `site_core.dates` to the build's templates."""
 
-Adds the Jinja filters `date_fr` (« 10 janvier 2022 ») and `datetime_fr`
-(« 10 janvier 2022 à 14 h 05 »), formatted with Babel in Europe/Paris time.
-The comment service imports `format_date` too, so both render dates alike.
-"""
-
-from datetime import date, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_date as babel_format_date
 from pelican import signals
 
-PARIS = ZoneInfo("Europe/Paris")
-
-
-# Each date is shown on many pages (article, lists, archives): format it once.
-@lru_cache(maxsize=16384)
-def format_date(value: date | datetime, with_time: bool = False) -> str:
-    """Return `value` as French text; aware datetimes are shown in Paris time."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(PARIS)
-    # French writes the first day of a month as an ordinal: « 1er mars ».
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {babel_format_date(value, 'MMMM y', locale='fr')}"
-    if with_time and isinstance(value, datetime):
-        text += f" à {value.hour} h {value.minute:02d}"
-    return text
-
-
-def format_datetime(value: datetime) -> str:
-    return format_date(value, with_time=True)
+from site_core.dates import format_date, format_datetime
 
 
 def add_filters(generator):

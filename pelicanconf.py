@@ -105,12 +105,28 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Acronyms explained under each article that uses them, « Sigles : … » (plugins/glossary): the
+# search then finds the article by the words of the meaning too (« crèches » finds « Eaje »).
+# Add an entry when an interview uses a new acronym.
+GLOSSARY = {
+    "Cnaf": "Caisse nationale des allocations familiales",
+    "Cog": "convention d’objectifs et de gestion",
+    "Ctg": "convention territoriale globale",
+    "Cej": "contrat enfance jeunesse",
+    "Eaje": "établissement d’accueil du jeune enfant (crèche, multi-accueil, halte-garderie)",
+    "Laep": "lieu d’accueil enfants-parents",
+    "Mds": "maison départementale des solidarités",
+    "Ram": "relais assistants maternels, aujourd’hui relais petite enfance",
+    "Sdaf": "schéma départemental des services aux familles",
+}
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_validation",
     "speakers",
     "french_dates",
     "french_typography",
+    "glossary",
     "interview_toc",
     "neighbours",
     "comments",

@@ -76,9 +76,14 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell", "search"]
 # The page the comment service fills with its forms and messages (theme comment_shell.html).
 COMMENT_SHELL_SAVE_AS = "_gabarit-commentaires.html"
+# The « Rechercher » page (theme search.html), the header's search field posts to it; the
+# search index, written by plugins/search with Pagefind, goes into SEARCH_BUNDLE/.
+SEARCH_URL = "recherche/"
+SEARCH_SAVE_AS = "recherche/index.html"
+SEARCH_BUNDLE = "pagefind"
 # Pages linked from the main menu, by slug, in order.
 MENU_PAGES = ["a-propos", "s-abonner"]
 DISPLAY_PAGES_ON_MENU = False
@@ -131,6 +136,7 @@ PLUGINS = [
     "neighbours",
     "comments",
     "feeds",
+    "search",
 ]
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).

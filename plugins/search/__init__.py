@@ -40,9 +40,9 @@ def write_index(site_dir, bundle: str = DEFAULT_BUNDLE, pages=None) -> int:
     """Index the HTML of `site_dir` into `site_dir/bundle`; return the number of pages indexed.
 
     `pages`: the HTML files to read (paths inside `site_dir`), by default every one. A build
-    passes the files it wrote, so a page left over from an earlier build (an article since
-    turned into a draft, with DELETE_OUTPUT_DIRECTORY off) is not found by the search: those
-    are hard-linked into a scratch folder that Pagefind reads instead of the site.
+    passes the article and page files it wrote, so a page left over from an earlier build (an
+    article since turned into a draft, with DELETE_OUTPUT_DIRECTORY off) is not found by the
+    search: those are hard-linked into a scratch folder that Pagefind reads instead.
     The new bundle is written beside the old one, then swapped in, so a reader searching during
     a build keeps a complete index, and chunks of earlier builds do not pile up.
     """
@@ -88,7 +88,9 @@ def _run_pagefind(source: Path, output: Path) -> None:
 
 
 class _Build:
-    """The HTML files written by the current build."""
+    """The article and page files written by the current build: the only ones that may be
+    indexed (the templates decide which are), so Pagefind need not read the list pages, about
+    as many again (at 1,000 articles: 1,005 files instead of 1,774, a third of its time)."""
 
     pages: list[str] = []
 
@@ -98,7 +100,7 @@ def _start(_pelican) -> None:
 
 
 def _record(path, context=None) -> None:
-    if str(path).endswith(".html"):
+    if context and ("article" in context or "page" in context) and str(path).endswith(".html"):
         _Build.pages.append(path)
 
 

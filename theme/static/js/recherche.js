@@ -4,12 +4,25 @@
    (Pagefind's script, its WebAssembly and the chunks a query needs) loads when the field is
    used or when the page opens with a query (?q=…, sent by the header's field). Query and
    filters live in the address, so a search can be bookmarked, shared and reloaded.
-   The count of results is announced by a live region (role="status"). */
+   The count of results is announced by a live region (role="status").
 
-const PAGE_SIZE = 10;
+   Bytes, for the ≤ 150 KB target of a first query (benchmarks/search.py): Pagefind runs without
+   its web worker (a second copy of its code, 12 KB; a search of this site takes milliseconds),
+   the filters' data loads only when the reader opens the filters, words such as « de » or « la »,
+   which Pagefind would look up like any other (an index chunk each), are left out, and results
+   come 5 first. */
+
+// Each result shown costs its page's text (about 2 KB): 5 first, as Pagefind's own interface
+// does, then 10 at a time on demand.
+const FIRST_RESULTS = 5;
+const MORE_RESULTS = 10;
 const FILTERS = ["theme", "intervenant"];
 const NNBSP = "\u202f";
 const NBSP = "\u00a0";
+// Words with no meaning of their own: « la Ctg de ma commune » searches « Ctg commune ».
+const STOP_WORDS = new Set(
+  "à au aux ce ces d de des du en et l la le les leur leurs ma mes mon nos notre ou par pour sa ses son sur ta tes ton un une vos votre".split(" "),
+);
 
 const root = document.getElementById("recherche");
 const form = root.querySelector(".recherche__formulaire");
@@ -25,12 +38,13 @@ let run = 0; // id of the latest search: older ones drop their results
 let results = []; // every result of the latest search (data not loaded yet)
 let shown = 0; // how many of them are on the page
 let filtersFor = null; // the query the filter lists were built for
+let filtersWanted = false; // the reader opened the filters, or the address has some
 
 function loadIndex() {
   if (!pagefind) {
     pagefind = import(root.dataset.index).then(async (module) => {
       const baseUrl = new URL(root.dataset.site, location.href).pathname;
-      await module.options({ baseUrl, excerptLength: 24 });
+      await module.options({ baseUrl, excerptLength: 24, noWorker: true });
       await module.init();
       return module;
     });
@@ -51,6 +65,12 @@ function writeAddress(state, push) {
   for (const name of FILTERS) for (const value of state.filters[name]) params.append(name, value);
   const query = params.toString();
   history[push ? "pushState" : "replaceState"](null, "", location.pathname + (query ? `?${query}` : ""));
+}
+
+function terms(query) {
+  const words = query.split(/\s+/).filter(Boolean);
+  const meaningful = words.filter((word) => !STOP_WORDS.has(word.toLowerCase()));
+  return (meaningful.length ? meaningful : words).join(" ");
 }
 
 function quoted(text) {
@@ -99,7 +119,7 @@ function resultItem(data) {
 }
 
 async function showMore(id) {
-  const next = results.slice(shown, shown + PAGE_SIZE);
+  const next = results.slice(shown, shown + (shown ? MORE_RESULTS : FIRST_RESULTS));
   const data = await Promise.all(next.map((result) => result.data()));
   if (id !== run) return [];
   const items = data.map(resultItem);
@@ -125,29 +145,35 @@ function filterOption(name, value, count, checked) {
 function showFilters(state, counts) {
   // Counts are for the query alone, so the lists only change with the query, never under the
   // reader's cursor while ticking boxes.
-  let any = false;
   for (const fieldset of filterBox.querySelectorAll("fieldset")) {
     const name = fieldset.dataset.filtre;
     const values = Object.entries(counts[name] || {})
       .filter(([value, count]) => count > 0 || state.filters[name].includes(value))
       .sort(([a], [b]) => a.localeCompare(b, "fr"));
     fieldset.hidden = values.length === 0;
-    any = any || values.length > 0;
     fieldset.querySelector("ul").replaceChildren(
       ...values.map(([value, count]) => filterOption(name, value, count, state.filters[name].includes(value))),
     );
   }
-  filterBox.hidden = !any;
-  if (FILTERS.some((name) => state.filters[name].length)) filterBox.open = true;
+}
+
+function filtered(state) {
+  return FILTERS.some((name) => state.filters[name].length > 0);
+}
+
+function activeFilters(state) {
+  const filters = {};
+  for (const name of FILTERS) if (state.filters[name].length) filters[name] = { any: state.filters[name] };
+  return filters;
 }
 
 function summary(state, total) {
-  const filtered = FILTERS.some((name) => state.filters[name].length) ? " avec ces filtres" : "";
+  const withFilters = filtered(state) ? " avec ces filtres" : "";
   if (total === 0) {
-    return `Aucun résultat pour ${quoted(state.q)}${filtered}. Essayez un autre mot, ou parcourez les thèmes, les intervenants ou les archives.`;
+    return `Aucun résultat pour ${quoted(state.q)}${withFilters}. Essayez un autre mot, ou parcourez les thèmes, les intervenants ou les archives.`;
   }
   const count = total.toLocaleString("fr-FR");
-  return `${count} ${total === 1 ? "résultat" : "résultats"} pour ${quoted(state.q)}${filtered}.`;
+  return `${count} ${total === 1 ? "résultat" : "résultats"} pour ${quoted(state.q)}${withFilters}.`;
 }
 
 async function search(state, { refreshFilters = true } = {}) {
@@ -165,18 +191,20 @@ async function search(state, { refreshFilters = true } = {}) {
   list.setAttribute("aria-busy", "true");
   try {
     const module = await loadIndex();
-    await module.filters(); // once loaded, every search also returns the counts per filter
-    const filters = {};
-    for (const name of FILTERS) if (state.filters[name].length) filters[name] = { any: state.filters[name] };
-    const found = await module.search(state.q, { filters });
+    filtersWanted = filtersWanted || filtered(state);
+    // Once loaded, every search also returns the counts per filter.
+    if (filtersWanted) await module.filters();
+    const found = await module.search(terms(state.q), { filters: activeFilters(state) });
     if (id !== run) return;
     results = found.results;
     shown = 0;
     list.replaceChildren();
     await showMore(id);
     if (id !== run) return;
-    if (refreshFilters || filtersFor !== state.q) {
-      showFilters(state, found.totalFilters || {});
+    filterBox.hidden = results.length === 0 && !filtered(state);
+    if (filtered(state)) filterBox.open = true;
+    if (found.totalFilters && (refreshFilters || filtersFor !== state.q)) {
+      showFilters(state, found.totalFilters);
       filtersFor = state.q;
     }
     announce(summary(state, results.length));
@@ -201,7 +229,18 @@ form.addEventListener("submit", (event) => {
 
 input.addEventListener("focus", loadIndex, { once: true });
 input.addEventListener("input", () => {
-  if (pagefind && input.value.trim()) pagefind.then((module) => module.preload(input.value.trim()));
+  const query = terms(input.value.trim());
+  if (pagefind && query) pagefind.then((module) => module.preload(query));
+});
+
+filterBox.addEventListener("toggle", async () => {
+  if (!filterBox.open || filtersWanted) return;
+  filtersWanted = true;
+  const module = await loadIndex();
+  await module.filters();
+  const found = await module.search(terms(state.q), { filters: activeFilters(state) });
+  showFilters(state, found.totalFilters || {});
+  filtersFor = state.q;
 });
 
 filterBox.addEventListener("change", (event) => {

@@ -17,6 +17,10 @@ from pelican.settings import read_settings
 from pelican.utils import slugify
 
 from comment_service import tasks as comment_tasks
+from comment_service.auth import ensure_first_account
+from comment_service.config import Config
+from site_core import db
+from site_core.paths import MODERATION_PATH
 
 ROOT = Path(__file__).resolve().parent
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -78,21 +82,16 @@ def serve(c):
 
 def _ensure_local_moderator():
     """On a machine with no moderation account yet, create one so moderation can be tried."""
-    import secrets
-
-    from comment_service import db
-    from comment_service.auth import create_moderator
-    from comment_service.config import Config
-
     conn = db.init(Config.from_env().database)
-    if conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
-        return
-    password = secrets.token_urlsafe(12)
-    create_moderator(conn, "moderation", password, "Équipe communication")
-    print(
-        "Compte de modération créé pour cette machine : identifiant « moderation », "
-        f"mot de passe « {password} » (pages : /commentaires/moderation/)."
-    )
+    try:
+        password = ensure_first_account(conn, "Équipe communication")
+    finally:
+        conn.close()
+    if password:
+        print(
+            "Compte de modération créé pour cette machine : identifiant « moderation », "
+            f"mot de passe « {password} » (pages : {MODERATION_PATH})."
+        )
 
 
 @task

@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from comment_fixtures import free_port, start_service_process, write_site  # noqa: E402
 
-from comment_service import tokens  # noqa: E402
+from site_core import tokens  # noqa: E402
 
 SECRET = "bench-secret"
 SLUG = "article-de-test"

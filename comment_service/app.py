@@ -1,42 +1,70 @@
-"""The comment service as one Starlette application.
+"""The comment service, assembled in one place (flaskr's app factory).
 
-Service routes live under /commentaires/ (pelicanconf COMMENTS_ENDPOINT); with `serve_site` the
-same app serves the built site at "/", so one command runs site and comments together.
+`build_parts(config)` makes what the command line needs too: the built site as the service sees
+it, the hooks, and the moderation actions; republishing is connected here as a hook, once.
+`create_app(config)` adds the web side: the comment writer, the moderator e-mails, the reader
+routes under /commentaires/ and the moderation pages under /commentaires/moderation/; with
+`serve_site` the same app serves the built site at "/", so one command runs site and comments.
+
+What happens when a comment is approved: moderation.py (the button) → actions.set_status (the
+database, returning a Change) → hooks → republish.Republisher (the pages and the feed).
 """
 
 import contextlib
-import importlib
 import logging
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import db
+from site_core import db
+from site_core.paths import COMMENTS_ENDPOINT
+
+from .actions import Moderation
+from .auth import Auth
 from .config import Config
+from .hooks import Hooks
+from .moderation import ModerationPages
 from .notifications import Notifier
 from .posting import Posting
-from .templating import Shell, make_env
+from .republish import Republisher
+from .site import Site
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
 
 
-def _moderation_routes() -> list:
-    try:
-        module = importlib.import_module("comment_service.moderation")
-    except ModuleNotFoundError as error:
-        if error.name != "comment_service.moderation":
-            raise
-        return []
-    return list(module.moderation_routes())
+@dataclass
+class Parts:
+    config: Config
+    site: Site
+    hooks: Hooks
+    moderation: Moderation
+    republisher: Republisher
+
+    def public_url(self) -> str:
+        """The address readers use, for links that leave the site (e-mails, cookies)."""
+        return self.config.site_url or self.site.url
+
+
+def build_parts(config: Config) -> Parts:
+    site = Site(config.site_dir)
+    hooks = Hooks()
+    republisher = Republisher(site, config.database, config.secret_key)
+    if config.republish:
+        hooks.connect(republisher)
+    return Parts(config, site, hooks, Moderation(config.database, hooks), republisher)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
-    notifier = Notifier(config)
+    parts = build_parts(config)
+    notifier = Notifier(config, parts.site)
     writer = CommentWriter(config.database, on_commit=notifier.wake)
-    posting = Posting(config, make_env(config), Shell(config.site_dir), writer)
+    posting = Posting(config, parts.site, writer)
+    auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
+    pages = ModerationPages(parts.site, parts.moderation, auth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -63,10 +91,8 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = posting.routes()
-    if moderation := _moderation_routes():
-        service.append(Mount("/moderation", routes=moderation))
-    routes = [Mount("/commentaires", routes=service)]
+    service = [*posting.routes(), Mount("/moderation", routes=pages.routes())]
+    routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
         routes.append(
             Mount("/", StaticFiles(directory=config.site_dir, html=True, check_dir=False))
@@ -76,7 +102,6 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
-    app.state.config = config
-    app.state.posting = posting
-    app.state.notifier = notifier
+    app.state.parts = parts
+    app.state.notifier = notifier  # tests wake it instead of waiting for its poll
     return app

@@ -1,10 +1,10 @@
-"""Moderator accounts, sessions, CSRF tokens and login throttling.
+"""Moderator accounts, sessions, CSRF tokens, login throttling, and the login pages.
 
 Accounts are created from the command line only; passwords are stored as argon2 hashes. The
 session is a signed cookie (no server state): it names the moderator, carries a random nonce
 the CSRF token is derived from, and a fingerprint of the password hash, so changing a password
 or deleting the account ends its sessions. Anonymous visitors get a nonce too, which protects
-the login form itself.
+the login form itself. `Auth` is the one place the moderation routes ask who is logged in.
 """
 
 import hashlib
@@ -13,12 +13,23 @@ import secrets
 import sqlite3
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from site_core import db
+from site_core.paths import MODERATION_PATH
+
+from .actions import now_iso
+from .site import PRIVATE_HEADERS, Site
 
 SESSION_COOKIE = "moderation"
 SESSION_MAX_AGE = 8 * 3600
@@ -29,10 +40,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 class AccountError(ValueError):
     """A moderator account cannot be created as asked; the message is French."""
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def create_moderator(
@@ -52,6 +59,15 @@ def create_moderator(
     except sqlite3.IntegrityError:
         raise AccountError(f"L’identifiant « {username} » existe déjà.") from None
     return cursor.lastrowid
+
+
+def ensure_first_account(conn: sqlite3.Connection, display_name: str) -> str | None:
+    """On a machine with no account yet, create « moderation » and return its password."""
+    if conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
+        return None
+    password = secrets.token_urlsafe(12)
+    create_moderator(conn, "moderation", password, display_name)
+    return password
 
 
 def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
@@ -148,3 +164,147 @@ class LoginThrottle:
 
     def success(self, username: str) -> None:
         self._failures.pop(("u", username.lower()), None)
+
+
+class Auth:
+    """Who is logged in, the session cookie, CSRF checks, and the login and logout routes."""
+
+    def __init__(self, database: Path, secret_key: str, site: Site, public_url: Callable[[], str]):
+        self.database = database
+        self.site = site
+        self.public_url = public_url
+        self.codec = SessionCodec(secret_key)
+        self.throttle = LoginThrottle()
+
+    def read(self, function, *args):
+        """`function(conn, *args)` with a fresh connection, off the event loop."""
+
+        def call():
+            conn = db.connect(self.database)
+            try:
+                return function(conn, *args)
+            finally:
+                conn.close()
+
+        return run_in_threadpool(call)
+
+    def session(self, request: Request) -> tuple[Session, bool]:
+        """The request's session, and whether it is new (its cookie must be set)."""
+        session = self.codec.loads(request.cookies.get(SESSION_COOKIE))
+        return (session, False) if session else (self.codec.new(), True)
+
+    def moderator(self, conn, session: Session) -> sqlite3.Row | None:
+        if not session.username:
+            return None
+        row = conn.execute(
+            "SELECT * FROM moderators WHERE username = ?", (session.username,)
+        ).fetchone()
+        return row if row and self.codec.fingerprint(row) == session.fingerprint else None
+
+    def set_cookie(self, response: Response, session: Session) -> Response:
+        response.set_cookie(
+            SESSION_COOKIE,
+            self.codec.dumps(session),
+            max_age=SESSION_MAX_AGE,
+            path=MODERATION_PATH.rstrip("/"),
+            httponly=True,
+            samesite="strict",
+            secure=self.public_url().startswith("https://"),
+        )
+        return response
+
+    def render(self, template: str, session: Session, status_code=200, **context) -> Response:
+        """A page of the team's area, with this session's CSRF token."""
+        html = self.site.render(
+            f"moderation/{template}",
+            base=MODERATION_PATH,
+            site_url=self.site.url,
+            csrf=self.codec.csrf_token(session),
+            **context,
+        )
+        return HTMLResponse(html, status_code=status_code, headers=PRIVATE_HEADERS)
+
+    async def form(self, request: Request, session: Session):
+        """The posted form, or a 403 page when its CSRF token is not this session's."""
+        form = await request.form()
+        if not self.codec.csrf_ok(session, str(form.get("csrf", ""))):
+            return form, self.render(
+                "error.html",
+                session,
+                403,
+                title="Formulaire expiré",
+                error="Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page "
+                "et recommencez.",
+            )
+        return form, None
+
+    async def guard(self, request: Request):
+        """(session, moderator row, None), or a response sending the visitor to log in."""
+        session, _ = self.session(request)
+        moderator = await self.read(self.moderator, session)
+        if moderator is None:
+            return session, None, RedirectResponse(MODERATION_PATH + "connexion", 303)
+        return session, moderator, None
+
+    async def login_page(self, request: Request) -> Response:
+        session, new = self.session(request)
+        logged_out = "deconnecte" in request.query_params
+        response = self.render(
+            "login.html",
+            session,
+            title="Connexion",
+            username="",
+            message="Vous êtes déconnecté." if logged_out else "",
+        )
+        return self.set_cookie(response, session) if new else response
+
+    async def login(self, request: Request) -> Response:
+        session, _ = self.session(request)
+        form, refused = await self.form(request, session)
+        if refused:
+            return self.set_cookie(refused, session)
+        username = str(form.get("identifiant", "")).strip()
+        password = str(form.get("mot_de_passe", ""))
+        ip = request.client.host if request.client else ""
+        wait = self.throttle.retry_after(username, ip)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            response = self.render(
+                "login.html",
+                session,
+                429,
+                title="Connexion",
+                username=username,
+                error=f"Trop de tentatives de connexion : réessayez dans {minutes} min.",
+            )
+            response.headers["Retry-After"] = str(int(wait) + 1)
+            return response
+        moderator = await self.read(authenticate, username, password)
+        if moderator is None:
+            self.throttle.failure(username, ip)
+            return self.render(
+                "login.html",
+                session,
+                401,
+                title="Connexion",
+                username=username,
+                error="Identifiant ou mot de passe incorrect.",
+            )
+        self.throttle.success(username)
+        # A new nonce at login: a session id planted before login is worthless after it.
+        return self.set_cookie(RedirectResponse(MODERATION_PATH, 303), self.codec.new(moderator))
+
+    async def logout(self, request: Request) -> Response:
+        session, _ = self.session(request)
+        _, refused = await self.form(request, session)
+        if refused:
+            return refused
+        response = RedirectResponse(MODERATION_PATH + "connexion?deconnecte=1", 303)
+        return self.set_cookie(response, self.codec.new())
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/connexion", self.login_page, methods=["GET"]),
+            Route("/connexion", self.login, methods=["POST"]),
+            Route("/deconnexion", self.logout, methods=["POST"]),
+        ]

@@ -1,16 +1,18 @@
 """Settings of the comment service, read from COMMENTS_* environment variables.
 
-Every setting has a development default so `python -m comment_service` works in a fresh clone;
-production sets at least COMMENTS_SECRET_KEY, COMMENTS_SITE_URL, the SMTP settings and
-COMMENTS_MODERATOR_EMAILS.
+Every setting has a development default so `python -m comment_service` works from a checkout
+(paths are relative to the folder it runs from); production sets at least COMMENTS_SECRET_KEY,
+COMMENTS_SITE_DIR, COMMENTS_DATABASE, the SMTP settings and COMMENTS_MODERATOR_EMAILS. What the
+service knows of the site (its address, theme, articles) comes from the build's manifest in
+COMMENTS_SITE_DIR, never from Pelican's settings files.
 """
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from site_core.paths import DEFAULT_DATABASE
+from site_core.secrets import signing_key
 
 DEFAULT_SPAM_WORDS = [
     "viagra",
@@ -30,8 +32,8 @@ DEFAULT_SPAM_WORDS = [
 class Config:
     database: Path
     site_dir: Path
-    project_dir: Path = PROJECT_DIR
     secret_key: str = ""
+    # The public address for links in e-mails; empty: the SITEURL the site was built with.
     site_url: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -74,12 +76,11 @@ class Config:
             raw = get(name)
             return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
 
-        database = Path(get("DATABASE", str(PROJECT_DIR / "data" / "comments.sqlite3")))
+        database = Path(get("DATABASE", str(DEFAULT_DATABASE))).absolute()
         config = cls(
             database=database,
-            site_dir=Path(get("SITE_DIR", str(PROJECT_DIR / "output"))),
-            project_dir=Path(get("PROJECT_DIR", str(PROJECT_DIR))),
-            secret_key=get("SECRET_KEY") or _dev_secret(database.parent / "secret_key"),
+            site_dir=Path(get("SITE_DIR", "output")).absolute(),
+            secret_key=signing_key(get("SECRET_KEY"), database),
             site_url=get("SITE_URL").rstrip("/"),
             smtp_host=get("SMTP_HOST", "localhost"),
             smtp_port=int(get("SMTP_PORT", "25")),
@@ -106,14 +107,3 @@ class Config:
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))
         return config
-
-
-def _dev_secret(path: Path) -> str:
-    """A random key generated once and kept in data/, so dev tokens survive restarts."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    path.write_text(key + "\n")
-    path.chmod(0o600)
-    return key

@@ -5,27 +5,26 @@ it. Anything wrong comes back as the form, in the site's page, with what the rea
 French message where the problem is; nothing a reader typed is ever dropped.
 """
 
-import json
-import os
 import sqlite3
-import time
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote
 
-from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from . import tokens
+from site_core import tokens
+from site_core.comments import render_body
+from site_core.manifest import ArticleEntry
+
+from .config import Config
+from .site import Site
 from .spam import SlidingWindow, hash_ip, spam_reason
-from .templating import load_plugin
 from .validation import HONEYPOT, Submission, clean
-from .writer import NewComment
+from .writer import CommentWriter, NewComment
 
 FORM_TYPE = "application/x-www-form-urlencoded"
-MANIFEST_FILE = "_articles-commentaires.json"
 
 
 class PostingError(HTTPException):
@@ -37,56 +36,29 @@ class PostingError(HTTPException):
         self.typed = typed
 
 
-class Manifest:
-    """The build's list of articles (slug -> title, url, comments_open), re-read when rebuilt."""
-
-    def __init__(self, path):
-        self._path = path
-        self._stamp = None
-        self._checked = 0.0
-        self._articles: dict = {}
-
-    def get(self, slug: str) -> dict | None:
-        now = time.monotonic()
-        if now - self._checked >= 1.0:  # one stat() per second at most, not one per post
-            self._checked = now
-            try:
-                stat = os.stat(self._path)
-                stamp = (stat.st_mtime_ns, stat.st_size)
-                if stamp != self._stamp:
-                    self._articles = json.loads(self._path.read_text(encoding="utf-8"))
-                    self._stamp = stamp
-            except (OSError, ValueError):
-                self._articles, self._stamp = {}, None
-        return self._articles.get(slug)
-
-
 class Posting:
-    """The state behind the routes: manifest, flood windows, shell, templates, writer."""
+    """The state behind the routes: the site, flood windows, the writer."""
 
-    def __init__(self, config, env, shell, writer):
+    def __init__(self, config: Config, site: Site, writer: CommentWriter):
         self.config = config
-        self.env = env
-        self.shell = shell
+        self.site = site
         self.writer = writer
-        self.manifest = Manifest(config.site_dir / MANIFEST_FILE)
         self.per_ip = SlidingWindow(config.flood_ip_count, config.flood_ip_window)
         self.per_email = SlidingWindow(config.flood_email_count, config.flood_email_window)
         self.reader: sqlite3.Connection | None = None  # opened by the app at startup
-        # The build's own rendering of comment text (escaped, paragraphs, nofollow links).
-        self.render_body = load_plugin(config.project_dir, "comments").render_body
 
     # ---- rendering -------------------------------------------------------------------------
 
-    def page(self, title: str, content: str, status: int = 200, headers=None) -> HTMLResponse:
-        html = self.shell.page(title, content)
+    def page(
+        self, title: str, template: str, status: int = 200, headers=None, **context
+    ) -> HTMLResponse:
+        html = self.site.page(title, f"lecteur/{template}", **context)
         headers = {"Cache-Control": "no-store", **(headers or {})}
         return HTMLResponse(html, status_code=status, headers=headers)
 
     def form_page(
         self,
-        article: dict,
-        slug: str,
+        article: ArticleEntry,
         sub: Submission | None = None,
         *,
         status: int = 422,
@@ -95,26 +67,21 @@ class Posting:
         headers=None,
     ) -> HTMLResponse:
         """The form in the site's page, with a fresh token and everything kept."""
-        html = self.env.get_template("partials/comment_form.html").render(
-            article={"slug": slug, "url": article["url"], "title": article["title"]},
-            comment_form_token=tokens.issue(self.config.secret_key, slug),
+        title = f"Commentaire sur « {article.title} »"
+        if sub and sub.errors:
+            title = f"Erreur — {title}"
+        return self.page(
+            title,
+            "formulaire.html",
+            status,
+            headers,
+            article=article,
+            comment_form_token=tokens.issue(self.config.secret_key, article.slug),
             form=sub.values if sub else {},
             errors=sub.errors if sub else {},
             notice=notice,
             parent=parent,
         )
-        back = self.article_link(article)
-        title = f"Commentaire sur « {article['title']} »"
-        content = Markup(
-            f"<h1>Commentaire sur l’article « {escape(article['title'])} »</h1>\n"
-            f'<p class="retour-article"><a href="{back}">Retour à l’article</a></p>\n{html}'
-        )
-        if sub and sub.errors:
-            title = f"Erreur — {title}"
-        return self.page(title, content, status, headers)
-
-    def article_link(self, article: dict) -> str:
-        return escape(f"{self.config.site_url}/{article['url']}")
 
     def approved_parent(self, slug: str, parent_id: int | None) -> dict | None:
         if parent_id is None or self.reader is None:
@@ -130,11 +97,11 @@ class Posting:
             "id": row["id"],
             "author_name": row["author_name"],
             "created_at": datetime.fromisoformat(row["created_at"]),
-            "body_html": self.render_body(row["body"]),
+            "body_html": render_body(row["body"]),
         }
 
-    def article_or_404(self, slug: str, typed: str = "") -> dict:
-        article = self.manifest.get(slug) if slug else None
+    def article_or_404(self, slug: str, typed: str = "") -> ArticleEntry:
+        article = self.site.manifest.articles.get(slug) if slug else None
         if article is None:
             raise PostingError(
                 404,
@@ -160,11 +127,11 @@ class Posting:
         slug = form.get("article", "").strip()
         sub = clean(form)
         article = self.article_or_404(slug, sub.values["commentaire"])
-        if not article.get("comments_open", True):
+        if not article.comments_open:
             raise PostingError(
                 403,
                 "Commentaires fermés",
-                f"Les commentaires sont fermés pour l’article « {article['title']} ».",
+                f"Les commentaires sont fermés pour l’article « {article.title} ».",
                 sub.values["commentaire"],
             )
         parent_id = _int_or_none(form.get("parent", ""))
@@ -172,7 +139,6 @@ class Posting:
         if parent_id is not None and parent is None:
             return self.form_page(
                 article,
-                slug,
                 sub,
                 notice="Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
                 "Vous pouvez envoyer votre texte comme nouveau commentaire sur l’article.",
@@ -182,7 +148,6 @@ class Posting:
         if not check.valid:
             return self.form_page(
                 article,
-                slug,
                 sub,
                 status=400,
                 parent=parent,
@@ -190,11 +155,10 @@ class Posting:
                 "Votre texte est conservé ci-dessous : vérifiez-le et envoyez-le à nouveau.",
             )
         if sub.errors:
-            return self.form_page(article, slug, sub, parent=parent)
+            return self.form_page(article, sub, parent=parent)
         if check.age < self.config.min_fill_seconds or check.age > self.config.token_max_age:
             return self.form_page(
                 article,
-                slug,
                 sub,
                 parent=parent,
                 notice="Par sécurité contre les robots, merci d’envoyer votre commentaire à "
@@ -214,7 +178,6 @@ class Posting:
             minutes = max(1, round(wait / 60))
             return self.form_page(
                 article,
-                slug,
                 sub,
                 status=429,
                 parent=parent,
@@ -242,7 +205,6 @@ class Posting:
         except Exception:  # logged by the writer; the reader keeps the text and can retry
             return self.form_page(
                 article,
-                slug,
                 sub,
                 status=503,
                 parent=parent,
@@ -253,23 +215,13 @@ class Posting:
         if outcome.kind == "bad_parent":  # unpublished between our check and the write
             return self.form_page(
                 article,
-                slug,
                 sub,
                 notice="Le commentaire auquel vous répondez n’est plus publié. Vous pouvez "
                 "envoyer votre texte comme nouveau commentaire sur l’article.",
             )
         if outcome.kind == "duplicate":
-            return self.page(
-                "Commentaire déjà reçu",
-                f"<h1>Commentaire déjà reçu</h1>\n<p>Vous avez déjà envoyé ce commentaire sur "
-                f"« {escape(article['title'])} » : il est en attente de modération, inutile de "
-                f'le renvoyer.</p>\n<p><a href="{self.article_link(article)}">Retour à '
-                "l’article</a></p>",
-                status=409,
-            )
-        return RedirectResponse(
-            f"{self.config.site_url}/commentaires/merci?article={quote(slug)}", status_code=303
-        )
+            return self.page("Commentaire déjà reçu", "deja_recu.html", 409, article=article)
+        return RedirectResponse(f"{self.site.endpoint}merci?article={quote(slug)}", status_code=303)
 
     @staticmethod
     def _new_comment(slug, parent_id, values, reason, ip_key) -> NewComment:
@@ -313,14 +265,7 @@ class Posting:
     async def thanks(self, request: Request) -> Response:
         slug = request.query_params.get("article", "")
         article = self.article_or_404(slug)
-        return self.page(
-            "Commentaire en attente de modération",
-            "<h1>Merci, votre commentaire est bien reçu</h1>\n"
-            "<p>Il est <strong>en attente de modération</strong> : il sera publié sous "
-            f"l’article « {escape(article['title'])} » dès qu’un modérateur ou une modératrice "
-            "de la Caf de l’Essonne l’aura validé.</p>\n"
-            f'<p><a href="{self.article_link(article)}">Retour à l’article</a></p>',
-        )
+        return self.page("Commentaire en attente de modération", "merci.html", article=article)
 
     async def reply(self, request: Request) -> Response:
         slug = request.query_params.get("article", "")
@@ -331,20 +276,20 @@ class Posting:
                 404,
                 "Commentaire introuvable",
                 "Le commentaire auquel vous voulez répondre n’existe pas ou n’est plus publié "
-                f"sous l’article « {article['title']} ».",
+                f"sous l’article « {article.title} ».",
             )
-        if not article.get("comments_open", True):
+        if not article.comments_open:
             raise PostingError(
                 403,
                 "Commentaires fermés",
-                f"Les commentaires sont fermés pour l’article « {article['title']} ».",
+                f"Les commentaires sont fermés pour l’article « {article.title} ».",
             )
-        return self.form_page(article, slug, status=200, parent=parent)
+        return self.form_page(article, status=200, parent=parent)
 
     async def token(self, request: Request) -> Response:
         slug = request.query_params.get("article", "")
-        article = self.manifest.get(slug)
-        if article is None or not article.get("comments_open", True):
+        article = self.site.manifest.articles.get(slug)
+        if article is None or not article.comments_open:
             return JSONResponse(
                 {"erreur": f"Aucun article « {slug} » n’accepte de commentaires."},
                 status_code=404,
@@ -359,16 +304,15 @@ class Posting:
         title = getattr(error, "title", None) or _GENERIC_TITLES.get(
             error.status_code, "Demande impossible"
         )
-        typed = getattr(error, "typed", "")
-        content = f"<h1>{escape(title)}</h1>\n<p>{escape(error.detail)}</p>\n"
-        if typed:
-            content += (
-                "<p>Voici votre texte, pour ne pas le perdre :</p>\n"
-                f'<textarea readonly rows="8" cols="60" aria-label="Votre texte">'
-                f"{escape(typed)}</textarea>\n"
-            )
-        content += f'<p><a href="{self.config.site_url}/">Retour à l’accueil du site</a></p>'
-        return self.page(title, content, error.status_code, getattr(error, "headers", None))
+        return self.page(
+            title,
+            "erreur.html",
+            error.status_code,
+            getattr(error, "headers", None),
+            heading=title,
+            message=error.detail,
+            typed=getattr(error, "typed", ""),
+        )
 
     def routes(self) -> list[Route]:
         return [

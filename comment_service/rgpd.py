@@ -3,14 +3,13 @@ IP hashes past their retention period.
 
 Comments are matched on the e-mail address without regard to case. Erasing deletes the
 person's comments, and with them the replies under them (a reply means nothing without what it
-answers), then republishes the articles that showed any of them.
+answers); the change it returns names the articles that showed any of them, for republishing.
 """
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from .config import Config
-from .republish import republish
+from .hooks import Change
 
 _BY_EMAIL = "author_email = ? COLLATE NOCASE"
 
@@ -30,27 +29,20 @@ def export(conn: sqlite3.Connection, email: str) -> dict:
     }
 
 
-def erase(config: Config, conn: sqlite3.Connection, email: str) -> int:
-    """Delete every comment of `email` (and replies under them); return how many went."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        before = conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        slugs = [
-            row[0]
-            for row in conn.execute(
-                f"SELECT DISTINCT article_slug FROM comments WHERE {_BY_EMAIL}"
-                " AND status = 'approved'",
-                (email.strip(),),
-            )
-        ]
-        conn.execute(f"DELETE FROM comments WHERE {_BY_EMAIL}", (email.strip(),))
-        removed = before - conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    republish(config, slugs)
-    return removed
+def erase(conn: sqlite3.Connection, email: str) -> Change:
+    """Delete every comment of `email` (and replies under them), inside the caller's
+    transaction; the change counts the comments that went."""
+    before = conn.execute("SELECT count(*) FROM comments").fetchone()[0]
+    slugs = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT DISTINCT article_slug FROM comments WHERE {_BY_EMAIL} AND status = 'approved'",
+            (email.strip(),),
+        )
+    ]
+    conn.execute(f"DELETE FROM comments WHERE {_BY_EMAIL}", (email.strip(),))
+    removed = before - conn.execute("SELECT count(*) FROM comments").fetchone()[0]
+    return Change(None, tuple(slugs), removed)
 
 
 def purge_ips(conn: sqlite3.Connection, retention_days: int, now: datetime | None = None) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db
+from site_core import db
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,8 @@ class CommentWriter:
 
     def _write_group(self, conn: sqlite3.Connection, group: list) -> None:
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with db.transaction(conn):
                 outcomes = _store(conn, [comment for comment, _, _ in group])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
         except Exception as error:
             log.exception("could not store %d comment(s)", len(group))
             _resolve(group, [error] * len(group))

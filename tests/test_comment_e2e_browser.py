@@ -5,7 +5,8 @@ import pytest
 from comment_fixtures import make_config, running_service
 from conftest import build_site
 
-from comment_service import auth, db
+from comment_service import auth
+from site_core import db
 
 pytestmark = pytest.mark.browser
 

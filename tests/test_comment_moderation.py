@@ -19,7 +19,8 @@ from comment_fixtures import (  # noqa: F401
     running_service,
 )
 
-from comment_service import auth, cli, db
+from comment_service import auth, cli
+from site_core import db
 
 BASE = "/commentaires/moderation/"
 PASSWORD = "un mot de passe assez long"

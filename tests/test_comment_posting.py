@@ -1,16 +1,17 @@
 """Posting comments over real HTTP to the service, with a real SQLite file."""
 
-import json
 import time
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from comment_fixtures import make_config, running_service
+from comment_fixtures import ARTICLES, make_config, running_service, write_site
 
-from comment_service import tokens
 from comment_service.config import Config
-from comment_service.templating import SHELL_FILE
+from site_core import tokens
+from site_core.manifest import ManifestFile
+from site_core.paths import SHELL_NAME as SHELL_FILE
+from site_core.secrets import signing_key
 
 pytest_plugins = ["comment_fixtures"]
 
@@ -118,12 +119,11 @@ def test_unknown_and_closed_articles(comment_service):
     assert stored(comment_service) == []
 
 
+NEW_ARTICLE = {"title": "Nouveau", "url": "articles/n/", "comments_open": True}
+
+
 def test_manifest_is_reloaded_after_a_build(comment_service):
-    manifest = comment_service.config.site_dir / "_articles-commentaires.json"
-    articles = json.loads(manifest.read_text())
-    articles["nouvel-article"] = {"title": "Nouveau", "url": "articles/n/", "comments_open": True}
-    manifest.write_text(json.dumps(articles))
-    time.sleep(1.1)  # the manifest is checked at most once a second
+    write_site(comment_service.config.site_dir, {**ARTICLES, "nouvel-article": NEW_ARTICLE})
     assert post(comment_service, comment_service.form("nouvel-article")).status_code == 303
 
 
@@ -271,8 +271,8 @@ def test_service_pages_use_the_built_shell(tmp_path, built_site):
     assert "<!-- contenu-commentaires -->" in shell and "<!-- titre-commentaires -->" in shell
     config = make_config(tmp_path, site)
     with running_service(config) as service:
-        manifest = json.loads((site / "_articles-commentaires.json").read_text())
-        slug = next(s for s, article in manifest.items() if article["comments_open"])
+        manifest = ManifestFile(site).current().articles
+        slug = next(s for s, article in manifest.items() if article.comments_open)
         response = post(service, service.form(slug, nom=""))
         assert response.status_code == 422
         doc = page(response)
@@ -284,9 +284,9 @@ def test_service_pages_use_the_built_shell(tmp_path, built_site):
 
 def test_form_of_a_built_article_page_posts_as_is(tmp_path, built_site):
     """The empty form baked into an article page, filled in, is accepted by the service."""
-    manifest = json.loads((built_site / "_articles-commentaires.json").read_text())
-    slug, article = next((s, a) for s, a in manifest.items() if a["comments_open"])
-    doc = BeautifulSoup((built_site / article["url"] / "index.html").read_text(), "lxml")
+    manifest = ManifestFile(built_site).current().articles
+    slug, article = next((s, a) for s, a in manifest.items() if a.comments_open)
+    doc = BeautifulSoup((built_site / article.url / "index.html").read_text(), "lxml")
     form = doc.find("form", action="/commentaires/poster")
     for name in ("commentaire", "nom", "email", "site"):
         field = form.find(attrs={"name": name})
@@ -299,11 +299,10 @@ def test_form_of_a_built_article_page_posts_as_is(tmp_path, built_site):
     assert doc.find("a", href="/donnees-personnelles/")
     fields = {inp["name"]: inp.get("value", "") for inp in form.find_all("input")}
     fields.update(nom="Lou", email="lou@exemple.fr", commentaire="Depuis la page construite")
-    # The build signed the token with the project's key; the page is seconds old, so the
-    # minimum fill time is lifted for this check only.
-    config = make_config(
-        tmp_path, built_site, secret_key=Config.from_env().secret_key, min_fill_seconds=0
-    )
+    # The build signed the token with the key kept beside its database; the page is seconds
+    # old, so the minimum fill time is lifted for this check only.
+    key = signing_key("", built_site.parent / "no-comments.sqlite3")
+    config = make_config(tmp_path, built_site, secret_key=key, min_fill_seconds=0)
     with running_service(config) as service:
         assert post(service, fields).status_code == 303
         assert stored(service)[0]["article_slug"] == slug

@@ -1,7 +1,6 @@
 """Approved comments in the static site: the comments plugin over a real Pelican build with a
 real SQLite file, and republishing after moderation (patched pages equal a full build)."""
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -11,8 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
 
-from comment_service import db, moderation
+from comment_service import actions
+from comment_service.app import build_parts
 from comment_service.config import Config
+from site_core import db
+from site_core.manifest import ManifestFile
 
 SECRET = "clé de test du build"
 SLUG = "30-ans-caf-essonne"
@@ -195,9 +197,9 @@ def test_counts_on_list_pages_manifest_and_feed(thread):
     assert card.select_one(".comment-count a")["href"] == f"/articles/{SLUG}/#commentaires"
     other = soup(output / f"articles/{OTHER}/index.html")
     assert other.select_one("#commentaires-titre").get_text() == "Aucun commentaire"
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
-    assert manifest[SLUG]["url"] == f"articles/{SLUG}/" and manifest[SLUG]["comments_open"] is True
-    assert "index.html" in manifest[SLUG]["count_pages"]
+    manifest = ManifestFile(output).current().articles
+    assert manifest[SLUG].url == f"articles/{SLUG}/" and manifest[SLUG].comments_open is True
+    assert "index.html" in manifest[SLUG].count_pages
     feed = feedparser.parse(str(output / "flux/commentaires.atom.xml"))
     assert [e.link.rsplit("#", 1)[1] for e in feed.entries] == [
         f"commentaire-{ids[k]}" for k in ("nested", "second", "official", "root")
@@ -205,7 +207,7 @@ def test_counts_on_list_pages_manifest_and_feed(thread):
 
 
 def test_a_fresh_clone_without_database_builds(built_site):
-    manifest = json.loads((built_site / "_articles-commentaires.json").read_text(encoding="utf-8"))
+    manifest = ManifestFile(built_site).current().articles
     assert SLUG in manifest and len(manifest) == len(list((ROOT / "content/articles").glob("*.md")))
     page = soup(built_site / PAGE)
     assert page.select("li.comment") == []
@@ -229,8 +231,12 @@ def test_closed_comments_have_no_form(tmp_path):
     assert comment_ids(page) and page.select_one("#commentaires form") is None
     assert page.select(".comment__reply") == []
     assert "Les commentaires sont fermés" in page.select_one("#commentaires").get_text()
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
-    assert manifest[SLUG]["comments_open"] is False
+    manifest = ManifestFile(output).current().articles
+    assert manifest[SLUG].comments_open is False
+
+
+def moderation_of(database: Path, output: Path):
+    return build_parts(Config(database=database, site_dir=output, secret_key=SECRET)).moderation
 
 
 def masked(path: Path) -> str:
@@ -239,25 +245,25 @@ def masked(path: Path) -> str:
 
 def test_moderation_republishes_pages_like_a_full_build(thread, tmp_path):
     database, output, ids = thread
-    config = Config(database=database, site_dir=output, secret_key=SECRET)
-    conn = db.connect(database)
-    moderation.set_status(config, conn, ids["pending"], "approved", "test")
+    moderation = build_parts(
+        Config(database=database, site_dir=output, secret_key=SECRET)
+    ).moderation
+    moderation.perform(actions.set_status, ids["pending"], "approved", "test")
     page = soup(output / PAGE)
     assert comment_ids(page).count(ids["pending"]) == 1
     assert ids["under_pending"] in comment_ids(page)  # its parent is shown now
     assert page.select_one("#commentaires-titre").get_text() == "6 commentaires"
-    moderation.edit(config, conn, ids["second"], "Texte corrigé.", "test")
-    moderation.delete(config, conn, ids["root"])  # and its replies
-    conn.close()
+    moderation.perform(actions.edit, ids["second"], "Texte corrigé.", "test")
+    moderation.perform(actions.delete, ids["root"])  # and its replies
     page = soup(output / PAGE)
     assert "Texte corrigé." in page.select_one(f"#commentaire-{ids['second']}").get_text()
     assert comment_ids(page) == [ids["pending"], ids["under_pending"], ids["second"]]
 
     fresh = build(tmp_path / "rebuilt", database)
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
+    manifest = ManifestFile(output).current().articles
     pages = {
         PAGE,
-        *manifest[SLUG]["count_pages"],
+        *manifest[SLUG].count_pages,
         "flux/commentaires.atom.xml",
         "flux/commentaires.rss.xml",
     }
@@ -270,8 +276,8 @@ def test_moderation_republishes_pages_like_a_full_build(thread, tmp_path):
 def test_rejecting_a_pending_comment_rewrites_nothing(thread):
     database, output, ids = thread
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}
-    config = Config(database=database, site_dir=output, secret_key=SECRET)
-    conn = db.connect(database)
-    moderation.set_status(config, conn, ids["pending"], "rejected", "test")
-    conn.close()
+    moderation = build_parts(
+        Config(database=database, site_dir=output, secret_key=SECRET)
+    ).moderation
+    moderation.perform(actions.set_status, ids["pending"], "rejected", "test")
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*.html")} == before

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from conftest import build_site
 
-from comment_service import cli, db, rgpd
+from comment_service import cli, rgpd
 from comment_service.config import Config
+from site_core import db
 
 SLUG = "30-ans-caf-essonne"
 INSERT = (

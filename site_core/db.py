@@ -1,10 +1,14 @@
 """The comment store: one SQLite file, WAL journal, schema versioned by ordered migrations.
 
+The build reads approved comments from it (read-only); the service owns every write.
+
 The schema version lives in `PRAGMA user_version`; `migrate()` applies every migration past it,
 each in its own transaction, so a database of any older version upgrades in place.
 """
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 STATUSES = ("pending", "approved", "rejected", "spam")
@@ -77,16 +81,27 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema to the latest version; return that version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             for statement in filter(str.strip, script.split(";")):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error.
+
+    IMMEDIATE takes the write lock at once, so a read-then-write cannot fail half-way with
+    SQLITE_BUSY when another writer got in between (busy_timeout waits for the lock instead).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def init(path: str | Path) -> sqlite3.Connection:

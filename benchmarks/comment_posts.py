@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from comment_fixtures import free_port, start_service_process, write_site  # noqa: E402
 
-from site_core import tokens  # noqa: E402
+from comment_service import tokens  # noqa: E402
 
 SECRET = "bench-secret"
 SLUG = "article-de-test"
@@ -51,6 +51,7 @@ def start_service(tmp: Path) -> tuple[subprocess.Popen, int]:
         secret_key=SECRET,
         flood_ip_count="0",
         flood_email_count="0",
+        flood_ip_hard="0",
         republish="0",
     )
     return proc, port
@@ -75,7 +76,7 @@ class Client:
             {
                 "article": SLUG,
                 "parent": "",
-                "jeton": self.token,
+                "jeton": tokens.issue(SECRET, now=time.time() - 60),  # single use: one per post
                 "nom": f"Lecteur {n}",
                 "email": f"lecteur{n}@exemple.fr",
                 "site": "",
@@ -187,7 +188,7 @@ def main():
         proc, port = start_service(Path(tmp))
         try:
             # Old enough to pass the minimum fill time, young enough for the maximum age.
-            token = tokens.issue(SECRET, SLUG, now=time.time() - 60)
+            token = tokens.issue(SECRET, now=time.time() - 60)
             accepted = 0
             for clients in args.clients:
                 cpu = cpu_seconds(proc.pid)

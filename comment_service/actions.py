@@ -71,10 +71,34 @@ def set_status(conn: sqlite3.Connection, comment_id: int, status: str, moderator
 
 
 def delete(conn: sqlite3.Connection, comment_id: int) -> Change:
-    """Delete for good (its replies too)."""
+    """Delete for good, with the replies under it (a moderator's choice, said on the button)."""
     row = get_comment(conn, comment_id)
-    conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
-    return _shown_change(row, row["status"])
+    doomed = conn.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL"
+        " SELECT c.id FROM comments c JOIN tree ON c.parent_id = tree.id)"
+        " SELECT c.id, c.status FROM comments c JOIN tree ON c.id = tree.id",
+        (comment_id,),
+    ).fetchall()
+    conn.execute(
+        f"DELETE FROM comments WHERE id IN ({', '.join('?' * len(doomed))})",
+        [r["id"] for r in doomed],
+    )
+    prune_placeholders(conn, row["parent_id"])
+    return _shown_change(row, *(r["status"] for r in doomed))
+
+
+def prune_placeholders(conn: sqlite3.Connection, comment_id: int | None) -> None:
+    """Delete erased placeholders left with no reply under them, up the thread."""
+    while comment_id is not None:
+        row = conn.execute(
+            "SELECT parent_id FROM comments WHERE id = ? AND erased"
+            " AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)",
+            (comment_id,),
+        ).fetchone()
+        if row is None:
+            return
+        conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
+        comment_id = row["parent_id"]
 
 
 def edit(conn: sqlite3.Connection, comment_id: int, body: str, moderator: str) -> Change:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -25,10 +27,12 @@ from site_core.paths import COMMENTS_ENDPOINT
 from .actions import Moderation
 from .auth import Auth
 from .config import Config
+from .forms import FormError
 from .hooks import Hooks
 from .moderation import ModerationPages
 from .notifications import Notifier
 from .posting import Posting
+from .reader import ReaderPages
 from .republish import Republisher
 from .site import Site
 from .writer import CommentWriter
@@ -52,7 +56,7 @@ class Parts:
 def build_parts(config: Config) -> Parts:
     site = Site(config.site_dir)
     hooks = Hooks()
-    republisher = Republisher(site, config.database, config.secret_key)
+    republisher = Republisher(site, config.database)
     if config.republish:
         hooks.connect(republisher)
     return Parts(config, site, hooks, Moderation(config.database, hooks), republisher)
@@ -62,28 +66,32 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     parts = build_parts(config)
     notifier = Notifier(config, parts.site)
     writer = CommentWriter(config.database, on_commit=notifier.wake)
-    posting = Posting(config, parts.site, writer)
+    pages = ReaderPages(config, parts.site)
+    posting = Posting(config, pages, writer)
     auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
-    pages = ModerationPages(parts.site, parts.moderation, auth)
+    moderation = ModerationPages(parts.site, parts.moderation, auth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         writer.start()  # creates and migrates the database
-        posting.reader = db.connect(config.database)
+        pages.reader = db.connect(config.database)
         notifier.start()
         try:
             yield
         finally:
             notifier.stop()
             writer.stop()
-            posting.reader.close()
+            pages.reader.close()
 
-    async def http_error(request, error: HTTPException):
-        return posting.error_page(error)
+    async def http_error(request, error: HTTPException | FormError):
+        return pages.error_page(error)
+
+    async def client_gone(request, error: ClientDisconnect):
+        return Response(status_code=400)  # nobody is listening any more: no page, no traceback
 
     async def server_error(request, error: Exception):
         log.exception("unexpected error on %s", request.url.path, exc_info=error)
-        return posting.error_page(
+        return pages.error_page(
             HTTPException(
                 500,
                 "Le service de commentaires a rencontré une erreur imprévue. Votre commentaire "
@@ -91,7 +99,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = [*posting.routes(), Mount("/moderation", routes=pages.routes())]
+    service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
     routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
         routes.append(
@@ -100,7 +108,12 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            FormError: http_error,
+            ClientDisconnect: client_gone,
+            Exception: server_error,
+        },
     )
     app.state.parts = parts
     app.state.notifier = notifier  # tests wake it instead of waiting for its poll

@@ -29,6 +29,7 @@ from site_core import db
 from site_core.paths import MODERATION_PATH
 
 from .actions import now_iso
+from .forms import FormError, read_form
 from .site import PRIVATE_HEADERS, Site
 
 SESSION_COOKIE = "moderation"
@@ -225,9 +226,15 @@ class Auth:
         return HTMLResponse(html, status_code=status_code, headers=PRIVATE_HEADERS)
 
     async def form(self, request: Request, session: Session):
-        """The posted form, or a 403 page when its CSRF token is not this session's."""
-        form = await request.form()
-        if not self.codec.csrf_ok(session, str(form.get("csrf", ""))):
+        """The posted form, or a French error page: unreadable, or its CSRF token is not this
+        session's (403)."""
+        try:
+            form = await read_form(request)
+        except FormError as error:
+            return {}, self.render(
+                "error.html", session, error.status_code, title=error.title, error=error.message
+            )
+        if not self.codec.csrf_ok(session, form.get("csrf")):
             return form, self.render(
                 "error.html",
                 session,

@@ -129,6 +129,7 @@ def _erase(parts, values, out):
         print("Rien n’a été effacé.", file=out)
         return 1
     change = parts.moderation.perform(rgpd.erase, email)
+    parts.moderation.read(rgpd.wipe)
     print(f"{change.count} commentaire(s) effacé(s) pour {email}.", file=out)
 
 

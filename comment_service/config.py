@@ -8,11 +8,13 @@ COMMENTS_SITE_DIR, never from Pelican's settings files.
 """
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_core.paths import DEFAULT_DATABASE
-from site_core.secrets import signing_key
+
+from .forms import MAX_FORM_BYTES
 
 DEFAULT_SPAM_WORDS = [
     "viagra",
@@ -42,22 +44,25 @@ class Config:
     smtp_starttls: bool = False
     mail_from: str = "Commentaires Caf de l’Essonne <ne-pas-repondre@localhost>"
     moderator_emails: list[str] = field(default_factory=list)
-    # A form sent sooner than this after its token was issued is a robot (or a double click).
+    # A post sooner than this after the reader started writing goes to the spam queue.
     min_fill_seconds: float = 3
-    token_max_age: int = 7200
-    # Sliding-window flood limits. Per IP hash they are generous: a town hall's staff share one
-    # address. Zero count disables a limit (benchmarks).
+    # How long a form token (and its cookie) stays valid: a reader may write for hours.
+    token_max_age: int = 86400
+    # Flood limits per `flood_window` seconds (0 disables a limit, for benchmarks). Beyond the
+    # per-address and per-reader counts of accepted comments, comments go to the spam queue (a
+    # town hall's staff share one address); beyond `flood_ip_hard` posts of any kind from one
+    # address, or `flood_email_count` from one e-mail address, posts are refused (429).
+    flood_window: int = 600
     flood_ip_count: int = 20
-    flood_ip_window: int = 600
+    flood_client_count: int = 5
     flood_email_count: int = 5
-    flood_email_window: int = 600
+    flood_ip_hard: int = 300
     spam_words: list[str] = field(default_factory=lambda: list(DEFAULT_SPAM_WORDS))
     max_links: int = 2
     ip_retention_days: int = 30
     republish: bool = True
-    # Request bodies above this are refused with 413 before being read (the comment alone may
-    # weigh 65,525 bytes, percent-encoding can triple it).
-    max_request_bytes: int = 256 * 1024
+    # Request bodies above this are refused with 413 before being read.
+    max_request_bytes: int = MAX_FORM_BYTES
     # Notification retries: delay doubles from the first value up to the second, then gives up
     # after the given number of attempts (the row stays, with its last error, for an operator).
     notify_retry_base: float = 30
@@ -97,13 +102,29 @@ class Config:
         for name in (
             "min_fill_seconds",
             "token_max_age",
+            "flood_window",
             "flood_ip_count",
-            "flood_ip_window",
+            "flood_client_count",
             "flood_email_count",
-            "flood_email_window",
+            "flood_ip_hard",
             "max_links",
             "ip_retention_days",
         ):
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))
         return config
+
+
+def signing_key(explicit: str, database: Path) -> str:
+    """`explicit` (production: COMMENTS_SECRET_KEY), else the development key kept beside the
+    database, generated once so tokens and sessions survive restarts."""
+    if explicit:
+        return explicit
+    path = Path(database).parent / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key

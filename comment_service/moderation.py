@@ -19,9 +19,12 @@ from site_core.paths import MODERATION_PATH
 from . import actions
 from .actions import STATUS_LABELS, ActionError, Moderation
 from .auth import Auth
+from .forms import parse_number
 from .site import Site
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
+NOT_FOUND = ActionError("Cette page n’existe pas.", 404)
 # Tabs of the moderation page: (query value, status, label, newest first?).
 TABS = [
     (key, status, STATUS_LABELS[status][1].capitalize(), newest_first)
@@ -94,10 +97,7 @@ class ModerationPages:
             return away
         tab_key = request.query_params.get("file", "attente")
         tab = next((t for t in TABS if t[0] == tab_key), TABS[0])
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = min(parse_number(request.query_params.get("page")) or 1, MAX_PAGE)
 
         def load(conn):
             rows = actions.list_comments(
@@ -111,7 +111,8 @@ class ModerationPages:
 
         rows, counts = await run_in_threadpool(self.moderation.read, load)
         done = request.query_params.get("fait", "")
-        message = DONE[done].format(id=request.query_params.get("n", "")) if done in DONE else ""
+        done_id = parse_number(request.query_params.get("n"))
+        message = DONE[done].format(id=done_id) if done in DONE and done_id else ""
         return self.auth.render(
             "queue.html",
             session,
@@ -135,14 +136,16 @@ class ModerationPages:
         if refused:
             return refused
         action = request.path_params["action"]
-        comment_id = request.path_params["id"]
+        comment_id = parse_number(request.path_params["id"])
+        if comment_id is None:
+            return self.error(session, moderator, NOT_FOUND)
         if action == "supprimer":
             job = (actions.delete, comment_id)
         elif action in STATUS_ACTIONS:
             status = STATUS_ACTIONS[action][0]
             job = (actions.set_status, comment_id, status, moderator["username"])
         else:
-            return self.error(session, moderator, ActionError(f"Action inconnue : {action}.", 404))
+            return self.error(session, moderator, NOT_FOUND)
         try:
             await run_in_threadpool(self.moderation.perform, *job)
         except ActionError as error:
@@ -160,10 +163,10 @@ class ModerationPages:
         if away:
             return away
         action = request.path_params["action"]
-        if action not in TEXT_ACTIONS:
-            return self.error(session, moderator, ActionError("Cette page n’existe pas.", 404))
+        comment_id = parse_number(request.path_params["id"])
+        if action not in TEXT_ACTIONS or comment_id is None:
+            return self.error(session, moderator, NOT_FOUND)
         verb, function = TEXT_ACTIONS[action]
-        comment_id = request.path_params["id"]
         try:
             row = await run_in_threadpool(self.moderation.read, actions.get_comment, comment_id)
         except ActionError as error:
@@ -200,6 +203,6 @@ class ModerationPages:
         return [
             Route("/", self.queue, methods=["GET"]),
             *self.auth.routes(),
-            Route("/{id:int}/{action:str}", self.text_form, methods=["GET"]),
-            Route("/{id:int}/{action:str}", self.dispatch_post, methods=["POST"]),
+            Route("/{id}/{action}", self.text_form, methods=["GET"]),
+            Route("/{id}/{action}", self.dispatch_post, methods=["POST"]),
         ]

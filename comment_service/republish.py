@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from site_core import comment_pages, db, tokens
+from site_core import comment_pages, db
 from site_core.comments import build_threads, feed_comments, fetch_approved
 from site_core.feeds import write_comment_feeds
 from site_core.files import write_atomic
@@ -29,10 +29,9 @@ from .site import Site
 class Republisher:
     """Patches the built pages of one site from one comment store."""
 
-    def __init__(self, site: Site, database: Path, secret_key: str):
+    def __init__(self, site: Site, database: Path):
         self.site = site
         self.database = Path(database)
-        self.secret_key = secret_key
 
     def __call__(self, change: Change) -> None:
         self.republish(change.articles)
@@ -68,7 +67,6 @@ class Republisher:
             len(shown),
             site_url=self.site.url,
             endpoint=self.site.manifest.comments_endpoint,
-            form_token=tokens.issue(self.secret_key, article.slug),
         )
         count = comment_pages.count_html(env, article.slug, len(shown))
         written = []

@@ -8,7 +8,6 @@ HTML comments, invisible to readers and stable across builds.
 """
 
 import re
-from collections.abc import Callable
 
 import jinja2
 from markupsafe import Markup
@@ -40,7 +39,6 @@ def section_html(
     *,
     site_url: str,
     endpoint: str = COMMENTS_ENDPOINT,
-    form_token: str = "",
 ) -> Markup:
     """The comments section of `article` (threads `roots`, `count` shown), with its form.
 
@@ -51,7 +49,6 @@ def section_html(
         article=article,
         comments=roots,
         comment_count_html=count_html(env, article.slug, count),
-        comment_form_token=form_token,
         SITEURL=site_url,
         COMMENTS_ENDPOINT=endpoint,
     )
@@ -66,10 +63,10 @@ def patch(html: str, slug: str, section: str | None, count: str) -> str:
     return re.sub(start + ".*?" + re.escape(COUNT_END), lambda _: count, html, flags=re.DOTALL)
 
 
-def install(env: jinja2.Environment, token: Callable[[str], str] | None = None) -> None:
+def install(env: jinja2.Environment) -> None:
     """Add the globals the theme's templates use for comments to `env` (Pelican's or the
     service's). The article objects must carry `comments` (thread roots) and
-    `comment_count`; `token(slug)` signs a form token when the page bakes one."""
+    `comment_count`."""
 
     @jinja2.pass_context
     def comment_section(context, article) -> Markup:
@@ -80,7 +77,6 @@ def install(env: jinja2.Environment, token: Callable[[str], str] | None = None) 
             article.comment_count,
             site_url=context.get("SITEURL", ""),
             endpoint=context.get("COMMENTS_ENDPOINT", COMMENTS_ENDPOINT),
-            form_token=token(article.slug) if token else "",
         )
 
     def comment_count(article) -> Markup:

@@ -36,6 +36,8 @@ class Comment:
     created_at: datetime
     is_official: bool
     parent_id: int | None
+    # Erased at its author's request (RGPD) while others had replied: shown as a placeholder.
+    erased: bool = False
     replies: list["Comment"] = field(default_factory=list)
 
     @property
@@ -83,7 +85,7 @@ def fetch_approved(conn: sqlite3.Connection, slug: str | None = None) -> list[sq
     where = "status = 'approved'" + (" AND article_slug = ?" if slug is not None else "")
     return conn.execute(
         "SELECT id, article_slug, parent_id, author_name, author_url, body, is_official,"
-        f" created_at FROM comments WHERE {where} ORDER BY created_at, id",
+        f" created_at, erased FROM comments WHERE {where} ORDER BY created_at, id",
         () if slug is None else (slug,),
     ).fetchall()
 
@@ -100,7 +102,8 @@ def build_threads(rows, article) -> tuple[list[Comment], list[Comment]]:
     """Nest `rows` (one article's approved comments) into threads.
 
     Returns (roots oldest first, every shown comment). A reply whose parent is not approved is
-    not shown: it would be out of context.
+    not shown: it would be out of context. An erased comment keeps its place in the thread (its
+    replies stay) but is not counted among the shown comments.
     """
     comments = {
         row["id"]: Comment(
@@ -112,6 +115,7 @@ def build_threads(rows, article) -> tuple[list[Comment], list[Comment]]:
             created_at=datetime.fromisoformat(row["created_at"]),
             is_official=bool(row["is_official"]),
             parent_id=row["parent_id"],
+            erased=bool(row["erased"]),
         )
         for row in rows
     }
@@ -125,7 +129,8 @@ def build_threads(rows, article) -> tuple[list[Comment], list[Comment]]:
     stack = list(reversed(roots))
     while stack:
         comment = stack.pop()
-        shown.append(comment)
+        if not comment.erased:
+            shown.append(comment)
         stack.extend(reversed(comment.replies))
     return roots, shown
 

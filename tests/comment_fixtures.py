@@ -34,9 +34,10 @@ import pytest
 import uvicorn
 from pelican.settings import read_settings
 
+from comment_service import tokens
 from comment_service.app import create_app
 from comment_service.config import Config
-from site_core import db, tokens
+from site_core import db
 from site_core.comment_pages import SHELL_CONTENT as CONTENT_MARK
 from site_core.comment_pages import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
@@ -171,7 +172,7 @@ class RunningService:
 
     def token(self, slug: str = "premier-article", age: float = 10) -> str:
         """A token for `slug` issued `age` seconds ago (old enough to pass min_fill_seconds)."""
-        return tokens.issue(self.config.secret_key, slug, now=time.time() - age)
+        return tokens.issue(self.config.secret_key, now=time.time() - age)
 
     def form(self, slug: str = "premier-article", **fields) -> dict[str, str]:
         """A valid form for `slug`; keyword arguments override fields (`jeton` too)."""

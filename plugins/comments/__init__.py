@@ -8,7 +8,6 @@ comments the comments feed shows in the context (`feed_comments`, for plugins/fe
 writes the manifest (site_core.manifest) the comment service reads.
 """
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from site_core import comment_pages, db, tokens
+from site_core import comment_pages, db
 from site_core.comments import (
     build_threads,
     by_article,
@@ -26,7 +25,6 @@ from site_core.comments import (
 )
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import COMMENTS_ENDPOINT
-from site_core.secrets import signing_key
 
 
 class CommentsBuild:
@@ -37,10 +35,6 @@ class CommentsBuild:
         self.output = Path(pelican.output_path).resolve()
         self.articles: list = []
         self.count_pages: dict[str, set[str]] = {}
-
-    def form_token(self, slug: str) -> str:
-        key = self.settings.get("COMMENTS_SECRET_KEY") or os.environ.get("COMMENTS_SECRET_KEY")
-        return tokens.issue(signing_key(key or "", self.database), slug)
 
     @property
     def database(self) -> Path:
@@ -116,7 +110,7 @@ def _start(pelican):
 
 def _install(generator):
     if isinstance(generator, ArticlesGenerator) and _state is not None:
-        comment_pages.install(generator.env, _state.form_token)
+        comment_pages.install(generator.env)
 
 
 def _attach(generator):

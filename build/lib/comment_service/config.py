@@ -1,0 +1,110 @@
+"""Settings of the comment service, read from COMMENTS_* environment variables.
+
+Every setting has a development default so `python -m comment_service` works from a checkout
+(paths are relative to the folder it runs from); production sets at least COMMENTS_SECRET_KEY,
+COMMENTS_SITE_DIR, COMMENTS_DATABASE, the SMTP settings and COMMENTS_MODERATOR_EMAILS. What the
+service knows of the site (its address, theme, articles) comes from the build's manifest in
+COMMENTS_SITE_DIR, never from Pelican's settings files.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_core.secrets import signing_key
+
+from site_core.paths import DEFAULT_DATABASE
+
+DEFAULT_SPAM_WORDS = [
+    "viagra",
+    "cialis",
+    "casino",
+    "crypto-monnaie",
+    "bitcoin",
+    "prêt rapide",
+    "forex",
+    "escort",
+    "payday loan",
+    "seo services",
+]
+
+
+@dataclass
+class Config:
+    database: Path
+    site_dir: Path
+    secret_key: str = ""
+    # The public address for links in e-mails; empty: the SITEURL the site was built with.
+    site_url: str = ""
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Commentaires Caf de l’Essonne <ne-pas-repondre@localhost>"
+    moderator_emails: list[str] = field(default_factory=list)
+    # A form sent sooner than this after its token was issued is a robot (or a double click).
+    min_fill_seconds: float = 3
+    token_max_age: int = 7200
+    # Sliding-window flood limits. Per IP hash they are generous: a town hall's staff share one
+    # address. Zero count disables a limit (benchmarks).
+    flood_ip_count: int = 20
+    flood_ip_window: int = 600
+    flood_email_count: int = 5
+    flood_email_window: int = 600
+    spam_words: list[str] = field(default_factory=lambda: list(DEFAULT_SPAM_WORDS))
+    max_links: int = 2
+    ip_retention_days: int = 30
+    republish: bool = True
+    # Request bodies above this are refused with 413 before being read (the comment alone may
+    # weigh 65,525 bytes, percent-encoding can triple it).
+    max_request_bytes: int = 256 * 1024
+    # Notification retries: delay doubles from the first value up to the second, then gives up
+    # after the given number of attempts (the row stays, with its last error, for an operator).
+    notify_retry_base: float = 30
+    notify_retry_max: float = 3600
+    notify_max_attempts: int = 12
+    notify_poll_seconds: float = 2
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(f"COMMENTS_{name}", default).strip()
+
+        def as_list(name: str) -> list[str] | None:
+            raw = get(name)
+            return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
+
+        database = Path(get("DATABASE", str(DEFAULT_DATABASE))).absolute()
+        config = cls(
+            database=database,
+            site_dir=Path(get("SITE_DIR", "output")).absolute(),
+            secret_key=signing_key(get("SECRET_KEY"), database),
+            site_url=get("SITE_URL").rstrip("/"),
+            smtp_host=get("SMTP_HOST", "localhost"),
+            smtp_port=int(get("SMTP_PORT", "25")),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=get("SMTP_STARTTLS", "0").lower() in {"1", "true", "yes", "oui"},
+            moderator_emails=as_list("MODERATOR_EMAILS") or [],
+            republish=get("REPUBLISH", "1").lower() not in {"0", "false", "no", "non"},
+        )
+        if get("MAIL_FROM"):
+            config.mail_from = get("MAIL_FROM")
+        if (words := as_list("SPAM_WORDS")) is not None:
+            config.spam_words = words
+        for name in (
+            "min_fill_seconds",
+            "token_max_age",
+            "flood_ip_count",
+            "flood_ip_window",
+            "flood_email_count",
+            "flood_email_window",
+            "max_links",
+            "ip_retention_days",
+        ):
+            if raw := get(name.upper()):
+                setattr(config, name, type(getattr(config, name))(raw))
+        return config

@@ -1,0 +1,100 @@
+"""Update the built site after a moderation action, without a Pelican build.
+
+A full build takes seconds at 1,000 articles; a moderator expects the page to change at once.
+So, as a hook on every change (see hooks.py), the service re-renders the article's comments
+section and its « N commentaires » counts with the build's own functions
+(site_core.comment_pages) and swaps them into the built pages between their markers, then
+rewrites the comments feed with the build's feed writer (site_core.feeds) and the settings the
+build put in the manifest. Pages are replaced atomically (readers never see half a file), under
+a lock shared by every process working on the same database.
+
+Articles the manifest does not know (no build since they were added) are skipped: the next
+build bakes their comments.
+"""
+
+import fcntl
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from site_core import comment_pages, db, tokens
+from site_core.comments import build_threads, feed_comments, fetch_approved
+from site_core.feeds import write_comment_feeds
+from site_core.files import write_atomic
+
+from .hooks import Change
+from .site import Site
+
+
+class Republisher:
+    """Patches the built pages of one site from one comment store."""
+
+    def __init__(self, site: Site, database: Path, secret_key: str):
+        self.site = site
+        self.database = Path(database)
+        self.secret_key = secret_key
+
+    def __call__(self, change: Change) -> None:
+        self.republish(change.articles)
+
+    def republish(self, slugs) -> list[Path]:
+        """Bring the pages of the articles `slugs` up to date; return the files rewritten."""
+        manifest = self.site.manifest
+        wanted = [slug for slug in dict.fromkeys(slugs) if slug in manifest.articles]
+        if not wanted:
+            return []
+        written = []
+        with _lock(self.database):
+            conn = db.connect(self.database, readonly=True)
+            try:
+                for slug in wanted:
+                    written += self._patch_article(manifest.articles[slug], conn)
+                comments = feed_comments(
+                    fetch_approved(conn), manifest.articles, datetime.now().astimezone()
+                )
+            finally:
+                conn.close()
+            settings = manifest.feed_settings_for(self.site.dir, self.site.url)
+            written += write_comment_feeds(settings, comments)
+        return written
+
+    def _patch_article(self, article, conn) -> list[Path]:
+        env = self.site.env()
+        roots, shown = build_threads(fetch_approved(conn, article.slug), article)
+        section = comment_pages.section_html(
+            env,
+            article,
+            roots,
+            len(shown),
+            site_url=self.site.url,
+            endpoint=self.site.manifest.comments_endpoint,
+            form_token=tokens.issue(self.secret_key, article.slug),
+        )
+        count = comment_pages.count_html(env, article.slug, len(shown))
+        written = []
+        for name in dict.fromkeys([article.save_as, *article.count_pages]):
+            path = self.site.dir / name
+            try:
+                html = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                continue
+            new = comment_pages.patch(
+                html, article.slug, section if name == article.save_as else None, count
+            )
+            if new != html:
+                write_atomic(path, new, mode=path.stat().st_mode & 0o777)
+                written.append(path)
+        return written
+
+
+@contextmanager
+def _lock(database: Path):
+    """Serialise republishing across processes (web service, CLI) sharing one database."""
+    path = database.with_name(database.name + ".republish.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,62 @@
+"""Anti-robot form tokens: single use, given when the reader starts writing.
+
+The static page carries no token (a scraper would get one minutes old). The comment form asks
+the service for one when it gets the focus — a CSS background image of `form:focus-within`, so
+no JavaScript is needed — and the answer sets it as a cookie; forms rendered by the service
+(reply, errors) carry one in their `jeton` field too. A token records when it was issued, a
+random nonce, and a random client id that stays with the browser (for per-reader flood counts).
+
+A post with no valid token, sent sooner than `min_fill_seconds` after the reader started
+writing, or whose nonce was already used, is not refused: it goes to the spam queue with the
+reason (see posting.py), so a robot's post never reaches a page and a real reader's text is
+never lost.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+COOKIE = "jeton_commentaire"
+_SALT = b"comment-form-token-v2"
+
+
+@dataclass(frozen=True)
+class Token:
+    client: str
+    issued: float
+    nonce: str
+
+    def age(self, now: float | None = None) -> float:
+        return (time.time() if now is None else now) - self.issued
+
+
+def _mac(secret_key: str, payload: str) -> str:
+    digest = hmac.new(secret_key.encode() + _SALT, payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def issue(secret_key: str, client: str | None = None, *, now: float | None = None) -> str:
+    """A new token (for the client `client`, else a new one), issued at `now`."""
+    client = client or secrets.token_urlsafe(12)
+    issued = int((time.time() if now is None else now) * 1000)
+    payload = f"{client}.{issued:x}.{secrets.token_urlsafe(12)}"
+    return f"{payload}.{_mac(secret_key, payload)}"
+
+
+def read(secret_key: str, value: str | None) -> Token | None:
+    """The token in `value` if we signed it, else None."""
+    if not value or len(value) > 200:
+        return None
+    payload, _, mac = value.rpartition(".")
+    parts = payload.split(".")
+    if len(parts) != 3 or not hmac.compare_digest(mac, _mac(secret_key, payload)):
+        return None
+    client, issued_hex, nonce = parts
+    try:
+        issued = int(issued_hex, 16) / 1000
+    except ValueError:
+        return None
+    return Token(client, issued, nonce)

@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 from pelican.utils import slugify
 
 from comment_service import tasks as comment_tasks
-from comment_service.auth import ensure_first_account
+from comment_service.accounts import ensure_first_account
 from comment_service.config import Config
 from site_core import db
 from site_core.paths import MODERATION_PATH

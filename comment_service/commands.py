@@ -16,8 +16,8 @@ from typing import IO
 from site_core import db
 
 from . import actions, rgpd
+from .accounts import AccountError, create_moderator
 from .actions import STATUS_LABELS
-from .auth import AccountError, create_moderator
 
 # The identity written in moderated_by for actions taken from the command line.
 CLI_MODERATOR = "ligne-de-commande"

@@ -20,6 +20,7 @@ from comment_service import tasks as comment_tasks
 from comment_service.accounts import ensure_first_account
 from comment_service.config import Config
 from site_core import db
+from site_core.locks import site_lock
 from site_core.paths import MODERATION_PATH
 
 ROOT = Path(__file__).resolve().parent
@@ -139,11 +140,14 @@ def publish(c, target=""):
             "ou définissez la variable d’environnement PUBLISH_TARGET.",
             code=2,
         )
-    _build("publishconf.py")
-    if ":" in target:
-        c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
-    else:
-        shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
+    # Under the site lock: an approval during the build and the copy waits, then patches the
+    # published pages (COMMENTS_SITE_DIR) instead of being overwritten by the copy.
+    with site_lock(_settings("publishconf.py")["COMMENTS_DB"]):
+        _build("publishconf.py")
+        if ":" in target:
+            c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
+        else:
+            shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
     print(f"Site publié vers {target}")
 
 

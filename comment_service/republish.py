@@ -6,14 +6,12 @@ section and its « N commentaires » counts with the build's own functions
 (site_core.comment_pages) and swaps them into the built pages between their markers, then
 rewrites the comments feed with the build's feed writer (site_core.feeds) and the settings the
 build put in the manifest. Pages are replaced atomically (readers never see half a file), under
-a lock shared by every process working on the same database.
+the site lock (site_core.locks) that full builds and publishing take too.
 
 Articles the manifest does not know (no build since they were added) are skipped: the next
 build bakes their comments.
 """
 
-import fcntl
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from site_core import comment_pages, db
 from site_core.comments import build_threads, feed_comments, fetch_approved
 from site_core.feeds import write_comment_feeds
 from site_core.files import write_atomic
+from site_core.locks import site_lock
 
 from .hooks import Change
 from .site import Site
@@ -43,7 +42,7 @@ class Republisher:
         if not wanted:
             return []
         written = []
-        with _lock(self.database):
+        with site_lock(self.database):
             conn = db.connect(self.database, readonly=True)
             try:
                 for slug in wanted:
@@ -83,16 +82,3 @@ class Republisher:
                 write_atomic(path, new, mode=path.stat().st_mode & 0o777)
                 written.append(path)
         return written
-
-
-@contextmanager
-def _lock(database: Path):
-    """Serialise republishing across processes (web service, CLI) sharing one database."""
-    path = database.with_name(database.name + ".republish.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

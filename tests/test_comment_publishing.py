@@ -2,17 +2,20 @@
 real SQLite file, and republishing after moderation (patched pages equal a full build)."""
 
 import shutil
+import threading
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
+from pelican import signals
 
 from comment_service import actions
 from comment_service.app import build_parts
 from comment_service.config import Config
 from site_core import db
+from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
 
 SECRET = "clé de test du build"
@@ -278,3 +281,56 @@ def test_rejecting_a_pending_comment_rewrites_nothing(thread):
     ).moderation
     moderation.perform(actions.set_status, ids["pending"], "rejected", "test")
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*.html")} == before
+
+
+def test_an_approval_during_a_build_waits_for_it_then_patches(thread):
+    """The site lock: while a build (here, a thread holding the lock as the build does) writes
+    the site, the service's republishing waits instead of being overwritten."""
+    database, output, ids = thread
+    held, release = threading.Event(), threading.Event()
+
+    def build_holding_the_lock():
+        with site_lock(database):
+            held.set()
+            release.wait(10)
+
+    builder = threading.Thread(target=build_holding_the_lock)
+    builder.start()
+    held.wait(5)
+    moderation = moderation_of(database, output)
+    approving = threading.Thread(
+        target=moderation.perform, args=(actions.set_status, ids["pending"], "approved", "t")
+    )
+    approving.start()
+    approving.join(0.5)
+    assert approving.is_alive()  # waiting for the build
+    assert ids["pending"] not in comment_ids(soup(output / PAGE))
+    release.set()
+    approving.join(10)
+    builder.join(10)
+    assert ids["pending"] in comment_ids(soup(output / PAGE))
+
+
+def test_an_approval_between_the_builds_read_and_its_writes_is_not_lost(thread, tmp_path):
+    """The worst moment: the build has read the approved comments, not yet written the pages.
+    An approval then must not be overwritten by the build's stale page."""
+    database, output, ids = thread
+    moderation = moderation_of(database, output)
+    approving = threading.Thread(
+        target=moderation.perform, args=(actions.set_status, ids["pending"], "approved", "t")
+    )
+
+    def approve_meanwhile(generator):  # runs after plugins/comments has read the database
+        approving.start()
+        approving.join(1)  # with the lock it waits for the build; without, it is done here
+
+    signals.article_generator_finalized.connect(approve_meanwhile)
+    try:
+        build(output, database)
+    finally:
+        signals.article_generator_finalized.disconnect(approve_meanwhile)
+    approving.join(10)
+    assert ids["pending"] in comment_ids(soup(output / PAGE))
+    fresh = build(tmp_path / "rebuilt", database)
+    for name in (PAGE, "index.html", "flux/commentaires.atom.xml"):
+        assert (output / name).read_bytes() == (fresh / name).read_bytes(), name

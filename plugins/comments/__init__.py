@@ -5,7 +5,9 @@ COMMENTS_DB setting (read-only; a missing file means no comments, so a fresh clo
 gives each article its threads (`article.comments`, `article.comment_count`) for the theme's
 `comment_section(article)` and `comment_count(article)` (site_core.comment_pages), puts the
 comments the comments feed shows in the context (`feed_comments`, for plugins/feeds), and
-writes the manifest (site_core.manifest) the comment service reads.
+writes the manifest (site_core.manifest) the comment service reads. From reading the comments
+to writing the manifest it holds the site lock (site_core.locks), so the service's patching of
+pages waits for the build instead of being overwritten by it.
 """
 
 from datetime import datetime
@@ -15,7 +17,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from site_core import comment_pages, db
+from site_core import comment_pages, db, locks
 from site_core.comments import (
     build_threads,
     by_article,
@@ -35,6 +37,12 @@ class CommentsBuild:
         self.output = Path(pelican.output_path).resolve()
         self.articles: list = []
         self.count_pages: dict[str, set[str]] = {}
+        self.lock = None  # the site lock, from reading the comments to the manifest
+
+    def unlock(self) -> None:
+        if self.lock is not None:
+            locks.release(self.lock)
+            self.lock = None
 
     @property
     def database(self) -> Path:
@@ -50,6 +58,8 @@ class CommentsBuild:
             conn.close()
 
     def attach(self, generator) -> None:
+        if self.settings.get("COMMENTS_DB"):
+            self.lock = locks.acquire(self.database)
         rows = self.read_approved()
         articles = list(generator.articles) + list(generator.hidden_articles)
         translations = list(generator.translations) + list(generator.hidden_translations)
@@ -105,6 +115,8 @@ _state: CommentsBuild | None = None
 
 def _start(pelican):
     global _state
+    if _state is not None:  # the previous build in this process failed half-way
+        _state.unlock()
     _state = CommentsBuild(pelican)
 
 
@@ -128,6 +140,7 @@ def _write_manifest(pelican):
     global _state
     if _state is not None:
         _state.manifest().write(_state.output)
+        _state.unlock()
         _state = None
 
 

@@ -147,14 +147,13 @@ def _feed_list_html(feeds, cap):
 def announce_feeds(generators):
     """Give templates the discovery links and fill the feed list of the « S’abonner » page.
 
-    Like a thème feed, the comments feed is only announced once it has items (an empty feed is
-    valid but useless, and feed checkers warn about it)."""
+    The comments feed is written and announced even before the first comment is approved (an
+    empty feed is valid): the service adds items without a build, and a page built before the
+    first approval must already link to it."""
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles.settings
     plan = _plan(articles)
-    main = [plan[0][0]] + (
-        [comments_feed(settings)] if articles.context.get("feed_comments") else []
-    )
+    main = [plan[0][0], comments_feed(settings)]
     articles.context["partner_feeds"] = {
         "main": [link for feed in main for link in feed.links()],
         "categories": {feed.slug: feed.links() for feed, _ in plan[1:]},
@@ -177,9 +176,7 @@ def write_feeds(generator, writer=None):
                 entries[id(article)] = article_entry(article, settings)
             items.append(entries[id(article)])
         write_feed(settings, feed, items)
-    comments = generator.context.get("feed_comments")
-    if comments:
-        write_comment_feeds(settings, comments)
+    write_comment_feeds(settings, generator.context.get("feed_comments") or [])
 
 
 def register():

@@ -86,11 +86,22 @@ async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> PostedForm
         chunks.append(chunk)
     text = b"".join(chunks).decode("latin-1")  # percent-encoded: ASCII on the wire
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
-        recoded = False
-    except UnicodeDecodeError:
-        pairs = parse_qsl(text, keep_blank_values=True, encoding="cp1252", errors="replace")
-        recoded = True
+        # Latin-1 maps bytes to characters one to one: each value's raw bytes, decoded below.
+        pairs = parse_qsl(
+            text, keep_blank_values=True, max_num_fields=MAX_FIELDS, encoding="latin-1"
+        )
     except ValueError:
         raise FormError(400, "Envoi incorrect", "Le formulaire contient trop de champs.") from None
+    decoded = [(_decode(name), _decode(value)) for name, value in pairs]
+    recoded = any(name[1] or value[1] for name, value in decoded)
+    pairs = [(name[0], value[0]) for name, value in decoded]
     return PostedForm(dict(pairs), recoded)
+
+
+def _decode(raw: str) -> tuple[str, bool]:
+    """One field's text from its bytes: UTF-8, else Windows-1252 (and say so)."""
+    data = raw.encode("latin-1")
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), True

@@ -85,7 +85,8 @@ class Sessions:
         return hmac.new(self._secret, b"csrf:" + session.nonce.encode(), "sha256").hexdigest()
 
     def csrf_ok(self, session: Session, token: str) -> bool:
-        return hmac.compare_digest(self.csrf_token(session), token or "")
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 on « ² »).
+        return hmac.compare_digest(self.csrf_token(session).encode(), (token or "").encode())
 
 
 class LoginThrottle:

@@ -52,7 +52,7 @@ def read(secret_key: str, value: str | None) -> Token | None:
         return None
     payload, _, mac = value.rpartition(".")
     parts = payload.split(".")
-    if len(parts) != 3 or not hmac.compare_digest(mac, _mac(secret_key, payload)):
+    if len(parts) != 3 or not hmac.compare_digest(mac.encode(), _mac(secret_key, payload).encode()):
         return None
     client, issued_hex, nonce = parts
     try:

@@ -31,7 +31,7 @@ import uvloop
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from comment_fixtures import free_port, start_service_process, write_site  # noqa: E402
+from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site  # noqa: E402
 
 from comment_service import tokens  # noqa: E402
 
@@ -49,9 +49,7 @@ def start_service(tmp: Path) -> tuple[subprocess.Popen, int]:
         database=str(tmp / "comments.sqlite3"),
         site_dir=str(site),
         secret_key=SECRET,
-        flood_ip_count="0",
-        flood_email_count="0",
-        flood_ip_hard="0",
+        **NO_FLOOD_LIMITS,
         republish="0",
     )
     return proc, port

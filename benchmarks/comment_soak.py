@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests")]
 
-from comment_fixtures import free_port, start_service_process  # noqa: E402
+from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process  # noqa: E402
 from conftest import build_site  # noqa: E402
 
 from comment_service import accounts, tokens  # noqa: E402
@@ -46,10 +46,7 @@ def start(tmp: Path, site: Path, port: int):
         database=str(tmp / "comments.sqlite3"),
         site_dir=str(site),
         secret_key=SECRET,
-        flood_ip_count="0",
-        flood_client_count="0",
-        flood_email_count="0",
-        flood_ip_hard="0",
+        **NO_FLOOD_LIMITS,
     )
 
 

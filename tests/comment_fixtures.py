@@ -81,6 +81,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Settings that lift every flood limit, for load tests and benchmarks.
+NO_FLOOD_LIMITS = {
+    "flood_ip_count": "0",
+    "flood_client_count": "0",
+    "flood_email_count": "0",
+    "flood_ip_hard": "0",
+}
+
+
 def start_service_process(port: int, **settings: str) -> subprocess.Popen:
     """`python -m comment_service --sans-site` in its own process (so it can be killed -9),
     with COMMENTS_<NAME> settings; returns once it accepts connections."""

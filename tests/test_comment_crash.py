@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from comment_fixtures import free_port, start_service_process, write_site
+from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
 
 from comment_service import tokens
 
@@ -25,9 +25,7 @@ def start(tmp_path: Path, port: int) -> subprocess.Popen:
         database=str(tmp_path / "comments.sqlite3"),
         site_dir=str(tmp_path / "site"),
         secret_key=SECRET,
-        flood_ip_count="0",
-        flood_email_count="0",
-        flood_ip_hard="0",
+        **NO_FLOOD_LIMITS,
     )
 
 

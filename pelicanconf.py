@@ -5,6 +5,8 @@
 
 from pathlib import Path
 
+from site_core.paths import DEFAULT_DATABASE, SHELL_NAME
+
 ROOT = Path(__file__).resolve().parent
 
 SITENAME = "Caf de l’Essonne — Partenaires"
@@ -78,7 +80,7 @@ PAGINATION_PATTERNS = (
 
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell", "search"]
 # The page the comment service fills with its forms and messages (theme comment_shell.html).
-COMMENT_SHELL_SAVE_AS = "_gabarit-commentaires.html"
+COMMENT_SHELL_SAVE_AS = SHELL_NAME
 # The « Rechercher » page (theme search.html), the header's search field posts to it; the
 # search index, written by plugins/search with Pagefind, goes into SEARCH_BUNDLE/.
 SEARCH_URL = "recherche/"
@@ -140,9 +142,9 @@ PLUGINS = [
 ]
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).
-COMMENTS_DB = str(ROOT / "data" / "comments.sqlite3")
-# Where the article comment forms post to (the comment service, same origin).
-COMMENTS_ENDPOINT = "/commentaires/"
+COMMENTS_DB = str(ROOT / DEFAULT_DATABASE)
+# Where the article comment forms post to (the comment service, same origin): COMMENTS_ENDPOINT,
+# imported above from site_core.paths, its one home.
 
 # Feeds (written by plugins/feeds).
 FEED_MAX_ITEMS = 20

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
 
-from comment_service import db
+from site_core import db
 
 # A Pagefind fragment: gzip of this signature then the page's JSON (url, content, meta, filters).
 FRAGMENT_SIGNATURE = b"pagefind_dcd"

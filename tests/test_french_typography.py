@@ -1,6 +1,7 @@
 """French typography plugin: the rules, their exclusions, idempotence, and a real Pelican build."""
 
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import ROOT, build_site
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
+from site_core.dates import format_date
 from site_core.typography import NBSP, NNBSP, typeset_html, typeset_text
 
 N, B = NNBSP, NBSP
@@ -238,6 +240,8 @@ def test_typo_filter_for_values():
 
 
 BAD_SPACE = re.compile(r"\S[ \t\n]+[;:!?»]|«[ \t\n]")
+# An ordinary space inside « 2 février 2023 » or « 14 h 05 » (« à » between them may break).
+SPLIT_DATE = re.compile(r"\d(?:er)? [a-zéû]|[a-zéû] \d{4}|\d h|h \d")
 
 
 def _visible_texts(path: Path) -> list[str]:
@@ -249,14 +253,31 @@ def _visible_texts(path: Path) -> list[str]:
 
 def test_every_page_of_the_built_site_is_typeset(built_site):
     """Labels, titles, roles, date notes, lists, pages: no ordinary space before ; : ! ? » or
-    after «, anywhere a reader sees text."""
+    after «, and no date the site writes that could break across lines, anywhere a reader sees
+    text."""
     slips = []
     for path in sorted(built_site.rglob("*.html")):
         if "pagefind" in path.parts:
             continue
         for text in _visible_texts(path):
             slips += [(path.name, text[m.start() - 20 : m.end()]) for m in BAD_SPACE.finditer(text)]
+        for time in BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find_all("time"):
+            if SPLIT_DATE.search(time.get_text()):
+                slips.append((path.name, time.get_text()))
     assert slips == []
+
+
+@pytest.mark.parametrize(
+    ("value", "with_time", "expected"),
+    [
+        (date(2023, 2, 2), False, f"2{B}février{B}2023"),
+        (date(2023, 3, 1), False, f"1er{B}mars{B}2023"),
+        # Aware datetimes are shown in Paris time (UTC+1 in winter).
+        (datetime(2026, 1, 2, 13, 5, tzinfo=UTC), True, f"2{B}janvier{B}2026 à 14{B}h{B}05"),
+    ],
+)
+def test_dates_never_split(value, with_time, expected):
+    assert format_date(value, with_time=with_time) == expected
 
 
 def test_roles_date_notes_and_labels(tmp_path):

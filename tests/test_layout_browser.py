@@ -45,7 +45,7 @@ def test_archives_keep_a_date_column_on_wide_screens(browser, site_url):
         assert abs(title["y"] - date["y"]) < 4
 
 
-@pytest.mark.parametrize("path", ["/archives/", "/recherche/", "/404.html"])
+@pytest.mark.parametrize("path", ["/archives/", "/404.html"])
 def test_footer_reaches_the_bottom_of_a_short_page(browser, site_url, path):
     with opened(browser, site_url + path, 1280) as page:
         footer = box(page, ".site-footer")

@@ -204,3 +204,22 @@ def test_other_pages_load_no_search_code(browser, site_url, path):
         assert not [url for url in requested if "pagefind" in url or "recherche.js" in url]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_results_arrive_without_moving_the_page(browser, site_url, width):
+    """No layout shift when results arrive (Lighthouse's CLS): the footer stays out of view."""
+    context, page, _ = search(browser, site_url, "Ctg", width)
+    try:
+        shift = page.evaluate(
+            """() => new Promise(resolve => {
+                let total = 0;
+                new PerformanceObserver(list => {
+                    for (const entry of list.getEntries()) total += entry.value;
+                }).observe({type: "layout-shift", buffered: true});
+                setTimeout(() => resolve(total), 300);
+            })"""
+        )
+        assert shift < 0.01
+    finally:
+        context.close()

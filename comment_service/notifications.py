@@ -6,29 +6,22 @@ a doubling delay. A failing mail server never loses or delays a comment.
 """
 
 import logging
-import re
 import smtplib
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from site_core import db
 from site_core.paths import MODERATION_PATH
 
 from .config import Config
+from .mail import compose, header_text
 from .site import Site
 
 log = logging.getLogger(__name__)
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 EXCERPT_CHARS = 500
-
-
-def one_line(text: str) -> str:
-    """Text made safe for a header: no CR, LF or other control character can split it."""
-    return _UNSAFE.sub(" ", text).strip()
 
 
 def _now() -> datetime:
@@ -37,26 +30,23 @@ def _now() -> datetime:
 
 def build_message(config: Config, site: Site, row: sqlite3.Row) -> EmailMessage:
     article = site.manifest.articles.get(row["article_slug"])
-    title = article.title if article else row["article_slug"]
-    author = one_line(row["author_name"])
+    title = header_text(article.title if article else row["article_slug"])
+    author = header_text(row["author_name"])
     body = row["body"]
     excerpt = body if len(body) <= EXCERPT_CHARS else body[:EXCERPT_CHARS].rstrip() + " […]"
     moderation = f"{config.site_url or site.url}{MODERATION_PATH}#c{row['id']}"
-    msg = EmailMessage()
-    msg["Subject"] = one_line(f"Nouveau commentaire à modérer : « {title} » ({author})")
-    msg["From"] = config.mail_from
-    msg["To"] = ", ".join(config.moderator_emails)
-    msg["Message-ID"] = make_msgid(domain="commentaires.local")
-    msg.set_content(
+    return compose(
+        config,
+        f"Nouveau commentaire à modérer : « {title} » ({author})",
         f"Un nouveau commentaire attend votre modération.\n\n"
-        f"Article : {one_line(title)}\n"
+        f"Article : {title}\n"
         f"Auteur : {author}\n"
         f"Reçu le : {row['created_at']}\n"
         + (f"En réponse au commentaire n° {row['parent_id']}\n" if row["parent_id"] else "")
         + f"\nExtrait :\n{excerpt}\n\n"
-        f"Pour le publier ou le refuser : {moderation}\n"
+        f"Pour le publier ou le refuser : {moderation}\n",
+        _now(),
     )
-    return msg
 
 
 class Notifier:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT
@@ -31,6 +30,7 @@ from .notifications import Notifier
 from .posting import Posting
 from .republish import Republisher
 from .site import Site
+from .static import SiteFiles
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     service = [*posting.routes(), Mount("/moderation", routes=pages.routes())]
     routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
-        routes.append(
-            Mount("/", StaticFiles(directory=config.site_dir, html=True, check_dir=False))
-        )
+        routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

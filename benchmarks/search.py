@@ -4,7 +4,7 @@ for, on the synthetic corpus (benchmarks/corpus.py) at N articles.
     .venv/bin/python benchmarks/search.py [--size 1000] [--runs 5] [--out bench-results]
 
 1. **Build**: the corpus is built once with this site's settings (as site_build.py's « ours »),
-   in this process; then the index alone is rewritten `--runs` times (plugins/search
+   in this process; then the index alone is rewritten `--runs` times (site_core.search_index
    `write_index`, the same call as the build's) and the median taken.
 2. **Browser** (Debian's Chromium, a fresh context each run, so an empty cache), for each query:
    open `/recherche/?q=…` as the header's field sends it and wait for the results; then, on the
@@ -31,12 +31,12 @@ from urllib.parse import quote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "plugins"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory  # noqa: E402
 from corpus import write_corpus  # noqa: E402
-from search import write_index  # noqa: E402
 from site_build import settings_for  # noqa: E402
+
+from site_core.search_index import write_index  # noqa: E402
 
 TARGET_FIRST_QUERY = 150 * 1024
 # What partners type (issue 12), each followed by a second query on the same page.

@@ -33,6 +33,7 @@ from .notifications import Notifier
 from .posting import Posting
 from .reader import ReaderPages
 from .republish import Republisher
+from .search_refresh import SearchRefresher
 from .site import Site
 from .static import SiteFiles
 from .writer import CommentWriter
@@ -47,6 +48,7 @@ class Parts:
     hooks: Hooks
     moderation: Moderation
     republisher: Republisher
+    search: SearchRefresher
 
     def public_url(self) -> str:
         """The address readers use, for links that leave the site (e-mails, cookies)."""
@@ -57,9 +59,11 @@ def build_parts(config: Config) -> Parts:
     site = Site(config.site_dir)
     hooks = Hooks()
     republisher = Republisher(site, config.database)
+    search = SearchRefresher(site, config.database, config.search_refresh_delay)
     if config.republish:
         hooks.connect(republisher)
-    return Parts(config, site, hooks, Moderation(config.database, hooks), republisher)
+        hooks.connect(search)
+    return Parts(config, site, hooks, Moderation(config.database, hooks), republisher, search)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
@@ -76,9 +80,11 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         writer.start()  # creates and migrates the database
         pages.reader = db.connect(config.database)
         notifier.start()
+        parts.search.start()
         try:
             yield
         finally:
+            parts.search.stop()
             notifier.stop()
             writer.stop()
             pages.reader.close()

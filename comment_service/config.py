@@ -73,6 +73,10 @@ class Config:
     # last one; the first comment after a quiet period goes out at once.
     notify_interval: float = 600
 
+    # Seconds between a moderation action and the rewrite of the search index (one rewrite for
+    # a burst of approvals).
+    search_refresh_delay: float = 5.0
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
         env = os.environ if environ is None else environ

@@ -5,12 +5,15 @@ The browser side (queries, filters, accessibility) is in test_search_browser.py.
 
 import gzip
 import json
+import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from comment_fixtures import make_config, running_service
 from conftest import ROOT, build_site
 
+from comment_service import actions
 from site_core import db
 
 # A Pagefind fragment: gzip of this signature then the page's JSON (url, content, meta, filters).
@@ -186,3 +189,30 @@ def test_acronyms_meanings_are_searchable(built_site):
     """« crèches » finds the interview that says « Eaje » (plugins/glossary)."""
     page = fragments(built_site)["/articles/territorialisation-se-concretise/"]
     assert "Eaje : établissement d’accueil du jeune enfant (crèche" in page["content"]
+
+
+def test_a_comment_approved_by_the_service_becomes_searchable(tmp_path):
+    """The service re-indexes (debounced, in its own thread) after a moderation action."""
+    database = tmp_path / "comments.sqlite3"
+    conn = db.init(database)
+    comment_id = conn.execute(
+        "INSERT INTO comments (article_slug, author_name, author_email, body, status, created_at)"
+        " VALUES ('30-ans-caf-essonne', 'Mairie', 'm@x.fr', 'Notre ludothèque Zébulon', 'pending',"
+        " '2026-01-02T10:00:00+00:00')"
+    ).lastrowid
+    conn.close()
+    site = build_site(tmp_path / "output", COMMENTS_DB=str(database))
+    assert "Zébulon" not in json.dumps(fragments(site), ensure_ascii=False)
+    config = make_config(tmp_path, site, republish=True, search_refresh_delay=0.2)
+    config.database = database
+    with running_service(config) as service:
+        service.app.state.parts.moderation.perform(
+            actions.set_status, comment_id, "approved", "test"
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            page = fragments(site).get("/articles/30-ans-caf-essonne/", {})
+            if "Zébulon" in page.get("content", ""):
+                break
+            time.sleep(0.2)
+    assert "Zébulon" in fragments(site)["/articles/30-ans-caf-essonne/"]["content"]

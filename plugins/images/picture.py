@@ -1,0 +1,73 @@
+"""The `<picture>` element of one image: AVIF and WebP sources, then the JPEG/PNG `<img>`.
+
+Browsers take the first source whose type they read and, within it, the narrowest file that
+covers `sizes` × the screen's pixel ratio; `width`/`height` give the box its proportions
+before any byte arrives (no layout shift). Images below the first of a page load lazily.
+"""
+
+from html import escape
+
+from markupsafe import Markup
+
+from site_core.image_variants import Variants
+from site_core.images import MEDIA_TYPES
+
+# The `src` of the <img> (read by browsers without srcset, and by feed readers): the first
+# file at least this wide, else the largest.
+FALLBACK_WIDTH = 720
+
+
+def _srcset(files) -> str:
+    return ", ".join(f"{url} {width}w" for url, width, _ in files)
+
+
+class Picture:
+    """One image ready for a page; `html()` writes it, with the `sizes` of where it stands."""
+
+    def __init__(self, variants: Variants, alt: str, sizes: str):
+        self.variants = variants
+        self.alt = alt
+        self.sizes = sizes
+
+    @property
+    def fallback(self) -> tuple[str, int, int]:
+        """(url, width, height) of the JPEG/PNG a feed or a browser without srcset shows."""
+        files = self.variants.files[self.variants.fallback]
+        return next((f for f in files if f[1] >= FALLBACK_WIDTH), files[-1])
+
+    @property
+    def width(self) -> int:
+        return self.variants.largest[1]
+
+    @property
+    def height(self) -> int:
+        return self.variants.largest[2]
+
+    def html(self, sizes: str | None = None, lazy: bool = True, css_class: str = "") -> Markup:
+        """The <picture>; `lazy=False` for the first image of a page (fetched at once)."""
+        sizes = escape(sizes or self.sizes)
+        sources = "".join(
+            f'<source type="{MEDIA_TYPES[fmt]}" srcset="{escape(_srcset(files))}" sizes="{sizes}">'
+            for fmt, files in self.variants.files.items()
+            if fmt != self.variants.fallback
+        )
+        src = self.fallback[0]
+        loading = ' loading="lazy" decoding="async"' if lazy else ""
+        css = f' class="{escape(css_class)}"' if css_class else ""
+        return Markup(
+            f"<picture{css}>{sources}"
+            f'<img src="{escape(src)}"'
+            f' srcset="{escape(_srcset(self.variants.files[self.variants.fallback]))}"'
+            f' sizes="{sizes}" width="{self.width}" height="{self.height}"'
+            f' alt="{escape(self.alt)}"{loading}></picture>'
+        )
+
+    __html__ = html
+
+
+def column_sizes(width: int, column: int, gutter: int) -> str:
+    """`sizes` for an image `width` px wide in a text column at most `column` px wide, with
+    `gutter` px of page margins on narrow screens (.wrap's padding). A narrower image keeps its
+    own width: the CSS never enlarges it."""
+    shown = min(width, column)
+    return f"(min-width: {shown + gutter}px) {shown}px, calc(100vw - {gutter}px)"

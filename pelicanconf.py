@@ -113,6 +113,7 @@ PLUGINS = [
     "french_typography",
     "interview_toc",
     "images",
+    "share_cards",
     "neighbours",
     "comments",
     "feeds",
@@ -133,6 +134,11 @@ IMAGES_MAX_PIXELS = 64_000_000
 # Portraits: square, shown 3.5 to 8rem wide (56 to 128 px) at up to 3 device pixels per px.
 IMAGES_PORTRAIT_WIDTHS = [64, 128, 192, 256, 384]
 IMAGES_PORTRAIT_MIN_SIZE = 160
+
+# Share cards (plugins/share_cards): the line at the top of every drawn card, and the title of
+# the card shared by list pages (home, thèmes, mots-clés, intervenants, archives).
+SHARE_CARDS_SITE_LINE = "Caf de l’Essonne — Le site des partenaires"
+SHARE_CARDS_SITE_TITLE = "Entretiens et actualités pour les partenaires de la Caf de l’Essonne"
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).
 COMMENTS_DB = str(ROOT / "data" / "comments.sqlite3")

@@ -60,6 +60,13 @@ class Producer:
         self.output_root = Path(output_root)
         self.site_url = site_url
 
+    @classmethod
+    def from_settings(cls, settings) -> "Producer":
+        """The producer of a Pelican build; the cache is IMAGES_CACHE_PATH, else
+        CACHE_PATH/images (outside the output, kept between builds)."""
+        cache = settings.get("IMAGES_CACHE_PATH") or Path(settings["CACHE_PATH"]) / "images"
+        return cls(cache, settings["PATH"], settings["OUTPUT_PATH"], settings["SITEURL"])
+
     def info(self, source: Path, digest: str, limits: images.Limits):
         """(info dict, decoded image or None): the source's oriented size and fallback format,
         from the cache when known; checked against `limits` either way."""

@@ -11,7 +11,6 @@ Raster images of the content folder are published only through this plugin, neve
 they are by Pelican's static generator: the originals may carry EXIF data (GPS position).
 """
 
-import os
 from pathlib import Path
 
 from pelican import signals
@@ -34,10 +33,7 @@ class ImagesState:
     def __init__(self, settings):
         check_codecs()
         self.settings = settings
-        cache = settings.get("IMAGES_CACHE_PATH") or os.path.join(settings["CACHE_PATH"], "images")
-        self.producer = Producer(
-            cache, settings["PATH"], settings["OUTPUT_PATH"], settings["SITEURL"]
-        )
+        self.producer = Producer.from_settings(settings)
         min_width, min_height = settings["IMAGES_MIN_SIZE"]
         max_pixels = settings["IMAGES_MAX_PIXELS"]
         self.content = Recipe("", tuple(settings["IMAGES_WIDTHS"]), limits=Limits(

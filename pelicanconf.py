@@ -114,6 +114,7 @@ PLUGINS = [
     "interview_toc",
     "images",
     "share_cards",
+    "seo",
     "neighbours",
     "comments",
     "feeds",
@@ -139,6 +140,9 @@ IMAGES_PORTRAIT_MIN_SIZE = 160
 # the card shared by list pages (home, thèmes, mots-clés, intervenants, archives).
 SHARE_CARDS_SITE_LINE = "Caf de l’Essonne — Le site des partenaires"
 SHARE_CARDS_SITE_TITLE = "Entretiens et actualités pour les partenaires de la Caf de l’Essonne"
+
+# The publisher named in each article's JSON-LD (plugins/seo).
+SEO_PUBLISHER = "Caf de l’Essonne"
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).
 COMMENTS_DB = str(ROOT / "data" / "comments.sqlite3")

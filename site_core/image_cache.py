@@ -47,8 +47,9 @@ class VariantCache:
 
     def digest(self, source: Path) -> str:
         """SHA-256 of the file's bytes, from the memo when its size and mtime are unchanged."""
-        stat = source.stat()
-        key, stamp = str(source.resolve()), [stat.st_size, stat.st_mtime_ns]
+        key = os.path.abspath(source)
+        stat = os.stat(key)
+        stamp = [stat.st_size, stat.st_mtime_ns]
         known = self._memo.get(key)
         if known and known[:2] == stamp:
             return known[2]
@@ -59,10 +60,6 @@ class VariantCache:
 
     def folder(self, digest: str) -> Path:
         return self.base / digest[:2] / digest
-
-    def get(self, digest: str, name: str) -> Path | None:
-        path = self.folder(digest) / name
-        return path if path.is_file() else None
 
     def put(self, digest: str, name: str, data: bytes) -> Path:
         path = self.folder(digest) / name
@@ -85,13 +82,20 @@ class VariantCache:
             self._memo_changed = False
 
 
-def publish(cached: Path, target: Path) -> None:
+def publish(cached, target) -> bool:
     """Put a cached file at `target` in the output: a hard link, else a copy. Names carry the
-    source digest, so an existing target already has the right bytes."""
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    source digest, so an existing target already has the right bytes. False when the cached
+    file is gone (the cache was cleaned): the caller makes it again. One system call when all
+    is in place, the common case of a warm build."""
     try:
         os.link(cached, target)
-    except OSError:
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        if not os.path.isfile(cached):
+            return False
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return publish(cached, target)
+    except OSError:  # another file system, or no hard links there
         shutil.copyfile(cached, target)
+    return True

@@ -28,6 +28,7 @@ class Picture:
         self.variants = variants
         self.alt = alt
         self.sizes = sizes
+        self._html: dict[tuple, Markup] = {}  # a portrait is written on many list pages
 
     @property
     def fallback(self) -> tuple[str, int, int]:
@@ -45,6 +46,12 @@ class Picture:
 
     def html(self, sizes: str | None = None, lazy: bool = True, css_class: str = "") -> Markup:
         """The <picture>; `lazy=False` for the first image of a page (fetched at once)."""
+        key = (sizes, lazy, css_class)
+        if key not in self._html:
+            self._html[key] = self._render(sizes, lazy, css_class)
+        return self._html[key]
+
+    def _render(self, sizes, lazy, css_class) -> Markup:
         sizes = escape(sizes or self.sizes)
         sources = "".join(
             f'<source type="{MEDIA_TYPES[fmt]}" srcset="{escape(_srcset(files))}" sizes="{sizes}">'

@@ -67,12 +67,11 @@ class ShareCards:
         site = self.settings["SHARE_CARDS_SITE_LINE"]
         texts = [self.version, title, kicker, footer, site]
         key = hashlib.sha256(json.dumps(texts).encode()).hexdigest()
-        cached = self.producer.cache.get(key, "carte.png")
-        if cached is None:
-            card = drawing.draw_card(title, kicker, footer, site, self.fonts)
-            cached = self.producer.cache.put(key, "carte.png", encode(card, "png"))
         path = f"{FOLDER}/{name}.{key[:10]}.png"
-        publish(cached, Path(self.settings["OUTPUT_PATH"]) / path)
+        target = Path(self.settings["OUTPUT_PATH"]) / path
+        if not publish(self.producer.cache.folder(key) / "carte.png", target):
+            card = drawing.draw_card(title, kicker, footer, site, self.fonts)
+            publish(self.producer.cache.put(key, "carte.png", encode(card, "png")), target)
         alt = " — ".join(part for part in (title, kicker, footer) if part)
         width, height = drawing.SIZE
         return ShareImage(f"{self.settings['SITEURL']}/{path}", width, height, alt, "image/png")

@@ -5,6 +5,8 @@
 
 from pathlib import Path
 
+from site_core.paths import DEFAULT_DATABASE, SHELL_NAME
+
 ROOT = Path(__file__).resolve().parent
 
 SITENAME = "Caf de l’Essonne — Partenaires"
@@ -78,7 +80,7 @@ PAGINATION_PATTERNS = (
 
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell"]
 # The page the comment service fills with its forms and messages (theme comment_shell.html).
-COMMENT_SHELL_SAVE_AS = "_gabarit-commentaires.html"
+COMMENT_SHELL_SAVE_AS = SHELL_NAME
 # Pages linked from the main menu, by slug, in order.
 MENU_PAGES = ["a-propos", "s-abonner"]
 DISPLAY_PAGES_ON_MENU = False
@@ -145,9 +147,9 @@ SHARE_CARDS_SITE_TITLE = "Entretiens et actualités pour les partenaires de la C
 SEO_PUBLISHER = "Caf de l’Essonne"
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).
-COMMENTS_DB = str(ROOT / "data" / "comments.sqlite3")
-# Where the article comment forms post to (the comment service, same origin).
-COMMENTS_ENDPOINT = "/commentaires/"
+COMMENTS_DB = str(ROOT / DEFAULT_DATABASE)
+# Where the article comment forms post to (the comment service, same origin): COMMENTS_ENDPOINT,
+# imported above from site_core.paths, its one home.
 
 # Feeds (written by plugins/feeds).
 FEED_MAX_ITEMS = 20

@@ -17,6 +17,11 @@ from pelican.settings import read_settings
 from pelican.utils import slugify
 
 from comment_service import tasks as comment_tasks
+from comment_service.accounts import ensure_first_account
+from comment_service.config import Config
+from site_core import db
+from site_core.locks import site_lock
+from site_core.paths import MODERATION_PATH
 
 ROOT = Path(__file__).resolve().parent
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -78,21 +83,16 @@ def serve(c):
 
 def _ensure_local_moderator():
     """On a machine with no moderation account yet, create one so moderation can be tried."""
-    import secrets
-
-    from comment_service import db
-    from comment_service.auth import create_moderator
-    from comment_service.config import Config
-
     conn = db.init(Config.from_env().database)
-    if conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
-        return
-    password = secrets.token_urlsafe(12)
-    create_moderator(conn, "moderation", password, "Équipe communication")
-    print(
-        "Compte de modération créé pour cette machine : identifiant « moderation », "
-        f"mot de passe « {password} » (pages : /commentaires/moderation/)."
-    )
+    try:
+        password = ensure_first_account(conn, "Équipe communication")
+    finally:
+        conn.close()
+    if password:
+        print(
+            "Compte de modération créé pour cette machine : identifiant « moderation », "
+            f"mot de passe « {password} » (pages : {MODERATION_PATH})."
+        )
 
 
 @task
@@ -140,11 +140,14 @@ def publish(c, target=""):
             "ou définissez la variable d’environnement PUBLISH_TARGET.",
             code=2,
         )
-    _build("publishconf.py")
-    if ":" in target:
-        c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
-    else:
-        shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
+    # Under the site lock: an approval during the build and the copy waits, then patches the
+    # published pages (COMMENTS_SITE_DIR) instead of being overwritten by the copy.
+    with site_lock(_settings("publishconf.py")["COMMENTS_DB"]):
+        _build("publishconf.py")
+        if ":" in target:
+            c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
+        else:
+            shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
     print(f"Site publié vers {target}")
 
 

@@ -27,7 +27,8 @@ from comment_fixtures import make_config, running_service  # noqa: E402
 from conftest import build_site  # noqa: E402
 from corpus import CATEGORIES, write_corpus  # noqa: E402
 
-from comment_service import auth, db  # noqa: E402
+from comment_service import accounts  # noqa: E402
+from site_core import db  # noqa: E402
 
 PASSWORD = "mot de passe du banc d’essai"
 BASE = "/commentaires/moderation/"
@@ -49,7 +50,7 @@ def seed(database: Path, slugs: list[str], runs: int) -> list[tuple[int, str]]:
         slug = slugs[(index * 97) % len(slugs)]
         pending.append((conn.execute(insert, (slug, "À approuver.", "pending")).lastrowid, slug))
     conn.execute("COMMIT")
-    auth.create_moderator(conn, "banc", PASSWORD)
+    accounts.create_moderator(conn, "banc", PASSWORD)
     conn.close()
     return pending
 

@@ -31,7 +31,7 @@ import uvloop
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from comment_fixtures import free_port, start_service_process, write_site  # noqa: E402
+from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site  # noqa: E402
 
 from comment_service import tokens  # noqa: E402
 
@@ -49,8 +49,7 @@ def start_service(tmp: Path) -> tuple[subprocess.Popen, int]:
         database=str(tmp / "comments.sqlite3"),
         site_dir=str(site),
         secret_key=SECRET,
-        flood_ip_count="0",
-        flood_email_count="0",
+        **NO_FLOOD_LIMITS,
         republish="0",
     )
     return proc, port
@@ -75,7 +74,7 @@ class Client:
             {
                 "article": SLUG,
                 "parent": "",
-                "jeton": self.token,
+                "jeton": tokens.issue(SECRET, now=time.time() - 60),  # single use: one per post
                 "nom": f"Lecteur {n}",
                 "email": f"lecteur{n}@exemple.fr",
                 "site": "",
@@ -187,7 +186,7 @@ def main():
         proc, port = start_service(Path(tmp))
         try:
             # Old enough to pass the minimum fill time, young enough for the maximum age.
-            token = tokens.issue(SECRET, SLUG, now=time.time() - 60)
+            token = tokens.issue(SECRET, now=time.time() - 60)
             accepted = 0
             for clients in args.clients:
                 cpu = cpu_seconds(proc.pid)

@@ -12,14 +12,14 @@ import sys
 
 import uvicorn
 
-from . import cli
+from . import cli, commands
 from .app import create_app
 from .config import Config
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in cli.COMMANDS:
+    if argv and argv[0] in commands.BY_NAME:
         return cli.main(argv)
     parser = argparse.ArgumentParser(prog="python -m comment_service", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,61 +1,97 @@
-"""The comment service as one Starlette application.
+"""The comment service, assembled in one place (flaskr's app factory).
 
-Service routes live under /commentaires/ (pelicanconf COMMENTS_ENDPOINT); with `serve_site` the
-same app serves the built site at "/", so one command runs site and comments together.
+`build_parts(config)` makes what the command line needs too: the built site as the service sees
+it, the hooks, and the moderation actions; republishing is connected here as a hook, once.
+`create_app(config)` adds the web side: the comment writer, the moderator e-mails, the reader
+routes under /commentaires/ and the moderation pages under /commentaires/moderation/; with
+`serve_site` the same app serves the built site at "/", so one command runs site and comments.
+
+What happens when a comment is approved: moderation.py (the button) → actions.set_status (the
+database, returning a Change) → hooks → republish.Republisher (the pages and the feed).
 """
 
 import contextlib
-import importlib
 import logging
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import db
+from site_core import db
+from site_core.paths import COMMENTS_ENDPOINT
+
+from .actions import Moderation
+from .auth import Auth
 from .config import Config
+from .forms import FormError
+from .hooks import Hooks
+from .moderation import ModerationPages
 from .notifications import Notifier
 from .posting import Posting
-from .templating import Shell, make_env
+from .reader import ReaderPages
+from .republish import Republisher
+from .site import Site
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
 
 
-def _moderation_routes() -> list:
-    try:
-        module = importlib.import_module("comment_service.moderation")
-    except ModuleNotFoundError as error:
-        if error.name != "comment_service.moderation":
-            raise
-        return []
-    return list(module.moderation_routes())
+@dataclass
+class Parts:
+    config: Config
+    site: Site
+    hooks: Hooks
+    moderation: Moderation
+    republisher: Republisher
+
+    def public_url(self) -> str:
+        """The address readers use, for links that leave the site (e-mails, cookies)."""
+        return self.config.site_url or self.site.url
+
+
+def build_parts(config: Config) -> Parts:
+    site = Site(config.site_dir)
+    hooks = Hooks()
+    republisher = Republisher(site, config.database)
+    if config.republish:
+        hooks.connect(republisher)
+    return Parts(config, site, hooks, Moderation(config.database, hooks), republisher)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
-    notifier = Notifier(config)
+    parts = build_parts(config)
+    notifier = Notifier(config, parts.site)
     writer = CommentWriter(config.database, on_commit=notifier.wake)
-    posting = Posting(config, make_env(config), Shell(config.site_dir), writer)
+    pages = ReaderPages(config, parts.site)
+    posting = Posting(config, pages, writer)
+    auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
+    moderation = ModerationPages(parts.site, parts.moderation, auth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         writer.start()  # creates and migrates the database
-        posting.reader = db.connect(config.database)
+        pages.reader = db.connect(config.database)
         notifier.start()
         try:
             yield
         finally:
             notifier.stop()
             writer.stop()
-            posting.reader.close()
+            pages.reader.close()
 
-    async def http_error(request, error: HTTPException):
-        return posting.error_page(error)
+    async def http_error(request, error: HTTPException | FormError):
+        return pages.error_page(error)
+
+    async def client_gone(request, error: ClientDisconnect):
+        return Response(status_code=400)  # nobody is listening any more: no page, no traceback
 
     async def server_error(request, error: Exception):
         log.exception("unexpected error on %s", request.url.path, exc_info=error)
-        return posting.error_page(
+        return pages.error_page(
             HTTPException(
                 500,
                 "Le service de commentaires a rencontré une erreur imprévue. Votre commentaire "
@@ -63,10 +99,8 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = posting.routes()
-    if moderation := _moderation_routes():
-        service.append(Mount("/moderation", routes=moderation))
-    routes = [Mount("/commentaires", routes=service)]
+    service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
+    routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
         routes.append(
             Mount("/", StaticFiles(directory=config.site_dir, html=True, check_dir=False))
@@ -74,9 +108,13 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            FormError: http_error,
+            ClientDisconnect: client_gone,
+            Exception: server_error,
+        },
     )
-    app.state.config = config
-    app.state.posting = posting
-    app.state.notifier = notifier
+    app.state.parts = parts
+    app.state.notifier = notifier  # tests wake it instead of waiting for its poll
     return app

@@ -1,8 +1,10 @@
 """Settings of the comment service, read from COMMENTS_* environment variables.
 
-Every setting has a development default so `python -m comment_service` works in a fresh clone;
-production sets at least COMMENTS_SECRET_KEY, COMMENTS_SITE_URL, the SMTP settings and
-COMMENTS_MODERATOR_EMAILS.
+Every setting has a development default so `python -m comment_service` works from a checkout
+(paths are relative to the folder it runs from); production sets at least COMMENTS_SECRET_KEY,
+COMMENTS_SITE_DIR, COMMENTS_DATABASE, the SMTP settings and COMMENTS_MODERATOR_EMAILS. What the
+service knows of the site (its address, theme, articles) comes from the build's manifest in
+COMMENTS_SITE_DIR, never from Pelican's settings files.
 """
 
 import os
@@ -10,7 +12,9 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from site_core.paths import DEFAULT_DATABASE
+
+from .forms import MAX_FORM_BYTES
 
 DEFAULT_SPAM_WORDS = [
     "viagra",
@@ -30,8 +34,8 @@ DEFAULT_SPAM_WORDS = [
 class Config:
     database: Path
     site_dir: Path
-    project_dir: Path = PROJECT_DIR
     secret_key: str = ""
+    # The public address for links in e-mails; empty: the SITEURL the site was built with.
     site_url: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -40,22 +44,25 @@ class Config:
     smtp_starttls: bool = False
     mail_from: str = "Commentaires Caf de l’Essonne <ne-pas-repondre@localhost>"
     moderator_emails: list[str] = field(default_factory=list)
-    # A form sent sooner than this after its token was issued is a robot (or a double click).
+    # A post sooner than this after the reader started writing goes to the spam queue.
     min_fill_seconds: float = 3
-    token_max_age: int = 7200
-    # Sliding-window flood limits. Per IP hash they are generous: a town hall's staff share one
-    # address. Zero count disables a limit (benchmarks).
+    # How long a form token (and its cookie) stays valid: a reader may write for hours.
+    token_max_age: int = 86400
+    # Flood limits per `flood_window` seconds (0 disables a limit, for benchmarks). Beyond the
+    # per-address and per-reader counts of accepted comments, comments go to the spam queue (a
+    # town hall's staff share one address); beyond `flood_ip_hard` posts of any kind from one
+    # address, or `flood_email_count` from one e-mail address, posts are refused (429).
+    flood_window: int = 600
     flood_ip_count: int = 20
-    flood_ip_window: int = 600
+    flood_client_count: int = 5
     flood_email_count: int = 5
-    flood_email_window: int = 600
+    flood_ip_hard: int = 300
     spam_words: list[str] = field(default_factory=lambda: list(DEFAULT_SPAM_WORDS))
     max_links: int = 2
     ip_retention_days: int = 30
     republish: bool = True
-    # Request bodies above this are refused with 413 before being read (the comment alone may
-    # weigh 65,525 bytes, percent-encoding can triple it).
-    max_request_bytes: int = 256 * 1024
+    # Request bodies above this are refused with 413 before being read.
+    max_request_bytes: int = MAX_FORM_BYTES
     # Notification retries: delay doubles from the first value up to the second, then gives up
     # after the given number of attempts (the row stays, with its last error, for an operator).
     notify_retry_base: float = 30
@@ -74,12 +81,11 @@ class Config:
             raw = get(name)
             return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
 
-        database = Path(get("DATABASE", str(PROJECT_DIR / "data" / "comments.sqlite3")))
+        database = Path(get("DATABASE", str(DEFAULT_DATABASE))).absolute()
         config = cls(
             database=database,
-            site_dir=Path(get("SITE_DIR", str(PROJECT_DIR / "output"))),
-            project_dir=Path(get("PROJECT_DIR", str(PROJECT_DIR))),
-            secret_key=get("SECRET_KEY") or _dev_secret(database.parent / "secret_key"),
+            site_dir=Path(get("SITE_DIR", "output")).absolute(),
+            secret_key=signing_key(get("SECRET_KEY"), database),
             site_url=get("SITE_URL").rstrip("/"),
             smtp_host=get("SMTP_HOST", "localhost"),
             smtp_port=int(get("SMTP_PORT", "25")),
@@ -96,10 +102,11 @@ class Config:
         for name in (
             "min_fill_seconds",
             "token_max_age",
+            "flood_window",
             "flood_ip_count",
-            "flood_ip_window",
+            "flood_client_count",
             "flood_email_count",
-            "flood_email_window",
+            "flood_ip_hard",
             "max_links",
             "ip_retention_days",
         ):
@@ -108,8 +115,12 @@ class Config:
         return config
 
 
-def _dev_secret(path: Path) -> str:
-    """A random key generated once and kept in data/, so dev tokens survive restarts."""
+def signing_key(explicit: str, database: Path) -> str:
+    """`explicit` (production: COMMENTS_SECRET_KEY), else the development key kept beside the
+    database, generated once so tokens and sessions survive restarts."""
+    if explicit:
+        return explicit
+    path = Path(database).parent / "secret_key"
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ worker sends what is due, marks it sent, and on failure records the error and re
 a doubling delay. A failing mail server never loses or delays a comment.
 """
 
-import json
 import logging
 import re
 import smtplib
@@ -15,8 +14,11 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from . import db
+from site_core import db
+from site_core.paths import MODERATION_PATH
+
 from .config import Config
+from .site import Site
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_message(config: Config, row: sqlite3.Row, titles: dict[str, str]) -> EmailMessage:
-    title = titles.get(row["article_slug"], row["article_slug"])
+def build_message(config: Config, site: Site, row: sqlite3.Row) -> EmailMessage:
+    article = site.manifest.articles.get(row["article_slug"])
+    title = article.title if article else row["article_slug"]
     author = one_line(row["author_name"])
     body = row["body"]
     excerpt = body if len(body) <= EXCERPT_CHARS else body[:EXCERPT_CHARS].rstrip() + " […]"
-    moderation = f"{config.site_url}/commentaires/moderation/#c{row['id']}"
+    moderation = f"{config.site_url or site.url}{MODERATION_PATH}#c{row['id']}"
     msg = EmailMessage()
     msg["Subject"] = one_line(f"Nouveau commentaire à modérer : « {title} » ({author})")
     msg["From"] = config.mail_from
@@ -59,8 +62,9 @@ def build_message(config: Config, row: sqlite3.Row, titles: dict[str, str]) -> E
 class Notifier:
     """Background sender; `wake()` is called after each commit of new comments."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, site: Site):
         self.config = config
+        self.site = site
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,7 +115,6 @@ class Notifier:
         ).fetchall()
         if not rows:
             return 0
-        titles = self._titles()
         sent = 0
         smtp = None
         try:
@@ -122,7 +125,7 @@ class Notifier:
                 try:
                     if smtp is None:
                         smtp = self._connect()
-                    smtp.send_message(build_message(self.config, row, titles))
+                    smtp.send_message(build_message(self.config, self.site, row))
                 except (OSError, smtplib.SMTPException) as error:
                     self._mark_failed(conn, row, error)
                     if smtp is not None:
@@ -143,13 +146,6 @@ class Notifier:
         if self.config.smtp_user:
             smtp.login(self.config.smtp_user, self.config.smtp_password)
         return smtp
-
-    def _titles(self) -> dict[str, str]:
-        try:
-            manifest = (self.config.site_dir / "_articles-commentaires.json").read_text("utf-8")
-            return {slug: a["title"] for slug, a in json.loads(manifest).items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
 
     @staticmethod
     def _mark_sent(conn: sqlite3.Connection, row, note: str = "") -> None:

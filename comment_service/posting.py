@@ -1,392 +1,166 @@
-"""Reader-facing routes: post a comment, the reply form, the confirmation page, fresh tokens.
+"""Posting a comment: check what the reader sent, tell robots apart, store it.
 
-A valid post is acknowledged (303 to the confirmation page) only after the writer has committed
-it. Anything wrong comes back as the form, in the site's page, with what the reader typed and a
-French message where the problem is; nothing a reader typed is ever dropped.
+A valid post is acknowledged (303 to the thanks page) only after the writer has committed it.
+Anything the reader can fix comes back as the form, in the site's page, with what they typed
+and a French message where the problem is. Signs of a robot are never a refusal: the comment is
+stored in the spam queue with the reasons, so a real reader (a town hall's staff share one
+address) never loses a text and a moderator can still publish it. Only a flood from one
+address far beyond any office's use, or from one e-mail address, is refused (429), text kept.
 """
 
-import json
-import os
-import sqlite3
-import time
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
-from markupsafe import Markup, escape
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from . import tokens
-from .spam import SlidingWindow, hash_ip, spam_reason
-from .templating import load_plugin
-from .validation import HONEYPOT, Submission, clean
-from .writer import NewComment
-
-FORM_TYPE = "application/x-www-form-urlencoded"
-MANIFEST_FILE = "_articles-commentaires.json"
-
-
-class PostingError(HTTPException):
-    """A refusal shown to the reader as a French page (status, title, explanation)."""
-
-    def __init__(self, status_code: int, title: str, message: str, typed: str = ""):
-        super().__init__(status_code, message)
-        self.title = title
-        self.typed = typed
-
-
-class Manifest:
-    """The build's list of articles (slug -> title, url, comments_open), re-read when rebuilt."""
-
-    def __init__(self, path):
-        self._path = path
-        self._stamp = None
-        self._checked = 0.0
-        self._articles: dict = {}
-
-    def get(self, slug: str) -> dict | None:
-        now = time.monotonic()
-        if now - self._checked >= 1.0:  # one stat() per second at most, not one per post
-            self._checked = now
-            try:
-                stat = os.stat(self._path)
-                stamp = (stat.st_mtime_ns, stat.st_size)
-                if stamp != self._stamp:
-                    self._articles = json.loads(self._path.read_text(encoding="utf-8"))
-                    self._stamp = stamp
-            except (OSError, ValueError):
-                self._articles, self._stamp = {}, None
-        return self._articles.get(slug)
+from . import rates, tokens
+from .config import Config
+from .forms import parse_number, read_form
+from .reader import ReaderPages
+from .spam import hash_ip, spam_reason
+from .validation import HONEYPOT, clean
+from .writer import CommentWriter, NewComment
 
 
 class Posting:
-    """The state behind the routes: manifest, flood windows, shell, templates, writer."""
-
-    def __init__(self, config, env, shell, writer):
+    def __init__(self, config: Config, pages: ReaderPages, writer: CommentWriter):
         self.config = config
-        self.env = env
-        self.shell = shell
+        self.pages = pages
         self.writer = writer
-        self.manifest = Manifest(config.site_dir / MANIFEST_FILE)
-        self.per_ip = SlidingWindow(config.flood_ip_count, config.flood_ip_window)
-        self.per_email = SlidingWindow(config.flood_email_count, config.flood_email_window)
-        self.reader: sqlite3.Connection | None = None  # opened by the app at startup
-        # The build's own rendering of comment text (escaped, paragraphs, nofollow links).
-        self.render_body = load_plugin(config.project_dir, "comments").render_body
 
-    # ---- rendering -------------------------------------------------------------------------
-
-    def page(self, title: str, content: str, status: int = 200, headers=None) -> HTMLResponse:
-        html = self.shell.page(title, content)
-        headers = {"Cache-Control": "no-store", **(headers or {})}
-        return HTMLResponse(html, status_code=status, headers=headers)
-
-    def form_page(
-        self,
-        article: dict,
-        slug: str,
-        sub: Submission | None = None,
-        *,
-        status: int = 422,
-        notice: str = "",
-        parent: dict | None = None,
-        headers=None,
-    ) -> HTMLResponse:
-        """The form in the site's page, with a fresh token and everything kept."""
-        html = self.env.get_template("partials/comment_form.html").render(
-            article={"slug": slug, "url": article["url"], "title": article["title"]},
-            comment_form_token=tokens.issue(self.config.secret_key, slug),
-            form=sub.values if sub else {},
-            errors=sub.errors if sub else {},
-            notice=notice,
-            parent=parent,
-        )
-        back = self.article_link(article)
-        title = f"Commentaire sur « {article['title']} »"
-        content = Markup(
-            f"<h1>Commentaire sur l’article « {escape(article['title'])} »</h1>\n"
-            f'<p class="retour-article"><a href="{back}">Retour à l’article</a></p>\n{html}'
-        )
-        if sub and sub.errors:
-            title = f"Erreur — {title}"
-        return self.page(title, content, status, headers)
-
-    def article_link(self, article: dict) -> str:
-        return escape(f"{self.config.site_url}/{article['url']}")
-
-    def approved_parent(self, slug: str, parent_id: int | None) -> dict | None:
-        if parent_id is None or self.reader is None:
-            return None
-        row = self.reader.execute(
-            "SELECT id, author_name, body, created_at FROM comments"
-            " WHERE id = ? AND article_slug = ? AND status = 'approved'",
-            (parent_id, slug),
-        ).fetchone()
-        if row is None:
-            return None
-        return {
-            "id": row["id"],
-            "author_name": row["author_name"],
-            "created_at": datetime.fromisoformat(row["created_at"]),
-            "body_html": self.render_body(row["body"]),
-        }
-
-    def article_or_404(self, slug: str, typed: str = "") -> dict:
-        article = self.manifest.get(slug) if slug else None
-        if article is None:
-            raise PostingError(
-                404,
-                "Article introuvable",
-                f"Aucun article « {slug} » n’accepte de commentaires sur ce site : "
-                "l’adresse du formulaire est peut-être incomplète ou l’article a été retiré.",
-                typed,
-            )
-        return article
-
-    # ---- routes ----------------------------------------------------------------------------
+    def robot_signs(self, form, token: tokens.Token | None, ip_key: str, email: str) -> list[str]:
+        """Why this post looks automated or abusive (French, for moderators); [] if it does not."""
+        config, conn = self.config, self.pages.reader
+        signs = []
+        if form.get(HONEYPOT):
+            signs.append("Champ piège rempli (robot).")
+        if token is None:
+            signs.append("Envoyé sans jeton de formulaire : la page n’a pas été affichée.")
+        elif token.age() > config.token_max_age:
+            signs.append("Jeton de formulaire expiré.")
+        elif token.age() < config.min_fill_seconds:
+            signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
+        window = config.flood_window
+        for bucket, key, limit, what in (
+            ("ip", ip_key, config.flood_ip_count, "depuis cette connexion"),
+            ("client", token.client if token else "", config.flood_client_count, "de ce lecteur"),
+        ):
+            if key and rates.retry_after(conn, bucket, key, limit, window):
+                signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
+        return signs
 
     async def post(self, request: Request) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != FORM_TYPE:
-            raise PostingError(
-                415,
-                "Envoi non reconnu",
-                "Le commentaire doit être envoyé par le formulaire de la page de l’article "
-                f"(type {FORM_TYPE}), pas en « {content_type or 'aucun type'} ».",
-            )
-        form = dict(parse_qsl((await self._read_body(request)).decode("utf-8", "replace")))
-        slug = form.get("article", "").strip()
-        sub = clean(form)
-        article = self.article_or_404(slug, sub.values["commentaire"])
-        if not article.get("comments_open", True):
-            raise PostingError(
-                403,
-                "Commentaires fermés",
-                f"Les commentaires sont fermés pour l’article « {article['title']} ».",
-                sub.values["commentaire"],
-            )
-        parent_id = _int_or_none(form.get("parent", ""))
-        parent = self.approved_parent(slug, parent_id)
-        if parent_id is not None and parent is None:
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                notice="Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
-                "Vous pouvez envoyer votre texte comme nouveau commentaire sur l’article.",
+        form = await read_form(request, self.config.max_request_bytes)
+        slug = form.get("article").strip()
+        sub = clean(form.fields)
+        typed = sub.values["commentaire"]
+        article = self.pages.article_or_404(slug, typed)
+        self.pages.open_or_403(article, typed)
+        token_text = form.get("jeton") or request.cookies.get(tokens.COOKIE, "")
+        token = tokens.read(self.config.secret_key, token_text)
+
+        def again(notice: str = "", status: int = 422, **options) -> Response:
+            return self.pages.form_page(
+                article, sub, token=token_text, notice=notice, status=status, **options
             )
 
-        check = tokens.verify(self.config.secret_key, form.get("jeton", ""), slug)
-        if not check.valid:
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                status=400,
+        parent_id = None
+        if form.get("parent").strip():
+            parent_id = parse_number(form.get("parent"))
+            parent = self.pages.approved_parent(slug, parent_id)
+            if parent is None:
+                return again(
+                    "Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
+                    "Vous pouvez envoyer votre texte comme nouveau commentaire sur l’article."
+                )
+        else:
+            parent = None
+        if form.recoded:
+            return again(
+                "Votre navigateur a envoyé le texte dans un codage ancien : vérifiez les "
+                "caractères accentués ci-dessous, corrigez-les si besoin et envoyez à nouveau.",
+                400,
                 parent=parent,
-                notice="Ce formulaire n’a pas pu être authentifié (jeton absent ou invalide). "
-                "Votre texte est conservé ci-dessous : vérifiez-le et envoyez-le à nouveau.",
             )
         if sub.errors:
-            return self.form_page(article, slug, sub, parent=parent)
-        if check.age < self.config.min_fill_seconds or check.age > self.config.token_max_age:
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                parent=parent,
-                notice="Par sécurité contre les robots, merci d’envoyer votre commentaire à "
-                "nouveau : il est conservé ci-dessous"
-                + (
-                    ", la page ayant été ouverte il y a longtemps."
-                    if check.age > self.config.token_max_age
-                    else "."
-                ),
-            )
+            return again(parent=parent)
 
         client_ip = request.client.host if request.client else ""
         ip_key = hash_ip(self.config.secret_key, client_ip)
         email_key = sub.values["email"].casefold()
-        wait = max(self.per_ip.retry_after(ip_key), self.per_email.retry_after(email_key))
+        window = self.config.flood_window
+        conn = self.pages.reader
+        wait = max(
+            rates.retry_after(conn, "ip_all", ip_key, self.config.flood_ip_hard, window),
+            rates.retry_after(conn, "email", email_key, self.config.flood_email_count, window),
+        )
         if wait > 0:
             minutes = max(1, round(wait / 60))
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                status=429,
+            return again(
+                "Trop de commentaires ont été envoyés en peu de temps depuis votre connexion "
+                f"ou avec votre adresse e-mail. Réessayez dans {minutes} minute"
+                f"{'s' if minutes > 1 else ''} : votre texte est conservé ci-dessous.",
+                429,
                 parent=parent,
                 headers={"Retry-After": str(int(wait) + 1)},
-                notice="Trop de commentaires ont été envoyés en peu de temps depuis votre "
-                f"connexion ou avec votre adresse e-mail. Réessayez dans {minutes} minute"
-                f"{'s' if minutes > 1 else ''} : votre texte est conservé ci-dessous.",
             )
-        self.per_ip.record(ip_key)
-        self.per_email.record(email_key)
 
         values = sub.values
-        reason = spam_reason(
+        reasons = self.robot_signs(form, token, ip_key, email_key)
+        if content := spam_reason(
             values["commentaire"],
             values["nom"],
             values["site"],
             max_links=self.config.max_links,
             spam_words=self.config.spam_words,
-            honeypot=form.get(HONEYPOT, ""),
-        )
-        try:
-            outcome = await self.writer.submit(
-                self._new_comment(slug, parent_id, values, reason, ip_key)
-            )
-        except Exception:  # logged by the writer; the reader keeps the text and can retry
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                status=503,
-                parent=parent,
-                headers={"Retry-After": "30"},
-                notice="Votre commentaire n’a pas pu être enregistré à cause d’un incident "
-                "technique. Il est conservé ci-dessous : renvoyez-le dans un instant.",
-            )
-        if outcome.kind == "bad_parent":  # unpublished between our check and the write
-            return self.form_page(
-                article,
-                slug,
-                sub,
-                notice="Le commentaire auquel vous répondez n’est plus publié. Vous pouvez "
-                "envoyer votre texte comme nouveau commentaire sur l’article.",
-            )
-        if outcome.kind == "duplicate":
-            return self.page(
-                "Commentaire déjà reçu",
-                f"<h1>Commentaire déjà reçu</h1>\n<p>Vous avez déjà envoyé ce commentaire sur "
-                f"« {escape(article['title'])} » : il est en attente de modération, inutile de "
-                f'le renvoyer.</p>\n<p><a href="{self.article_link(article)}">Retour à '
-                "l’article</a></p>",
-                status=409,
-            )
-        return RedirectResponse(
-            f"{self.config.site_url}/commentaires/merci?article={quote(slug)}", status_code=303
-        )
-
-    @staticmethod
-    def _new_comment(slug, parent_id, values, reason, ip_key) -> NewComment:
-        return NewComment(
+        ):
+            reasons.append(content)
+        comment = NewComment(
             article_slug=slug,
             parent_id=parent_id,
             author_name=values["nom"],
             author_email=values["email"],
             author_url=values["site"],
             body=values["commentaire"],
-            status="spam" if reason else "pending",
-            spam_reason=reason,
+            status="spam" if reasons else "pending",
+            spam_reason=" ".join(reasons),
             ip_hash=ip_key,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            nonce=token.nonce if token else None,
+            rate_keys=(
+                ("ip", ip_key),
+                ("client", token.client if token else ""),
+                ("email", email_key),
+            ),
         )
-
-    async def _read_body(self, request: Request) -> bytes:
-        """The body, refused with 413 as soon as it is known to exceed the limit."""
-        limit = self.config.max_request_bytes
-        too_big = PostingError(
-            413,
-            "Envoi trop volumineux",
-            f"L’envoi dépasse {limit // 1024} Kio : un commentaire est limité à 65 525 octets "
-            "(environ 60 000 caractères). Raccourcissez votre texte et renvoyez-le depuis la "
-            "page de l’article.",
-        )
-        declared = request.headers.get("content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                raise PostingError(400, "Envoi incorrect", "En-tête Content-Length invalide.")
-            if int(declared) > limit:
-                raise too_big
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    async def thanks(self, request: Request) -> Response:
-        slug = request.query_params.get("article", "")
-        article = self.article_or_404(slug)
-        return self.page(
-            "Commentaire en attente de modération",
-            "<h1>Merci, votre commentaire est bien reçu</h1>\n"
-            "<p>Il est <strong>en attente de modération</strong> : il sera publié sous "
-            f"l’article « {escape(article['title'])} » dès qu’un modérateur ou une modératrice "
-            "de la Caf de l’Essonne l’aura validé.</p>\n"
-            f'<p><a href="{self.article_link(article)}">Retour à l’article</a></p>',
-        )
-
-    async def reply(self, request: Request) -> Response:
-        slug = request.query_params.get("article", "")
-        article = self.article_or_404(slug)
-        parent = self.approved_parent(slug, _int_or_none(request.query_params.get("parent", "")))
-        if parent is None:
-            raise PostingError(
-                404,
-                "Commentaire introuvable",
-                "Le commentaire auquel vous voulez répondre n’existe pas ou n’est plus publié "
-                f"sous l’article « {article['title']} ».",
+        try:
+            outcome = await self.writer.submit(comment)
+        except Exception:  # logged by the writer; the reader keeps the text and can retry
+            return again(
+                "Votre commentaire n’a pas pu être enregistré à cause d’un incident technique. "
+                "Il est conservé ci-dessous : renvoyez-le dans un instant.",
+                503,
+                parent=parent,
+                headers={"Retry-After": "30"},
             )
-        if not article.get("comments_open", True):
-            raise PostingError(
-                403,
-                "Commentaires fermés",
-                f"Les commentaires sont fermés pour l’article « {article['title']} ».",
+        if outcome.kind == "bad_parent":  # unpublished between our check and the write
+            return again(
+                "Le commentaire auquel vous répondez n’est plus publié. Vous pouvez envoyer "
+                "votre texte comme nouveau commentaire sur l’article.",
+                400,
             )
-        return self.form_page(article, slug, status=200, parent=parent)
-
-    async def token(self, request: Request) -> Response:
-        slug = request.query_params.get("article", "")
-        article = self.manifest.get(slug)
-        if article is None or not article.get("comments_open", True):
-            return JSONResponse(
-                {"erreur": f"Aucun article « {slug} » n’accepte de commentaires."},
-                status_code=404,
-                headers={"Cache-Control": "no-store"},
-            )
-        return JSONResponse(
-            {"jeton": tokens.issue(self.config.secret_key, slug)},
-            headers={"Cache-Control": "no-store"},
+        if outcome.kind == "duplicate":
+            return self.pages.page("Commentaire déjà reçu", "deja_recu.html", 409, article=article)
+        return RedirectResponse(
+            f"{self.pages.site.endpoint}merci?article={quote(slug)}", status_code=303
         )
-
-    def error_page(self, error: HTTPException) -> HTMLResponse:
-        title = getattr(error, "title", None) or _GENERIC_TITLES.get(
-            error.status_code, "Demande impossible"
-        )
-        typed = getattr(error, "typed", "")
-        content = f"<h1>{escape(title)}</h1>\n<p>{escape(error.detail)}</p>\n"
-        if typed:
-            content += (
-                "<p>Voici votre texte, pour ne pas le perdre :</p>\n"
-                f'<textarea readonly rows="8" cols="60" aria-label="Votre texte">'
-                f"{escape(typed)}</textarea>\n"
-            )
-        content += f'<p><a href="{self.config.site_url}/">Retour à l’accueil du site</a></p>'
-        return self.page(title, content, error.status_code, getattr(error, "headers", None))
 
     def routes(self) -> list[Route]:
         return [
             Route("/poster", self.post, methods=["POST"]),
-            Route("/merci", self.thanks, methods=["GET"]),
-            Route("/repondre", self.reply, methods=["GET"]),
-            Route("/jeton", self.token, methods=["GET"]),
+            Route("/merci", self.pages.thanks, methods=["GET"]),
+            Route("/repondre", self.pages.reply, methods=["GET"]),
+            Route("/jeton", self.pages.token, methods=["GET"]),
         ]
-
-
-_GENERIC_TITLES = {
-    400: "Demande incorrecte",
-    404: "Page introuvable",
-    405: "Méthode non autorisée",
-    500: "Erreur du service de commentaires",
-}
-
-
-def _int_or_none(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() else None

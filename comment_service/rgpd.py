@@ -2,15 +2,19 @@
 IP hashes past their retention period.
 
 Comments are matched on the e-mail address without regard to case. Erasing deletes the
-person's comments, and with them the replies under them (a reply means nothing without what it
-answers), then republishes the articles that showed any of them.
+person's comments; one that other people answered becomes a « commentaire supprimé »
+placeholder (no name, address, text or IP hash left), so their replies stay. The change it
+returns names the articles that showed any of them, for republishing. Deleted content is
+overwritten in the file (`secure_delete`) and the WAL is emptied after the erase (`wipe`), so no
+copy of the erased data stays on disk.
 """
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 
-from .config import Config
-from .republish import republish
+from .actions import now_iso, prune_placeholders
+from .hooks import Change
 
 _BY_EMAIL = "author_email = ? COLLATE NOCASE"
 
@@ -30,27 +34,38 @@ def export(conn: sqlite3.Connection, email: str) -> dict:
     }
 
 
-def erase(config: Config, conn: sqlite3.Connection, email: str) -> int:
-    """Delete every comment of `email` (and replies under them); return how many went."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        before = conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        slugs = [
-            row[0]
-            for row in conn.execute(
-                f"SELECT DISTINCT article_slug FROM comments WHERE {_BY_EMAIL}"
-                " AND status = 'approved'",
-                (email.strip(),),
-            )
-        ]
-        conn.execute(f"DELETE FROM comments WHERE {_BY_EMAIL}", (email.strip(),))
-        removed = before - conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    republish(config, slugs)
-    return removed
+def erase(conn: sqlite3.Connection, email: str) -> Change:
+    """Erase every comment of `email`, inside the caller's transaction; the change counts them."""
+    email = email.strip()
+    rows = conn.execute(
+        f"SELECT id, article_slug, parent_id, status FROM comments WHERE {_BY_EMAIL}", (email,)
+    ).fetchall()
+    slugs = sorted({r["article_slug"] for r in rows if r["status"] == "approved"})
+    # Leaves first, until only comments with someone else's replies under them are left.
+    while conn.execute(
+        f"DELETE FROM comments WHERE {_BY_EMAIL}"
+        " AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)",
+        (email,),
+    ).rowcount:
+        pass
+    conn.execute(
+        "UPDATE comments SET author_name = '', author_email = '', author_url = '', body = '',"
+        " spam_reason = '', ip_hash = NULL, erased = 1, updated_at = ?"
+        f" WHERE {_BY_EMAIL}",
+        (now_iso(), email),
+    )
+    for row in rows:  # a parent of theirs may have been left with no reply
+        prune_placeholders(conn, row["parent_id"])
+    return Change(None, tuple(slugs), len(rows))
+
+
+def wipe(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the database and empty it, so erased rows leave no copy there."""
+    for _ in range(50):  # a reader may hold an old snapshot for a moment
+        if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+            return
+        time.sleep(0.1)
+    raise sqlite3.OperationalError("the WAL could not be emptied: a reader holds it")
 
 
 def purge_ips(conn: sqlite3.Connection, retention_days: int, now: datetime | None = None) -> int:

@@ -1,51 +1,62 @@
-"""Signed form tokens: which article a form belongs to and when it was handed out.
+"""Anti-robot form tokens: single use, given when the reader starts writing.
 
-The build signs one per article page; the service signs fresh ones (reply form, refresh script,
-forms sent back with an error). The issue time lets the service refuse forms filled too fast
-(robots) or too long ago (replayed), without keeping any state.
+The static page carries no token (a scraper would get one minutes old). The comment form asks
+the service for one when it gets the focus — a CSS background image of `form:focus-within`, so
+no JavaScript is needed — and the answer sets it as a cookie; forms rendered by the service
+(reply, errors) carry one in their `jeton` field too. A token records when it was issued, a
+random nonce, and a random client id that stays with the browser (for per-reader flood counts).
+
+A post with no valid token, sent sooner than `min_fill_seconds` after the reader started
+writing, or whose nonce was already used, is not refused: it goes to the spam queue with the
+reason (see posting.py), so a robot's post never reaches a page and a real reader's text is
+never lost.
 """
 
 import base64
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
 
-_SALT = b"comment-form-token"
+COOKIE = "jeton_commentaire"
+_SALT = b"comment-form-token-v2"
 
 
 @dataclass(frozen=True)
-class TokenCheck:
-    """Result of `verify`: `valid` False means missing or forged; else look at `age`."""
+class Token:
+    client: str
+    issued: float
+    nonce: str
 
-    valid: bool
-    age: float = 0.0
+    def age(self, now: float | None = None) -> float:
+        return (time.time() if now is None else now) - self.issued
 
 
-def _mac(secret_key: str, payload: bytes) -> str:
-    digest = hmac.new(secret_key.encode() + _SALT, payload, hashlib.sha256).digest()
+def _mac(secret_key: str, payload: str) -> str:
+    digest = hmac.new(secret_key.encode() + _SALT, payload.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
-def issue(secret_key: str, article_slug: str, *, now: float | None = None) -> str:
-    """Return a token for `article_slug`, issued at `now` (default: the current time)."""
+def issue(secret_key: str, client: str | None = None, *, now: float | None = None) -> str:
+    """A new token (for the client `client`, else a new one), issued at `now`."""
+    client = client or secrets.token_urlsafe(12)
     issued = int((time.time() if now is None else now) * 1000)
-    payload = f"{issued:x}.{article_slug}".encode()
-    return f"{payload.decode()}.{_mac(secret_key, payload)}"
+    payload = f"{client}.{issued:x}.{secrets.token_urlsafe(12)}"
+    return f"{payload}.{_mac(secret_key, payload)}"
 
 
-def verify(
-    secret_key: str, token: str, article_slug: str, *, now: float | None = None
-) -> TokenCheck:
-    """Check `token` was signed by us for `article_slug`; report its age in seconds."""
-    head, _, mac = token.rpartition(".")
-    issued_hex, _, slug = head.partition(".")
-    if not mac or slug != article_slug:
-        return TokenCheck(False)
-    if not hmac.compare_digest(mac, _mac(secret_key, head.encode())):
-        return TokenCheck(False)
+def read(secret_key: str, value: str | None) -> Token | None:
+    """The token in `value` if we signed it, else None."""
+    if not value or len(value) > 200:
+        return None
+    payload, _, mac = value.rpartition(".")
+    parts = payload.split(".")
+    if len(parts) != 3 or not hmac.compare_digest(mac.encode(), _mac(secret_key, payload).encode()):
+        return None
+    client, issued_hex, nonce = parts
     try:
         issued = int(issued_hex, 16) / 1000
     except ValueError:
-        return TokenCheck(False)
-    return TokenCheck(True, (time.time() if now is None else now) - issued)
+        return None
+    return Token(client, issued, nonce)

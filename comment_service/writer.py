@@ -6,7 +6,13 @@ commits, and only then wakes the requests waiting on them: a post is acknowledge
 is on disk, and the fsync cost is shared by the whole group.
 
 Checkpoints (copying the WAL into the database file, with its own slow fsync of a growing file)
-run in a second thread, so they never stall a commit that readers are waiting on.
+run in a second thread, so they never stall a commit that readers are waiting on. Passive ones
+every half second; when the WAL outgrows `WAL_RESTART_BYTES` (readers kept it from starting
+over) a RESTART checkpoint waits for them, so the WAL stays bounded under load. The same thread
+purges old flood counts and used tokens once a minute.
+
+Single-use tokens are enforced here, in the transaction that stores the comment: a nonce
+already in `used_tokens` (or twice in one group) sends the comment to the spam queue.
 """
 
 import asyncio
@@ -14,17 +20,23 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db
+from site_core import db
+
+from . import rates
 
 log = logging.getLogger(__name__)
 
 # Upper bound on one transaction, so a burst cannot delay its first posts for long.
 MAX_GROUP = 512
 CHECKPOINT_EVERY = 0.5  # seconds between passive checkpoints while posts keep coming
+WAL_RESTART_BYTES = 8 * 1024 * 1024
+PURGE_EVERY = 60.0
+REPLAY_REASON = "Jeton de formulaire déjà utilisé : envoi rejoué."
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ class NewComment:
     spam_reason: str
     ip_hash: str
     created_at: str
+    nonce: str | None = None  # the form token's, used once
+    # (bucket, key) flood counts this post adds to once stored as pending (see rates.py).
+    rate_keys: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -84,15 +99,26 @@ class CommentWriter:
 
     def _checkpoint_loop(self) -> None:
         conn = db.connect(self._database)
+        wal = Path(f"{self._database}-wal")
+        next_purge = 0.0
         try:
             while not self._stopping.is_set():
-                self._dirty.wait()
+                self._dirty.wait(PURGE_EVERY)
                 self._dirty.clear()
                 try:
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    if wal.exists() and wal.stat().st_size > WAL_RESTART_BYTES:
+                        conn.execute("PRAGMA wal_checkpoint(RESTART)")
+                    if time.monotonic() >= next_purge:
+                        next_purge = time.monotonic() + PURGE_EVERY
+                        with db.transaction(conn):
+                            rates.purge(conn)
                 except sqlite3.Error:
-                    log.exception("checkpoint failed (will retry)")
+                    log.exception("checkpoint or purge failed (will retry)")
                 self._stopping.wait(CHECKPOINT_EVERY)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            log.exception("final checkpoint failed")
         finally:
             conn.close()
 
@@ -128,13 +154,8 @@ class CommentWriter:
 
     def _write_group(self, conn: sqlite3.Connection, group: list) -> None:
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with db.transaction(conn):
                 outcomes = _store(conn, [comment for comment, _, _ in group])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
         except Exception as error:
             log.exception("could not store %d comment(s)", len(group))
             _resolve(group, [error] * len(group))
@@ -184,9 +205,24 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
                 parent_ids,
             ).fetchall()
         }
-    # We hold the write lock, so ids from max(id) + 1 cannot collide.
-    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM comments").fetchone()[0]
-    outcomes, rows, notifications = [], [], []
+    nonces = sorted({c.nonce for c in comments if c.nonce})
+    used = set()
+    if nonces:
+        used = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT nonce FROM used_tokens WHERE nonce IN ({', '.join('?' * len(nonces))})",
+                nonces,
+            )
+        }
+    # We hold the write lock, so ids past the largest ever given (AUTOINCREMENT's
+    # sqlite_sequence: numbers of deleted comments are never reused) cannot collide.
+    next_id = conn.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0),"
+        " coalesce(max(id), 0)) + 1 FROM comments"
+    ).fetchone()[0]
+    now = time.time()
+    outcomes, rows, notifications, events, new_nonces = [], [], [], [], []
     for c in comments:
         key = (c.author_email, c.article_slug, c.body)
         if c.parent_id is not None and parents.get(c.parent_id) != (c.article_slug, "approved"):
@@ -196,6 +232,16 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
             outcomes.append(Outcome("duplicate"))
             continue
         seen.add(key)
+        status, reason = c.status, c.spam_reason
+        if c.nonce:
+            if c.nonce in used:
+                status, reason = "spam", f"{reason} {REPLAY_REASON}".strip()
+            else:
+                used.add(c.nonce)
+                new_nonces += (c.nonce, now)
+        events.append(("ip_all", c.ip_hash))
+        if status == "pending":
+            events += [(bucket, k) for bucket, k in c.rate_keys if k]
         rows += (
             next_id,
             c.article_slug,
@@ -204,12 +250,12 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
             c.author_email,
             c.author_url,
             c.body,
-            c.status,
-            c.spam_reason,
+            status,
+            reason,
             c.ip_hash,
             c.created_at,
         )
-        if c.status == "pending":
+        if status == "pending":
             # Same transaction: a stored pending comment always has its notification to send.
             notifications += (next_id, c.created_at)
         outcomes.append(Outcome("stored", next_id))
@@ -224,6 +270,12 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
             f" VALUES {_marks(len(notifications) // 2, 2)}",
             notifications,
         )
+    if new_nonces:
+        conn.execute(
+            f"INSERT INTO used_tokens (nonce, used_at) VALUES {_marks(len(new_nonces) // 2, 2)}",
+            new_nonces,
+        )
+    rates.record(conn, events, now)
     return outcomes
 
 

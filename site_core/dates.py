@@ -30,3 +30,7 @@ def format_date(value: date | datetime, with_time: bool = False) -> str:
 
 def format_datetime(value: datetime) -> str:
     return format_date(value, with_time=True)
+
+
+# The Jinja filters of the build's and the service's templates.
+FILTERS = {"date_fr": format_date, "datetime_fr": format_datetime}

@@ -18,7 +18,6 @@ Use them from a test module with (tests/ is on sys.path):
 """
 
 import contextlib
-import json
 import os
 import socket
 import sqlite3
@@ -27,16 +26,22 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 import uvicorn
+from pelican.settings import read_settings
 
-from comment_service import db, tokens
+from comment_service import tokens
 from comment_service.app import create_app
 from comment_service.config import Config
-from comment_service.templating import CONTENT_MARK, SHELL_FILE, TITLE_MARK
+from site_core import db
+from site_core.comment_pages import SHELL_CONTENT as CONTENT_MARK
+from site_core.comment_pages import SHELL_TITLE as TITLE_MARK
+from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
+from site_core.paths import SHELL_NAME as SHELL_FILE
 
 ARTICLES = {
     "premier-article": {
@@ -76,6 +81,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Settings that lift every flood limit, for load tests and benchmarks.
+NO_FLOOD_LIMITS = {
+    "flood_ip_count": "0",
+    "flood_client_count": "0",
+    "flood_email_count": "0",
+    "flood_ip_hard": "0",
+}
+
+
 def start_service_process(port: int, **settings: str) -> subprocess.Popen:
     """`python -m comment_service --sans-site` in its own process (so it can be killed -9),
     with COMMENTS_<NAME> settings; returns once it accepts connections."""
@@ -98,12 +112,32 @@ def start_service_process(port: int, **settings: str) -> subprocess.Popen:
     raise RuntimeError("the comment service did not start: " + proc.stderr.read().decode())
 
 
+def test_manifest(articles: dict = ARTICLES) -> Manifest:
+    """The manifest of a small site, as a build would write it (pelicanconf's settings)."""
+    settings = read_settings(str(PROJECT_ROOT / "pelicanconf.py"))
+    return Manifest(
+        site_url="",
+        theme_templates=str(PROJECT_ROOT / "theme" / "templates"),
+        feed_settings={name: settings[name] for name in FEED_SETTINGS},
+        articles={
+            slug: ArticleEntry(
+                slug=slug,
+                title=article["title"],
+                url=article["url"],
+                save_as=article["url"] + "index.html",
+                comments_open=article["comments_open"],
+                status="published",
+                date=datetime(2026, 1, 5, 10, tzinfo=UTC),
+            )
+            for slug, article in articles.items()
+        },
+    )
+
+
 def write_site(site_dir: Path, articles: dict = ARTICLES) -> Path:
     """A minimal built site: manifest, comment shell, one page per article, a 404 page."""
     site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "_articles-commentaires.json").write_text(
-        json.dumps(articles, ensure_ascii=False), encoding="utf-8"
-    )
+    test_manifest(articles).write(site_dir)
     (site_dir / SHELL_FILE).write_text(SHELL, encoding="utf-8")
     (site_dir / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
     for slug, article in articles.items():
@@ -147,7 +181,7 @@ class RunningService:
 
     def token(self, slug: str = "premier-article", age: float = 10) -> str:
         """A token for `slug` issued `age` seconds ago (old enough to pass min_fill_seconds)."""
-        return tokens.issue(self.config.secret_key, slug, now=time.time() - age)
+        return tokens.issue(self.config.secret_key, now=time.time() - age)
 
     def form(self, slug: str = "premier-article", **fields) -> dict[str, str]:
         """A valid form for `slug`; keyword arguments override fields (`jeton` too)."""

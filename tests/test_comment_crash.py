@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from comment_fixtures import free_port, start_service_process, write_site
+from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
 
 from comment_service import tokens
 
@@ -25,12 +25,11 @@ def start(tmp_path: Path, port: int) -> subprocess.Popen:
         database=str(tmp_path / "comments.sqlite3"),
         site_dir=str(tmp_path / "site"),
         secret_key=SECRET,
-        flood_ip_count="0",
-        flood_email_count="0",
+        **NO_FLOOD_LIMITS,
     )
 
 
-async def stream_posts(url: str, token: str, proc: subprocess.Popen, kill_after: int):
+async def stream_posts(url: str, proc: subprocess.Popen, kill_after: int):
     """Post from 16 clients until the service dies; kill it once `kill_after` are acknowledged."""
     acknowledged: list[str] = []
     counter = iter(range(1_000_000))
@@ -41,7 +40,7 @@ async def stream_posts(url: str, token: str, proc: subprocess.Popen, kill_after:
                 body = f"Commentaire {next(counter)} du client {n}"
                 form = {
                     "article": "premier-article",
-                    "jeton": token,
+                    "jeton": tokens.issue(SECRET, now=time.time() - 60),  # one per post
                     "nom": f"Client {n}",
                     "email": f"client{n}@exemple.fr",
                     "commentaire": body,
@@ -63,11 +62,10 @@ def test_kill_9_mid_stream_loses_no_acknowledged_post(tmp_path):
     write_site(tmp_path / "site")
     port = free_port()
     proc = start(tmp_path, port)
-    token = tokens.issue(SECRET, "premier-article", now=time.time() - 60)
     try:
         # In its own thread: a session-wide Playwright browser may own this thread's event loop.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            stream = stream_posts(f"http://127.0.0.1:{port}", token, proc, 300)
+            stream = stream_posts(f"http://127.0.0.1:{port}", proc, 300)
             acknowledged = pool.submit(asyncio.run, stream).result()
     finally:
         proc.kill()
@@ -80,7 +78,7 @@ def test_kill_9_mid_stream_loses_no_acknowledged_post(tmp_path):
     try:
         form = {
             "article": "premier-article",
-            "jeton": token,
+            "jeton": tokens.issue(SECRET, now=time.time() - 60),
             "nom": "Après",
             "email": "apres@exemple.fr",
             "commentaire": "Après le redémarrage",

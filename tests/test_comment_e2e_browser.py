@@ -5,7 +5,8 @@ import pytest
 from comment_fixtures import make_config, running_service
 from conftest import build_site
 
-from comment_service import auth, db
+from comment_service import accounts
+from site_core import db
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def test_post_moderate_and_read_a_comment(browser, tmp_path):
     config = make_config(tmp_path, output, republish=True, min_fill_seconds=1)
     build_site(output, COMMENTS_DB=str(config.database), COMMENTS_SECRET_KEY=config.secret_key)
     conn = db.init(config.database)
-    auth.create_moderator(conn, "sophie", PASSWORD, "Sophie")
+    accounts.create_moderator(conn, "sophie", PASSWORD, "Sophie")
     conn.close()
 
     with running_service(config, serve_site=True) as service:

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 import httpx
 from comment_fixtures import free_port, make_config, running_service
 
-from comment_service import db
 from comment_service.notifications import Notifier
+from comment_service.site import Site
+from site_core import db
 
 pytest_plugins = ["comment_fixtures"]
 
@@ -131,6 +132,6 @@ def test_rows_already_moderated_are_not_mailed(tmp_path, comment_site, smtp_serv
         " created_at) VALUES (7, 'premier-article', 'A', 'a@b.fr', 'x', 'approved', '2026')"
     )
     conn.execute("INSERT INTO notifications (comment_id, next_attempt_at) VALUES (7, '2026')")
-    assert Notifier(config).send_due(conn) == 0
+    assert Notifier(config, Site(config.site_dir)).send_due(conn) == 0
     assert smtp_server.messages == []
     assert conn.execute("SELECT sent_at FROM notifications").fetchone()[0]

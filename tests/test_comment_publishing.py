@@ -1,25 +1,28 @@
 """Approved comments in the static site: the comments plugin over a real Pelican build with a
 real SQLite file, and republishing after moderation (patched pages equal a full build)."""
 
-import json
-import re
 import shutil
+import threading
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
+from pelican import signals
 
-from comment_service import db, moderation
+from comment_service import actions
+from comment_service.app import build_parts
 from comment_service.config import Config
+from site_core import db
+from site_core.locks import site_lock
+from site_core.manifest import ManifestFile
 
 SECRET = "clé de test du build"
 SLUG = "30-ans-caf-essonne"
 OTHER = "enjeux-prioritaires-2022"
 PAGE = f"articles/{SLUG}/index.html"
-# Form tokens carry their issue time: a fresh one per render, so mask them to compare pages.
-TOKEN = re.compile(r"[0-9a-f]+\.[a-z0-9-]+\.[A-Za-z0-9_-]{24}")
+
 INSERT = (
     "INSERT INTO comments (article_slug, parent_id, author_name, author_email, author_url, body,"
     " status, is_official, ip_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -195,9 +198,9 @@ def test_counts_on_list_pages_manifest_and_feed(thread):
     assert card.select_one(".comment-count a")["href"] == f"/articles/{SLUG}/#commentaires"
     other = soup(output / f"articles/{OTHER}/index.html")
     assert other.select_one("#commentaires-titre").get_text() == "Aucun commentaire"
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
-    assert manifest[SLUG]["url"] == f"articles/{SLUG}/" and manifest[SLUG]["comments_open"] is True
-    assert "index.html" in manifest[SLUG]["count_pages"]
+    manifest = ManifestFile(output).current().articles
+    assert manifest[SLUG].url == f"articles/{SLUG}/" and manifest[SLUG].comments_open is True
+    assert "index.html" in manifest[SLUG].count_pages
     feed = feedparser.parse(str(output / "flux/commentaires.atom.xml"))
     assert [e.link.rsplit("#", 1)[1] for e in feed.entries] == [
         f"commentaire-{ids[k]}" for k in ("nested", "second", "official", "root")
@@ -205,11 +208,14 @@ def test_counts_on_list_pages_manifest_and_feed(thread):
 
 
 def test_a_fresh_clone_without_database_builds(built_site):
-    manifest = json.loads((built_site / "_articles-commentaires.json").read_text(encoding="utf-8"))
+    manifest = ManifestFile(built_site).current().articles
     assert SLUG in manifest and len(manifest) == len(list((ROOT / "content/articles").glob("*.md")))
     page = soup(built_site / PAGE)
     assert page.select("li.comment") == []
-    assert page.select_one("#commentaires form input[name=jeton]")["value"]
+    # The form asks for its token when the reader starts writing: none is baked in the page.
+    form = page.select_one("#commentaires form")
+    assert form.select_one("input[name=jeton]")["value"] == ""
+    assert "--jeton: url('/commentaires/jeton')" in form["style"]
 
 
 def test_closed_comments_have_no_form(tmp_path):
@@ -229,49 +235,102 @@ def test_closed_comments_have_no_form(tmp_path):
     assert comment_ids(page) and page.select_one("#commentaires form") is None
     assert page.select(".comment__reply") == []
     assert "Les commentaires sont fermés" in page.select_one("#commentaires").get_text()
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
-    assert manifest[SLUG]["comments_open"] is False
+    manifest = ManifestFile(output).current().articles
+    assert manifest[SLUG].comments_open is False
 
 
-def masked(path: Path) -> str:
-    return TOKEN.sub("JETON", path.read_text(encoding="utf-8"))
+def moderation_of(database: Path, output: Path):
+    return build_parts(Config(database=database, site_dir=output, secret_key=SECRET)).moderation
 
 
 def test_moderation_republishes_pages_like_a_full_build(thread, tmp_path):
     database, output, ids = thread
-    config = Config(database=database, site_dir=output, secret_key=SECRET)
-    conn = db.connect(database)
-    moderation.set_status(config, conn, ids["pending"], "approved", "test")
+    moderation = build_parts(
+        Config(database=database, site_dir=output, secret_key=SECRET)
+    ).moderation
+    moderation.perform(actions.set_status, ids["pending"], "approved", "test")
     page = soup(output / PAGE)
     assert comment_ids(page).count(ids["pending"]) == 1
     assert ids["under_pending"] in comment_ids(page)  # its parent is shown now
     assert page.select_one("#commentaires-titre").get_text() == "6 commentaires"
-    moderation.edit(config, conn, ids["second"], "Texte corrigé.", "test")
-    moderation.delete(config, conn, ids["root"])  # and its replies
-    conn.close()
+    moderation.perform(actions.edit, ids["second"], "Texte corrigé.", "test")
+    moderation.perform(actions.delete, ids["root"])  # and its replies
     page = soup(output / PAGE)
     assert "Texte corrigé." in page.select_one(f"#commentaire-{ids['second']}").get_text()
     assert comment_ids(page) == [ids["pending"], ids["under_pending"], ids["second"]]
 
     fresh = build(tmp_path / "rebuilt", database)
-    manifest = json.loads((output / "_articles-commentaires.json").read_text(encoding="utf-8"))
+    manifest = ManifestFile(output).current().articles
     pages = {
         PAGE,
-        *manifest[SLUG]["count_pages"],
+        *manifest[SLUG].count_pages,
         "flux/commentaires.atom.xml",
         "flux/commentaires.rss.xml",
     }
     assert len(pages) > 5
     for name in sorted(pages):
-        assert masked(output / name) == masked(fresh / name), name
+        assert (output / name).read_bytes() == (fresh / name).read_bytes(), name
     assert "3 commentaires" in (output / "index.html").read_text(encoding="utf-8")
 
 
 def test_rejecting_a_pending_comment_rewrites_nothing(thread):
     database, output, ids = thread
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}
-    config = Config(database=database, site_dir=output, secret_key=SECRET)
-    conn = db.connect(database)
-    moderation.set_status(config, conn, ids["pending"], "rejected", "test")
-    conn.close()
+    moderation = build_parts(
+        Config(database=database, site_dir=output, secret_key=SECRET)
+    ).moderation
+    moderation.perform(actions.set_status, ids["pending"], "rejected", "test")
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*.html")} == before
+
+
+def test_an_approval_during_a_build_waits_for_it_then_patches(thread):
+    """The site lock: while a build (here, a thread holding the lock as the build does) writes
+    the site, the service's republishing waits instead of being overwritten."""
+    database, output, ids = thread
+    held, release = threading.Event(), threading.Event()
+
+    def build_holding_the_lock():
+        with site_lock(database):
+            held.set()
+            release.wait(10)
+
+    builder = threading.Thread(target=build_holding_the_lock)
+    builder.start()
+    held.wait(5)
+    moderation = moderation_of(database, output)
+    approving = threading.Thread(
+        target=moderation.perform, args=(actions.set_status, ids["pending"], "approved", "t")
+    )
+    approving.start()
+    approving.join(0.5)
+    assert approving.is_alive()  # waiting for the build
+    assert ids["pending"] not in comment_ids(soup(output / PAGE))
+    release.set()
+    approving.join(10)
+    builder.join(10)
+    assert ids["pending"] in comment_ids(soup(output / PAGE))
+
+
+def test_an_approval_between_the_builds_read_and_its_writes_is_not_lost(thread, tmp_path):
+    """The worst moment: the build has read the approved comments, not yet written the pages.
+    An approval then must not be overwritten by the build's stale page."""
+    database, output, ids = thread
+    moderation = moderation_of(database, output)
+    approving = threading.Thread(
+        target=moderation.perform, args=(actions.set_status, ids["pending"], "approved", "t")
+    )
+
+    def approve_meanwhile(generator):  # runs after plugins/comments has read the database
+        approving.start()
+        approving.join(1)  # with the lock it waits for the build; without, it is done here
+
+    signals.article_generator_finalized.connect(approve_meanwhile)
+    try:
+        build(output, database)
+    finally:
+        signals.article_generator_finalized.disconnect(approve_meanwhile)
+    approving.join(10)
+    assert ids["pending"] in comment_ids(soup(output / PAGE))
+    fresh = build(tmp_path / "rebuilt", database)
+    for name in (PAGE, "index.html", "flux/commentaires.atom.xml"):
+        assert (output / name).read_bytes() == (fresh / name).read_bytes(), name

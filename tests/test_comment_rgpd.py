@@ -4,10 +4,12 @@ import io
 import json
 from datetime import UTC, datetime
 
+from bs4 import BeautifulSoup
 from conftest import build_site
 
-from comment_service import cli, db, rgpd
+from comment_service import cli, rgpd
 from comment_service.config import Config
+from site_core import db
 
 SLUG = "30-ans-caf-essonne"
 INSERT = (
@@ -35,17 +37,18 @@ def test_export_has_all_of_one_address_and_nothing_else(tmp_path):
     json.dumps(data)  # JSON-ready
 
 
-def test_erase_deletes_and_republishes_the_article(tmp_path):
+def test_erase_keeps_other_peoples_replies_under_a_placeholder_and_republishes(tmp_path):
     database = tmp_path / "c.sqlite3"
     conn = db.init(database)
     theirs = add(conn, "claire@mairie.example", "Commentaire de Claire")
-    add(
+    reply = add(
         conn,
         "caf@caf.example",
         "Réponse sous Claire",
         parent=theirs,
         at="2026-01-03T10:00:00+00:00",
     )
+    alone = add(conn, "claire@mairie.example", "Seule", at="2026-01-04T10:00:00+00:00")
     kept = add(conn, "paul@asso.example", "Commentaire de Paul")
     output = build_site(tmp_path / "output", COMMENTS_DB=str(database))
     page = output / f"articles/{SLUG}/index.html"
@@ -55,11 +58,40 @@ def test_erase_deletes_and_republishes_the_article(tmp_path):
     out = io.StringIO()
     assert cli.run(config, ["erase", "CLAIRE@mairie.example", "--oui"], out=out) == 0
     assert "2 commentaire(s) effacé(s)" in out.getvalue()
-    assert [r[0] for r in conn.execute("SELECT id FROM comments")] == [kept]
-    html = page.read_text(encoding="utf-8")
-    assert "Commentaire de Claire" not in html and "Réponse sous Claire" not in html
-    assert "Commentaire de Paul" in html
+    rows = {r["id"]: r for r in conn.execute("SELECT * FROM comments")}
+    assert sorted(rows) == [theirs, reply, kept] and alone not in rows
+    placeholder = rows[theirs]
+    assert placeholder["erased"] == 1 and placeholder["ip_hash"] is None
+    assert placeholder["author_name"] == placeholder["author_email"] == placeholder["body"] == ""
+    html = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    text = html.select_one("#commentaires").get_text()
+    assert "Commentaire de Claire" not in text and "Seule" not in text
+    assert "Réponse sous Claire" in text and "Commentaire de Paul" in text
+    erased = html.select_one(f"#commentaire-{theirs}")
+    assert "Commentaire supprimé" in erased.h3.get_text()
+    assert erased.select_one(f"#commentaire-{reply}")  # the reply stays in its thread
+    assert html.select_one("#commentaires-titre").get_text() == "2 commentaires"
     conn.close()
+
+
+def test_erased_data_leaves_no_byte_in_the_database_files(tmp_path):
+    database = tmp_path / "c.sqlite3"
+    conn = db.init(database)
+    secret = "Texte-tres-personnel-7f3a9"
+    theirs = add(conn, "secret.person@mairie.example", secret)
+    add(conn, "autre@asso.example", "Une réponse", parent=theirs)
+    for n in range(200):  # enough pages for the rows to be spread and rewritten
+        add(conn, f"p{n}@asso.example", f"Commentaire {n} " + "x" * 300)
+    add(conn, "secret.person@mairie.example", secret + " bis")
+    conn.close()
+    config = Config(database=database, site_dir=tmp_path / "site", secret_key="k")
+    assert cli.run(config, ["erase", "secret.person@mairie.example", "--oui"], io.StringIO()) == 0
+    for path in tmp_path.glob("c.sqlite3*"):
+        data = path.read_bytes()
+        for needle in (secret, "secret.person@mairie.example", f"ip-{secret}"):
+            assert needle.encode() not in data, (path.name, needle)
+    wal = tmp_path / "c.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
 
 
 def test_export_command_writes_a_json_file(tmp_path):

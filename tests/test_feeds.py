@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,11 +28,9 @@ from pelican.settings import read_settings
 from pelican.urlwrappers import Category
 from PIL import Image
 
-from comment_service import db
-
-# The plugin as Pelican (and the comment service) import it: from the plugin path.
-sys.path.append(str(ROOT / "plugins"))
-from feeds import write_comment_feeds  # noqa: E402
+from site_core import db
+from site_core.comments import Comment
+from site_core.feeds import write_comment_feeds
 
 SITE_URL = "https://partenaires.example.fr"
 PARIS = ZoneInfo("Europe/Paris")
@@ -277,9 +277,11 @@ def test_real_site_feeds_are_valid(site):
     feeds = feed_files(site)
     names = {path.relative_to(site).as_posix() for path in feeds}
     assert {"flux/tous.rss.xml", "flux/tous.atom.xml"} <= names
-    # No comment is approved yet: no (empty) comments feed, and no page announces one.
-    assert not any(name.startswith("flux/commentaires") for name in names)
-    assert "commentaires.rss.xml" not in (site / "index.html").read_text(encoding="utf-8")
+    # No comment is approved yet: the comments feed is empty but there, and announced, so the
+    # first approval (which rewrites only the feed) needs no build for pages to link to it.
+    assert {"flux/commentaires.rss.xml", "flux/commentaires.atom.xml"} <= names
+    assert feedparser.parse((site / "flux/commentaires.atom.xml").read_bytes()).entries == []
+    assert "commentaires.rss.xml" in (site / "index.html").read_text(encoding="utf-8")
     assert any(name.startswith("flux/themes/") for name in names)
     for path in feeds:
         assert feed_problems(path, site) == [], path
@@ -613,6 +615,17 @@ def test_comments_feed_has_approved_comments_of_public_articles(edge):
     assert "href" not in atom[0].author_detail
 
 
+@dataclass
+class HtmlComment(Comment):
+    """A comment with HTML of our choosing (a relative link, to check it is made absolute)."""
+
+    html: str = ""
+
+    @property
+    def body_html(self) -> str:
+        return self.html
+
+
 def test_write_comment_feeds_rewrites_only_the_comments_feed(edge, tmp_path):
     """What the comment service calls after a moderation action, with rows it has at hand."""
     site = shutil.copytree(edge, tmp_path / "site")  # other tests read the built feeds
@@ -620,15 +633,17 @@ def test_write_comment_feeds_rewrites_only_the_comments_feed(edge, tmp_path):
         str(ROOT / "pelicanconf.py"), override={"SITEURL": SITE_URL, "OUTPUT_PATH": str(site)}
     )
     before = {p: p.read_bytes() for p in feed_files(site) if "commentaires" not in p.name}
-    comment = {
-        "id": 99,
-        "article": {"title": "Article « hiver »", "url": "articles/hiver/"},
-        "author_name": "Crèche Les Lutins",
-        "author_url": "",
-        "body_html": '<p>Bravo <a href="/a-propos/">ici</a></p>',
-        "created_at": "2024-01-01T08:00:00+00:00",
-        "is_official": 0,
-    }
+    comment = HtmlComment(
+        id=99,
+        article=SimpleNamespace(title="Article « hiver »", url="articles/hiver/"),
+        author_name="Crèche Les Lutins",
+        author_url="",
+        body="Bravo, voir /a-propos/",
+        created_at=datetime.fromisoformat("2024-01-01T08:00:00+00:00"),
+        is_official=False,
+        parent_id=None,
+        html='<p>Bravo <a href="/a-propos/">ici</a></p>',
+    )
     written = write_comment_feeds(settings, [comment])
     assert sorted(p.name for p in written) == ["commentaires.atom.xml", "commentaires.rss.xml"]
     for path in written:
@@ -638,7 +653,7 @@ def test_write_comment_feeds_rewrites_only_the_comments_feed(edge, tmp_path):
         assert entry.published.startswith(("2024-01-01T09:00:00+01:00", "Mon, 01 Jan 2024 09:00"))
         assert f'href="{SITE_URL}/a-propos/"' in entry.content[0].value
     assert before == {p: p.read_bytes() for p in before}
-    assert not list(site.glob("flux/.flux-*"))  # no temporary file left behind
+    assert not list(site.glob("flux/.*"))  # no temporary file left behind
 
 
 def test_empty_comments_feed_is_still_valid(tmp_path):

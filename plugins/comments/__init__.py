@@ -1,250 +1,152 @@
-"""Bake approved comments into the static site.
+"""Bake approved comments into the static site, and tell the comment service about the build.
 
 At build time this plugin reads the APPROVED comments from the SQLite file named by the
 COMMENTS_DB setting (read-only; a missing file means no comments, so a fresh clone builds),
-attaches `article.comments` (thread roots, oldest first, each with `.replies`) and
-`article.comment_count`, puts a flat newest-first `approved_comments` list in the generator
-context (for the comments feed), sets `article.comment_token` (the signed form token) and writes
-the article manifest `_articles-commentaires.json` read by the comment service.
-
-The thread model below (`load_thread`, `render_body`) is also used by the service to re-render
-one article's comments section after a moderation action (comment_service/republish.py), so a
-page patched by the service and a page from a full build are the same HTML.
+gives each article its threads (`article.comments`, `article.comment_count`) for the theme's
+`comment_section(article)` and `comment_count(article)` (site_core.comment_pages), puts the
+comments the comments feed shows in the context (`feed_comments`, for plugins/feeds), and
+writes the manifest (site_core.manifest) the comment service reads. From reading the comments
+to writing the manifest it holds the site lock (site_core.locks), so the service's patching of
+pages waits for the build instead of being overwritten by it.
 """
 
-import json
-import re
-import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
-from site_core.dates import format_date
-
-MANIFEST_NAME = "_articles-commentaires.json"
-# Stable markers around the baked parts the service patches in place.
-SECTION_START = "<!-- commentaires:debut -->"
-SECTION_END = "<!-- commentaires:fin -->"
-COUNT_START = "<!-- nb-commentaires:{slug} -->"
-COUNT_END = "<!-- /nb-commentaires -->"
-
-_URL = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
-# Punctuation that ends a sentence rather than the link it follows.
-_URL_TRAILING = ".,;:!?)]}’"
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_LINK_REL = "nofollow ugc noopener"
+from site_core import comment_pages, db, locks
+from site_core.comments import (
+    build_threads,
+    by_article,
+    comments_open,
+    feed_comments,
+    fetch_approved,
+)
+from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
+from site_core.paths import COMMENTS_ENDPOINT
 
 
-@dataclass
-class Comment:
-    """One approved comment as the templates and the comments feed see it."""
+class CommentsBuild:
+    """What one build learns for the manifest: its articles and which pages show their counts."""
 
-    id: int
-    article: object
-    author_name: str
-    author_url: str
-    body: str
-    created_at: datetime
-    is_official: bool
-    parent_id: int | None
-    replies: list["Comment"] = field(default_factory=list)
+    def __init__(self, pelican):
+        self.settings = pelican.settings
+        self.output = Path(pelican.output_path).resolve()
+        self.articles: list = []
+        self.count_pages: dict[str, set[str]] = {}
+        self.lock = None  # the site lock, from reading the comments to the manifest
+
+    def unlock(self) -> None:
+        if self.lock is not None:
+            locks.release(self.lock)
+            self.lock = None
 
     @property
-    def body_html(self) -> Markup:
-        return render_body(self.body)
+    def database(self) -> Path:
+        return Path(self.settings.get("COMMENTS_DB", ""))
 
-    @property
-    def author_link(self) -> str:
-        """The author's website, only if it is a plain http(s) address."""
-        return self.author_url if _is_web_url(self.author_url) else ""
+    def read_approved(self) -> dict[str, list]:
+        if not self.database.is_file():
+            return {}
+        conn = db.connect(self.database, readonly=True)
+        try:
+            return by_article(fetch_approved(conn))
+        finally:
+            conn.close()
 
-    @property
-    def date_text(self) -> str:
-        return format_date(self.created_at, with_time=True)
-
-
-def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _autolink(text: str) -> Markup:
-    """Escape `text`, turning http(s) addresses into nofollow links."""
-    out = Markup()
-    position = 0
-    for match in _URL.finditer(text):
-        url = match.group().rstrip(_URL_TRAILING)
-        end = match.start() + len(url)
-        out += escape(text[position : match.start()])
-        if _is_web_url(url):
-            out += Markup('<a href="{}" rel="{}">{}</a>').format(url, _LINK_REL, url)
-        else:
-            out += escape(url)
-        position = end
-    return out + escape(text[position:])
-
-
-def render_body(text: str) -> Markup:
-    """The comment text as typed, escaped, in paragraphs (line breaks kept), autolinked."""
-    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n"))]
-    return Markup("\n").join(
-        Markup("<p>{}</p>").format(Markup("<br>\n").join(_autolink(line) for line in p.split("\n")))
-        for p in paragraphs
-        if p
-    )
-
-
-def _parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def fetch_approved(conn: sqlite3.Connection, slug: str | None = None) -> list[sqlite3.Row]:
-    """Approved comments (of one article, or all), oldest first."""
-    where = "status = 'approved'" + (" AND article_slug = ?" if slug is not None else "")
-    return conn.execute(
-        "SELECT id, article_slug, parent_id, author_name, author_url, body, is_official,"
-        f" created_at FROM comments WHERE {where} ORDER BY created_at, id",
-        () if slug is None else (slug,),
-    ).fetchall()
-
-
-def build_threads(rows, article) -> tuple[list[Comment], list[Comment]]:
-    """Nest `rows` (one article's approved comments) into threads.
-
-    Returns (roots oldest first, every shown comment). A reply whose parent is not approved is
-    not shown: it would be out of context.
-    """
-    comments = {
-        row["id"]: Comment(
-            id=row["id"],
-            article=article,
-            author_name=row["author_name"],
-            author_url=row["author_url"],
-            body=row["body"],
-            created_at=_parse_time(row["created_at"]),
-            is_official=bool(row["is_official"]),
-            parent_id=row["parent_id"],
+    def attach(self, generator) -> None:
+        if self.settings.get("COMMENTS_DB"):
+            self.lock = locks.acquire(self.database)
+        rows = self.read_approved()
+        articles = list(generator.articles) + list(generator.hidden_articles)
+        translations = list(generator.translations) + list(generator.hidden_translations)
+        drafts = list(generator.drafts) + list(generator.drafts_translations)
+        draft_ids = {id(draft) for draft in drafts}
+        for article in articles + translations + drafts:
+            # Pelican turns the `Comments: closed` metadata into `article.comments`: read it first.
+            # A draft's preview shows no form: the service only knows published articles.
+            article.comments_open = id(article) not in draft_ids and comments_open(article.metadata)
+            article.comments, shown = build_threads(rows.get(article.slug, []), article)
+            article.comment_count = len(shown)
+        # A translation shares its original's slug, hence its comments: originals only.
+        generator.context["feed_comments"] = feed_comments(
+            [row for slug_rows in rows.values() for row in slug_rows],
+            {article.slug: article for article in articles},
+            datetime.now().astimezone(),
         )
-        for row in rows
-    }
-    roots = []
-    for comment in comments.values():
-        if comment.parent_id is None:
-            roots.append(comment)
-        elif comment.parent_id in comments:
-            comments[comment.parent_id].replies.append(comment)
-    shown = []
-    stack = list(reversed(roots))
-    while stack:
-        comment = stack.pop()
-        shown.append(comment)
-        stack.extend(reversed(comment.replies))
-    return roots, shown
+        self.articles = articles
+
+    def record(self, path: str, context: dict) -> None:
+        page = context.get("articles_page")
+        if page is None:
+            return
+        name = Path(path).resolve().relative_to(self.output).as_posix()
+        for article in page.object_list:
+            self.count_pages.setdefault(article.slug, set()).add(name)
+
+    def manifest(self) -> Manifest:
+        settings = self.settings
+        return Manifest(
+            site_url=settings["SITEURL"],
+            theme_templates=str(Path(settings["THEME"], "templates").resolve()),
+            comments_endpoint=settings.get("COMMENTS_ENDPOINT", COMMENTS_ENDPOINT),
+            feed_settings={name: settings[name] for name in FEED_SETTINGS},
+            articles={
+                article.slug: ArticleEntry(
+                    slug=article.slug,
+                    title=str(Markup(article.title).striptags()),
+                    url=article.url,
+                    save_as=article.save_as,
+                    comments_open=article.comments_open,
+                    status=article.status,
+                    date=article.date,
+                    count_pages=tuple(sorted(self.count_pages.get(article.slug, ()))),
+                )
+                for article in self.articles
+            },
+        )
 
 
-def attach(article, rows) -> list[Comment]:
-    """Set `article.comments` and `article.comment_count`; return the shown comments."""
-    article.comments, shown = build_threads(rows, article)
-    article.comment_count = len(shown)
-    return shown
+_state: CommentsBuild | None = None
 
 
-def comments_open(metadata: dict) -> bool:
-    return str(metadata.get("comments", "")).strip().lower() != "closed"
+def _start(pelican):
+    global _state
+    if _state is not None:  # the previous build in this process failed half-way
+        _state.unlock()
+    _state = CommentsBuild(pelican)
 
 
-def _read_approved(db_path: str) -> dict[str, list[sqlite3.Row]]:
-    if not db_path or not Path(db_path).is_file():
-        return {}
-    from comment_service.db import connect
-
-    conn = connect(db_path, readonly=True)
-    try:
-        by_article: dict[str, list[sqlite3.Row]] = {}
-        for row in fetch_approved(conn):
-            by_article.setdefault(row["article_slug"], []).append(row)
-        return by_article
-    finally:
-        conn.close()
+def _install(generator):
+    if isinstance(generator, ArticlesGenerator) and _state is not None:
+        comment_pages.install(generator.env)
 
 
-def _form_token_issuer(settings):
-    """A function slug -> signed form token, with the service's secret key."""
-    from comment_service.config import Config
-    from comment_service.tokens import issue
-
-    secret = settings.get("COMMENTS_SECRET_KEY") or Config.from_env().secret_key
-    return lambda slug: issue(secret, slug)
-
-
-# Per-build state: the articles seen, and which written files show which article's count.
-_build: dict = {}
-
-
-def _reset(pelican):
-    _build.clear()
-    _build.update(articles=[], count_pages={}, output=Path(pelican.output_path))
-
-
-def _attach_comments(generator):
-    settings = generator.settings
-    by_article = _read_approved(settings.get("COMMENTS_DB", ""))
-    issue_token = _form_token_issuer(settings)
-    articles = list(generator.articles) + list(generator.hidden_articles)
-    translations = list(generator.translations) + list(generator.hidden_translations)
-    approved = []
-    for article in articles + translations:
-        # Pelican turns the `Comments: closed` metadata into `article.comments`: read it first.
-        article.comments_open = comments_open(article.metadata)
-        shown = attach(article, by_article.get(article.slug, []))
-        if article in articles:  # a translation shares its original's slug, hence its comments
-            approved += shown
-        article.comment_token = issue_token(article.slug)
-    approved.sort(key=lambda c: (c.created_at, c.id), reverse=True)
-    generator.context["approved_comments"] = approved
-    _build["articles"] = articles
+def _attach(generator):
+    _state.attach(generator)
 
 
 def _record_counts(path, context):
     """Remember which list pages show which articles (with their comment counts), so the
     service can patch them; taken from the page's context rather than re-reading the file."""
-    page = context.get("articles_page")
-    if "output" not in _build or page is None:
-        return
-    name = Path(path).resolve().relative_to(_build["output"].resolve()).as_posix()
-    for article in page.object_list:
-        _build["count_pages"].setdefault(article.slug, []).append(name)
+    if _state is not None:
+        _state.record(path, context)
 
 
 def _write_manifest(pelican):
-    if "output" not in _build:
-        return
-    manifest = {
-        article.slug: {
-            "title": str(Markup(article.title).striptags()),
-            "url": article.url,
-            "save_as": article.save_as,
-            "comments_open": article.comments_open,
-            # For the comments feed, which leaves out comments of unlisted or future articles.
-            "status": article.status,
-            "date": article.date.isoformat(),
-            "count_pages": sorted(set(_build["count_pages"].get(article.slug, []))),
-        }
-        for article in _build["articles"]
-    }
-    _build["output"].mkdir(parents=True, exist_ok=True)
-    (_build["output"] / MANIFEST_NAME).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
-    )
-    _build.clear()
+    global _state
+    if _state is not None:
+        _state.manifest().write(_state.output)
+        _state.unlock()
+        _state = None
 
 
 def register():
-    signals.initialized.connect(_reset)
-    signals.article_generator_finalized.connect(_attach_comments)
+    signals.initialized.connect(_start)
+    signals.generator_init.connect(_install)
+    signals.article_generator_finalized.connect(_attach)
     signals.content_written.connect(_record_counts)
     signals.finalized.connect(_write_manifest)

@@ -3,11 +3,11 @@
 
 from pelican import signals
 
-from site_core.dates import format_date, format_datetime
+from site_core.dates import FILTERS
 
 
 def add_filters(generator):
-    generator.env.filters.update(date_fr=format_date, datetime_fr=format_datetime)
+    generator.env.filters.update(FILTERS)
 
 
 def register():

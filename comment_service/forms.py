@@ -1,0 +1,107 @@
+"""Reading what a browser posts, for every form of the service: one place for the limits.
+
+Everything arrives as text; what is wrong is a `FormError` with a French message and the text
+the person typed (so it is shown back, never lost), never a 500. A form whose bytes are not
+UTF-8 (an old browser or a script sending Latin-1) is decoded as Windows-1252 and flagged, so
+it comes back to be checked rather than being stored with replacement characters.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+# Largest form a browser can send: 65,525 UTF-16 units of comment (at most 3 UTF-8 bytes each),
+# percent-encoded (×3), plus the small fields. Anything under it is read and shown back.
+MAX_FORM_BYTES = 1024 * 1024
+MAX_FIELDS = 50
+# Comment numbers and pages: ASCII digits only (not « ² » or « ٣ »), within SQLite's integers.
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+class FormError(Exception):
+    """A form that cannot be read: HTTP status, French title and message, the typed text."""
+
+    def __init__(self, status_code: int, title: str, message: str, typed: str = ""):
+        super().__init__(message)
+        self.status_code = status_code
+        self.title = title
+        self.message = message
+        self.typed = typed
+
+
+@dataclass(frozen=True)
+class PostedForm:
+    fields: dict[str, str]
+    recoded: bool = False  # not UTF-8: decoded as Windows-1252, to be checked by the person
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+
+def parse_number(text: str | None) -> int | None:
+    """A positive number written in ASCII digits, else None."""
+    text = (text or "").strip()
+    return int(text) if _NUMBER.fullmatch(text) and int(text) > 0 else None
+
+
+def _too_big(limit: int) -> FormError:
+    return FormError(
+        413,
+        "Envoi trop volumineux",
+        f"L’envoi dépasse {limit // 1024} Kio, bien plus qu’un formulaire de ce site ne peut "
+        "contenir : il n’a pas été lu. Si vous avez écrit ce texte, copiez-le depuis votre "
+        "navigateur avant de quitter la page, raccourcissez-le et envoyez-le à nouveau.",
+    )
+
+
+async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> PostedForm:
+    """The posted fields; FormError when the request is not a form of ours or cannot be read.
+
+    A client that goes away mid-upload raises starlette's ClientDisconnect (answered quietly).
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not content_type and request.headers.get("content-length", "0") == "0":
+        return PostedForm({})  # an empty POST: a form with no fields
+    if content_type != FORM_TYPE:
+        raise FormError(
+            415,
+            "Envoi non reconnu",
+            "Ce formulaire doit être envoyé depuis la page du site (type "
+            f"{FORM_TYPE}), pas en « {content_type[:60] or 'aucun type'} ».",
+        )
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not _NUMBER.fullmatch(declared):
+            raise FormError(400, "Envoi incorrect", "En-tête Content-Length invalide.")
+        if int(declared) > limit:
+            raise _too_big(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_big(limit)
+        chunks.append(chunk)
+    text = b"".join(chunks).decode("latin-1")  # percent-encoded: ASCII on the wire
+    try:
+        # Latin-1 maps bytes to characters one to one: each value's raw bytes, decoded below.
+        pairs = parse_qsl(
+            text, keep_blank_values=True, max_num_fields=MAX_FIELDS, encoding="latin-1"
+        )
+    except ValueError:
+        raise FormError(400, "Envoi incorrect", "Le formulaire contient trop de champs.") from None
+    decoded = [(_decode(name), _decode(value)) for name, value in pairs]
+    recoded = any(name[1] or value[1] for name, value in decoded)
+    pairs = [(name[0], value[0]) for name, value in decoded]
+    return PostedForm(dict(pairs), recoded)
+
+
+def _decode(raw: str) -> tuple[str, bool]:
+    """One field's text from its bytes: UTF-8, else Windows-1252 (and say so)."""
+    data = raw.encode("latin-1")
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), True

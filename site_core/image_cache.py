@@ -16,23 +16,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
+from site_core.files import write_atomic
 from site_core.images import ENCODERS
 
 VERSION = "v1-" + hashlib.sha256(repr(sorted(ENCODERS.items())).encode()).hexdigest()[:8]
 _MEMO = "sources.json"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Concurrent builds sharing a cache never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 class VariantCache:
@@ -63,7 +53,7 @@ class VariantCache:
 
     def put(self, digest: str, name: str, data: bytes) -> Path:
         path = self.folder(digest) / name
-        _write_atomically(path, data)
+        write_atomic(path, data)
         return path
 
     def info(self, digest: str) -> dict | None:
@@ -78,7 +68,7 @@ class VariantCache:
     def save(self) -> None:
         """Keep the memo for the next build (only when a file was hashed anew)."""
         if self._memo_changed:
-            _write_atomically(self.root / _MEMO, json.dumps(self._memo).encode())
+            write_atomic(self.root / _MEMO, json.dumps(self._memo).encode())
             self._memo_changed = False
 
 

@@ -11,19 +11,16 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from site_core.comments import in_feeds
+
 from . import jsonld, sitemap
-
-
-def _published(article, now) -> bool:
-    """As the feeds: published and not dated in the future."""
-    return article.status == "published" and article.date <= now
 
 
 def add_json_ld(generator) -> None:
     """article_generator_finalized: speakers, share card and category are all known."""
     now = datetime.now().astimezone()
     for article in generator.articles:
-        if _published(article, now):
+        if in_feeds(article, now):
             article.json_ld = jsonld.script(jsonld.news_article(article, generator.settings))
 
 
@@ -32,7 +29,7 @@ def write_sitemap(generators) -> None:
     pages = next(g for g in generators if isinstance(g, PagesGenerator))
     settings = articles.settings
     now = datetime.now().astimezone()
-    published = [a for a in articles.articles if _published(a, now)]
+    published = [a for a in articles.articles if in_feeds(a, now)]
     keep = set(map(id, published))
 
     def shown(groups):

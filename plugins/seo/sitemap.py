@@ -10,6 +10,8 @@ from datetime import datetime
 
 from lxml import etree
 
+from site_core.paths import COMMENTS_ENDPOINT
+
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -51,8 +53,5 @@ def sitemap_xml(rows) -> bytes:
 def robots_txt(settings, sitemap_url: str) -> str:
     """Everything may be crawled but drafts and the comment service's pages."""
     drafts = settings["DRAFT_URL"].split("{", 1)[0]
-    comments = settings.get("COMMENTS_ENDPOINT", "")
-    lines = ["User-agent: *", f"Disallow: /{drafts}"]
-    if comments:
-        lines.append(f"Disallow: {comments}")
+    lines = ["User-agent: *", f"Disallow: /{drafts}", f"Disallow: {COMMENTS_ENDPOINT}"]
     return "\n".join([*lines, "", f"Sitemap: {sitemap_url}", ""])

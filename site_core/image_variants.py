@@ -59,7 +59,7 @@ class Producer:
         self.content_root = Path(content_root)
         self.output_root = Path(output_root)
         self.site_url = site_url
-        self._made: dict[tuple[Path, Recipe], Variants] = {}
+        self._made: dict[tuple[str, Recipe], Variants] = {}
 
     @classmethod
     def from_settings(cls, settings) -> "Producer":
@@ -92,7 +92,7 @@ class Producer:
     def make(self, source: Path, recipe: Recipe) -> Variants:
         """Every variant of `source` for `recipe`, in the cache and in the output (once per
         build: a portrait shown with many interviews is looked up once)."""
-        key = (source, recipe)
+        key = (str(source), recipe)  # str: hashing a Path costs more than the lookup saves
         if key not in self._made:
             self._made[key] = self._make(source, recipe)
         return self._made[key]
@@ -105,7 +105,7 @@ class Producer:
         crop_w, crop_h = (box[2] - box[0], box[3] - box[1]) if box else size
         token = hashlib.sha256(f"{VERSION}:{digest}:{recipe.key}".encode()).hexdigest()[:10]
         folder = source.relative_to(self.content_root).parent.as_posix()
-        prefix = "" if folder == "." else f"{folder}/"
+        prefix = ("" if folder == "." else f"{folder}/") + source.stem + recipe.label
         cached_folder, output = str(self.cache.folder(digest)), str(self.output_root)
         fallback = info["fallback"]
         files, missing = {}, []
@@ -116,7 +116,7 @@ class Producer:
                 height = round(width * (1 / recipe.ratio if recipe.ratio else crop_h / crop_w))
                 ext = images.EXTENSIONS[fmt]
                 name = f"{recipe.key}-{width}x{height}.{ext}"
-                out = f"{prefix}{source.stem}{recipe.label}-{width}.{token}.{ext}"
+                out = f"{prefix}-{width}.{token}.{ext}"
                 files[fmt].append((f"{self.site_url}/{out}", width, height))
                 if not publish(f"{cached_folder}/{name}", f"{output}/{out}"):
                     missing.append((fmt, width, height, name, out))

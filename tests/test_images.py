@@ -137,17 +137,22 @@ def test_portrait_is_a_square_around_the_focal_point_on_article_card_and_speaker
     img = item.picture.img
     assert img["alt"] == "", "the name stands beside it: decorative"
     assert (img["width"], img["height"]) == ("300", "300")
-    assert [w for _, w in srcset(img)] == [64, 128, 192, 256, 300]
+    # Shown 5rem (80 px) wide: files up to 3 × 80 px, never wider than the 300 px source.
+    assert [w for _, w in srcset(img)] == [64, 128, 192, 256]
     with Image.open(output / srcset(img)[-1][0].lstrip("/")) as square:
         # Focus at 25 % of the height: the crop starts at the top, where the red marker is.
         assert square.getpixel((5, 5))[0] > 200
     card = (
         page(output, "index.html").find("a", href="/articles/avec-images/").find_parent("article")
     )
-    assert card.find("picture", class_="portrait").img["sizes"] == "3.5rem"
+    card_img = card.find("picture", class_="portrait").img
+    assert card_img["sizes"] == "3.5rem"
+    assert [w for _, w in srcset(card_img)] == [64, 128, 192]
     speaker_page = page(output, "intervenants/camille-martin/index.html")
     header = speaker_page.find(class_="speaker-header")
-    assert header.find("img")["sizes"] == "8rem" and "loading" not in header.find("img").attrs
+    large = header.find("img")
+    assert large["sizes"] == "8rem" and "loading" not in large.attrs
+    assert [w for _, w in srcset(large)] == [64, 128, 192, 256, 300]
     assert header.h1
 
 

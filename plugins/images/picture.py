@@ -5,6 +5,7 @@ covers `sizes` × the screen's pixel ratio; `width`/`height` give the box its pr
 before any byte arrives (no layout shift). Images below the first of a page load lazily.
 """
 
+import re
 from html import escape
 
 from markupsafe import Markup
@@ -17,8 +18,31 @@ from site_core.images import MEDIA_TYPES
 FALLBACK_WIDTH = 720
 
 
+# No screen has more device pixels per CSS pixel: wider files would never be chosen.
+MAX_DENSITY = 3
+_FIXED = re.compile(r"\s*(\d+(?:\.\d+)?)(rem|px)\s*")
+
+
 def _srcset(files) -> str:
     return ", ".join(f"{url} {width}w" for url, width, _ in files)
+
+
+def _fixed_px(sizes: str) -> float | None:
+    """The CSS width when `sizes` is one length ("3.5rem", "80px"), in px (1rem = 16px)."""
+    match = _FIXED.fullmatch(sizes)
+    if not match:
+        return None
+    return float(match[1]) * (16 if match[2] == "rem" else 1)
+
+
+def _useful(files, sizes: str):
+    """For a picture shown at a fixed width (a portrait), the files up to the first that
+    covers it at MAX_DENSITY: the others would never be fetched, only weigh on every list."""
+    fixed = _fixed_px(sizes)
+    if not fixed:
+        return files
+    needed = next((i for i, f in enumerate(files) if f[1] >= MAX_DENSITY * fixed), len(files))
+    return files[: needed + 1]
 
 
 class Picture:
@@ -52,20 +76,26 @@ class Picture:
         return self._html[key]
 
     def _render(self, sizes, lazy, css_class) -> Markup:
-        sizes = escape(sizes or self.sizes)
+        sizes = sizes or self.sizes
+        files = {fmt: _useful(found, sizes) for fmt, found in self.variants.files.items()}
+        fallback = files.pop(self.variants.fallback)
         sources = "".join(
-            f'<source type="{MEDIA_TYPES[fmt]}" srcset="{escape(_srcset(files))}" sizes="{sizes}">'
-            for fmt, files in self.variants.files.items()
-            if fmt != self.variants.fallback
+            f'<source type="{MEDIA_TYPES[fmt]}" srcset="{escape(_srcset(found))}"'
+            f' sizes="{escape(sizes)}">'
+            for fmt, found in files.items()
         )
-        src = self.fallback[0]
+        fixed = _fixed_px(sizes)
+        src = (
+            next((f for f in fallback if f[1] >= 2 * fixed), fallback[-1])
+            if fixed
+            else self.fallback
+        )[0]
         loading = ' loading="lazy" decoding="async"' if lazy else ""
         css = f' class="{escape(css_class)}"' if css_class else ""
         return Markup(
             f"<picture{css}>{sources}"
-            f'<img src="{escape(src)}"'
-            f' srcset="{escape(_srcset(self.variants.files[self.variants.fallback]))}"'
-            f' sizes="{sizes}" width="{self.width}" height="{self.height}"'
+            f'<img src="{escape(src)}" srcset="{escape(_srcset(fallback))}"'
+            f' sizes="{escape(sizes)}" width="{self.width}" height="{self.height}"'
             f' alt="{escape(self.alt)}"{loading}></picture>'
         )
 

@@ -1,6 +1,7 @@
 """Pictures: build time with 50 photos, and what a phone fetches for an illustrated article.
 
-    .venv/bin/python benchmarks/images_build.py [--photos 50] [--repeat 3] [--out bench-results]
+    .venv/bin/python benchmarks/images_build.py [--photos 50] [--repeat 3] [--instructions]
+                                                [--out bench-results]
 
 1. Corpus: 50 articles (benchmarks/corpus.py), built twice: (a) as is, (b) each article with
    one 4000 × 3000 JPEG photo (caption and credit) and its speaker's portrait (5 portraits of
@@ -9,7 +10,9 @@
    below depend on that content, as they would on real photos.
 2. Builds, each in its own subprocess (benchmarks/site_build.py's runner, wall and CPU time):
    the first build of (b) with an empty image cache, then (a) and (b) with a warm cache,
-   alternating, --repeat times. Target: warm (b) ≤ 1.05 × (a).
+   alternating, --repeat times. Target: warm (b) ≤ 1.05 × (a). With --instructions, the
+   instructions each build executes are counted too (valgrind), a figure the machine's load
+   does not disturb.
 3. At 390 px (Chromium, pixel ratios 1 — as the site audit —, 2 and 3): the image bytes one
    article of (b) fetches once scrolled to the end (lazy images included), the HTML + CSS gzip
    bytes, the requests at first load, and the layout shift (CLS) while loading and scrolling.
@@ -150,11 +153,45 @@ def html_css_gzip(site: Path, path: str) -> int:
     return sum(len(gzip.compress(p.read_bytes(), 6)) for p in pages)
 
 
+def count_build(corpus: str, work: str, cache: str, run: bool) -> None:
+    """Subprocess side of `instructions`: the settings, then (if `run`) the build."""
+    import logging
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    logging.disable(logging.WARNING)
+    override = settings_for("ours", Path(corpus), Path(work))
+    override["IMAGES_CACHE_PATH"] = cache
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)
+    if run:
+        Pelican(settings).run()
+
+
+def instructions(corpus: Path, work: Path, cache: Path) -> int:
+    """Instructions one build executes (valgrind's callgrind), less Python's start and the
+    imports: unlike time, the same on a busy machine, so a small difference shows."""
+    counts = []
+    shutil.rmtree(work / "output", ignore_errors=True)  # outside the count, as in build()
+    for mode in ("run", "setup"):
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             __file__, "_count", str(corpus), str(work), str(cache), mode],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        refs = next(line for line in done.stderr.splitlines() if "I   refs:" in line)
+        counts.append(int(refs.rsplit(":", 1)[1].replace(",", "")))
+    return counts[0] - counts[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind, ~3 min)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-images-") as scratch:
@@ -190,6 +227,17 @@ def main() -> None:
             f"ratio of medians {ratio:.3f} (CPU {cpu_ratio:.3f}), median of paired CPU ratios "
             f"{paired:.3f} — target ≤ 1.05"
         )
+        counted = {}
+        if args.instructions:
+            counted = {
+                "plain": instructions(plain, scratch / "w-plain", scratch / "cache-plain"),
+                "warm": instructions(photos, scratch / "w-photos", cache),
+            }
+            print(
+                f"instructions per build: without images {counted['plain'] / 1e9:.3f} G, with "
+                f"photos (cached) {counted['warm'] / 1e9:.3f} G, ratio "
+                f"{counted['warm'] / counted['plain']:.3f}"
+            )
         site = scratch / "w-photos" / "output"
         article = sorted(p.parent.name for p in site.glob("articles/*/index.html"))[0]
         path = f"articles/{article}/"
@@ -211,6 +259,7 @@ def main() -> None:
             "ratio_warm_to_plain": ratio,
             "cpu_ratio_warm_to_plain": cpu_ratio,
             "median_paired_cpu_ratio": paired,
+            "instructions": counted,
             "load_average": os.getloadavg(),
             "article": path,
             "html_css_gzip_bytes": weight,
@@ -221,4 +270,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["_count"]:  # subprocess side of instructions()
+        count_build(*sys.argv[2:5], run=sys.argv[5] == "run")
+    else:
+        main()

@@ -13,50 +13,45 @@ import re
 
 from feedgen.ext.base import BaseEntryExtension
 from lxml import etree
-from lxml import html as lhtml
 
 from site_core.urls import is_web_url
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 _SRCSET_ITEM = re.compile(r"\s*(\S+)\s+(\d+)w\s*")
+_PICTURE = re.compile(r"<picture\b[^>]*>.*?(?P<img><img\b[^>]*>).*?</picture>", re.S)
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 
 
-def _fallback_size(img) -> tuple[int, int] | None:
+def _fallback_size(attrs: dict) -> tuple[int, int] | None:
     """Width and height of the file in `src`, from its `srcset` entry and the proportions."""
     widths = dict(
         (m[1], int(m[2]))
-        for m in map(_SRCSET_ITEM.fullmatch, img.get("srcset", "").split(","))
+        for m in map(_SRCSET_ITEM.fullmatch, attrs.get("srcset", "").split(","))
         if m
     )
     try:
-        width, full_w, full_h = (
-            widths[img.get("src")],
-            int(img.get("width")),
-            int(img.get("height")),
-        )
-    except (KeyError, TypeError, ValueError):
+        width, full_w, full_h = widths[attrs["src"]], int(attrs["width"]), int(attrs["height"])
+    except (KeyError, ValueError):
         return None
     return width, round(full_h * width / full_w)
 
 
+def _plain_img(match) -> str:
+    # Attribute values stay as written (HTML-escaped): they are written back as they are.
+    attrs = dict(_ATTRIBUTE.findall(match["img"]))
+    size = _fallback_size(attrs)
+    dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return f'<img src="{attrs.get("src", "")}" alt="{attrs.get("alt", "")}"{dimensions}>'
+
+
 def feed_markup(markup: str) -> str:
-    """`markup` with each `<picture>` replaced by its fallback `<img>`, sized as that file."""
+    """`markup` with each `<picture>` replaced by its fallback `<img>`, sized as that file.
+
+    The pictures are plugins/images' own markup, so a regular expression reads them: a whole
+    HTML parse of each article costs about 1 ms, a tenth of the build time per article."""
     if not markup or "<picture" not in markup:
         return markup
-    root = lhtml.fragment_fromstring(markup, create_parent="div")
-    for picture in list(root.iter("picture")):
-        img = picture.find(".//img")  # libxml2 nests it in <source>, a void element it ignores
-        if img is None:
-            continue
-        size = _fallback_size(img)
-        plain = lhtml.Element("img", src=img.get("src", ""), alt=img.get("alt", ""))
-        if size:
-            plain.set("width", str(size[0]))
-            plain.set("height", str(size[1]))
-        plain.tail = picture.tail
-        picture.getparent().replace(picture, plain)
-    parts = [root.text or ""] + [lhtml.tostring(child, encoding="unicode") for child in root]
-    return "".join(parts)
+    return _PICTURE.sub(_plain_img, markup)
 
 
 class CardEnclosure(BaseEntryExtension):

@@ -36,11 +36,12 @@ class ImagesState:
         self.producer = Producer.from_settings(settings)
         min_width, min_height = settings["IMAGES_MIN_SIZE"]
         max_pixels = settings["IMAGES_MAX_PIXELS"]
-        self.content = Recipe("", tuple(settings["IMAGES_WIDTHS"]), limits=Limits(
-            min_width, min_height, max_pixels
-        ))  # fmt: skip
+        limits = Limits(min_width, min_height, max_pixels)
+        self.content = Recipe("", tuple(settings["IMAGES_WIDTHS"]), limits=limits)
         side = settings["IMAGES_PORTRAIT_MIN_SIZE"]
         self.portrait_limits = Limits(side, side, max_pixels)
+        # One Picture per portrait, so its markup is written once for all the list pages.
+        self.portraits: dict[tuple[str, tuple[float, float]], Picture] = {}
 
     def content_picture(self, path: Path, alt: str) -> Picture:
         variants = self.producer.make(path, self.content)
@@ -52,15 +53,18 @@ class ImagesState:
         return Picture(variants, alt, sizes)
 
     def portrait(self, path: Path, focus) -> Picture:
-        recipe = Recipe(
-            "-portrait",
-            tuple(self.settings["IMAGES_PORTRAIT_WIDTHS"]),
-            ratio=1.0,
-            focus=focus,
-            limits=self.portrait_limits,
-        )
-        # The speaker's name stands beside it: the portrait adds nothing to read (RGAA 1.2).
-        return Picture(self.producer.make(path, recipe), "", "5rem")
+        key = (str(path), focus)
+        if key not in self.portraits:
+            recipe = Recipe(
+                "-portrait",
+                tuple(self.settings["IMAGES_PORTRAIT_WIDTHS"]),
+                ratio=1.0,
+                focus=focus,
+                limits=self.portrait_limits,
+            )
+            # The speaker's name stands beside it: it adds nothing to read (RGAA 1.2).
+            self.portraits[key] = Picture(self.producer.make(path, recipe), "", "5rem")
+        return self.portraits[key]
 
 
 _state: ImagesState | None = None

@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT
@@ -35,6 +34,7 @@ from .posting import Posting
 from .reader import ReaderPages
 from .republish import Republisher
 from .site import Site
+from .static import SiteFiles
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
@@ -102,9 +102,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
     routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
-        routes.append(
-            Mount("/", StaticFiles(directory=config.site_dir, html=True, check_dir=False))
-        )
+        routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

@@ -69,6 +69,9 @@ class Config:
     notify_retry_max: float = 3600
     notify_max_attempts: int = 12
     notify_poll_seconds: float = 2
+    # Moderators get at most one e-mail per this many seconds, listing what arrived since the
+    # last one; the first comment after a quiet period goes out at once.
+    notify_interval: float = 600
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
@@ -109,6 +112,7 @@ class Config:
             "flood_ip_hard",
             "max_links",
             "ip_retention_days",
+            "notify_interval",
         ):
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))

@@ -16,6 +16,7 @@ from site_core import comment_pages
 from site_core.dates import FILTERS
 from site_core.manifest import Manifest, ManifestFile
 from site_core.paths import SHELL_NAME
+from site_core.typography import typeset_html, typeset_text
 
 SERVICE_TEMPLATES = Path(__file__).parent / "templates"
 # Used until a build has written the real shell (a fresh clone, or a bare test site).
@@ -105,11 +106,12 @@ class Site:
         return env
 
     def render(self, template: str, **context) -> str:
-        return self.env().get_template(template).render(**context)
+        """A service template, set in French typography like the built pages."""
+        return typeset_html(self.env().get_template(template).render(**context))
 
     def page(self, title: str, template: str, **context) -> str:
         """A service template's content inside the site's page."""
-        return self.shell.page(title, self.render(template, **context))
+        return self.shell.page(typeset_text(title), self.render(template, **context))
 
 
 # Pages of the team's area: never cached, indexed or framed.

@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .paths import COMMENTS_ENDPOINT
+from .typography import typeset_html
 
 SECTION_START = "<!-- commentaires:debut -->"
 SECTION_END = "<!-- commentaires:fin -->"
@@ -52,7 +53,8 @@ def section_html(
         SITEURL=site_url,
         COMMENTS_ENDPOINT=endpoint,
     )
-    return Markup(SECTION_START + "\n" + html.strip() + "\n" + SECTION_END)
+    # French typography on everything a reader sees there: names, comment bodies, labels.
+    return Markup(SECTION_START + "\n" + typeset_html(html.strip()) + "\n" + SECTION_END)
 
 
 def patch(html: str, slug: str, section: str | None, count: str) -> str:

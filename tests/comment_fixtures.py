@@ -81,6 +81,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def spaces(text: str) -> str:
+    """`text` with French typography's no-break spaces read as plain ones, to compare words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 # Settings that lift every flood limit, for load tests and benchmarks.
 NO_FLOOD_LIMITS = {
     "flood_ip_count": "0",

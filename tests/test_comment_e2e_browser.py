@@ -2,7 +2,7 @@
 moderator logs in and approves, and the article page then shows the comment."""
 
 import pytest
-from comment_fixtures import make_config, running_service
+from comment_fixtures import make_config, running_service, spaces
 from conftest import build_site
 
 from comment_service import accounts
@@ -42,7 +42,7 @@ def test_post_moderate_and_read_a_comment(browser, tmp_path):
         comment = page.locator("article.moderation-comment", has_text=TEXT)
         assert "Claire Martin" in comment.inner_text()
         comment.get_by_role("button", name="Approuver").click()
-        assert "approuvé : il est publié" in page.locator("[role=status]").inner_text()
+        assert "approuvé : il est publié" in spaces(page.locator("[role=status]").inner_text())
 
         page.goto(f"{service.url}/articles/{SLUG}/")
         section = page.locator("#commentaires")

@@ -6,7 +6,7 @@ import time
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from comment_fixtures import ARTICLES, make_config, running_service, write_site
+from comment_fixtures import ARTICLES, make_config, running_service, spaces, write_site
 
 from comment_service import tokens
 from comment_service.config import Config
@@ -110,7 +110,7 @@ def test_limits_themselves_are_accepted(comment_service):
 def test_unknown_and_closed_articles(comment_service):
     unknown = post(comment_service, comment_service.form("n-existe-pas"))
     assert unknown.status_code == 404
-    assert "Aucun article « n-existe-pas »" in unknown.text
+    assert "Aucun article « n-existe-pas »" in spaces(unknown.text)
     typed = "Mon texte à ne pas perdre"
     closed = post(comment_service, comment_service.form("article-ferme", commentaire=typed))
     assert closed.status_code == 403

@@ -78,9 +78,14 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "comment_shell", "search"]
 # The page the comment service fills with its forms and messages (theme comment_shell.html).
 COMMENT_SHELL_SAVE_AS = SHELL_NAME
+# The « Rechercher » page (theme search.html), the header's search field posts to it; the
+# search index, written by plugins/search with Pagefind, goes into SEARCH_BUNDLE/.
+SEARCH_URL = "recherche/"
+SEARCH_SAVE_AS = "recherche/index.html"
+SEARCH_BUNDLE = "pagefind"
 # Pages linked from the main menu, by slug, in order.
 MENU_PAGES = ["a-propos", "s-abonner"]
 DISPLAY_PAGES_ON_MENU = False
@@ -107,12 +112,28 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Acronyms explained under each article that uses them, « Sigles : … » (plugins/glossary): the
+# search then finds the article by the words of the meaning too (« crèches » finds « Eaje »).
+# Add an entry when an interview uses a new acronym.
+GLOSSARY = {
+    "Cnaf": "Caisse nationale des allocations familiales",
+    "Cog": "convention d’objectifs et de gestion",
+    "Ctg": "convention territoriale globale",
+    "Cej": "contrat enfance jeunesse",
+    "Eaje": "établissement d’accueil du jeune enfant (crèche, multi-accueil, halte-garderie)",
+    "Laep": "lieu d’accueil enfants-parents",
+    "Mds": "maison départementale des solidarités",
+    "Ram": "relais assistants maternels, aujourd’hui relais petite enfance",
+    "Sdaf": "schéma départemental des services aux familles",
+}
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_validation",
     "speakers",
     "french_dates",
     "french_typography",
+    "glossary",
     "interview_toc",
     "images",
     "share_cards",
@@ -120,6 +141,7 @@ PLUGINS = [
     "neighbours",
     "comments",
     "feeds",
+    "search",
 ]
 
 # Images (plugins/images): content images and portraits become <picture> elements with AVIF,

@@ -2,16 +2,19 @@
 « 10 janvier 2022 à 14 h 05 », formatted with Babel in Europe/Paris time.
 
 The build's templates (filters `date_fr`, `datetime_fr`), the comment service's pages and its
-e-mails all format dates here, so they read alike.
+e-mails all format dates here, so they read alike. A date is never split across two lines:
+day, month and year, and the parts of « 14 h 05 », are joined by no-break spaces (U+00A0).
 """
 
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
 
 PARIS = ZoneInfo("Europe/Paris")
+NBSP = "\u00a0"
+MONTHS = get_month_names("wide", locale="fr")
 
 
 # Each date is shown on many pages (article, lists, archives): format it once.
@@ -22,9 +25,9 @@ def format_date(value: date | datetime, with_time: bool = False) -> str:
         value = value.astimezone(PARIS)
     # French writes the first day of a month as an ordinal: « 1er mars ».
     day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {babel_format_date(value, 'MMMM y', locale='fr')}"
+    text = f"{day}{NBSP}{MONTHS[value.month]}{NBSP}{value.year}"
     if with_time and isinstance(value, datetime):
-        text += f" à {value.hour} h {value.minute:02d}"
+        text += f" à {value.hour}{NBSP}h{NBSP}{value.minute:02d}"
     return text
 
 

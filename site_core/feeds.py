@@ -5,9 +5,14 @@ The build (plugins/feeds) writes the article feeds with `write_feed` and the com
 action, with the same function and the settings the build put in the manifest. Each feed
 carries an xml-stylesheet instruction so a partner opening it in a browser sees a French page
 instead of raw XML.
+
+Every text a reader sees in a feed (feed and item titles, descriptions, summaries, the comments'
+text) gets French typography (site_core.typography), and keeps it: whitespace is collapsed
+without turning its no-break spaces into ordinary ones.
 """
 
 import html
+import re
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,16 +25,25 @@ from feedgen.feed import FeedGenerator
 from lxml import html as lhtml
 
 from .files import write_atomic
-from .typography import NBSP
+from .typography import NBSP, typeset_html, typeset_text
 from .urls import is_web_url
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
 
 
+# Runs of ordinary whitespace; no-break spaces are typography, not layout, and stay.
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def quoted(text):
-    """French quotation marks with the non-breaking spaces French typography requires."""
-    return f"«{NBSP}{text}{NBSP}»"
+    """`text` in French quotation marks, with the no-break spaces French typography requires."""
+    return typeset_text(f"« {text} »")
+
+
+def squeeze(text):
+    """`text` with runs of ordinary whitespace collapsed to one space, ends trimmed."""
+    return _WHITESPACE.sub(" ", text).strip(" ")
 
 
 def site_url(settings, path=""):
@@ -50,7 +64,7 @@ def plain_text(markup):
     if not markup or not markup.strip():
         return ""
     root = lhtml.fragment_fromstring(markup, create_parent="div")
-    return " ".join(root.text_content().split())
+    return squeeze(root.text_content())
 
 
 def shorten(text, limit):
@@ -94,7 +108,7 @@ def comment_entry(comment, settings):
     website = comment.author_url or ""
     entry.author(name=comment.author_name, **({"uri": website} if is_web_url(website) else {}))
     entry.dc.dc_creator(comment.author_name)
-    body = safe_content(comment.body_html, permalink)
+    body = safe_content(typeset_html(comment.body_html), permalink)
     entry.content(body, type="html")
     entry.summary(
         html.escape(shorten(plain_text(body), settings["FEEDS_SUMMARY_LENGTH"]), quote=False),
@@ -109,10 +123,10 @@ class Feed:
     def __init__(self, settings, save_as, title, description, page_url, name, slug=None):
         self.save_as = {fmt: save_as.format(format=fmt) for fmt in MEDIA_TYPES}
         self.url = {fmt: site_url(settings, path) for fmt, path in self.save_as.items()}
-        self.title = title
-        self.description = description
+        self.title = typeset_text(title)
+        self.description = typeset_text(description)
         self.page_url = page_url
-        self.name = name  # short French label for the « S’abonner » page
+        self.name = typeset_text(name)  # short French label for the « S’abonner » page
         self.slug = slug  # the category's slug, for category feeds
 
     def links(self):

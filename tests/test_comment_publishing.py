@@ -8,6 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from comment_fixtures import spaces
 from conftest import ROOT, build_site
 from pelican import signals
 
@@ -162,7 +163,7 @@ def test_comment_rendering_is_escaped_linked_and_dated(thread):
     )
     time = root.select_one("time")
     assert time["datetime"] == "2026-01-02T10:00:00+00:00"
-    assert time.get_text() == "2 janvier 2026 à 11 h 00"  # Paris time
+    assert spaces(time.get_text()) == "2 janvier 2026 à 11 h 00"  # Paris time
     reply = root.select_one(".comment__reply")
     assert reply["href"] == f"/commentaires/repondre?article={SLUG}&parent={ids['root']}"
     second = page.select_one(f"#commentaire-{ids['second']}")

@@ -7,6 +7,7 @@ discovery and the XSLT preview (in Debian's Chromium) on the real site.
 
 import email.utils
 import functools
+import html
 import json
 import re
 import shutil
@@ -376,7 +377,8 @@ def test_browser_shows_a_french_page_with_the_same_items(site, served_site, brow
             links = page.locator("main article h2 a").evaluate_all("as => as.map(a => a.href)")
             assert links == [entry.link for entry in parsed.entries]
             if parsed.entries:
-                assert re.search(r"Publié le (1er|\d{1,2}) [a-zéû]+ \d{4}", page.content())
+                dated = r"Publié le (1er|\d{1,2})\u00a0[a-zéû]+\u00a0\d{4}"  # never split
+                assert re.search(dated, page.locator("main").inner_text())
             else:
                 assert "Aucune publication pour l’instant" in page.locator("main").inner_text()
     finally:
@@ -678,3 +680,26 @@ def test_site_under_a_sub_path_keeps_the_stylesheet_same_origin(tmp_path):
             b'<?xml-stylesheet type="text/xsl" href="/partenaires/theme/feeds/flux.xsl"?>'
         )
     assert 'href="https://caf.example.fr/partenaires/flux/commentaires.rss.xml"' in rss.read_text()
+
+
+# Where French typography wants a no-break space and an ordinary one is left.
+UNTYPESET = re.compile(r" [;:!?»]|« ")
+
+
+def test_feed_texts_keep_french_typography(site, edge):
+    """Feed and item titles, descriptions and summaries: no-break spaces set by
+    site_core.typography, and kept when the text is collapsed."""
+    main = feedparser.parse((site / "flux" / "tous.rss.xml").read_bytes())
+    assert main.feed.title == "Caf de l’Essonne — Partenaires\u00a0: tous les articles"
+    assert "partenaires\u00a0: communes" in main.feed.subtitle
+    titles = [entry.title for entry in main.entries]
+    assert "Conventions territoriales globales\u00a0: la Caf avance vite et bien" in titles
+    theme = feedparser.parse(next((site / "flux" / "themes").glob("*.atom.xml")).read_bytes())
+    assert re.search("thème «\u202f.+\u202f»$", theme.feed.title)
+    for path in feed_files(site) + feed_files(edge):
+        parsed = feedparser.parse(path.read_bytes())
+        texts = [parsed.feed.title, parsed.feed.get("subtitle", "")]
+        texts += [text for e in parsed.entries for text in (e.title, html.unescape(e.summary))]
+        assert not [text for text in texts if UNTYPESET.search(text)], path
+    comments = _entries(edge, "commentaires.atom.xml")
+    assert comments[0].title == "Relais petite enfance sur «\u202fArticle «\u202fete\u202f»\u202f»"

@@ -1,6 +1,7 @@
 """French typography plugin: the rules, their exclusions, idempotence, and a real Pelican build."""
 
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import ROOT, build_site
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
+from site_core.dates import format_date
 from site_core.typography import NBSP, NNBSP, typeset_html, typeset_text
 
 N, B = NNBSP, NBSP
@@ -194,3 +196,135 @@ def test_built_site_interview(built_site):
     body = soup.select_one(".entretien__body").get_text()
     assert f"«{N}Absolument{N}!" in body
     assert f"qu’un seul objectif{B}: proposer" in body
+
+
+# --- templates (site_core.jinja_typography) -------------------------------------------------
+
+
+def _env(autoescape=False, **templates):
+    import jinja2
+
+    from site_core.jinja_typography import FrenchTypography
+
+    return jinja2.Environment(
+        loader=jinja2.DictLoader(templates), extensions=[FrenchTypography], autoescape=autoescape
+    )
+
+
+def test_template_text_is_typeset_when_compiled():
+    env = _env(
+        page=(
+            '<p class="x"{% if on %} hidden{% endif %}>Mots-clés : {{ tags }} !</p>'
+            "<p>« {{ name }} » ; fin ? <code>a ? b : c</code></p>"
+            '<a href="/r?a={{ a }}&amp;b=1" title="Aide ? Oui : non">Aide ?</a>'
+        )
+    )
+    html = env.get_template("page").render(on=True, tags="a ? b", name="x", a=1)
+    assert html == (
+        f'<p class="x" hidden>Mots-clés{B}: a ? b{N}!</p>'
+        f"<p>«{N}x{N}»{N}; fin{N}? <code>a ? b : c</code></p>"
+        f'<a href="/r?a=1&amp;b=1" title="Aide ? Oui : non">Aide{N}?</a>'
+    ), "template text only: the value « a ? b » is not typeset without the filter"
+
+
+def test_typo_filter_for_values():
+    from markupsafe import Markup
+
+    template = "{{ value | typo }}"
+    pelican_like = _env(page=template).get_template("page")
+    assert pelican_like.render(value="<em>Oui</em>! R&amp;D ?") == f"<em>Oui</em>{N}! R&amp;D{N}?"
+    escaping = _env(autoescape=True, page=template).get_template("page")
+    assert escaping.render(value="a < b ? R&D") == f"a &lt; b{N}? R&amp;D"
+    assert escaping.render(value=Markup("<em>Oui</em>!")) == f"<em>Oui</em>{N}!"
+    assert escaping.render(value=None) == "None"
+
+
+BAD_SPACE = re.compile(r"\S[ \t\n]+[;:!?»]|«[ \t\n]")
+# An ordinary space inside « 2 février 2023 » or « 14 h 05 » (« à » between them may break).
+SPLIT_DATE = re.compile(r"\d(?:er)? [a-zéû]|[a-zéû] \d{4}|\d h|h \d")
+
+
+def _visible_texts(path: Path) -> list[str]:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    for element in soup(["code", "pre", "script", "style", "textarea", "noscript"]):
+        element.decompose()
+    return [soup.title.get_text() if soup.title else "", soup.body.get_text()]
+
+
+def test_every_page_of_the_built_site_is_typeset(built_site):
+    """Labels, titles, roles, date notes, lists, pages: no ordinary space before ; : ! ? » or
+    after «, and no date the site writes that could break across lines, anywhere a reader sees
+    text."""
+    slips = []
+    for path in sorted(built_site.rglob("*.html")):
+        if "pagefind" in path.parts:
+            continue
+        for text in _visible_texts(path):
+            slips += [(path.name, text[m.start() - 20 : m.end()]) for m in BAD_SPACE.finditer(text)]
+        for time in BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find_all("time"):
+            if SPLIT_DATE.search(time.get_text()):
+                slips.append((path.name, time.get_text()))
+    assert slips == []
+
+
+@pytest.mark.parametrize(
+    ("value", "with_time", "expected"),
+    [
+        (date(2023, 2, 2), False, f"2{B}février{B}2023"),
+        (date(2023, 3, 1), False, f"1er{B}mars{B}2023"),
+        # Aware datetimes are shown in Paris time (UTC+1 in winter).
+        (datetime(2026, 1, 2, 13, 5, tzinfo=UTC), True, f"2{B}janvier{B}2026 à 14{B}h{B}05"),
+    ],
+)
+def test_dates_never_split(value, with_time, expected):
+    assert format_date(value, with_time=with_time) == expected
+
+
+def test_roles_date_notes_and_labels(tmp_path):
+    content = tmp_path / "content"
+    _write_article(content / "articles", "roles", "Rôles", "Chapô.", "Texte.")
+    source = content / "articles" / "roles.md"
+    source.write_text(
+        source.read_text(encoding="utf-8")
+        .replace("Roles: chargée de mission", "Roles: cheffe de projet : petite enfance")
+        .replace("Tags:", "Date_estimate: Date estimée : « vers mars ».\nTags:"),
+        encoding="utf-8",
+    )
+    (content / "pages").mkdir()
+    output = build_site(tmp_path / "output", PATH=str(content))
+    soup = BeautifulSoup(
+        (output / "articles" / "roles" / "index.html").read_text(encoding="utf-8"), "lxml"
+    )
+    assert (
+        soup.select_one(".speakers").get_text()
+        == f"Avec Claire Martin, cheffe de projet{B}: petite enfance"
+    )
+    assert soup.select_one(".date-note").get_text() == f"Date estimée{B}: «{N}vers mars{N}»."
+    assert soup.select_one(".tags span").get_text() == f"Mots-clés{B}:"
+    assert soup.title.get_text() == "Rôles — Caf de l’Essonne — Partenaires"
+
+
+def test_comment_names_and_bodies_are_typeset(tmp_path):
+    from site_core import db
+
+    content = tmp_path / "content"
+    _write_article(content / "articles", "avis", "Avis", "Chapô.", "Texte.")
+    (content / "pages").mkdir()
+    conn = db.connect(tmp_path / "comments.sqlite3")
+    db.migrate(conn)
+    conn.execute(
+        "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+        " created_at) VALUES ('avis', 'Mairie : jeunesse', 'x@example.org',"
+        " 'Pourquoi pas ? Voir https://caf.fr/a?b=1 !', 'approved', '2024-03-02T10:00:00+00:00')"
+    )
+    conn.commit()
+    conn.close()
+    output = build_site(
+        tmp_path / "output", PATH=str(content), COMMENTS_DB=str(tmp_path / "comments.sqlite3")
+    )
+    page = (output / "articles" / "avis" / "index.html").read_text(encoding="utf-8")
+    comment = BeautifulSoup(page, "lxml").select_one(".comment")
+    assert comment.select_one(".comment__author").get_text(strip=True) == f"Mairie{B}: jeunesse"
+    assert comment.select_one(".comment__body").get_text().strip() == (
+        f"Pourquoi pas{N}? Voir https://caf.fr/a?b=1{N}!"
+    )

@@ -42,7 +42,7 @@ def test_every_page_is_french_with_landmarks(built_site):
         assert len(page.find_all("main")) == 1, path
         assert len(page.find_all("h1")) == 1, path
         footer_link = page.find("footer", class_="site-footer").find(
-            "a", string="Accessibilité : non conforme"
+            "a", string="Accessibilité\u00a0: non conforme"
         )
         assert footer_link["href"] == "/accessibilite/", path
 

@@ -6,6 +6,7 @@ sanitised and made absolute, so the cost does not grow with the size of the site
 """
 
 import html
+import re
 from datetime import datetime
 
 from lxml import html as lhtml
@@ -15,7 +16,6 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from site_core.comments import in_feeds
 from site_core.feeds import (
     FORMAT_NAMES,
-    NBSP,
     Feed,
     comments_feed,
     local_time,
@@ -26,9 +26,11 @@ from site_core.feeds import (
     set_identity,
     shorten,
     site_url,
+    squeeze,
     write_comment_feeds,
     write_feed,
 )
+from site_core.typography import typeset_html
 
 from .pictures import add_card, feed_markup
 
@@ -41,9 +43,7 @@ def article_summary(article, limit):
     if article.metadata.get("summary"):
         return plain_text(article.metadata["summary"])
     root = lhtml.fragment_fromstring(article.content or "<p></p>", create_parent="div")
-    paragraphs = (
-        " ".join(p.text_content().split()) for p in root.xpath(".//p[not(ancestor::nav)]")
-    )
+    paragraphs = (squeeze(p.text_content()) for p in root.xpath(".//p[not(ancestor::nav)]"))
     return shorten(" ".join(p for p in paragraphs if p), limit)
 
 
@@ -131,19 +131,56 @@ def _plan(generator):
     return plan
 
 
+# Where a long feed address may wrap: after « // », after each « / », before each « . ».
+_BREAK_POINTS = re.compile(r"(?<=//)|(?<=/)(?=[^/])|(?=\.)")
+
+# Copy buttons of the feed list: shown only where the browser can copy; elsewhere the address
+# stays selectable text (one click selects it all, see site.css).
+_COPY_SCRIPT = """<script>
+(function () {
+  var status = document.getElementById("flux-copie");
+  if (!navigator.clipboard || !status) { return; }
+  document.querySelectorAll("button[data-copier]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var label = button.getAttribute("data-flux");
+      navigator.clipboard.writeText(button.getAttribute("data-copier")).then(function () {
+        status.textContent = "Adresse du flux " + label + " copiée.";
+      }, function () {
+        status.textContent = "La copie n’a pas fonctionné\\u00a0: sélectionnez l’adresse.";
+      });
+    });
+  });
+})();
+</script>"""
+
+
+def breakable_address(url):
+    """The address as HTML text that wraps at its separators, never inside a word."""
+    return "<wbr>".join(html.escape(part) for part in _BREAK_POINTS.split(url))
+
+
 def _feed_list_html(feeds, cap):
-    """The list of every feed for the « S’abonner » page."""
+    """The list of every feed for the « S’abonner » page: each address as selectable text that
+    wraps at sensible points, a copy button (with JavaScript) and a link to open it."""
     rows = []
     for feed in feeds:
-        urls = "".join(
-            f'<li>{label}{NBSP}: <a href="{html.escape(feed.url[fmt])}">'
-            f"<code>{html.escape(feed.url[fmt])}</code></a></li>"
-            for fmt, label in FORMAT_NAMES.items()
-        )
+        urls = ""
+        for fmt, label in FORMAT_NAMES.items():
+            url, which = html.escape(feed.url[fmt]), html.escape(f"{label} {quoted(feed.name)}")
+            urls += (
+                f'<li><span class="format-flux">{label} :</span> '
+                f'<code class="adresse-flux">{breakable_address(feed.url[fmt])}</code> '
+                f'<span class="actions-flux"><button type="button" hidden data-copier="{url}"'
+                f' data-flux="{which}">Copier<span class="visuellement-cache"> l’adresse du'
+                f' flux {which}</span></button> <a href="{url}">Ouvrir<span'
+                f' class="visuellement-cache"> le flux {which}</span></a></span></li>'
+            )
         rows.append(f"<li><strong>{html.escape(feed.name)}</strong><ul>{urls}</ul></li>")
-    return (
+    return typeset_html(
         f'<ul class="liste-flux">{"".join(rows)}</ul>\n'
-        f"<p>Chaque flux présente les {cap}{NBSP}publications les plus récentes.</p>"
+        '<p class="flux-copie" id="flux-copie" role="status"></p>\n'
+        f"<p>Chaque flux présente les {cap} publications les plus récentes.</p>\n" + _COPY_SCRIPT
     )
 
 

@@ -1,6 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Shows an RSS 2.0 or Atom 1.0 feed of the site as a readable French page when a partner opens
-     it in a browser. Feed readers ignore it. XSLT 1.0 (what browsers run). -->
+     it in a browser. Feed readers ignore it. XSLT 1.0 (what browsers run).
+     The feeds' texts come typeset (site_core.feeds); this file's own text has its no-break
+     spaces typed as &#160; (before « : », in dates) and &#8239; (before « ; », inside « »). -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:atom="http://www.w3.org/2005/Atom"
@@ -52,8 +54,8 @@
           <div class="notice">
             <p><strong>Vous consultez un flux d’actualité.</strong> Pour être averti des nouvelles
               publications, copiez l’adresse de cette page dans votre lecteur de flux ou votre
-              messagerie (fonction « Ajouter un flux »). Vous pouvez aussi garder cette page dans
-              vos favoris : elle présente les publications les plus récentes.</p>
+              messagerie (fonction «&#8239;Ajouter un flux&#8239;»). Vous pouvez aussi garder cette page dans
+              vos favoris&#160;: elle présente les publications les plus récentes.</p>
             <p><a href="{$site}">Aller sur le site</a></p>
           </div>
           <xsl:variable name="count" select="count(rss/channel/item | atom:feed/atom:entry)"/>
@@ -115,7 +117,7 @@
         <xsl:for-each select="$authors">
           <xsl:choose>
             <xsl:when test="position() = 1"> — </xsl:when>
-            <xsl:otherwise> ; </xsl:otherwise>
+            <xsl:otherwise>&#8239;; </xsl:otherwise>
           </xsl:choose>
           <xsl:value-of select="."/>
         </xsl:for-each>
@@ -133,9 +135,9 @@
       <xsl:when test="number($day) = 1">1er</xsl:when>
       <xsl:otherwise><xsl:value-of select="number($day)"/></xsl:otherwise>
     </xsl:choose>
-    <xsl:text> </xsl:text>
+    <xsl:text>&#160;</xsl:text>
     <xsl:value-of select="substring-before(substring-after($months, $month), '|')"/>
-    <xsl:text> </xsl:text>
+    <xsl:text>&#160;</xsl:text>
     <xsl:value-of select="$year"/>
   </xsl:template>
 </xsl:stylesheet>

@@ -1,0 +1,188 @@
+"""Search (plugins/search, Pagefind): what the index holds, the search page and the header's
+field as built HTML, and the acronyms glossary that feeds the index (plugins/glossary).
+
+The browser side (queries, filters, accessibility) is in test_search_browser.py."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, build_site
+
+from site_core import db
+
+# A Pagefind fragment: gzip of this signature then the page's JSON (url, content, meta, filters).
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+SEARCH_WORD = "ludothèque"
+PUBLISHED = [f"jeu-{n:02d}" for n in range(1, 13)]
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Every page in the search index, by URL."""
+    pages = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(FRAGMENT_SIGNATURE)
+        page = json.loads(data[len(FRAGMENT_SIGNATURE) :])
+        pages[page["url"]] = page
+    return pages
+
+
+def _article(folder: Path, slug: str, extra: str = "", word: str = SEARCH_WORD) -> None:
+    number = int(slug[-2:]) if slug[-2:].isdigit() else 0
+    category = "Solidarité" if number % 2 else "Petite enfance et jeunesse"
+    author = "Annie Hamel" if number % 3 else "Marc Le Floc’h"
+    (folder / f"{slug}.md").write_text(
+        f"Title: La {word} numéro {slug}\nDate: 2023-03-{1 + number % 27:02d} 10:00\n"
+        f"Category: {category}\nTags: jeux\nSlug: {slug}\nAuthors: {author}\n"
+        f"Roles: directrice adjointe\nSummary: Le chapô de {slug}.\n{extra}\n"
+        f"## Pourquoi une {word} ?\n\n**{author} :**{{: .speaker}} « Parce que les familles "
+        f"le demandent. » La Ctg le prévoit.\n\n## Et ensuite ?\n\nLa suite.\n",
+        encoding="utf-8",
+    )
+
+
+def _comments(path: Path) -> None:
+    conn = db.connect(path)
+    db.migrate(conn)
+    rows = [
+        ("jeu-01", "Mairie de Massy", "Notre bibliobus itinérant passe le mardi.", "approved"),
+        ("jeu-01", "Anonyme", "Un motsecretenattente ici.", "pending"),
+        ("jeu-02", "Anonyme", "Un motsecretrejete ici.", "rejected"),
+        ("cache", "Indiscret", "Un motsurunarticlecache ici.", "approved"),
+    ]
+    for slug, name, body, status in rows:
+        conn.execute(
+            "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+            " created_at) VALUES (?, ?, 'x@example.org', ?, ?, '2023-04-01T10:00:00+00:00')",
+            (slug, name, body, status),
+        )
+    conn.close()
+
+
+def build_search_site(base: Path) -> Path:
+    """Twelve published articles, a draft, a hidden article, a published and a hidden page,
+    approved and unapproved comments: all with the same word."""
+    content = base / "content"
+    articles, pages = content / "articles", content / "pages"
+    articles.mkdir(parents=True)
+    pages.mkdir()
+    for slug in PUBLISHED:
+        _article(articles, slug)
+    _article(articles, "brouillon", "Status: draft")
+    _article(articles, "cache", "Status: hidden")
+    for slug, status in (("ressources", "published"), ("page-cachee", "hidden")):
+        (pages / f"{slug}.md").write_text(
+            f"Title: Page {slug}\nSlug: {slug}\nStatus: {status}\n\nUne {SEARCH_WORD} ici.\n",
+            encoding="utf-8",
+        )
+    _comments(base / "comments.sqlite3")
+    return build_site(
+        base / "output", PATH=str(content), COMMENTS_DB=str(base / "comments.sqlite3")
+    )
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search-site"))
+
+
+def test_index_holds_only_published_articles_and_pages(search_site):
+    expected = {f"/articles/{slug}/" for slug in PUBLISHED} | {"/ressources/"}
+    assert set(fragments(search_site)) == expected
+
+
+def test_real_site_index(built_site):
+    """The five interviews and the published pages; not the 404, lists, search page or shell."""
+    urls = set(fragments(built_site))
+    interviews = {f"/articles/{p.stem}/" for p in (ROOT / "content" / "articles").glob("*.md")}
+    assert interviews <= urls
+    assert {"/a-propos/", "/s-abonner/", "/accessibilite/"} <= urls
+    assert urls - interviews == {
+        "/a-propos/", "/s-abonner/", "/accessibilite/", "/mentions-legales/",
+        "/donnees-personnelles/",
+    }  # fmt: skip
+
+
+def test_article_record_has_its_meta_filters_and_approved_comments(search_site):
+    page = fragments(search_site)["/articles/jeu-01/"]
+    assert page["meta"]["title"] == f"La {SEARCH_WORD} numéro jeu-01"
+    assert page["meta"]["theme"] == "Solidarité"
+    assert page["meta"]["date"] == "2\u00a0mars\u00a02023"
+    assert page["filters"] == {"theme": ["Solidarité"], "intervenant": ["Annie Hamel"]}
+    text = page["content"]
+    assert "Notre bibliobus itinérant passe le mardi." in text
+    assert "Mairie de Massy" in text
+    # Not the form, the count, the reply links, the navigation or the header's field.
+    for absent in ("motsecret", "Laisser un commentaire", "Répondre", "commentaire",
+                   "Sommaire", "Entretien suivant", "Rechercher", "Mentions légales"):  # fmt: skip
+        assert absent not in text, absent
+    # The mots-clés and the acronyms' meanings are searchable.
+    assert "Mots-clés : jeux" in text
+    assert "convention territoriale globale" in text
+
+
+def test_unapproved_comments_and_hidden_articles_are_nowhere_in_the_index(search_site):
+    bundle = b"".join(
+        gzip.decompress(p.read_bytes())
+        for folder in ("fragment", "index")
+        for p in (search_site / "pagefind" / folder).iterdir()
+    )
+    for word in (b"motsecretenattente", b"motsecretrejete", b"motsurunarticlecache"):
+        assert word not in bundle
+
+
+def test_rebuild_replaces_the_index(tmp_path):
+    site = build_search_site(tmp_path)
+    before = set((site / "pagefind" / "fragment").iterdir())
+    (tmp_path / "content" / "articles" / "jeu-12.md").unlink()
+    build_site(
+        site,
+        PATH=str(tmp_path / "content"),
+        COMMENTS_DB=str(tmp_path / "comments.sqlite3"),
+    )
+    assert "/articles/jeu-12/" not in fragments(site)
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == len(before) - 1
+    assert not [p for p in site.iterdir() if p.name.startswith(".pagefind")]
+
+
+def _soup(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_header_field_is_a_plain_form_to_the_search_page(built_site):
+    for path in ("index.html", "articles/enjeux-prioritaires-2022/index.html", "404.html"):
+        form = _soup(built_site, path).find("header").find("form", role="search")
+        assert form["action"] == "/recherche/" and form["method"] == "get"
+        field = form.find("input", attrs={"name": "q"})
+        assert field["type"] == "search"
+        assert form.find("label", attrs={"for": field["id"]}).get_text(strip=True)
+    search_page = _soup(built_site, "recherche/index.html")
+    assert search_page.find("header").find("form") is None, "the page has its own field"
+    assert search_page.find("main").find("input", attrs={"name": "q"})
+
+
+def test_only_the_search_page_has_search_code(built_site):
+    pages = [p for p in built_site.rglob("*.html") if "pagefind" not in p.parts]
+    with_script = {
+        p.relative_to(built_site).as_posix()
+        for p in pages
+        if "recherche.js" in p.read_text(encoding="utf-8")
+        or "pagefind.js" in p.read_text(encoding="utf-8")
+    }
+    assert with_script == {"recherche/index.html"}
+
+
+def test_search_page_without_javascript_offers_other_ways(built_site):
+    noscript = _soup(built_site, "recherche/index.html").find("main").find("noscript")
+    links = {a["href"] for a in noscript.find_all("a")}
+    assert links == {"/themes/", "/intervenants/", "/archives/"}
+    assert "JavaScript" in noscript.get_text()
+
+
+def test_acronyms_meanings_are_searchable(built_site):
+    """« crèches » finds the interview that says « Eaje » (plugins/glossary)."""
+    page = fragments(built_site)["/articles/territorialisation-se-concretise/"]
+    assert "Eaje : établissement d’accueil du jeune enfant (crèche" in page["content"]

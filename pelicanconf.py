@@ -135,11 +135,38 @@ PLUGINS = [
     "french_typography",
     "glossary",
     "interview_toc",
+    "images",
+    "share_cards",
+    "seo",
     "neighbours",
     "comments",
     "feeds",
     "search",
 ]
+
+# Images (plugins/images): content images and portraits become <picture> elements with AVIF,
+# WebP and JPEG/PNG files in these widths (px, never wider than the source). The encoded files
+# are cached by content hash in IMAGES_CACHE_PATH (default: CACHE_PATH/images, outside output/).
+IMAGES_WIDTHS = [360, 720, 1080, 1440]
+# The text column (.entretien, .page: 44rem) and the page margins on small screens (.wrap: 2 ×
+# 1rem), in CSS px, for the `sizes` attribute.
+IMAGES_COLUMN_PX = 704
+IMAGES_GUTTER_PX = 32
+# Smaller content images are refused: blurry on any phone (the column is 358 px wide at 390).
+IMAGES_MIN_SIZE = (320, 120)
+# Larger sources are refused before decoding (decompression bombs): 64 Mpx = 8000 × 8000.
+IMAGES_MAX_PIXELS = 64_000_000
+# Portraits: square, shown 3.5 to 8rem wide (56 to 128 px) at up to 3 device pixels per px.
+IMAGES_PORTRAIT_WIDTHS = [64, 128, 192, 256, 384]
+IMAGES_PORTRAIT_MIN_SIZE = 160
+
+# Share cards (plugins/share_cards): the line at the top of every drawn card, and the title of
+# the card shared by list pages (home, thèmes, mots-clés, intervenants, archives).
+SHARE_CARDS_SITE_LINE = "Caf de l’Essonne — Le site des partenaires"
+SHARE_CARDS_SITE_TITLE = "Entretiens et actualités pour les partenaires de la Caf de l’Essonne"
+
+# The publisher named in each article's JSON-LD (plugins/seo).
+SEO_PUBLISHER = "Caf de l’Essonne"
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).
 COMMENTS_DB = str(ROOT / DEFAULT_DATABASE)

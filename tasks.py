@@ -159,10 +159,15 @@ Tags: mot-clé 1, mot-clé 2
 Slug: {slug}
 Authors: Prénom Nom
 Roles: fonction de la personne interviewée
+Portraits:
 Summary: Le chapô : une ou deux phrases qui donnent envie de lire l’entretien.
 Status: draft
 
 Introduction de l’entretien.
+
+<!-- Illustration (photo dans content/images/) : retirez ces marques et complétez.
+![Ce que montre la photo, pour qui ne la voit pas](/images/nom.jpg "Légende © Auteur")
+-->
 
 ## Première question ?
 
@@ -194,6 +199,8 @@ def new_article(c, title):
     print(
         f"Article créé : {path.relative_to(ROOT)}\n"
         f"Thèmes possibles : {', '.join(settings['ALLOWED_CATEGORIES'])}.\n"
+        "Portrait d’un intervenant : « Portraits: /images/prenom-nom.jpg » (un par intervenant,\n"
+        "dans l’ordre de « Authors », séparés par « ; »), ou laissez le champ vide.\n"
         "Passez « Status: draft » à « Status: published » pour le publier."
     )
 

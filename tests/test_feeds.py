@@ -27,6 +27,7 @@ from lxml import etree
 from lxml import html as lhtml
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category
+from PIL import Image
 
 from site_core import db
 from site_core.comments import Comment
@@ -460,9 +461,8 @@ def edge(tmp_path_factory):
     articles.mkdir(parents=True)
     (base / "content" / "pages").mkdir()
     (base / "content" / "images").mkdir()
-    (base / "content" / "images" / "logo.png").write_bytes(
-        (ROOT / "theme" / "static" / "feeds" / "logo.png").read_bytes()
-    )
+    # Content images are at least IMAGES_MIN_SIZE (plugins/images): a wide logo.
+    Image.new("RGB", (480, 240), "#004c97").save(base / "content" / "images" / "logo.png")
     for slug, (date, category, extra, body) in ARTICLES.items():
         _write_article(articles, slug, date, category, extra, body)
     _write_article(articles, "sans-chapo", "2023-05-05 09:00", ODD_THEME, "", UNSAFE_BODY, False)
@@ -582,7 +582,8 @@ def test_content_is_sanitised_and_every_url_absolute(edge):
     permalink = f"{SITE_URL}/articles/sans-chapo/"
     assert f'href="{SITE_URL}/a-propos/"' in content
     assert f'href="{permalink}#suite"' in content
-    assert f'src="{SITE_URL}/images/logo.png"' in content
+    # The picture's JPEG/PNG fallback, at its largest width (480 px, never enlarged).
+    assert re.search(f'src="{re.escape(SITE_URL)}/images/logo-480\\.[0-9a-f]{{10}}\\.png"', content)
     for unsafe in ("<script", "alert(", "onclick", "voler()", "style=", "<iframe"):
         assert unsafe not in content
     assert "Texte masqué par un style." in content  # shown, not hidden

@@ -1,18 +1,18 @@
 """Fails the build on bad content, with a French message naming the file and the field.
 
 Pelican alone logs « Could not process » and skips such a file, so an article could vanish from
-the site unnoticed. Here every problem found while reading is recorded, and the build stops
-before anything is written, listing each file and what is wrong with it.
+the site unnoticed. Here every problem found while reading is recorded (in
+`site_core.build_errors`, with those of the other plugins), and the build stops before anything
+is written, listing each file and what is wrong with it.
 """
-
-import logging
-import os
 
 from pelican import readers, signals
 from pelican.contents import Article, Page
 from pelican.utils import get_date
 
-logger = logging.getLogger(__name__)
+from site_core.build_errors import ContentError, record, reset, stop_on_problems
+
+__all__ = ["ContentError", "register"]
 
 REQUIRED_ARTICLE_FIELDS = {
     "title": "Title",
@@ -22,12 +22,6 @@ REQUIRED_ARTICLE_FIELDS = {
     "summary": "Summary",
 }
 DATE_FORMAT_HINT = "format attendu : AAAA-MM-JJ ou AAAA-MM-JJ HH:MM, par exemple 2022-01-10 09:00"
-
-_problems: list[str] = []
-
-
-class ContentError(Exception):
-    """The content has errors; the message lists them in French for the editors."""
 
 
 def _french_date(field):
@@ -42,21 +36,6 @@ def _french_date(field):
     return parse
 
 
-def _relative(path, settings):
-    return os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
-
-
-def _record(path, settings, message):
-    problem = f"{_relative(path, settings)} : {message}"
-    _problems.append(problem)
-    logger.error(problem)
-    return problem
-
-
-def reset(_pelican):
-    _problems.clear()
-
-
 def guard_readers(pelican_readers):
     """Swap every reader class for one whose failures name the file, in French."""
     for extension, reader_class in pelican_readers.reader_classes.items():
@@ -68,7 +47,7 @@ def _guarded(reader_class):
         try:
             return reader_class.read(self, source_path)
         except Exception as error:
-            raise ValueError(_record(source_path, self.settings, str(error))) from error
+            raise ValueError(record(source_path, self.settings, str(error))) from error
 
     return type(reader_class.__name__, (reader_class,), {"read": read})
 
@@ -113,16 +92,7 @@ def check_content(content):
             f"(statuts autorisés : {', '.join(allowed_statuses)})"
         )
     if problems:
-        raise ValueError(_record(content.source_path, settings, " ; ".join(problems)))
-
-
-def stop_on_problems(_generators):
-    if _problems:
-        listing = "\n".join(f"  - {problem}" for problem in _problems)
-        raise ContentError(
-            f"La construction du site a échoué : {len(_problems)} erreur(s) dans le contenu.\n"
-            f"{listing}"
-        )
+        raise ValueError(record(content.source_path, settings, " ; ".join(problems)))
 
 
 def register():

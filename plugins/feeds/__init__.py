@@ -32,6 +32,8 @@ from site_core.feeds import (
 )
 from site_core.typography import typeset_html
 
+from .pictures import add_card, feed_markup
+
 # Where the « S’abonner » page wants the list of every feed.
 LIST_MARKER = "<!-- liste-des-flux -->"
 
@@ -80,8 +82,9 @@ def article_entry(article, settings):
             term=tag.slug, label=tag.name, scheme=site_url(settings, settings["TAGS_URL"])
         )
     summary = article_summary(article, settings["FEEDS_SUMMARY_LENGTH"])
-    entry.content(safe_content(article.content, permalink), type="html")
+    entry.content(safe_content(feed_markup(article.content), permalink), type="html")
     entry.summary(html.escape(summary, quote=False), type="html")
+    add_card(entry, article, settings)
     return entry
 
 

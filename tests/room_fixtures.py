@@ -55,3 +55,52 @@ def copy_content(tmp_path: Path) -> Path:
 
 
 __all__ = ["MODERATION_PATH", "ROOM_PATH", "add_account", "copy_content", "csrf", "login"]
+
+
+def room_config(tmp_path: Path, site_dir: Path, **override):
+    """A service config whose room edits a copy of content/ with the production settings."""
+    from comment_fixtures import make_config
+
+    settings = {
+        "content_dir": copy_content(tmp_path),
+        "build_settings": ROOT / "publishconf.py",
+        "room_dir": tmp_path / "redaction",
+        "content_git": "0",
+    }
+    return make_config(tmp_path, site_dir, **{**settings, **override})
+
+
+def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
+    """The fields a browser would send for the `form_index`-th form of `page` (the menu's
+    logout form aside): inputs (checked boxes only), selects (the selected option, else the
+    first), text areas (less the line break after the tag, with line ends sent as CRLF, as
+    browsers do). No button."""
+    from bs4 import BeautifulSoup
+
+    forms = BeautifulSoup(page.text, "html.parser").find_all("form")
+    form = [f for f in forms if "moderation-logout" not in f.get("class", [])][form_index]
+    fields = {}
+    for element in form.find_all(["input", "select", "textarea"]):
+        name = element.get("name")
+        if not name or element.name == "input" and element.get("type") in ("submit", "file"):
+            continue
+        if element.name == "input":
+            if element.get("type") == "checkbox" and not element.has_attr("checked"):
+                continue
+            fields[name] = element.get("value", "")
+        elif element.name == "select":
+            options = element.find_all("option")
+            chosen = next(
+                (o for o in options if o.has_attr("selected")), options[0] if options else None
+            )
+            if chosen is not None:
+                fields[name] = chosen.get("value", chosen.text)
+        else:
+            text = element.text
+            text = text[1:] if text.startswith("\n") else text
+            fields[name] = text.replace("\n", "\r\n")
+    return fields
+
+
+def editor_url(folder: str, name: str) -> str:
+    return f"{ROOM_PATH}{folder}/{name}/"

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 
 from comment_service import accounts
 from site_core import db
@@ -104,3 +105,17 @@ def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
 
 def editor_url(folder: str, name: str) -> str:
     return f"{ROOM_PATH}{folder}/{name}/"
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """One service for a module's tests (its builder worker starts once), on a small fake site
+    (comment_fixtures.write_site), with the accounts « claire » and « karim » (rédaction)."""
+    from comment_fixtures import running_service, write_site
+
+    tmp_path = tmp_path_factory.mktemp("room")
+    config = room_config(tmp_path, write_site(tmp_path / "site"))
+    add_account(config.database, "claire", name="Claire Martin")
+    add_account(config.database, "karim", name="Karim Benali")
+    with running_service(config) as service:
+        yield service

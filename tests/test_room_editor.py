@@ -17,25 +17,13 @@ from room_fixtures import (
     editor_url,
     form_fields,
     login,
+    room,  # noqa: F401  (a fixture)
     room_config,
 )
 
 from site_core import db
 
 LAUNCH_FILES = sorted((path.parent.name, path.stem) for path in (ROOT / "content").glob("*/*.md"))
-
-
-@pytest.fixture(scope="module")
-def room(tmp_path_factory):
-    """One service for the module's tests (its builder worker starts once)."""
-    tmp_path = tmp_path_factory.mktemp("room")
-    from comment_fixtures import write_site
-
-    config = room_config(tmp_path, write_site(tmp_path / "site"))
-    add_account(config.database, "claire", name="Claire Martin")
-    add_account(config.database, "karim", name="Karim Benali")
-    with running_service(config) as service:
-        yield service
 
 
 def revisions_of(service, path: str) -> list:

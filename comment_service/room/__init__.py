@@ -36,6 +36,8 @@ from .catalog import Catalog, status_of
 from .conflicts import Conflicts
 from .editor import Editor
 from .gitlog import ContentGit
+from .history import History
+from .listing import Listing
 from .media import Media
 from .relogin import Relogin
 from .store import ArticleStore
@@ -61,6 +63,8 @@ class Room:
         self.relogin = Relogin(area)
         self.conflicts = Conflicts(area)
         self.editor = Editor(self)
+        self.history = History(self)
+        self.listing = Listing(self)
         self.team = TeamPages(area)
         self._rules: SiteRules | None = None
         self._rules_lock = threading.Lock()
@@ -109,7 +113,9 @@ class Room:
 
     def routes(self) -> list[Route | Mount]:
         return [
+            *self.listing.routes(),
             *self.team.routes(),
             *self.editor.routes(),
+            *self.history.routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="room-static"),
         ]

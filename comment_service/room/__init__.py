@@ -39,6 +39,7 @@ from .gitlog import ContentGit
 from .history import History
 from .listing import Listing
 from .media import Media
+from .preview import Previews
 from .relogin import Relogin
 from .store import ArticleStore
 
@@ -64,6 +65,7 @@ class Room:
         self.conflicts = Conflicts(area)
         self.editor = Editor(self)
         self.history = History(self)
+        self.previews = Previews(self)
         self.listing = Listing(self)
         self.team = TeamPages(area)
         self._rules: SiteRules | None = None
@@ -115,6 +117,7 @@ class Room:
         return [
             *self.listing.routes(),
             *self.team.routes(),
+            *self.previews.routes(),  # before the editor's /{folder}/{name}/
             *self.editor.routes(),
             *self.history.routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="room-static"),

@@ -78,6 +78,7 @@ class Editor:
             images=self.room.media.listing(),
             block_kinds=blocks.KINDS,
             statuses=STATUSES,
+            previews=True,
             **extra,
         )
         if ctx.get("new_session"):

@@ -123,4 +123,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     )
     app.state.parts = parts
     app.state.notifier = notifier  # tests wake it instead of waiting for its poll
+    app.state.room = room
     return app

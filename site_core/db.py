@@ -113,7 +113,7 @@ MIGRATIONS = [
     # comment_service.accounts.ROLES) and can be disabled; existing moderators keep moderation
     # and get the writing room, the oldest also administration. One-time password links, the
     # team's log (who did what, when), article revisions (full text per save) and publication
-    # jobs.
+    # jobs (a scheduled publication is a job due at the article's date).
     """
     ALTER TABLE moderators ADD COLUMN roles TEXT NOT NULL DEFAULT 'moderation';
     ALTER TABLE moderators ADD COLUMN disabled_at TEXT;
@@ -153,7 +153,9 @@ MIGRATIONS = [
         requested_at TEXT NOT NULL,
         reason TEXT NOT NULL,
         path TEXT NOT NULL DEFAULT '',
-        revision INTEGER,
+        status_from TEXT,
+        status_to TEXT,
+        due_at TEXT,
         state TEXT NOT NULL DEFAULT 'queued'
             CHECK (state IN ('queued', 'running', 'done', 'failed')),
         stage TEXT NOT NULL DEFAULT '',
@@ -162,7 +164,7 @@ MIGRATIONS = [
         message TEXT NOT NULL DEFAULT '',
         seconds REAL
     );
-    CREATE INDEX publish_jobs_state ON publish_jobs (state, id);
+    CREATE INDEX publish_jobs_state ON publish_jobs (state, due_at);
     """,
 ]
 

@@ -28,6 +28,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from site_core import db
+
 from ..area import Area
 from ..team import TeamPages
 from .articles import KINDS
@@ -40,6 +42,7 @@ from .history import History
 from .listing import Listing
 from .media import Media
 from .preview import Previews
+from .publish_pages import PublishPages
 from .relogin import Relogin
 from .store import ArticleStore
 
@@ -66,6 +69,8 @@ class Room:
         self.editor = Editor(self)
         self.history = History(self)
         self.previews = Previews(self)
+        self.publishing = PublishPages(self)
+        self.editor.extra_actions["publier"] = self.publishing.editor_action
         self.listing = Listing(self)
         self.team = TeamPages(area)
         self._rules: SiteRules | None = None
@@ -75,6 +80,15 @@ class Room:
 
     def run(self, function, *args, **kwargs):
         return run_in_threadpool(function, *args, **kwargs)
+
+    def transaction(self, function):
+        """`function(conn)` in one transaction, on this thread."""
+        conn = db.connect(self.config.database)
+        try:
+            with db.transaction(conn):
+                return function(conn)
+        finally:
+            conn.close()
 
     def rules(self) -> SiteRules:
         """The build's rules (thèmes, slugs, time zone), asked from the builder when a settings
@@ -108,9 +122,10 @@ class Room:
     # --- life cycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        pass
+        self.publishing.publisher.start()
 
     def stop(self) -> None:
+        self.publishing.publisher.stop()
         self.worker.stop()
 
     def routes(self) -> list[Route | Mount]:
@@ -118,7 +133,9 @@ class Room:
             *self.listing.routes(),
             *self.team.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
+            *self.publishing.routes(),
             *self.editor.routes(),
             *self.history.routes(),
+            *self.publishing.file_routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="room-static"),
         ]

@@ -23,17 +23,17 @@ STATUSES = {
     "publie": "publié",
     "masque": "masqué",
 }
-_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T_](\d{1,2})[:h](\d{2}))?")
+_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T_](\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 
 
 def parse_date(value: str, timezone: str) -> datetime | None:
-    """`AAAA-MM-JJ[ HH:MM]` as the build reads it, in the site's time zone."""
+    """`AAAA-MM-JJ[ HH:MM[:SS]]` as the build reads it, in the site's time zone."""
     match = _DATE.match(value or "")
     if not match:
         return None
-    year, month, day, hour, minute = (int(part or 0) for part in match.groups())
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(timezone))
+        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(timezone))
     except ValueError:
         return None
 

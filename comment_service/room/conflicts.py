@@ -55,3 +55,14 @@ class Conflicts:
         if ctx.get("new_session"):
             self.area.auth.set_cookie(response, ctx["session"])
         return response
+
+    def refused(self, session, account, current, consequence: str) -> Response:
+        """An action (restore, publish, withdraw) refused because someone saved meanwhile."""
+        return self.area.error(
+            session,
+            account,
+            409,
+            "Quelqu’un a enregistré entre-temps",
+            f"{current['author']} a enregistré ce fichier depuis que vous avez ouvert la page : "
+            f"{consequence} Revoyez sa version, puis recommencez.",
+        )

@@ -105,7 +105,7 @@ def _day_and_time(value: str) -> tuple[str, str]:
     match = _DATE.match(value or "")
     if not match:
         return "", ""
-    year, month, day, hour, minute = match.groups()
+    year, month, day, hour, minute, _ = match.groups()
     return f"{year}-{month}-{day}", f"{int(hour):02d}:{minute}" if hour else ""
 
 

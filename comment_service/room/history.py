@@ -125,14 +125,8 @@ class History:
                 session, account, error.status_code, "Action impossible", error.message
             )
         except Conflict as conflict:
-            return self.area.error(
-                session,
-                account,
-                409,
-                "Quelqu’un a enregistré entre-temps",
-                f"{conflict.current['author']} a enregistré ce fichier depuis que vous avez "
-                "ouvert l’historique : rien n’a été restauré. Rouvrez l’historique pour voir "
-                "sa version avant de choisir.",
+            return self.room.conflicts.refused(
+                session, account, conflict.current, "rien n’a été restauré."
             )
         done = "restaure" if saved.changed else "inchange"
         return RedirectResponse(f"{ctx['editor']}?fait={done}&n={saved.number}", 303)

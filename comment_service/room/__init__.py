@@ -41,6 +41,7 @@ from .gitlog import ContentGit
 from .history import History
 from .listing import Listing
 from .media import Media
+from .media_pages import MediaPages
 from .preview import Previews
 from .publish_pages import PublishPages
 from .relogin import Relogin
@@ -70,7 +71,9 @@ class Room:
         self.history = History(self)
         self.previews = Previews(self)
         self.publishing = PublishPages(self)
+        self.media_pages = MediaPages(self)
         self.editor.extra_actions["publier"] = self.publishing.editor_action
+        self.editor.extra_actions["image"] = self.media_pages.editor_action
         self.listing = Listing(self)
         self.team = TeamPages(area)
         self._rules: SiteRules | None = None
@@ -134,6 +137,7 @@ class Room:
             *self.team.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
             *self.publishing.routes(),
+            *self.media_pages.routes(),
             *self.editor.routes(),
             *self.history.routes(),
             *self.publishing.file_routes(),

@@ -79,6 +79,9 @@ class Editor:
             block_kinds=blocks.KINDS,
             statuses=STATUSES,
             previews=True,
+            images_enabled=True,
+            image_values=ctx.get("image_values") or {},
+            image_min_size=rules.image_min_size,
             **extra,
         )
         if ctx.get("new_session"):

@@ -35,6 +35,9 @@ ALLOWED_CATEGORIES = [
     "Solidarité",
 ]
 ALLOWED_STATUSES = ["published", "draft", "hidden"]
+# A published article dated in the future stays off the site until that time (it is built as a
+# draft); the writing room's scheduler publishes it then (« programmé »).
+WITH_FUTURE_DATES = False
 # A missing Category is an error, never the folder name or a default.
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "(aucun thème)"

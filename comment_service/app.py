@@ -21,9 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from site_core import db
-from site_core.paths import COMMENTS_ENDPOINT
+from site_core.paths import COMMENTS_ENDPOINT, ROOM_PATH
 
 from .actions import Moderation
+from .area import Area
 from .auth import Auth
 from .config import Config
 from .forms import FormError
@@ -33,6 +34,7 @@ from .notifications import Notifier
 from .posting import Posting
 from .reader import ReaderPages
 from .republish import Republisher
+from .room import Room
 from .search_refresh import SearchRefresher
 from .site import Site
 from .static import SiteFiles
@@ -74,6 +76,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     posting = Posting(config, pages, writer)
     auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
     moderation = ModerationPages(parts.site, parts.moderation, auth)
+    room = Room(config, parts, Area(auth, config.database, parts.public_url))  # /redaction/
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -81,9 +84,11 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         pages.reader = db.connect(config.database)
         notifier.start()
         parts.search.start()
+        room.start()
         try:
             yield
         finally:
+            room.stop()
             parts.search.stop()
             notifier.stop()
             writer.stop()
@@ -106,7 +111,10 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         )
 
     service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
-    routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
+    routes = [
+        Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service),
+        Mount(ROOM_PATH.rstrip("/"), routes=room.routes()),
+    ]
     if serve_site:
         routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))
     app = Starlette(
@@ -121,4 +129,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     )
     app.state.parts = parts
     app.state.notifier = notifier  # tests wake it instead of waiting for its poll
+    app.state.room = room
     return app

@@ -1,11 +1,14 @@
-"""Who is logged in: the one place the moderation routes ask, and the login and logout pages.
+"""Who is logged in: the one place the team's routes ask, and the login and logout pages.
 
-Accounts are in accounts.py; sessions and login throttling (both in the database) in
-sessions.py.
+Accounts and their roles are in accounts.py; sessions and login throttling (both in the
+database) in sessions.py. `guard(request, role)` lets in an enabled account with that role:
+moderation pages need « modération », the writing room (/redaction/) « rédaction », the team's
+accounts « administration ». The session cookie is set for both areas' paths.
 """
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,12 +16,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from site_core import db
-from site_core.paths import MODERATION_PATH
+from site_core.paths import MODERATION_PATH, ROOM_PATH
 
-from .accounts import authenticate
+from .accounts import MODERATION, ROLES, authenticate, roles_of
 from .forms import FormError, read_form
 from .sessions import SESSION_COOKIE, SESSION_MAX_AGE, LoginThrottle, Session, Sessions
 from .site import PRIVATE_HEADERS, Site
+
+# One session, sent to the moderation pages and to the room: the same signed value under a
+# name per path (httpx and some browsers' tools cannot hold one name at two paths).
+COOKIES = ((SESSION_COOKIE, MODERATION_PATH.rstrip("/")), ("redaction", ROOM_PATH.rstrip("/")))
 
 
 class Auth:
@@ -45,7 +52,7 @@ class Auth:
 
     async def session(self, request: Request) -> tuple[Session, bool]:
         """The request's session, and whether it is new (its cookie must be set)."""
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = next(filter(None, (request.cookies.get(name) for name, _ in COOKIES)), None)
         session = await self.read(self.sessions.from_cookie, cookie) if cookie else None
         return (session, False) if session else (self.sessions.anonymous(), True)
 
@@ -57,22 +64,26 @@ class Auth:
         ).fetchone()
 
     def set_cookie(self, response: Response, session: Session) -> Response:
-        response.set_cookie(
-            SESSION_COOKIE,
-            self.sessions.cookie(session),
-            max_age=SESSION_MAX_AGE,
-            path=MODERATION_PATH.rstrip("/"),
-            httponly=True,
-            samesite="lax",
-            secure=self.public_url().startswith("https://"),
-        )
+        value = self.sessions.cookie(session)
+        for name, path in COOKIES:
+            response.set_cookie(
+                name,
+                value,
+                max_age=SESSION_MAX_AGE,
+                path=path,
+                httponly=True,
+                samesite="lax",
+                secure=self.public_url().startswith("https://"),
+            )
         return response
 
     def render(self, template: str, session: Session, status_code=200, **context) -> Response:
-        """A page of the team's area, with this session's CSRF token."""
+        """A page of the team's area, with this session's CSRF token (`template` in
+        moderation/ unless it names its folder)."""
         html = self.site.render(
-            f"moderation/{template}",
+            template if "/" in template else f"moderation/{template}",
             base=MODERATION_PATH,
+            room=ROOM_PATH,
             site_url=self.site.url,
             csrf=self.sessions.csrf_token(session),
             **context,
@@ -99,35 +110,60 @@ class Auth:
             )
         return form, None
 
-    async def guard(self, request: Request):
-        """(session, moderator row, None), or a response sending the visitor to log in."""
+    async def guard(self, request: Request, role: str = MODERATION):
+        """(session, account row, None) for an enabled account with `role`; else a response
+        sending the visitor to log in (back to this page of the room afterwards), or a 403."""
         session, _ = await self.session(request)
-        moderator = await self.read(self.moderator, session)
-        if moderator is None:
-            return session, None, RedirectResponse(MODERATION_PATH + "connexion", 303)
-        return session, moderator, None
+        account = await self.read(self.moderator, session)
+        if not roles_of(account):
+            path = request.url.path
+            after = f"?{urlencode({'suite': path})}" if path.startswith(ROOM_PATH) else ""
+            return session, None, RedirectResponse(f"{MODERATION_PATH}connexion{after}", 303)
+        if role not in roles_of(account):
+            forbidden = self.render(
+                "redaction/interdit.html",
+                session,
+                403,
+                title="Accès réservé",
+                account=account,
+                roles=roles_of(account),
+                role_label=ROLES[role],
+                moderation=MODERATION_PATH,
+            )
+            return session, account, forbidden
+        return session, account, None
+
+    @staticmethod
+    def landing(account, wanted: str = "") -> str:
+        """Where to go after login: `wanted` if it is a page of ours, else the account's area."""
+        wanted = wanted or ""
+        if (
+            wanted.startswith((ROOM_PATH, MODERATION_PATH))
+            and len(wanted) < 500
+            and not any(mark in wanted for mark in ("//", "\\", "\r", "\n"))
+        ):
+            return wanted
+        return MODERATION_PATH if MODERATION in roles_of(account) else ROOM_PATH
 
     async def login_page(self, request: Request) -> Response:
         session, new = await self.session(request)
+        wanted = request.query_params.get("suite", "")
         if session.username:  # already logged in (e.g. a link opened from a webmail)
-            return RedirectResponse(MODERATION_PATH, 303)
+            account = await self.read(self.moderator, session)
+            return RedirectResponse(self.landing(account, wanted), 303)
         logged_out = "deconnecte" in request.query_params
         response = self.render(
             "login.html",
             session,
             title="Connexion",
             username="",
+            suite=wanted,
             message="Vous êtes déconnecté." if logged_out else "",
         )
         return self.set_cookie(response, session) if new else response
 
-    async def login(self, request: Request) -> Response:
-        session, _ = await self.session(request)
-        form, refused = await self.form(request, session)
-        if refused:
-            return self.set_cookie(refused, session)
-        username = form.get("identifiant").strip()[:200]
-        password = form.get("mot_de_passe")
+    async def check_login(self, request: Request, username: str, password: str):
+        """(seconds to wait, None) when throttled; else (0, logged-in session or None)."""
         ip = request.client.host if request.client else ""
 
         def attempt(conn):
@@ -141,7 +177,16 @@ class Auth:
             self.throttle.success(conn, username, ip)
             return 0, self.sessions.open(conn, moderator["username"])
 
-        wait, opened = await self.read(attempt)
+        return await self.read(attempt)
+
+    async def login(self, request: Request) -> Response:
+        session, _ = await self.session(request)
+        form, refused = await self.form(request, session)
+        if refused:
+            return self.set_cookie(refused, session)
+        username = form.get("identifiant").strip()[:200]
+        wanted = form.get("suite")
+        wait, opened = await self.check_login(request, username, form.get("mot_de_passe"))
         if wait:
             minutes = max(1, round(wait / 60))
             response = self.render(
@@ -150,6 +195,7 @@ class Auth:
                 429,
                 title="Connexion",
                 username=username,
+                suite=wanted,
                 error=f"Trop de tentatives de connexion : réessayez dans {minutes} min.",
             )
             response.headers["Retry-After"] = str(int(wait) + 1)
@@ -161,9 +207,11 @@ class Auth:
                 401,
                 title="Connexion",
                 username=username,
+                suite=wanted,
                 error="Identifiant ou mot de passe incorrect.",
             )
-        return self.set_cookie(RedirectResponse(MODERATION_PATH, 303), opened)
+        account = await self.read(self.moderator, opened)
+        return self.set_cookie(RedirectResponse(self.landing(account, wanted), 303), opened)
 
     async def logout(self, request: Request) -> Response:
         session, _ = await self.session(request)

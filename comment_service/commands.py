@@ -107,7 +107,8 @@ def _create_moderator(parts, values, out):
             raise AccountError("Les deux mots de passe saisis diffèrent.")
     conn = db.connect(parts.config.database)
     try:
-        create_moderator(conn, values["username"], password, values["nom"], values["email"])
+        roles = (values.get("roles") or "moderation").replace(",", " ").split()
+        create_moderator(conn, values["username"], password, values["nom"], values["email"], roles)
     finally:
         conn.close()
     print(f"Compte de modération « {values['username']} » créé.", file=out)
@@ -172,12 +173,19 @@ COMMANDS = (
     ),
     Command(
         "create-moderator",
-        "Créer un compte de modération (le mot de passe est demandé).",
+        "Créer un compte de l’équipe (le mot de passe est demandé ; le premier compte est "
+        "administrateur).",
         _create_moderator,
         (
             Arg("username", "identifiant"),
             Arg("nom", "nom affiché", option=True, default=""),
             Arg("email", "adresse e-mail", option=True, default=""),
+            Arg(
+                "roles",
+                "rôles, séparés par des virgules : redaction, moderation, administration",
+                option=True,
+                default="moderation",
+            ),
             Arg(
                 "mot_de_passe_stdin",
                 "lire le mot de passe sur l’entrée standard",

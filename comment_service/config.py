@@ -72,6 +72,20 @@ class Config:
     # Moderators get at most one e-mail per this many seconds, listing what arrived since the
     # last one; the first comment after a quiet period goes out at once.
     notify_interval: float = 600
+    # Writing room (comment_service/room): the Markdown files it edits, the settings file its
+    # previews and publications build with (the production settings), its working folder
+    # (previews, build cache and log; empty: "redaction" beside the database), the public
+    # folder a publication replaces (empty: site_dir, the folder served and patched), whether
+    # saves are committed when the content folder is a git work tree ("auto", "1", "0"), the
+    # largest image upload, and how often scheduled articles are looked for.
+    content_dir: Path = Path("content")
+    build_settings: Path = Path("publishconf.py")
+    room_dir: Path | None = None
+    publish_dir: Path | None = None
+    content_git: str = "auto"
+    upload_max_bytes: int = 20 * 1024 * 1024
+    schedule_poll_seconds: float = 30
+    publish_timeout: float = 1800
 
     # Seconds between a moderation action and the rewrite of the search index (one rewrite for
     # a burst of approvals).
@@ -120,6 +134,14 @@ class Config:
         ):
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))
+        config.content_dir = Path(get("CONTENT_DIR", "content")).absolute()
+        config.build_settings = Path(get("BUILD_SETTINGS", "publishconf.py")).absolute()
+        for name in ("room_dir", "publish_dir"):
+            if raw := get(name.upper()):
+                setattr(config, name, Path(raw).absolute())
+        config.content_git = get("CONTENT_GIT", "auto").lower()
+        if raw := get("SCHEDULE_POLL_SECONDS"):
+            config.schedule_poll_seconds = float(raw)
         return config
 
 

@@ -1,0 +1,61 @@
+"""A background thread that does rounds of work, sleeping between them until woken.
+
+`round(conn)` does the work and returns how long to sleep; `wake()` cuts the sleep short (after
+a commit that queued work). An exception in a round is logged and the thread goes on: a bug or a
+locked database must not end it. (notifications.Notifier has the same shape and could use it.)
+"""
+
+import logging
+import threading
+
+from site_core import db
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundWorker:
+    name = "background-worker"
+
+    def __init__(self, database, error_wait: float, join_timeout: float | None = None):
+        self.database = database
+        self.error_wait = error_wait
+        self.join_timeout = join_timeout
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread:
+            self._stop.set()
+            self._wake.set()
+            self._thread.join(self.join_timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def first(self, conn) -> None:
+        """Called once when the thread starts."""
+
+    def round(self, conn) -> float:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        conn = db.connect(self.database)
+        try:
+            self.first(conn)
+            while not self._stop.is_set():
+                try:
+                    wait = self.round(conn)
+                except Exception:
+                    log.exception("%s: round failed", self.name)
+                    wait = self.error_wait
+                self._wake.wait(wait)
+                self._wake.clear()
+        finally:
+            conn.close()

@@ -1,0 +1,107 @@
+"""The Markdown the editor's « Ajouter » buttons write, as the launch interviews are written.
+
+A question is a `## ` heading (the « Sommaire » links to it), an answer opens with its
+speaker's name in bold marked `{: .speaker}` and is set between « », a quote is a `> ` block,
+an image `![alt](/images/x.jpg "Légende © Crédit")` on a line of its own (plugins/images makes
+it a figure with its caption and credit). Text typed into a block can neither end the block nor
+start another kind: line breaks inside a heading or a bold name become spaces, and the
+characters that would close a name, an alt text or a title are replaced by look-alikes.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+KINDS = {
+    "question": "Une question",
+    "reponse": "Une réponse",
+    "paragraphe": "Un paragraphe",
+    "citation": "Une citation",
+    "lien": "Un lien",
+}
+
+
+class BlockError(ValueError):
+    """The block cannot be written as asked; the message says why, in French."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").strip()
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def question(text: str) -> str:
+    return f"## {_one_line(text).lstrip('#').strip()}"
+
+
+def answer(speaker: str, text: str) -> str:
+    name = _one_line(speaker).replace("*", "∗")
+    paragraphs = _paragraphs(text)
+    if not name:
+        raise BlockError("Choisissez qui répond (les intervenants de l’article).")
+    if not paragraphs[0].startswith("«"):
+        paragraphs[0] = f"« {paragraphs[0]}"
+        paragraphs[-1] = f"{paragraphs[-1]} »"
+    paragraphs[0] = f"**{name} :**{{: .speaker}} {paragraphs[0]}"
+    return "\n\n".join(paragraphs)
+
+
+def paragraph(text: str) -> str:
+    return "\n\n".join(_paragraphs(text))
+
+
+def quote(text: str) -> str:
+    return "\n>\n".join(
+        "\n".join(f"> {line.strip()}" for line in p.splitlines()) for p in _paragraphs(text)
+    )
+
+
+def link(text: str, url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if (
+        not (parts.scheme in ("http", "https") and parts.netloc)
+        and not (parts.scheme == "mailto" or (not parts.scheme and url.startswith("/")))
+        or any(c in url for c in " <>()\"'")
+    ):
+        raise BlockError(
+            "Adresse du lien invalide : elle commence par https:// (une page d’un autre "
+            "site), / (une page de ce site) ou mailto: (une adresse e-mail)."
+        )
+    label = _one_line(text).replace("[", "(").replace("]", ")") or url
+    return f"[{label}]({url})"
+
+
+def image(path: str, alt: str, caption: str = "", credit: str = "") -> str:
+    alt = _one_line(alt).replace("[", "(").replace("]", ")")
+    if not alt:
+        raise BlockError(
+            "Décrivez l’image en une phrase (texte alternatif) : ce qu’elle apporte à "
+            "l’article, pour qui ne la voit pas."
+        )
+    title = _one_line(caption).replace("©", "")
+    if _one_line(credit):
+        title = f"{title} © {_one_line(credit).lstrip('©').strip()}".strip()
+    title = title.replace('"', "”")
+    return f'![{alt}]({path} "{title}")' if title else f"![{alt}]({path})"
+
+
+def make(kind: str, text: str, speaker: str = "", url: str = "") -> str:
+    if kind not in KINDS:
+        raise BlockError("Choisissez ce que vous voulez ajouter.")
+    if kind == "lien":
+        return link(text, url)
+    if not text.strip():
+        raise BlockError("Écrivez le texte à ajouter.")
+    if kind == "reponse":
+        return answer(speaker, text)
+    return {"question": question, "paragraphe": paragraph, "citation": quote}[kind](text)
+
+
+def append(body: str, block: str) -> str:
+    """`body` with `block` as its last paragraph, separated by one blank line."""
+    body = body.rstrip("\n")
+    return f"{body}\n\n{block}\n" if body else f"{block}\n"

@@ -1,0 +1,159 @@
+"""The image pages: the library (/redaction/images/), uploads there and from the editor, and the
+room's own copies of the pictures (thumbnails, originals), served as images and nothing else.
+
+The editor's « Ajouter l’image » stores an upload, or takes a picture of the library, and writes
+its Markdown with its text alternative, caption and credit at the end of the text (not saved
+yet, like every « Ajouter »). Each upload is a line of the team's log and, with git, a commit.
+"""
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from site_core.paths import ROOM_PATH
+
+from .. import journal
+from ..accounts import REDACTION
+from ..forms import FormError
+from . import blocks
+from .media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
+from .uploads import read_posted
+
+IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": "inline",
+    "Cache-Control": "private, max-age=300",
+}
+
+
+class MediaPages:
+    def __init__(self, room):
+        self.room = room
+        self.area = room.area
+        self.media = room.media
+
+    def store(self, upload, account) -> str:
+        """Check and store `upload` (uploads.Upload); log it and commit it; its file name."""
+        rules = self.room.rules()
+        if len(upload.data) > self.room.config.upload_max_bytes:
+            raise ImageRefused(
+                f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
+                f"{self.room.config.upload_max_bytes // (1024 * 1024)} Mo au plus."
+            )
+        name = self.media.store(upload.data, upload.filename, rules.image_min_size)
+        relative = f"{IMAGE_FOLDER}/{name}"
+        self.room.transaction(
+            lambda conn: journal.record(conn, account["username"], "image", relative)
+        )
+        self.room.store.git.commit(
+            [relative],
+            f"Image ajoutée : {name}",
+            account["display_name"] or account["username"],
+            account["email"],
+        )
+        return name
+
+    async def editor_action(self, request: Request, ctx: dict) -> Response:
+        """« Ajouter l’image » in the editor."""
+        posted, work = ctx["posted"], ctx["draft"]
+        upload = posted.files.get("image_fichier")
+        chosen = posted.get("image_existante")
+        errors = {}
+        words = (posted.get("image_alt"), posted.get("image_legende"), posted.get("image_credit"))
+        try:
+            blocks.image("/", *words)  # the text alternative first: no file stored without it
+            if upload is not None:
+                name = await self.room.run(self.store, upload, ctx["account"])
+            elif self.media.path(chosen):
+                name = chosen
+            else:
+                raise ImageRefused(
+                    "Choisissez une image à envoyer, ou une image de la bibliothèque."
+                )
+            block = blocks.image(f"/{IMAGE_FOLDER}/{name}", *words)
+        except (ImageRefused, blocks.BlockError) as error:
+            field = "image_alt" if isinstance(error, blocks.BlockError) else "image_fichier"
+            errors[field] = str(error)
+        if errors:
+            ctx["errors"] = errors
+            ctx["image_values"] = posted.fields
+            return self.room.editor.render(ctx, 400, "L’image n’a pas été ajoutée.")
+        work.body = blocks.append(work.body, block)
+        return self.room.editor.render(
+            ctx, message=f"Image « {name} » ajoutée à la fin du texte (pas encore enregistré)."
+        )
+
+    async def library(self, request: Request, error: str = "", status_code: int = 200):
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        rules = await self.room.ready()
+        names = await self.room.run(self.media.listing)
+        uses: dict[str, list] = {name: [] for name in names}
+        for folder, other, document in await self.room.run(self.room.catalog.documents):
+            text = document.text()
+            for name in names:
+                if f"/{IMAGE_FOLDER}/{name}" in text:
+                    uses[name].append((self.room.editor.url(folder, other), document.get("title")))
+        done = request.query_params.get("ajoutee", "")
+        return self.area.page(
+            "images.html",
+            session,
+            account,
+            status_code,
+            title="Images",
+            section="images",
+            names=names,
+            uses=uses,
+            min_size=rules.image_min_size,
+            max_mb=self.room.config.upload_max_bytes // (1024 * 1024),
+            error=error,
+            message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
+        )
+
+    async def upload(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        try:
+            posted = await read_posted(request, self.room.config.upload_max_bytes + 64 * 1024)
+        except FormError as error:
+            return self.area.error(session, account, error.status_code, error.title, error.message)
+        if not self.area.auth.sessions.csrf_ok(session, posted.get("csrf")):
+            return self.area.error(session, account, 403, "Formulaire expiré", "Rechargez la page.")
+        upload = posted.files.get("image_fichier")
+        try:
+            if upload is None:
+                raise ImageRefused("Choisissez une image à envoyer.")
+            name = await self.room.run(self.store, upload, account)
+        except ImageRefused as refused:
+            return await self.library(request, str(refused), 400)
+        return RedirectResponse(f"{ROOM_PATH}images/?{urlencode({'ajoutee': name})}", 303)
+
+    async def file(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        name, size = request.path_params["name"], request.path_params["size"]
+        if size not in ("vignette", "fichier"):
+            return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
+        if size == "vignette":
+            found = await self.room.run(
+                self.media.thumbnail, name, self.room.room_dir / "vignettes"
+            )
+        else:
+            path = self.media.path(name)
+            found = (path, MEDIA_TYPES[path.suffix.lower()]) if path else None
+        if found is None:
+            return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
+        return FileResponse(found[0], media_type=found[1], headers=IMAGE_HEADERS)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/images/", self.library, methods=["GET"]),
+            Route("/images/", self.upload, methods=["POST"]),
+            Route("/images/{size:str}/{name:str}", self.file, methods=["GET"]),
+        ]

@@ -1,0 +1,121 @@
+"""Helpers for the writing-room tests: a service over real HTTP on 127.0.0.1 with a copy of the
+launch content, team accounts, and logged-in clients.
+
+`room_config(tmp_path)` copies content/ into the temporary folder, builds it once (the site the
+service serves and patches) and points the room at it; `login(url, username)` returns an httpx
+client holding that account's session.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from comment_service import accounts
+from site_core import db
+from site_core.paths import MODERATION_PATH, ROOM_PATH
+
+PASSWORD = "une phrase de passe assez longue"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def csrf(page: httpx.Response) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def add_account(database: Path, username: str, roles=("redaction",), name: str = "") -> None:
+    conn = db.init(database)
+    try:
+        accounts.create_moderator(conn, username, PASSWORD, name or username.title(), "", roles)
+    finally:
+        conn.close()
+
+
+def login(url: str, username: str, password: str = PASSWORD, suite: str = "") -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=60)
+    page = client.get(MODERATION_PATH + "connexion")
+    response = client.post(
+        MODERATION_PATH + "connexion",
+        data={
+            "csrf": csrf(page),
+            "identifiant": username,
+            "mot_de_passe": password,
+            "suite": suite,
+        },
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+__all__ = ["MODERATION_PATH", "ROOM_PATH", "add_account", "copy_content", "csrf", "login"]
+
+
+def room_config(tmp_path: Path, site_dir: Path, **override):
+    """A service config whose room edits a copy of content/ with the production settings."""
+    from comment_fixtures import make_config
+
+    settings = {
+        "content_dir": copy_content(tmp_path),
+        "build_settings": ROOT / "publishconf.py",
+        "room_dir": tmp_path / "redaction",
+        "content_git": "0",
+    }
+    return make_config(tmp_path, site_dir, **{**settings, **override})
+
+
+def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
+    """The fields a browser would send for the `form_index`-th form of `page` (the menu's
+    logout form aside): inputs (checked boxes only), selects (the selected option, else the
+    first), text areas (less the line break after the tag, with line ends sent as CRLF, as
+    browsers do). No button."""
+    from bs4 import BeautifulSoup
+
+    forms = BeautifulSoup(page.text, "html.parser").find_all("form")
+    form = [f for f in forms if "moderation-logout" not in f.get("class", [])][form_index]
+    fields = {}
+    for element in form.find_all(["input", "select", "textarea"]):
+        name = element.get("name")
+        if not name or element.name == "input" and element.get("type") in ("submit", "file"):
+            continue
+        if element.name == "input":
+            if element.get("type") == "checkbox" and not element.has_attr("checked"):
+                continue
+            fields[name] = element.get("value", "")
+        elif element.name == "select":
+            options = element.find_all("option")
+            chosen = next(
+                (o for o in options if o.has_attr("selected")), options[0] if options else None
+            )
+            if chosen is not None:
+                fields[name] = chosen.get("value", chosen.text)
+        else:
+            text = element.text
+            text = text[1:] if text.startswith("\n") else text
+            fields[name] = text.replace("\n", "\r\n")
+    return fields
+
+
+def editor_url(folder: str, name: str) -> str:
+    return f"{ROOM_PATH}{folder}/{name}/"
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """One service for a module's tests (its builder worker starts once), on a small fake site
+    (comment_fixtures.write_site), with the accounts « claire » and « karim » (rédaction)."""
+    from comment_fixtures import running_service, write_site
+
+    tmp_path = tmp_path_factory.mktemp("room")
+    config = room_config(tmp_path, write_site(tmp_path / "site"))
+    add_account(config.database, "claire", name="Claire Martin")
+    add_account(config.database, "karim", name="Karim Benali")
+    with running_service(config) as service:
+        yield service

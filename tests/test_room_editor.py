@@ -104,7 +104,7 @@ def test_a_new_interview_is_written_like_the_launch_articles(room):
     for block in blocks:
         page = client.post(ROOM_PATH + "nouveau", data={**fields, "action": "ajouter", **block})
         fields = form_fields(page)
-    assert "Ajouté à la fin du texte" in spaces(page.text)
+    assert "Réponse ajoutée au texte" in spaces(page.text)
     assert not list(Path(room.config.content_dir, "articles").glob("rencontre-*"))
     saved = client.post(ROOM_PATH + "nouveau", data={**form_fields(page), "action": "enregistrer"})
     assert saved.status_code == 303

@@ -3,9 +3,11 @@
 A question is a `## ` heading (the « Sommaire » links to it), an answer opens with its
 speaker's name in bold marked `{: .speaker}` and is set between « », a quote is a `> ` block,
 an image `![alt](/images/x.jpg "Légende © Crédit")` on a line of its own (plugins/images makes
-it a figure with its caption and credit). Text typed into a block can neither end the block nor
-start another kind: line breaks inside a heading or a bold name become spaces, and the
-characters that would close a name, an alt text or a title are replaced by look-alikes.
+it a figure with its caption and credit). A block goes at the end of the text, or after the
+paragraph where the cursor was when the page's script sends its position. Text typed into a
+block can neither end the block nor start another kind: line breaks inside a heading or a bold
+name become spaces, and the characters that would close a name, an alt text or a title are
+replaced by look-alikes.
 """
 
 import re
@@ -17,6 +19,14 @@ KINDS = {
     "paragraphe": "Un paragraphe",
     "citation": "Une citation",
     "lien": "Un lien",
+}
+# What the editor says once a block is in the text.
+ADDED = {
+    "question": "Question ajoutée",
+    "reponse": "Réponse ajoutée",
+    "paragraphe": "Paragraphe ajouté",
+    "citation": "Citation ajoutée",
+    "lien": "Lien ajouté",
 }
 
 
@@ -101,7 +111,17 @@ def make(kind: str, text: str, speaker: str = "", url: str = "") -> str:
     return {"question": question, "paragraphe": paragraph, "citation": quote}[kind](text)
 
 
-def append(body: str, block: str) -> str:
-    """`body` with `block` as its last paragraph, separated by one blank line."""
-    body = body.rstrip("\n")
-    return f"{body}\n\n{block}\n" if body else f"{block}\n"
+def insert(body: str, block: str, cursor: str | int | None = None) -> tuple[str, int]:
+    """`body` with `block` as a paragraph of its own after the paragraph holding `cursor` (a
+    character offset the script sends; none: at the end); and the offset just after it."""
+    cursor = "" if cursor is None else str(cursor).strip()
+    position = min(int(cursor), len(body)) if cursor.isdigit() and len(cursor) < 9 else len(body)
+    if position >= len(body.rstrip()):
+        head = body.rstrip("\n")
+        text = f"{head}\n\n{block}\n" if head else f"{block}\n"
+        return text, len(text) - 1
+    end = body.find("\n\n", position)
+    end = len(body.rstrip("\n")) if end == -1 else end
+    head, tail = body[:end].rstrip("\n"), body[end:].lstrip("\n")
+    text = f"{head}\n\n{block}\n\n{tail}" if head else f"{block}\n\n{tail}"
+    return text, len(text) - len(tail) - 2

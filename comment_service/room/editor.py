@@ -82,6 +82,7 @@ class Editor:
             images_enabled=True,
             image_values=ctx.get("image_values") or {},
             image_min_size=rules.image_min_size,
+            cursor=ctx.get("cursor", ""),
             **extra,
         )
         if ctx.get("new_session"):
@@ -199,11 +200,10 @@ class Editor:
             ctx["errors"] = {"bloc": str(error)}
             ctx["block_values"] = posted.fields
             return self.render(ctx, 400)
-        work.body = blocks.append(work.body, block)
+        work.body, ctx["cursor"] = blocks.insert(work.body, block, posted.get("curseur"))
         return self.render(
             ctx,
-            message="Ajouté à la fin du texte (pas encore enregistré) : "
-            f"{blocks.KINDS[posted.get('bloc')].lower()}.",
+            message=f"{blocks.ADDED[posted.get('bloc')]} au texte (pas encore enregistré).",
         )
 
     async def save(self, request: Request, ctx: dict, action: str, status: str = "") -> Response:

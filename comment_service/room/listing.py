@@ -7,7 +7,7 @@ works without JavaScript.
 """
 
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -99,7 +99,7 @@ class Listing:
         change = changes.get(entry.relative)
         if change is None:
             path = self.room.store.content_dir / entry.relative
-            when = datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat()
+            when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
             change = {"author": revisions.OUTSIDE, "display_name": "", "created_at": when}
         return {
             "entry": entry,

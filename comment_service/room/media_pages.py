@@ -81,9 +81,9 @@ class MediaPages:
             ctx["errors"] = errors
             ctx["image_values"] = posted.fields
             return self.room.editor.render(ctx, 400, "L’image n’a pas été ajoutée.")
-        work.body = blocks.append(work.body, block)
+        work.body, ctx["cursor"] = blocks.insert(work.body, block, posted.get("curseur"))
         return self.room.editor.render(
-            ctx, message=f"Image « {name} » ajoutée à la fin du texte (pas encore enregistré)."
+            ctx, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
         )
 
     async def library(self, request: Request, error: str = "", status_code: int = 200):

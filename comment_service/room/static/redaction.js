@@ -1,0 +1,126 @@
+/* The room's pages with JavaScript: easier, never required (every page works without it).
+   - « Ajouter » blocks go after the paragraph where the cursor is (its position is sent with
+     the form; the server writes the Markdown) and the cursor comes back there;
+   - the chapô's length is counted as it is typed;
+   - what is typed is kept in this browser until it is saved: closing the tab by mistake or a
+     crash does not lose it, and leaving the page with unsaved changes asks first;
+   - a publication's page follows the job and shows the result when it ends. */
+(function () {
+  "use strict";
+
+  function editor(form) {
+    var text = form.querySelector("#texte");
+    var cursorField = form.querySelector("input[name=curseur]");
+    if (!text || !cursorField) return;
+    var key = "redaction:" + location.pathname;
+    var revision = (form.querySelector("input[name=revision]") || {}).value || "";
+    var changed = false;
+    var placed = false; // the cursor means something once the person (or an insertion) put it
+    text.addEventListener("focus", function () { placed = true; });
+
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (placed && button && (button.value === "ajouter" || button.value === "image")) {
+        cursorField.value = String(text.selectionStart || 0);
+      }
+      changed = false;
+    });
+    var wanted = parseInt(text.getAttribute("data-curseur"), 10);
+    if (!isNaN(wanted)) {
+      text.focus();
+      text.setSelectionRange(wanted, wanted);
+    }
+
+    function snapshot() {
+      var fields = {};
+      Array.prototype.forEach.call(form.elements, function (element) {
+        if (element.name && /^(titre|chapo|texte|mots_cles)$/.test(element.name)) {
+          fields[element.name] = element.value;
+        }
+      });
+      return fields;
+    }
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    if (saved && saved.revision === revision && saved.fields.texte !== text.value) {
+      var note = document.createElement("div");
+      note.className = "redaction-message";
+      note.setAttribute("role", "status");
+      var words = document.createElement("p");
+      words.textContent = "Ce navigateur a gardé un texte non enregistré de cet article (" +
+        new Date(saved.at).toLocaleString("fr-FR") + ").";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = "Reprendre ce texte";
+      button.addEventListener("click", function () {
+        Object.keys(saved.fields).forEach(function (name) {
+          if (form.elements[name]) form.elements[name].value = saved.fields[name];
+        });
+        note.remove();
+        text.focus();
+      });
+      note.appendChild(words);
+      note.appendChild(button);
+      form.parentNode.insertBefore(note, form);
+    } else if (saved && saved.fields.texte === text.value) {
+      localStorage.removeItem(key);
+    }
+    form.addEventListener("input", function () {
+      changed = true;
+      try {
+        localStorage.setItem(key, JSON.stringify({ revision: revision, at: Date.now(), fields: snapshot() }));
+      } catch (e) { /* private mode or full: the server side still keeps every save */ }
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (changed) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
+  function counter(area) {
+    var limit = parseInt(area.getAttribute("data-count"), 10);
+    var hint = document.getElementById(area.id + "-aide");
+    if (!hint || isNaN(limit)) return;
+    var live = document.createElement("span");
+    live.className = "count";
+    live.setAttribute("aria-live", "polite");
+    hint.appendChild(document.createTextNode(" "));
+    hint.appendChild(live);
+    function update() {
+      var length = area.value.length;
+      live.textContent = length > limit ?
+        "Trop long : " + length + " caractères pour " + limit + "." :
+        length + " caractères sur " + limit + ".";
+    }
+    area.addEventListener("input", update);
+  }
+
+  function job(status) {
+    var url = status.getAttribute("data-suivi");
+    var state = status.getAttribute("data-etat");
+    if ((state !== "queued" && state !== "running") || status.hasAttribute("data-programmee")) return;
+    status.setAttribute("aria-live", "polite");
+    var timer = setInterval(function () {
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          if (data.state === "done" || data.state === "failed") {
+            clearInterval(timer);
+            location.reload();
+          } else if (data.state === "running") {
+            status.querySelector("p").textContent = "En cours : " + (data.stage || "préparation") + "…";
+          }
+        })
+        .catch(function () { /* the « Actualiser » link still works */ });
+    }, 1500);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form.editor");
+    if (form) editor(form);
+    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-count]"), counter);
+    var status = document.querySelector("[data-suivi]");
+    if (status) job(status);
+  });
+})();

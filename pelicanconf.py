@@ -117,6 +117,7 @@ PLUGINS = [
     "neighbours",
     "comments",
     "feeds",
+    "letters",
 ]
 
 # Comments: approved comments are read from this SQLite file at build time (absent = no comments).

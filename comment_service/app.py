@@ -24,17 +24,22 @@ from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT
 
 from .actions import Moderation
+from .archive import ArchiveWriter
 from .auth import Auth
 from .config import Config
+from .follows import Follows
 from .forms import FormError
 from .hooks import Hooks
+from .link_pages import LinkPages
 from .moderation import ModerationPages
 from .notifications import Notifier
 from .posting import Posting
 from .reader import ReaderPages
 from .republish import Republisher
+from .sending import Sender
 from .site import Site
 from .static import SiteFiles
+from .subscribe_pages import SubscribePages
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
@@ -59,26 +64,37 @@ def build_parts(config: Config) -> Parts:
     republisher = Republisher(site, config.database)
     if config.republish:
         hooks.connect(republisher)
+    hooks.connect_in_transaction(Follows(config, site).on_change)  # e-mails to followers
     return Parts(config, site, hooks, Moderation(config.database, hooks), republisher)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     parts = build_parts(config)
     notifier = Notifier(config, parts.site)
-    writer = CommentWriter(config.database, on_commit=notifier.wake)
+    writer = CommentWriter(
+        config.database,
+        on_commit=notifier.wake,
+        in_transaction=Follows(config, parts.site).record,
+    )
     pages = ReaderPages(config, parts.site)
     posting = Posting(config, pages, writer)
     auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
     moderation = ModerationPages(parts.site, parts.moderation, auth)
+    # E-mail subscriptions (issue 11): the lettre's pages and its sender.
+    sender = Sender(config, parts.site, ArchiveWriter(parts.site, config.database))
+    subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
+    link_pages = LinkPages(subscribe, sender.composer.links)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         writer.start()  # creates and migrates the database
         pages.reader = db.connect(config.database)
         notifier.start()
+        sender.start()
         try:
             yield
         finally:
+            sender.stop()
             notifier.stop()
             writer.stop()
             pages.reader.close()
@@ -99,7 +115,12 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
+    service = [
+        *posting.routes(),
+        *subscribe.routes(),
+        *link_pages.routes(),
+        Mount("/moderation", routes=moderation.routes()),
+    ]
     routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:
         routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))
@@ -115,4 +136,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     )
     app.state.parts = parts
     app.state.notifier = notifier  # tests wake it instead of waiting for its poll
+    app.state.sender = sender
     return app

@@ -29,6 +29,23 @@ DEFAULT_SPAM_WORDS = [
     "seo services",
 ]
 
+# The lettre's numeric settings, read from COMMENTS_LETTER_* (see Config).
+LETTER_NUMBERS = (
+    "letter_confirm_hours",
+    "letter_purge_days",
+    "letter_confirm_interval",
+    "letter_ip_count",
+    "letter_min_fill_seconds",
+    "letter_rate",
+    "letter_retry_base",
+    "letter_retry_max",
+    "letter_max_attempts",
+    "letter_max_bounces",
+    "letter_poll_seconds",
+    "letter_digest_day",
+    "letter_digest_hour",
+)
+
 
 @dataclass
 class Config:
@@ -72,6 +89,34 @@ class Config:
     # Moderators get at most one e-mail per this many seconds, listing what arrived since the
     # last one; the first comment after a quiet period goes out at once.
     notify_interval: float = 600
+    # ---- E-mail subscriptions (« La lettre des partenaires », following a discussion) ----
+    # A confirmation link is valid this many hours; unconfirmed requests are deleted after
+    # `letter_purge_days`; one address gets at most one confirmation e-mail per
+    # `letter_confirm_interval` seconds (the form cannot be used to mail-bomb anyone).
+    letter_confirm_hours: float = 48
+    letter_purge_days: float = 7
+    letter_confirm_interval: float = 3600
+    # Subscription requests from one network address per `flood_window` (0: no limit); a
+    # request sooner than `letter_min_fill_seconds` after the form got its token is a robot's
+    # (the footer form has one field, which a browser may fill by itself: kept short).
+    letter_ip_count: int = 20
+    letter_min_fill_seconds: float = 1
+    # Sending: messages per second at most (0: no limit); temporary failures are retried after
+    # `letter_retry_base` seconds, doubling up to `letter_retry_max`, `letter_max_attempts`
+    # times; after `letter_max_bounces` permanent refusals in a row an address is suspended.
+    letter_rate: float = 50
+    letter_retry_base: float = 60
+    letter_retry_max: float = 6 * 3600
+    letter_max_attempts: int = 10
+    letter_max_bounces: int = 3
+    letter_poll_seconds: float = 2
+    # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
+    letter_digest_day: int = 0
+    letter_digest_hour: int = 9
+    # The service announces newly published articles by itself (off: only `announce` does).
+    letter_announce: bool = True
+    # Team accounts (usernames) allowed to export the subscriber list as CSV.
+    letter_admins: list[str] = field(default_factory=list)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
@@ -113,9 +158,12 @@ class Config:
             "max_links",
             "ip_retention_days",
             "notify_interval",
+            *LETTER_NUMBERS,
         ):
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))
+        config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
+        config.letter_admins = as_list("LETTER_ADMINS") or []
         return config
 
 

@@ -30,6 +30,7 @@ from .config import Config
 from .follows import Follows
 from .forms import FormError
 from .hooks import Hooks
+from .letter_team import LetterTeamPage
 from .link_pages import LinkPages
 from .moderation import ModerationPages
 from .notifications import Notifier
@@ -84,6 +85,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     sender = Sender(config, parts.site, ArchiveWriter(parts.site, config.database))
     subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
     link_pages = LinkPages(subscribe, sender.composer.links)
+    team = LetterTeamPage(config, parts.site, auth, sender.wake)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -119,7 +121,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         *posting.routes(),
         *subscribe.routes(),
         *link_pages.routes(),
-        Mount("/moderation", routes=moderation.routes()),
+        Mount("/moderation", routes=[*team.routes(), *moderation.routes()]),
     ]
     routes = [Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service)]
     if serve_site:

@@ -99,6 +99,15 @@ class Auth:
             )
         return form, None
 
+    async def posted(self, request: Request):
+        """(session, moderator row, form, None) for a team member's POST with a valid CSRF
+        token, or (…, a response: log in first, or the refusal) to return as it is."""
+        session, moderator, away = await self.guard(request)
+        if away:
+            return session, None, None, away
+        form, refused = await self.form(request, session)
+        return session, moderator, form, refused
+
     async def guard(self, request: Request):
         """(session, moderator row, None), or a response sending the visitor to log in."""
         session, _ = await self.session(request)

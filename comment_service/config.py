@@ -93,23 +93,23 @@ class Config:
     # A confirmation link is valid this many hours; unconfirmed requests are deleted after
     # `letter_purge_days`; one address gets at most one confirmation e-mail per
     # `letter_confirm_interval` seconds (the form cannot be used to mail-bomb anyone).
-    letter_confirm_hours: float = 48
-    letter_purge_days: float = 7
-    letter_confirm_interval: float = 3600
+    letter_confirm_hours: float = 48.0
+    letter_purge_days: float = 7.0
+    letter_confirm_interval: float = 3600.0
     # Subscription requests from one network address per `flood_window` (0: no limit); a
     # request sooner than `letter_min_fill_seconds` after the form got its token is a robot's
     # (the footer form has one field, which a browser may fill by itself: kept short).
     letter_ip_count: int = 20
-    letter_min_fill_seconds: float = 1
+    letter_min_fill_seconds: float = 1.0
     # Sending: messages per second at most (0: no limit); temporary failures are retried after
     # `letter_retry_base` seconds, doubling up to `letter_retry_max`, `letter_max_attempts`
     # times; after `letter_max_bounces` permanent refusals in a row an address is suspended.
-    letter_rate: float = 50
-    letter_retry_base: float = 60
-    letter_retry_max: float = 6 * 3600
+    letter_rate: float = 50.0
+    letter_retry_base: float = 60.0
+    letter_retry_max: float = 6 * 3600.0
     letter_max_attempts: int = 10
     letter_max_bounces: int = 3
-    letter_poll_seconds: float = 2
+    letter_poll_seconds: float = 2.0
     # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
     letter_digest_day: int = 0
     letter_digest_hour: int = 9

@@ -6,18 +6,20 @@ and nothing rolled back sends one. `dedupe` (unique) makes enqueueing idempotent
 article twice, or approving a reply twice, cannot queue a second copy.
 
 Life of a row: queued → sending (claimed by the one sender holding the send lock, in one
-commit per batch) → sent (committed right after the mail server's 250), or back to queued
-with a doubling delay (temporary failure), or failed (refused for good: 5xx, or out of
-attempts), or dropped (nobody to send it to any more: unsubscribed, erased, unpublished).
+commit per batch) → handed (committed just before the final "." of DATA, delivery.py) → sent
+(after the server's 250); or back to queued with a doubling delay (temporary failure), failed
+(refused for good: 5xx, or out of attempts), dropped (nobody to send it to any more:
+unsubscribed, erased, unpublished).
 
-Exactly once, and its limit: a row found « sending » when the lock is next taken belonged to a
-sender that died (only the lock holder claims rows, and it settles all of them before letting
-go). Its message is sent again, with the same Message-ID, Date and links (so the two copies are
-identical and mail programs that merge duplicates show one). Only the message in flight at the
-moment of the crash can be duplicated, and only if the crash fell between the server accepting
-it and the « sent » commit, which is written at once with no fsync (WAL, synchronous=NORMAL:
-it survives the process being killed, only a power loss could undo it); benchmarks/letter_send.py
-measures that window. No message is ever lost.
+Exactly once: rows found « sending » or « handed » when the send lock is next taken belonged
+to a sender that died (only the lock holder claims rows, and it settles all of them before
+letting go). A « sending » one never reached the server complete (no final "."): it is sent
+again. A « handed » one may have been accepted: it counts as sent and is never sent again.
+So no message goes twice, and none is lost, except if the crash falls in the microseconds
+between the « handed » commit and the write of the "." (that one message is then lost;
+benchmarks/letter_send.py measures the window). Commits are written at once, without fsync
+(WAL, synchronous=NORMAL): they survive the process being killed; after a power loss, the
+last ones may be undone, and those messages sent again.
 """
 
 import json
@@ -87,8 +89,17 @@ def enqueue_letter(conn: sqlite3.Connection, letter_id: int, where: str, params,
     return cursor.rowcount
 
 
-def requeue_orphans(conn: sqlite3.Connection) -> int:
-    """Rows a dead sender had claimed go back to the queue (see the module's docstring)."""
+UNCONFIRMED = "remis au serveur, accusé de réception perdu (arrêt pendant l’envoi)"
+
+
+def requeue_orphans(conn: sqlite3.Connection, now: float) -> int:
+    """Settle the rows of a dead sender (see the module's docstring); returns how many go
+    back to the queue."""
+    conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+        " last_error = ? WHERE status = 'handed'",
+        (now_iso(now), UNCONFIRMED),
+    )
     return conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'").rowcount
 
 
@@ -96,7 +107,7 @@ def claim(conn: sqlite3.Connection, limit: int, now: float) -> list[sqlite3.Row]
     """Mark up to `limit` due rows « sending » (one commit) and return them, oldest first."""
     with db.transaction(conn):
         rows = conn.execute(
-            "SELECT o.*, p.email, p.link_key, p.suspended_at FROM outbox o"
+            "SELECT o.*, p.email, p.link_key, p.suspended_at, p.bounces FROM outbox o"
             " LEFT JOIN subscribers p ON p.id = o.subscriber_id"
             " WHERE o.status = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
             (now, limit),
@@ -119,18 +130,19 @@ def _settle(conn: sqlite3.Connection, sql: str, params: tuple) -> None:
         conn.execute(sql, params)
 
 
+def mark_handed(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """The message is about to be complete on the server: from now on it counts as sent."""
+    conn.execute("UPDATE outbox SET status = 'handed' WHERE id = ?", (row["id"],))
+
+
 def mark_sent(conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> None:
-    """The server said 250: record it at once (see the module's docstring for why now)."""
-    with db.transaction(conn):
-        conn.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (now_iso(now), row["id"]),
-        )
-        if row["subscriber_id"]:
-            conn.execute(
-                "UPDATE subscribers SET bounces = 0 WHERE id = ? AND bounces > 0",
-                (row["subscriber_id"],),
-            )
+    """The server said 250 (each update below is its own transaction)."""
+    conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        (now_iso(now), row["id"]),
+    )
+    if row["bounces"]:  # the address works again: its count of refusals starts over
+        conn.execute("UPDATE subscribers SET bounces = 0 WHERE id = ?", (row["subscriber_id"],))
 
 
 def mark_dropped(conn: sqlite3.Connection, row_id: int, reason: str) -> None:

@@ -277,5 +277,7 @@ def export(conn, email: str) -> dict:
 
 
 def erase(conn, email: str) -> int:
-    """Delete the address with its subscriptions, consents and queued or sent e-mails."""
+    """Delete the address with its subscriptions, consents and queued or sent e-mails (test
+    sends to it too)."""
+    conn.execute("DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE", (email.strip(),))
     return conn.execute("DELETE FROM subscribers WHERE email = ?", (email.strip(),)).rowcount

@@ -168,7 +168,7 @@ MIGRATIONS = [
         detail TEXT NOT NULL DEFAULT '',
         dedupe TEXT UNIQUE,
         status TEXT NOT NULL DEFAULT 'queued'
-            CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'dropped')),
+            CHECK (status IN ('queued', 'sending', 'handed', 'sent', 'failed', 'dropped')),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at REAL NOT NULL,
         created_at TEXT NOT NULL,

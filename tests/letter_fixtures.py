@@ -189,3 +189,8 @@ def refusing_smtp(smtp_server):
 
     smtp_server.handle_RCPT = handle_RCPT
     return smtp_server
+
+
+def values(service, sql: str, *args) -> list[tuple]:
+    """`rows` as plain tuples, to compare."""
+    return [tuple(row) for row in rows(service, sql, *args)]

@@ -93,6 +93,8 @@ class Sender(Background):
         self._next_purge = 0.0
         self._next_slot = 0.0
         self._backoff = 0.0
+        self._announced: set[str] = set()  # slugs known announced (announce's pre-check)
+        self._digest_seen: str | None = "?"
         self.clock = lambda: datetime.now(UTC)  # tests move it to next week's digest
 
     def poll_seconds(self) -> float:
@@ -125,12 +127,22 @@ class Sender(Background):
             return self.send_due(conn, report)
 
     def announce(self, conn: sqlite3.Connection) -> list[int]:
+        """Announce new articles and make the digest when due (letters.py). The write
+        transaction is skipped while the manifest has nothing this sender has not seen
+        announced and the digest's week has not changed: a round every 2 s costs no lock."""
         now = self.clock()
+        config, manifest = self.config, self.site.manifest
+        eligible = {article.slug for article in letters.eligible(manifest, now)}
+        period = letters.digest_period(now, config.letter_digest_day, config.letter_digest_hour)
+        if eligible <= self._announced and period == self._digest_seen:
+            return []
         with db.transaction(conn):
-            created = letters.announce(conn, self.site.manifest, now)
+            created = letters.announce(conn, manifest, now)
             digest = letters.make_digest(
-                conn, now, self.config.letter_digest_day, self.config.letter_digest_hour
+                conn, now, config.letter_digest_day, config.letter_digest_hour
             )
+            self._announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
+        self._digest_seen = period
         created += [digest] if digest else []
         if self.publish_letters:
             self.publish_letters(created)

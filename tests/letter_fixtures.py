@@ -15,7 +15,7 @@ import httpx
 import pytest
 from comment_fixtures import SHELL, make_config, running_service
 
-from comment_service import tokens
+from comment_service import actions, tokens
 from site_core.comment_pages import SHELL_CONTENT
 from site_core.manifest import ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME
@@ -194,3 +194,15 @@ def refusing_smtp(smtp_server):
 def values(service, sql: str, *args) -> list[tuple]:
     """`rows` as plain tuples, to compare."""
     return [tuple(row) for row in rows(service, sql, *args)]
+
+
+def post_comment(service, **fields) -> int:
+    """Post the comment form (valid fields, `fields` overriding); the new comment's number."""
+    response = httpx.post(f"{service.url}/commentaires/poster", data=service.form(**fields))
+    assert response.status_code == 303, response.text
+    return rows(service, "SELECT max(id) FROM comments")[0][0]
+
+
+def moderate(service, comment_id: int, status: str) -> None:
+    """A moderator's action, as the moderation pages perform it (hooks included)."""
+    service.app.state.parts.moderation.perform(actions.set_status, comment_id, status, "test")

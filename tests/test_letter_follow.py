@@ -5,21 +5,22 @@ never to its own author, one-click unsubscription per discussion."""
 import time
 
 import httpx
-from letter_fixtures import PUBLIC, html_part, link, local, rows, subscribed, text_part, wait_until
+from letter_fixtures import (
+    PUBLIC,
+    html_part,
+    link,
+    local,
+    moderate,
+    post_comment,
+    rows,
+    subscribed,
+    text_part,
+    wait_until,
+)
 
 from comment_service import actions
 
 pytest_plugins = ["comment_fixtures", "letter_fixtures"]
-
-
-def post(service, **fields) -> int:
-    response = httpx.post(f"{service.url}/commentaires/poster", data=service.form(**fields))
-    assert response.status_code == 303, response.text
-    return rows(service, "SELECT max(id) FROM comments")[0][0]
-
-
-def moderate(service, comment_id: int, status: str) -> None:
-    service.app.state.parts.moderation.perform(actions.set_status, comment_id, status, "test")
 
 
 def to(smtp, email: str) -> list:
@@ -33,7 +34,7 @@ def settle(service):
 
 def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_service, smtp_server):
     claire = "claire.martin@mairie-exemple.fr"
-    first = post(letter_service, suivre_reponses="1", email=claire)
+    first = post_comment(letter_service, suivre_reponses="1", email=claire)
     [confirmation] = smtp_server.wait_for(1)
     assert confirmation["To"] == claire
     assert "Confirmez le suivi de la discussion" in confirmation["Subject"]
@@ -42,15 +43,21 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
     assert "Demande confirmée" in httpx.post(url).text
     moderate(letter_service, first, "approved")
 
-    spam = post(letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Bof.")
+    spam = post_comment(
+        letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Bof."
+    )
     moderate(letter_service, spam, "spam")
-    pending = post(letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Et ?")
-    rejected = post(letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Non")
+    pending = post_comment(
+        letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Et ?"
+    )
+    rejected = post_comment(
+        letter_service, parent=str(first), email="bob@exemple.fr", commentaire="Non"
+    )
     moderate(letter_service, rejected, "rejected")
     settle(letter_service)
     assert len(smtp_server.messages) == 1  # nothing for spam, pending or rejected replies
 
-    reply = post(
+    reply = post_comment(
         letter_service,
         parent=str(first),
         nom="Bob Dupont",
@@ -71,7 +78,7 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
     moderate(letter_service, reply, "approved")  # approving again sends nothing more
 
     # Claire answering in her own thread is not news to her.
-    own = post(letter_service, parent=str(first), email=claire, commentaire="Merci Bob !")
+    own = post_comment(letter_service, parent=str(first), email=claire, commentaire="Merci Bob !")
     moderate(letter_service, own, "approved")
     # The Caf's official reply is.
     letter_service.app.state.parts.moderation.perform(actions.reply, first, "Merci à vous.", "t")
@@ -81,7 +88,9 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
     # One click leaves this discussion; later replies are not mailed.
     unsubscribe = local(letter_service, message["List-Unsubscribe"])
     assert httpx.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
-    late = post(letter_service, parent=str(first), email="eve@exemple.fr", commentaire="Moi aussi")
+    late = post_comment(
+        letter_service, parent=str(first), email="eve@exemple.fr", commentaire="Moi aussi"
+    )
     moderate(letter_service, late, "approved")
     settle(letter_service)
     assert len(to(smtp_server, claire)) == 3
@@ -91,13 +100,15 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
 def test_a_confirmed_address_follows_an_article_at_once(letter_service, smtp_server):
     dave = "dave@exemple.fr"
     subscribed(letter_service, smtp_server, dave)  # confirms the address through the lettre
-    mine = post(letter_service, email=dave, suivre_article="1", commentaire="Je suis l’article.")
+    mine = post_comment(
+        letter_service, email=dave, suivre_article="1", commentaire="Je suis l’article."
+    )
     settle(letter_service)
     assert to(smtp_server, dave) == []  # no second confirmation
     [follow] = rows(letter_service, "SELECT status FROM subscriptions WHERE kind = 'article'")
     assert follow["status"] == "active"
     moderate(letter_service, mine, "approved")
-    other = post(letter_service, email="eve@exemple.fr", commentaire="Un autre avis.")
+    other = post_comment(letter_service, email="eve@exemple.fr", commentaire="Un autre avis.")
     settle(letter_service)
     assert to(smtp_server, dave) == []  # pending comments are not mailed
     moderate(letter_service, other, "approved")
@@ -106,7 +117,7 @@ def test_a_confirmed_address_follows_an_article_at_once(letter_service, smtp_ser
 
 
 def test_a_comment_caught_as_spam_follows_nothing(letter_service, smtp_server):
-    post(letter_service, suivre_reponses="1", suivre_article="1", reference_dossier="robot")
+    post_comment(letter_service, suivre_reponses="1", suivre_article="1", reference_dossier="robot")
     settle(letter_service)
     assert smtp_server.messages == []
     assert rows(letter_service, "SELECT count(*) FROM subscriptions")[0][0] == 0

@@ -2,13 +2,16 @@
 the headers (RFC 2369, RFC 8058) parsed and checked, both parts, the digest, one-click
 unsubscription, retries, bounces and the rate limit."""
 
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import httpx
+import pytest
 from comment_fixtures import running_service, spaces
 from letter_fixtures import (
+    BACK_CATALOGUE,
     PUBLIC,
     article,
     html_part,
@@ -20,7 +23,12 @@ from letter_fixtures import (
     subscribed,
     text_part,
     wait_until,
+    write_letter_site,
 )
+
+from comment_service.sending import Sender
+from comment_service.site import Site
+from site_core import db
 
 pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 
@@ -227,3 +235,26 @@ def test_the_rate_limit_spaces_the_messages(tmp_path, letter_site, smtp_server):
         wait_until(lambda: len(smtp_server.messages) == 10)
         # 10 messages at 20 per second cannot take less than 9 intervals of 50 ms.
         assert time.monotonic() - started >= 9 / 20
+
+
+def test_an_idle_round_takes_no_write_lock(tmp_path, letter_site, smtp_server):
+    config = letter_config(tmp_path, letter_site, smtp_server, letter_poll_seconds=60)
+    sender = Sender(config, Site(letter_site))
+    conn = sender.connect()
+    sender.round(conn)  # the back catalogue
+    other = db.connect(config.database)
+    other.execute("PRAGMA busy_timeout=100")
+    conn.execute("PRAGMA busy_timeout=100")
+    other.execute("BEGIN IMMEDIATE")  # someone else writing for a long time
+    try:
+        started = time.monotonic()
+        assert sender.announce(conn) == []  # nothing new: no transaction attempted
+        assert time.monotonic() - started < 0.05
+        write_letter_site(letter_site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+        with pytest.raises(sqlite3.OperationalError):  # now it must write, and waits
+            sender.announce(conn)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(sender.announce(conn)) == 1
+    conn.close()

@@ -1,0 +1,147 @@
+"""Parallel and incremental builds (site_core.build) write exactly what a sequential clean build
+writes, file for file, on a small synthetic corpus (benchmarks/corpus.py)."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+from pelican.settings import read_settings
+
+import site_core.build as fast
+from benchmarks.corpus import CATEGORIES, write_corpus
+from site_core.build import contents, writing
+
+ARTICLES = 30
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def assert_same_tree(actual: Path, expected: Path) -> None:
+    got, want = tree(actual), tree(expected)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    return write_corpus(tmp_path / "corpus", ARTICLES)
+
+
+def settings(corpus: Path, work: Path, **override) -> dict:
+    return read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(corpus),
+            "THEME": str(ROOT / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "OUTPUT_PATH": str(work / "output"),
+            "CACHE_PATH": str(work / "cache"),
+            "COMMENTS_DB": str(work / "no-comments.sqlite3"),
+            "ALLOWED_CATEGORIES": CATEGORIES,
+            **override,
+        },
+    )
+
+
+def clean_build(corpus: Path, work: Path) -> Path:
+    shutil.rmtree(work, ignore_errors=True)
+    return build_site(
+        work / "output",
+        PATH=str(corpus),
+        ALLOWED_CATEGORIES=CATEGORIES,
+        BUILD_WORKERS=1,
+    )
+
+
+def test_parallel_build_writes_the_same_files_as_a_sequential_one(corpus, tmp_path, monkeypatch):
+    # Small corpus, so let the workers take it all: reading and rendering both go parallel.
+    monkeypatch.setattr(contents, "MIN_PARALLEL_READS", 1)
+    monkeypatch.setattr(writing, "MIN_PARALLEL_PAGES", 1)
+    sequential = clean_build(corpus, tmp_path / "sequential")
+    parallel = build_site(
+        tmp_path / "parallel" / "output",
+        PATH=str(corpus),
+        ALLOWED_CATEGORIES=CATEGORIES,
+        BUILD_WORKERS=2,
+    )
+    assert len(tree(parallel)) > 100
+    assert_same_tree(parallel, sequential)
+    # content_written reached the build process: the manifest knows where each count is shown
+    manifest = json.loads((parallel / "_articles-commentaires.json").read_text(encoding="utf-8"))
+    pages = [name for entry in manifest["articles"].values() for name in entry["count_pages"]]
+    assert "index.html" in pages and len(pages) > ARTICLES * 3
+
+
+def _edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A new article made from `source`, under another slug."""
+    shutil.copy(source, target)
+    _edit(target, r"^Slug: ", "Slug: nouveau-")
+
+
+def test_incremental_rebuilds_match_clean_builds(corpus, tmp_path):
+    work = tmp_path / "incremental"
+    articles = sorted((corpus / "articles").glob("*.md"))
+    first = fast.build(settings(corpus, work))
+    assert first.read == ARTICLES and first.rendered == first.pages
+
+    untouched = work / "output" / "articles" / articles[20].stem / "index.html"
+    stamp = untouched.stat().st_mtime_ns
+    steps = [
+        ("body", lambda: _edit(articles[3], r"^\*\*", "Une phrase ajoutée.\n\n**")),
+        ("title", lambda: _edit(articles[5], r"^Title: ", "Title: Nouveau : ")),
+        ("added", lambda: _copy(articles[7], corpus / "articles" / "nouvel-article.md")),
+        ("slug", lambda: _edit(articles[9], r"^Slug: ", "Slug: renomme-")),
+        ("deleted", lambda: articles[11].unlink()),
+        ("thème", lambda: _edit(articles[13], r"^Category: .*", "Category: Numérique")),
+        ("tags", lambda: _edit(articles[15], r"^Tags: .*", "Tags: Un tout nouveau mot-clé")),
+    ]  # fmt: skip
+    gone = {"slug": articles[9].stem, "deleted": articles[11].stem}
+    for number, (step, change) in enumerate(steps):
+        change()
+        if number % 2:  # every other step, as another process would: state from the disk
+            fast._sessions.clear()
+        report = fast.build(settings(corpus, work))
+        assert report.read == (step != "deleted"), step
+        assert report.rendered < report.pages / 2, step
+        if step in gone:
+            assert f"articles/{gone[step]}/index.html" in report.deleted
+        assert_same_tree(work / "output", clean_build(corpus, tmp_path / "clean"))
+    assert untouched.stat().st_mtime_ns == stamp  # neither re-read nor re-written
+
+
+def test_incremental_rebuild_follows_template_and_settings_changes(corpus, tmp_path):
+    work = tmp_path / "incremental"
+    fast.build(settings(corpus, work))
+    theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    override = {"THEME": str(theme)}
+    fast.build(settings(corpus, work, **override))
+    template = theme / "templates" / "article.html"
+    template.write_text(template.read_text().replace("Sommaire", "Au sommaire"))
+    report = fast.build(settings(corpus, work, **override))
+    assert report.read == 0  # a template change re-renders pages, without reading articles
+    page = work / "output" / "articles" / sorted(corpus.glob("articles/*.md"))[0].stem
+    assert "Au sommaire" in (page / "index.html").read_text()
+    report = fast.build(settings(corpus, work, SITENAME="Autre nom", **override))
+    assert report.read == ARTICLES and report.rendered == report.pages
+
+
+def test_empty_comments_feed_is_dated_by_the_newest_article(corpus, tmp_path):
+    output = clean_build(corpus, tmp_path / "site")
+    newest = max(
+        re.search(r"^Date: (.*)$", p.read_text(encoding="utf-8"), re.M).group(1)
+        for p in corpus.glob("articles/*.md")
+    )
+    atom = (output / "flux" / "commentaires.atom.xml").read_text(encoding="utf-8")
+    assert f"<updated>{newest.replace(' ', 'T')}:00+" in atom

@@ -120,7 +120,7 @@ class Build:
             {id(generator.settings): b"<settings>", id(generator.context): b"<context>"},
             generator.context,
         )
-        cache = self.state.contents if self.state else ContentCache()
+        cache = self.state.contents if self.state else ContentCache(keep_data=False)
         self.reading = ArticleReading(cache, shared, self.digester, self.workers)
         self.reading.prefill(generator)
         generate_pages = generator.generate_pages

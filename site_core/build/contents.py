@@ -51,9 +51,10 @@ def _state(content: Content) -> dict:
 class ContentCache:
     """The cached articles of one site (source path relative to PATH -> Entry)."""
 
-    def __init__(self, entries: dict[str, Entry] | None = None):
+    def __init__(self, entries: dict[str, Entry] | None = None, keep_data: bool = True):
         self.entries = entries or {}
         self.changed: set[str] = set()  # entries added this build (to save)
+        self.keep_data = keep_data  # False: nothing is saved, free the pickles once read
 
     def snapshot(self, path: str, stamp, content: Content, shared: pool.Shared) -> Entry | None:
         try:
@@ -70,6 +71,8 @@ class ContentCache:
         entry = self.entries[path]
         if entry.state is None:
             entry.kind, entry.state = shared.loads(entry.data)
+            if not self.keep_data:
+                entry.data = b""
         content = entry.kind.__new__(entry.kind)
         # One level of copies: a plugin assigning or appending must not change the cache.
         values = {

@@ -86,10 +86,30 @@ def fast_membership(generator) -> None:
 
 @dataclass
 class Job:
+    """One page to write. Its context is made when needed (to fingerprint it, render it, send
+    content_written) rather than kept: at 5,000 articles, one copy of the shared context per
+    page would hold 180 MB."""
+
     path: str  # absolute path of the file
     template: object
     context: dict  # the generator's shared context (Pelican sets its localsiteurl per page)
-    local: dict  # what the template is rendered with
+    shared: dict  # that context as it was when the batch began
+    name: str
+    kwargs: dict
+    relative_urls: bool
+
+    @property
+    def local(self) -> dict:
+        """What the template is rendered with, as Pelican's Writer builds it."""
+        local = self.shared.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        if self.relative_urls:
+            relative_url = path_to_url(get_relative_path(self.name))
+            local["SITEURL"] = relative_url
+            local["localsiteurl"] = relative_url
+        local["output_file"] = self.name
+        local.update(self.kwargs)
+        return local
 
 
 class BatchWriter(Writer):
@@ -100,6 +120,7 @@ class BatchWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self.jobs: list[Job] | None = None
+        self._shared: dict[int, dict] = {}
 
     def write_file(
         self,
@@ -121,8 +142,7 @@ class BatchWriter(Writer):
         if paginated is None:
             paginated = {key: kwargs[key] for key in ("articles", "dates") if key in kwargs}
         if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            local = self._local(context, name, kwargs, relative_urls)
-            self._add(name, template, context, local, override_output)
+            self._add(name, template, context, kwargs, relative_urls, override_output)
             return
         per_page = (
             self.settings["PAGINATED_TEMPLATES"][template_name]
@@ -146,26 +166,16 @@ class BatchWriter(Writer):
                         ),
                     }
                 )
-            local = self._local(context, page.save_as, page_kwargs, relative_urls)
-            self._add(page.save_as, template, context, local, override_output)
+            self._add(page.save_as, template, context, page_kwargs, relative_urls, override_output)
 
-    @staticmethod
-    def _local(context, name, kwargs, relative_urls) -> dict:
-        """The page's context, as Pelican's Writer builds it."""
-        local = context.copy()
-        local["localsiteurl"] = local.get("localsiteurl", None)
-        if relative_urls:
-            relative_url = path_to_url(get_relative_path(name))
-            local["SITEURL"] = relative_url
-            local["localsiteurl"] = relative_url
-        local["output_file"] = name
-        local.update(kwargs)
-        return local
-
-    def _add(self, name, template, context, local, override) -> None:
+    def _add(self, name, template, context, kwargs, relative_urls, override) -> None:
         path = self._claim(sanitised_join(self.output_path, name), override)
-        if path != os.devnull:
-            self.jobs.append(Job(path, template, context, local))
+        if path == os.devnull:
+            return
+        if id(context) not in self._shared:
+            self._shared[id(context)] = context.copy()
+        shared = self._shared[id(context)]
+        self.jobs.append(Job(path, template, context, shared, name, kwargs, relative_urls))
 
     def _claim(self, filename, override) -> str:
         """Pelican's overwrite rules (Writer._open_w), without opening the file yet."""
@@ -188,7 +198,7 @@ class BatchWriter(Writer):
 
     def batch(self, generate):
         """Run `generate(self)` with its pages collected, then write them all."""
-        self.jobs = []
+        self.jobs, self._shared = [], {}
         try:
             generate(self)
             jobs = self.jobs
@@ -203,7 +213,7 @@ class BatchWriter(Writer):
             # The pages of the articles just read first: on a live preview, the page being
             # edited is on disk before the fingerprints of the other pages are computed.
             fresh = build.fresh_contents()
-            first = [i for i in todo if id(jobs[i].local.get("article")) in fresh]
+            first = [i for i in todo if id(jobs[i].kwargs.get("article")) in fresh]
             for i in first:
                 build.outputs.changed(jobs[i], self._fingerprint(jobs[i]))
                 _render(jobs[i])
@@ -258,9 +268,10 @@ class BatchWriter(Writer):
 
 def _render(job: Job) -> None:
     """Pelican's Writer._write_file, minus the signal (sent by flush, in the build process)."""
-    if job.local["localsiteurl"]:
-        job.context["localsiteurl"] = job.local["localsiteurl"]
-    output = job.template.render(job.local)
+    local = job.local
+    if local["localsiteurl"]:
+        job.context["localsiteurl"] = local["localsiteurl"]
+    output = job.template.render(local)
     os.makedirs(os.path.dirname(job.path), exist_ok=True)
     with open(job.path, "w", encoding="utf-8") as handle:
         handle.write(output)

@@ -12,6 +12,7 @@ from pelican.settings import read_settings
 
 import site_core.build as fast
 from benchmarks.corpus import CATEGORIES, write_corpus
+from site_core import db
 from site_core.build import contents, writing
 
 ARTICLES = 30
@@ -145,3 +146,53 @@ def test_empty_comments_feed_is_dated_by_the_newest_article(corpus, tmp_path):
     )
     atom = (output / "flux" / "commentaires.atom.xml").read_text(encoding="utf-8")
     assert f"<updated>{newest.replace(' ', 'T')}:00+" in atom
+
+
+def test_a_build_that_keeps_no_state_makes_the_next_one_full(corpus, tmp_path):
+    """`invoke publish` or `pelican` into the same folder rewrite pages the state describes."""
+    work = tmp_path / "incremental"
+    fast.build(settings(corpus, work))
+    build_site(
+        work / "output",
+        PATH=str(corpus),
+        ALLOWED_CATEGORIES=CATEGORIES,
+        CACHE_PATH=str(work / "cache"),
+        SITEURL="https://partenaires.example",
+    )
+    report = fast.build(settings(corpus, work))
+    assert report.rendered == report.pages
+    assert_same_tree(work / "output", clean_build(corpus, tmp_path / "clean"))
+
+
+def test_content_errors_found_by_workers_are_reported_once(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(contents, "MIN_PARALLEL_READS", 1)
+    broken = sorted(corpus.glob("articles/*.md"))[4]
+    _edit(broken, r"^Category: .*", "Category: Thème inconnu")
+    with pytest.raises(Exception, match="1 erreur") as failure:
+        fast.build(settings(corpus, tmp_path / "work", BUILD_WORKERS=2))
+    assert str(failure.value).count(broken.name) == 1
+    assert "Thème inconnu" in str(failure.value)
+
+
+def test_an_approved_comment_reaches_its_page_and_the_lists(corpus, tmp_path):
+    work = tmp_path / "incremental"
+    database = tmp_path / "comments.sqlite3"
+    db.init(database).close()
+    fast.build(settings(corpus, work, COMMENTS_DB=str(database)))
+    slug = sorted(corpus.glob("articles/*.md"))[-1].stem  # the newest: on the home page
+    conn = db.connect(database)
+    with db.transaction(conn):
+        conn.execute(
+            "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+            " created_at) VALUES (?, 'Claire Martin', 'c@mairie.example', 'Merci !', 'approved',"
+            " '2026-01-02T10:00:00+00:00')",
+            (slug,),
+        )
+    conn.close()
+    report = fast.build(settings(corpus, work, COMMENTS_DB=str(database)))
+    assert f"articles/{slug}/index.html" in report.written
+    assert "index.html" in report.written and report.rendered < report.pages / 2
+    assert "Merci" in (work / "output" / "articles" / slug / "index.html").read_text()
+    clean = tmp_path / "clean"
+    fast.build(settings(corpus, clean, COMMENTS_DB=str(database)), incremental=False)
+    assert_same_tree(work / "output", clean / "output")

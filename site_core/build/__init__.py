@@ -22,6 +22,8 @@ What a plugin must do to stay correct under both
    mutating in place a list or dict it holds: changes are detected by identity.
 3. Data reaches templates through the context (`generator.context[...]`) or content attributes,
    not through Jinja globals; a Jinja global or filter must be a pure function of its arguments.
+   Pages are rendered once the whole batch is listed: `article_generator_write_article` may
+   change the article, not the shared context.
 4. `content_written` is sent from the build process for every article and list page, after the
    pages of the batch are on disk, even for a page an incremental build kept as it was. Collect
    from its `context`; do not assume the file was just rewritten. Templates render in workers:
@@ -265,8 +267,8 @@ def _articles(generator) -> None:
 
 
 def _read(generator) -> None:
-    if _current is not None and _current.reading is not None:
-        _current.reading.cache_new(generator)
+    if _current is not None and _current.reading is not None and _current.state is not None:
+        _current.reading.cache_new(generator)  # only kept by incremental builds
 
 
 def register() -> None:

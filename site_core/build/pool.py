@@ -45,7 +45,12 @@ def _run(chunk):
     try:
         return True, _task(chunk)
     except Exception as error:
-        return False, (error, traceback.format_exc())
+        text = traceback.format_exc()
+        try:
+            pickle.dumps(error)
+        except Exception:  # sent back as text, not lost in a pickling error
+            error = WorkerError(f"{type(error).__name__}: {error}")
+        return False, (error, text)
 
 
 def run(task: Callable, chunks: Iterable, workers: int) -> list:

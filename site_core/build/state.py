@@ -37,6 +37,7 @@ class SiteState:
         self.produced: set[str] = set()  # every file of the last build, relative to output
         self._saved_outputs: dict[str, bytes] = {}
         self._saved_produced: set[str] = set()
+        self._reset = False  # the file holds another key's state: replace it on save
 
     def _connect(self) -> sqlite3.Connection:
         self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -59,11 +60,19 @@ class SiteState:
             conn.close()
 
     def load(self) -> "SiteState":
+        """The state in the file: all of it if it was saved with this key; else only the files
+        the last build into this folder produced (this build deletes those it does not)."""
         conn = self._connect()
         try:
             meta = self._meta(conn)
             self.build_id = meta.get("build_id", "")
-            if meta.get("key") != self.key or meta.get("output") != self.output:
+            if meta.get("output") != self.output:
+                self._reset = True
+                return self
+            self.produced = {path for (path,) in conn.execute("SELECT path FROM produced")}
+            self._saved_produced = set(self.produced)
+            if meta.get("key") != self.key:
+                self._reset = True
                 return self
             self.contents = ContentCache(
                 {
@@ -73,8 +82,7 @@ class SiteState:
             )
             if meta.get("complete") == 1:  # else the last build stopped while writing pages
                 self.outputs = dict(conn.execute("SELECT path, fingerprint FROM outputs"))
-            self.produced = {path for (path,) in conn.execute("SELECT path FROM produced")}
-            self._saved_outputs, self._saved_produced = dict(self.outputs), set(self.produced)
+            self._saved_outputs = dict(self.outputs)
             return self
         finally:
             conn.close()
@@ -99,6 +107,10 @@ class SiteState:
         conn = self._connect()
         try:
             conn.execute("BEGIN")
+            if self._reset:  # saved with other settings, code or output folder
+                conn.execute("DELETE FROM contents")
+                conn.execute("DELETE FROM outputs")
+                self._reset = False
             conn.executemany("DELETE FROM contents WHERE path = ?", [(p,) for p in gone])
             conn.executemany(
                 "INSERT OR REPLACE INTO contents VALUES (?, ?, ?, ?, ?)",

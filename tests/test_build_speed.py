@@ -4,16 +4,19 @@ writes, file for file, on a small synthetic corpus (benchmarks/corpus.py)."""
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site
+from livereload.handlers import LiveReloadHandler
 from pelican.settings import read_settings
 
 import site_core.build as fast
 from benchmarks.corpus import CATEGORIES, write_corpus
 from site_core import db
-from site_core.build import contents, writing
+from site_core.build import contents, preview, writing
 
 ARTICLES = 30
 
@@ -196,3 +199,44 @@ def test_an_approved_comment_reaches_its_page_and_the_lists(corpus, tmp_path):
     clean = tmp_path / "clean"
     fast.build(settings(corpus, clean, COMMENTS_DB=str(database)), incremental=False)
     assert_same_tree(work / "output", clean / "output")
+
+
+def test_live_preview_reports_errors_in_french_then_rebuilds(corpus, tmp_path, monkeypatch):
+    reloads, reports = [], []
+    monkeypatch.setattr(LiveReloadHandler, "reload_waiters", reloads.append)
+    work = tmp_path / "preview"
+    fast.build(settings(corpus, work))
+    rebuilder = preview._Rebuilder(
+        lambda: settings(corpus, work), [corpus], lambda *args: reports.append(args)
+    )
+    article = sorted(corpus.glob("articles/*.md"))[2]
+    _edit(article, r"^Date: .*", "Date: demain")
+    rebuilder.rebuild([str(article)])
+    error, report = reports[-1][:2]
+    assert report is None and reloads == []
+    assert f"{article.name} : champ « Date » : « demain » n’est pas une date valide" in str(error)
+    _edit(article, r"^Date: .*", "Date: 2024-05-06 10:00")
+    rebuilder.rebuild([str(article)])
+    error, report = reports[-1][:2]
+    assert error is None and report.read == 1 and reloads == [str(article)]
+    page = work / "output" / "articles" / article.stem / "index.html"
+    assert "6 mai 2024" in page.read_text(encoding="utf-8")
+
+
+def test_live_preview_serves_and_rebuilds_on_save(tmp_path):
+    """The real server and file watcher, driven by the benchmark's measure (a few edits)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "benchmarks" / "preview_latency.py",
+            "--size",
+            "30",
+            "--edits",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "save -> rebuilt page on disk, median" in done.stdout

@@ -48,9 +48,10 @@ from . import pool
 from .contents import ArticleReading, ContentCache
 from .fingerprints import Digester, TemplateNames
 from .keys import content_key, templates_digest
+from .speedups import fast_membership, prepare_environment
 from .state import FILE_NAME as STATE_FILE
 from .state import SiteState, produced_files
-from .writing import BatchWriter, fast_membership, prepare_environment
+from .writing import BatchWriter
 
 _sessions: dict[tuple[str, str], SiteState] = {}
 _template_names = TemplateNames()

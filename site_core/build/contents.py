@@ -74,18 +74,21 @@ class ContentCache:
             if not self.keep_data:
                 entry.data = b""
         content = entry.kind.__new__(entry.kind)
-        # One level of copies: a plugin assigning or appending must not change the cache.
-        values = {
-            key: value.copy() if type(value) in (list, dict, set) else value
-            for key, value in entry.state.items()
-        }
-        content.__dict__.update(values)
+        if not self.keep_data:  # a clean build: the state is this build's alone, used as it is
+            content.__dict__.update(entry.state)
+            entry.state = None
+        else:  # one level of copies: a plugin assigning or appending must not change the cache
+            values = {
+                key: value.copy() if type(value) in (list, dict, set) else value
+                for key, value in entry.state.items()
+            }
+            content.__dict__.update(values)
+            digester.restored[id(content)] = (content, Restored(values, entry))
+            if entry.links:
+                digester.linked.add(id(content))
         content.settings = generator.settings
         content._context = generator.context
         content.translations = []
-        digester.restored[id(content)] = (content, Restored(values, entry))
-        if entry.links:
-            digester.linked.add(id(content))
         return content
 
 
@@ -123,16 +126,25 @@ class ArticleReading:
 
     def _read_in_workers(self, missing: list[str]) -> None:
         chunks = pool.chunked(len(missing), self.workers, READ_CHUNK)
-        results = pool.run(
-            lambda chunk: [self._read(missing[i]) for i in chunk], chunks, self.workers
+        pool.run(
+            lambda chunk: [self._read(missing[i]) for i in chunk],
+            chunks,
+            self.workers,
+            each=self._keep_read,
         )
-        for path, data, links, records in (item for chunk in results for item in chunk):
+
+    def _keep_read(self, results: list) -> None:
+        """Articles a worker read, as they come (unpickled at once when not saved)."""
+        for path, data, links, records in results:
             if data is None:
                 continue  # read again by Pelican in this process, which reports the error
             for name, level, message in records:
                 logging.getLogger(name).log(level, "%s", message)
-            self.cache.entries[path] = Entry(self.stamps[path], data, links=links)
+            entry = self.cache.entries[path] = Entry(self.stamps[path], data, links=links)
             self.cache.changed.add(path)
+            if not self.cache.keep_data:
+                entry.kind, entry.state = self.shared.loads(data)
+                entry.data = b""
 
     def _read(self, path: str):
         """In a worker: read and build one article, as generate_context would."""

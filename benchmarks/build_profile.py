@@ -37,7 +37,10 @@ def sample_stacks(run) -> Counter:
 
 
 PARTS = [
-    ("pelican writer (pages, feeds)", lambda f: f.endswith(f"pelican{os.sep}writers.py")),
+    (
+        "page writing (Pelican's writer, site_core/build/writing.py)",
+        lambda f: f.endswith((f"pelican{os.sep}writers.py", f"build{os.sep}writing.py")),
+    ),
     ("templates (Jinja code of the theme)", lambda f: f.endswith(".html")),
     ("pelican readers", lambda f: f.endswith(f"pelican{os.sep}readers.py")),
     ("markdown", lambda f: f"site-packages{os.sep}markdown{os.sep}" in f),
@@ -67,9 +70,9 @@ def print_profiles(profiles: dict, n: int) -> None:
         " templates run inside the writer, plugin filters inside the templates); own: its code"
         " is the innermost Python code running."
     )
-    print(f"  {'part':<38} {'ours incl.':>11} {'own':>8} {'% of ours':>10} {'stock incl.':>12}")
+    print(f"  {'part':<58} {'ours incl.':>11} {'own':>8} {'% of ours':>10} {'stock incl.':>12}")
     for label, (inclusive, own) in sorted(ours["parts_s"].items(), key=lambda p: -p[1][0]):
         print(
-            f"  {label:<38} {inclusive:>9.2f} s {own:>6.2f} s {inclusive / ours['cpu_s']:>10.1%}"
+            f"  {label:<58} {inclusive:>9.2f} s {own:>6.2f} s {inclusive / ours['cpu_s']:>10.1%}"
             f" {stock['parts_s'][label][0]:>10.2f} s"
         )

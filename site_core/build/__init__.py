@@ -2,8 +2,8 @@
 
 Parallel (any build with the `fast_build` plugin, `BUILD_WORKERS` processes, 1 = Pelican's own
 sequential build): articles missing from the content cache are read and built by forked workers
-(contents.py), and the article and list pages are rendered by forked workers (writing.py). The
-output is byte-identical to a sequential build.
+(contents.py), and the article and list pages are rendered by the build process beside forked
+workers (writing.py, pool.py). The output is byte-identical to a sequential build.
 
 Incremental (`build(settings)`, used by `invoke livereload` and meant for the service's
 publish): unchanged articles come from the content cache instead of being read, pages whose

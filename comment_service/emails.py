@@ -15,6 +15,7 @@ letter_emails.py (lettres, test sends) and notice_emails.py (confirmations, disc
 
 import hashlib
 import html
+import logging
 import sqlite3
 from datetime import datetime
 from email.utils import format_datetime, formataddr, parseaddr
@@ -30,6 +31,8 @@ from . import links as signed
 from .config import Config
 from .mail import body_text, header_text
 from .site import SERVICE_TEMPLATES, Site
+
+log = logging.getLogger(__name__)
 
 # Lists (RFC 2919 List-Id): their name (ASCII, so the header is never folded) and id.
 LISTS = {
@@ -67,11 +70,19 @@ class Composer:
         )
         self.env.filters.update(dates.FILTERS)
         self._variants: dict = {}
+        self._warned = False
         self._salt = hashlib.sha256(config.secret_key.encode()).hexdigest()[:8]
 
     @property
     def site_url(self) -> str:
-        return self.config.site_url or self.site.url
+        url = self.config.site_url or self.site.url
+        if not url and not self._warned:
+            self._warned = True
+            log.warning(
+                "neither COMMENTS_SITE_URL nor the build's SITEURL is set: links in e-mails "
+                "are relative and will not work (set COMMENTS_SITE_URL to the https address)"
+            )
+        return url
 
     @property
     def host(self) -> str:

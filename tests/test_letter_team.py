@@ -2,10 +2,12 @@
 the page of the team's area, personal data (RGPD export and erase, purge of unconfirmed
 requests)."""
 
+import importlib.util
 import io
 import json
 import re
 import time
+from pathlib import Path
 
 import httpx
 from comment_fixtures import make_config
@@ -28,6 +30,7 @@ from site_core import db
 
 pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 PASSWORD = "mot de passe de test"
+ROOT = Path(__file__).resolve().parent.parent
 BASE = "/commentaires/moderation/"
 
 
@@ -196,3 +199,29 @@ def test_unconfirmed_requests_are_purged_after_the_delay(letter_service, smtp_se
     conn.close()
     assert values(letter_service, "SELECT email FROM subscribers") == [("oui@exemple.fr",)]
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "active"
+
+
+def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("project_tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    target = write_letter_site(tmp_path / "www")
+    database = tmp_path / "data" / "comments.sqlite3"
+    for name, value in {
+        "DATABASE": str(database),
+        "SECRET_KEY": "clé",
+        "SITE_URL": "https://partenaires.example.fr",
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": str(smtp_server.port),
+        "LETTER_RATE": "0",
+    }.items():
+        monkeypatch.setenv(f"COMMENTS_{name}", value)
+    tasks._announce(str(target))  # the first publication: the back catalogue
+    add_subscriber(database, "abonne@exemple.fr")
+    write_letter_site(target, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+    tasks._announce(str(target))
+    assert [m["To"] for m in smtp_server.messages] == ["abonne@exemple.fr"]
+    assert (target / "lettres/1/index.html").exists()
+    tasks._announce("serveur:/var/www/partenaires")  # a server's own service announces
+    assert "service de commentaires du serveur" in capsys.readouterr().out
+    assert len(smtp_server.messages) == 1

@@ -179,7 +179,12 @@ def publish(request: dict, say) -> int:
             say(result)
             return 1
         say({"stage": "swap"})
-        old = swap_in(staging, public)
+        try:
+            old = swap_in(staging, public)
+        except OSError as error:  # SwapError says what to do, in French
+            shutil.rmtree(staging, ignore_errors=True)
+            say({"ok": False, "errors": [error.strerror or _failure(error)]})
+            return 1
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     say({"ok": True, "seconds": round(time.monotonic() - started, 3)})

@@ -21,7 +21,7 @@ from comment_service.accounts import ensure_first_account
 from comment_service.config import Config
 from site_core import db
 from site_core.locks import site_lock
-from site_core.paths import MODERATION_PATH
+from site_core.paths import MODERATION_PATH, ROOM_PATH
 
 ROOT = Path(__file__).resolve().parent
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -46,6 +46,8 @@ def _serve_with_comments():
     """Serve the built site and the comment service together, as readers will see them."""
     from comment_service.__main__ import main as serve_comments
 
+    # The writing room publishes with publishconf.py: links must point at this local server.
+    os.environ.setdefault("COMMENTS_SITE_URL", f"http://{HOST}:{PORT}")
     print(f"Site et commentaires : http://{HOST}:{PORT}/  (Ctrl+C pour arrêter)")
     serve_comments(["--host", HOST, "--port", str(PORT)])
 
@@ -90,8 +92,9 @@ def _ensure_local_moderator():
         conn.close()
     if password:
         print(
-            "Compte de modération créé pour cette machine : identifiant « moderation », "
-            f"mot de passe « {password} » (pages : {MODERATION_PATH})."
+            "Compte de l’équipe créé pour cette machine (administrateur, tous les rôles) : "
+            f"identifiant « moderation », mot de passe « {password} » (espace rédaction : "
+            f"{ROOM_PATH}, modération : {MODERATION_PATH})."
         )
 
 

@@ -119,3 +119,35 @@ def room(tmp_path_factory):
     add_account(config.database, "karim", name="Karim Benali")
     with running_service(config) as service:
         yield service
+
+
+def wait_job(service, job: int, timeout: float = 600) -> dict:
+    """The row of publication `job` once it is done or failed."""
+    import time
+
+    from comment_service.room import publishing
+    from site_core import db
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = db.connect(service.config.database)
+        row = dict(publishing.get(conn, job))
+        conn.close()
+        if row["state"] in ("done", "failed"):
+            return row
+        time.sleep(0.05)
+    raise AssertionError(f"publication {job} did not finish")
+
+
+def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
+    """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
+    from comment_service.room import publishing
+    from site_core import db
+
+    conn = db.connect(service.config.database)
+    try:
+        job = publishing.enqueue(conn, {"username": "essai"}, reason)
+    finally:
+        conn.close()
+    service.app.state.room.publishing.publisher.wake()
+    return wait_job(service, job, timeout)

@@ -13,12 +13,10 @@ import httpx
 import pytest
 from comment_fixtures import running_service
 from PIL import Image
-from room_fixtures import PASSWORD, ROOM_PATH, add_account, room_config
+from room_fixtures import PASSWORD, ROOM_PATH, add_account, publish_now, room_config
 from test_browser_accessibility import axe_violations
 
 from comment_service import accounts
-from comment_service.room import publishing
-from site_core import db
 from site_core.paths import MODERATION_PATH
 
 pytestmark = pytest.mark.browser
@@ -32,12 +30,7 @@ def site(tmp_path_factory):
     add_account(config.database, "admin", accounts.ROLES, "Aline Admin")
     with running_service(config, serve_site=True) as service:
         config.site_url = service.url
-        conn = db.connect(config.database)
-        job = publishing.enqueue(conn, {"username": "admin"}, "Première publication")
-        conn.close()
-        service.app.state.room.publishing.publisher.wake()
-        wait_for(lambda: httpx.get(service.url + "/").status_code == 200)
-        del job
+        assert publish_now(service)["state"] == "done"
         yield service
 
 

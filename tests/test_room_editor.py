@@ -281,3 +281,36 @@ def test_saves_are_commits_when_the_content_folder_is_a_git_work_tree(tmp_path, 
         check=True,
     ).stdout
     assert log.startswith("Claire Martin|Enregistrement : À propos") and "pages/a-propos.md" in log
+
+
+def test_a_new_page_has_the_fields_of_a_page(room):
+    client = login(room.url, "karim")
+    page = client.get(ROOM_PATH + "nouveau?type=page")
+    assert 'id="theme"' not in page.text and 'id="intervenant-1-nom"' not in page.text
+    fields = {**form_fields(page), "titre": "Nous contacter", "texte": "Écrivez-nous.\r\n"}
+    saved = client.post(ROOM_PATH + "nouveau", data=fields)
+    assert saved.headers["location"].startswith(editor_url("pages", "nous-contacter"))
+    path = Path(room.config.content_dir, "pages", "nous-contacter.md")
+    assert (
+        path.read_text()
+        == "Title: Nous contacter\nSlug: nous-contacter\nStatus: draft\n\nÉcrivez-nous.\n"
+    )
+    path.unlink()
+
+
+def test_a_theme_unknown_to_the_site_is_shown_not_silently_replaced(room):
+    path = Path(room.config.content_dir, "articles", "enjeux-prioritaires-2022.md")
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("Category: Vie de la Caf", "Category: Ancien thème"))
+    try:
+        client = login(room.url, "karim")
+        url = editor_url("articles", "enjeux-prioritaires-2022")
+        page = client.get(url)
+        assert form_fields(page)["theme"] == "Ancien thème"
+        refused = client.post(url, data=form_fields(page))
+        assert refused.status_code == 400 and "Choisissez un thème dans la liste" in spaces(
+            refused.text
+        )
+        assert "Category: Ancien thème" in path.read_text(encoding="utf-8")
+    finally:
+        path.write_text(original, encoding="utf-8")

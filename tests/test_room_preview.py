@@ -50,6 +50,18 @@ def test_save_and_preview_shows_the_page_as_the_site_will(room):
     assert httpx.get(room.url + frames[0][0]).status_code == 303
 
 
+def test_a_preview_builds_the_article_with_its_neighbours_only(room):
+    client = login(room.url, "claire")
+    page = client.get(editor_url("articles", "bilan-conventions-territoriales-globales") + "apercu")
+    src = re.search(r'<iframe src="([^"]+)"', page.text).group(1)
+    html = client.get(src).text
+    for neighbour in ("30-ans-caf-essonne", "enjeux-prioritaires-2022"):  # older, newer
+        assert f"/articles/{neighbour}/" in html
+    root = src.split("/articles/")[0]
+    assert client.get(root + "/articles/territorialisation-se-concretise/").status_code == 404
+    assert client.get(root + "/a-propos/").status_code == 200  # the pages are all there
+
+
 def test_a_new_draft_previews_as_published(room):
     client = login(room.url, "karim")
     form = form_fields(client.get(ROOM_PATH + "nouveau"))

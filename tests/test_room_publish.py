@@ -13,12 +13,19 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from comment_fixtures import running_service, spaces
-from room_fixtures import ROOM_PATH, add_account, csrf, editor_url, form_fields, login, room_config
+from room_fixtures import (
+    ROOM_PATH,
+    add_account,
+    csrf,
+    editor_url,
+    form_fields,
+    login,
+    publish_now,
+    room_config,
+    wait_job,
+)
 
-from comment_service.room import publishing
 from site_core import db
-
-SYSTEM = {"username": "essai"}
 
 
 @pytest.fixture(scope="module")
@@ -30,37 +37,8 @@ def site(tmp_path_factory):
     add_account(config.database, "claire", name="Claire Martin")
     with running_service(config, serve_site=True) as service:
         config.site_url = service.url  # links of the published site point at this server
-        first = queue(service, "Première publication")
-        assert wait(service, first)["state"] == "done"
+        assert publish_now(service)["state"] == "done"
         yield service
-
-
-def queue(service, reason: str, due: datetime | None = None) -> int:
-    conn = db.connect(service.config.database)
-    try:
-        job = publishing.enqueue(conn, SYSTEM, reason, due=due)
-    finally:
-        conn.close()
-    service.app.state.room.publishing.publisher.wake()
-    return job
-
-
-def job_row(service, job: int):
-    conn = db.connect(service.config.database)
-    try:
-        return publishing.get(conn, job)
-    finally:
-        conn.close()
-
-
-def wait(service, job: int, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        row = job_row(service, job)
-        if row["state"] in ("done", "failed"):
-            return dict(row)
-        time.sleep(0.1)
-    raise AssertionError(f"job {job} still {row['state']}")
 
 
 def job_of(response: httpx.Response) -> int:
@@ -93,7 +71,7 @@ def test_publish_then_withdraw_a_new_article(site):
     )
     page = client.get(f"{ROOM_PATH}publications/{job}")
     assert page.status_code == 200 and "Publication de « Un article publié »" in spaces(page.text)
-    assert wait(site, job)["state"] == "done"
+    assert wait_job(site, job)["state"] == "done"
     article = httpx.get(site.url + "/articles/un-article-publie/")
     assert article.status_code == 200 and "Un article publié" in article.text
     assert "Un article publié" in httpx.get(site.url + "/").text
@@ -109,7 +87,7 @@ def test_publish_then_withdraw_a_new_article(site):
     assert "Retirer du site" in editor.text
     withdraw = form_fields(editor, 1)
     job = job_of(client.post(url + "retirer", data={**withdraw, "statut": "draft"}))
-    assert wait(site, job)["state"] == "done"
+    assert wait_job(site, job)["state"] == "done"
     assert httpx.get(site.url + "/articles/un-article-publie/").status_code == 404
     assert "un-article-publie" not in httpx.get(site.url + "/flux/tous.atom.xml").text
     log = login(site.url, "claire").get(ROOM_PATH + "journal").text
@@ -128,7 +106,7 @@ def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
                 data={**new_article(client, "Jamais en ligne"), "action": "publier"},
             )
         )
-        row = wait(site, job)
+        row = wait_job(site, job)
     finally:
         broken.unlink()
     assert row["state"] == "failed"
@@ -169,7 +147,7 @@ def test_a_future_date_publishes_itself_on_time(site):
     assert "Programmée : la publication se fera seule le" in page
     assert "status--programme" in client.get(ROOM_PATH + "?q=paraitre").text
     assert httpx.get(site.url + "/articles/a-paraitre/").status_code == 404
-    row = wait(site, job, timeout=120)
+    row = wait_job(site, job, timeout=120)
     assert row["state"] == "done"
     assert datetime.fromisoformat(row["started_at"]) >= when - timedelta(seconds=1)
     assert httpx.get(site.url + "/articles/a-paraitre/").status_code == 200
@@ -206,7 +184,7 @@ def test_a_reader_polling_during_publications_never_sees_a_missing_or_mixed_page
                     ROOM_PATH + "nouveau", data={**new_article(client, title), "action": "publier"}
                 )
             )
-            assert wait(site, job)["state"] == "done"
+            assert wait_job(site, job)["state"] == "done"
             for page in pages:
                 versions[page].add(httpx.get(site.url + page).content)
     finally:
@@ -217,3 +195,26 @@ def test_a_reader_polling_during_publications_never_sees_a_missing_or_mixed_page
     for page in pages:
         assert seen[page] <= versions[page], f"{page}: a page that is neither before nor after"
     assert len(versions["/"]) == 3  # the home page did change twice
+
+
+def test_hidden_stays_at_its_address_unlisted_and_comments_follow(site):
+    conn = db.connect(site.config.database)
+    conn.execute(
+        "INSERT INTO comments (article_slug, author_name, author_email, body, status, created_at)"
+        " VALUES ('territorialisation-se-concretise', 'Léa Morel', 'lea@example.org',"
+        " 'Un commentaire approuvé avant la publication.', 'approved', '2026-01-02T10:00:00+00:00')"
+    )
+    conn.close()
+    client = login(site.url, "claire")
+    url = editor_url("articles", "territorialisation-se-concretise")
+    form = form_fields(client.get(url), 1)
+    job = job_of(client.post(url + "retirer", data={**form, "statut": "hidden"}))
+    assert wait_job(site, job)["state"] == "done"
+    page = httpx.get(site.url + "/articles/territorialisation-se-concretise/")
+    assert page.status_code == 200
+    assert "Un commentaire approuvé avant la publication." in page.text  # baked in by the build
+    assert "territorialisation-se-concretise" not in httpx.get(site.url + "/").text
+    assert (
+        "territorialisation-se-concretise" not in httpx.get(site.url + "/flux/tous.atom.xml").text
+    )
+    assert "status--masque" in client.get(ROOM_PATH + "?q=territorialisation").text

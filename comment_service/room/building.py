@@ -135,11 +135,12 @@ class BuildWorker:
             self._rules = SiteRules(**answer)
         return self._rules
 
-    def preview(self, source: str, output: Path, siteurl: str) -> dict:
-        """Build the preview of `source` (relative to the content folder) into `output`."""
-        answer = self.call(
-            self.places.request(op="preview", source=source, output=str(output), siteurl=siteurl)
-        )
+    def preview(self, source: str, output: Path, siteurl: str, others=()) -> dict:
+        """Build the preview of `source` (relative to the content folder), with the articles
+        `others`, into `output`."""
+        request = self.places.request(op="preview", source=source, output=str(output))
+        request.update(siteurl=siteurl, **{"with": list(others)})
+        answer = self.call(request)
         if not answer.get("ok"):
             raise BuildFailed(answer.get("errors", []))
         return answer

@@ -126,6 +126,29 @@ class Catalog:
             )
         return result
 
+    def neighbours(self, relative: str, timezone: str) -> list[str]:
+        """The published articles just older and just newer than the article `relative` (what
+        its page links to once it is published), for its preview."""
+        entries = self.entries(timezone)
+        target = next((e for e in entries if e.relative == relative), None)
+        if target is None or target.kind != "article":
+            return []
+        others = sorted(
+            (
+                e
+                for e in entries
+                if e.kind == "article"
+                and e.status == "publie"
+                and e.date
+                and e.relative != relative
+            ),
+            key=lambda e: e.date,
+        )
+        moment = target.date or datetime.now(ZoneInfo(timezone))
+        older = [e.relative for e in others if e.date <= moment][-1:]
+        newer = [e.relative for e in others if e.date > moment][:1]
+        return older + newer
+
     def tags(self) -> list[str]:
         """Every tag in use, in French alphabetical order."""
         seen = {tag for _, _, doc in self.documents() for tag in split_list(doc.get("tags"), ",")}

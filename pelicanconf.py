@@ -144,6 +144,7 @@ PLUGINS = [
     "neighbours",
     "comments",
     "feeds",
+    "letters",
     "search",
 ]
 

@@ -16,8 +16,10 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
+from comment_service import commands
 from comment_service import tasks as comment_tasks
 from comment_service.accounts import ensure_first_account
+from comment_service.app import build_parts
 from comment_service.config import Config
 from site_core import db
 from site_core.locks import site_lock
@@ -152,6 +154,23 @@ def publish(c, target=""):
         else:
             shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
     print(f"Site publié vers {target}")
+    _announce(target)
+
+
+def _announce(target: str):
+    """Tell the lettre's subscribers about the new articles (`comment_service announce`) when
+    the site went to a local folder, the one the comment service serves (COMMENTS_SITE_DIR);
+    a server's own comment service notices the new build by itself."""
+    if ":" in target:
+        print("Les abonnés à la lettre seront prévenus par le service de commentaires du serveur.")
+        return
+    config = Config.from_env()
+    config.site_dir = Path(target).absolute()
+    status = commands.execute(
+        build_parts(config), commands.BY_NAME["announce"], {"sans_envoi": False}
+    )
+    if status:
+        raise Exit(code=status)
 
 
 ARTICLE_TEMPLATE = """\

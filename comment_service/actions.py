@@ -173,6 +173,7 @@ class Moderation:
         try:
             with db.transaction(conn):
                 change = action(conn, *args)
+                self.hooks.emit_in_transaction(conn, change)
         finally:
             conn.close()
         self.hooks.emit(change)

@@ -24,11 +24,15 @@ from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT, ROOM_PATH
 
 from .actions import Moderation
+from .archive import ArchiveWriter
 from .area import Area
 from .auth import Auth
 from .config import Config
+from .follows import Follows
 from .forms import FormError
 from .hooks import Hooks
+from .letter_team import LetterTeamPage
+from .link_pages import LinkPages
 from .moderation import ModerationPages
 from .notifications import Notifier
 from .posting import Posting
@@ -36,8 +40,10 @@ from .reader import ReaderPages
 from .republish import Republisher
 from .room import Room
 from .search_refresh import SearchRefresher
+from .sending import Sender
 from .site import Site
 from .static import SiteFiles
+from .subscribe_pages import SubscribePages
 from .writer import CommentWriter
 
 log = logging.getLogger(__name__)
@@ -65,18 +71,30 @@ def build_parts(config: Config) -> Parts:
     if config.republish:
         hooks.connect(republisher)
         hooks.connect(search)
+    hooks.connect_in_transaction(Follows(config, site).on_change)  # e-mails to followers
     return Parts(config, site, hooks, Moderation(config.database, hooks), republisher, search)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     parts = build_parts(config)
     notifier = Notifier(config, parts.site)
-    writer = CommentWriter(config.database, on_commit=notifier.wake)
+    writer = CommentWriter(
+        config.database,
+        on_commit=notifier.wake,
+        in_transaction=Follows(config, parts.site).record,
+    )
     pages = ReaderPages(config, parts.site)
     posting = Posting(config, pages, writer)
     auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
     moderation = ModerationPages(parts.site, parts.moderation, auth)
     room = Room(config, parts, Area(auth, config.database, parts.public_url))  # /redaction/
+    # E-mail subscriptions (issue 11): the lettre's pages and its sender.
+    sender = Sender(config, parts.site, ArchiveWriter(parts.site, config.database))
+    subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
+    link_pages = LinkPages(subscribe, sender.composer.links)
+    team = LetterTeamPage(config, parts.site, auth, sender.wake)
+    # A publication from the room announces its article at once, not at the next poll.
+    room.publishing.publisher.on_published.append(lambda jobs: sender.wake())
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -85,9 +103,11 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         notifier.start()
         parts.search.start()
         room.start()
+        sender.start()
         try:
             yield
         finally:
+            sender.stop()
             room.stop()
             parts.search.stop()
             notifier.stop()
@@ -110,7 +130,12 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = [*posting.routes(), Mount("/moderation", routes=moderation.routes())]
+    service = [
+        *posting.routes(),
+        *subscribe.routes(),
+        *link_pages.routes(),
+        Mount("/moderation", routes=[*team.routes(), *moderation.routes()]),
+    ]
     routes = [
         Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service),
         Mount(ROOM_PATH.rstrip("/"), routes=room.routes()),
@@ -130,4 +155,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     app.state.parts = parts
     app.state.notifier = notifier  # tests wake it instead of waiting for its poll
     app.state.room = room
+    app.state.sender = sender
     return app

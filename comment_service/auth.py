@@ -110,6 +110,15 @@ class Auth:
             )
         return form, None
 
+    async def posted(self, request: Request, role: str = MODERATION):
+        """(session, account row, form, None) for a POST by an account with `role` and a valid
+        CSRF token, or (…, a response: log in first, or the refusal) to return as it is."""
+        session, account, away = await self.guard(request, role)
+        if away:
+            return session, None, None, away
+        form, refused = await self.form(request, session)
+        return session, account, form, refused
+
     async def guard(self, request: Request, role: str = MODERATION):
         """(session, account row, None) for an enabled account with `role`; else a response
         sending the visitor to log in (back to this page of the room afterwards), or a 403."""

@@ -1,11 +1,14 @@
 """A background thread that does rounds of work, sleeping between them until woken.
 
-`round(conn)` does the work and returns how long to sleep; `wake()` cuts the sleep short (after
-a commit that queued work). An exception in a round is logged and the thread goes on: a bug or a
-locked database must not end it. (notifications.Notifier has the same shape and could use it.)
+The moderators' notifier, the lettre's sender, the room's publisher and the search refresher are
+each one. `round(conn)` does the work and returns how long to sleep (None: until woken); `wake()`
+cuts the sleep short (after a commit that queued work). An exception in a round is logged and the
+thread goes on after `error_wait`: a bug or a locked database must not end it. `stop()` lets the
+current round end.
 """
 
 import logging
+import sqlite3
 import threading
 
 from site_core import db
@@ -24,6 +27,10 @@ class BackgroundWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
@@ -39,14 +46,18 @@ class BackgroundWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def connect(self) -> sqlite3.Connection | None:
+        """The thread's own connection (None for a worker that needs none)."""
+        return db.connect(self.database)
+
     def first(self, conn) -> None:
         """Called once when the thread starts."""
 
-    def round(self, conn) -> float:
+    def round(self, conn) -> float | None:
         raise NotImplementedError
 
     def _run(self) -> None:
-        conn = db.connect(self.database)
+        conn = self.connect()
         try:
             self.first(conn)
             while not self._stop.is_set():
@@ -58,4 +69,5 @@ class BackgroundWorker:
                 self._wake.wait(wait)
                 self._wake.clear()
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()

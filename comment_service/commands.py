@@ -15,7 +15,7 @@ from typing import IO
 
 from site_core import db
 
-from . import actions, rgpd
+from . import actions, letter_commands, rgpd
 from .accounts import AccountError, create_moderator
 from .actions import STATUS_LABELS
 
@@ -213,6 +213,25 @@ COMMANDS = (
     Command(
         "purge-ips", "Oublier les empreintes d’IP au-delà de la durée de conservation.", _purge_ips
     ),
+    # « La lettre des partenaires » (letter_commands.py).
+    Command(
+        "announce",
+        "Annoncer aux abonnés les articles publiés et envoyer les e-mails en attente.",
+        letter_commands.announce,
+        (Arg("sans_envoi", "annoncer seulement (le service enverra)", "flag", True, False),),
+    ),
+    Command(
+        "lettre-essai",
+        "Envoyer à une adresse un essai de la dernière lettre (ou du dernier article).",
+        letter_commands.test_send,
+        (Arg("email", "adresse e-mail qui reçoit l’essai"),),
+    ),
+    Command(
+        "lettre-abonnes",
+        "Exporter (CSV) la liste des abonnés à la lettre, avec leur consentement.",
+        letter_commands.export,
+        (Arg("sortie", "fichier CSV à écrire", "path", True),),
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 
@@ -221,6 +240,6 @@ def execute(parts, command: Command, values: dict, out: IO = sys.stdout) -> int:
     """Run `command`; return the exit status (0 done, 1 refused, with the reason on stderr)."""
     try:
         return command.run(parts, values, out) or 0
-    except (actions.ActionError, AccountError) as error:
+    except (actions.ActionError, AccountError, letter_commands.LetterCommandError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1

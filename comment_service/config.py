@@ -29,6 +29,23 @@ DEFAULT_SPAM_WORDS = [
     "seo services",
 ]
 
+# The lettre's numeric settings, read from COMMENTS_LETTER_* (see Config).
+LETTER_NUMBERS = (
+    "letter_confirm_hours",
+    "letter_purge_days",
+    "letter_confirm_interval",
+    "letter_ip_count",
+    "letter_min_fill_seconds",
+    "letter_rate",
+    "letter_retry_base",
+    "letter_retry_max",
+    "letter_max_attempts",
+    "letter_max_bounces",
+    "letter_poll_seconds",
+    "letter_digest_day",
+    "letter_digest_hour",
+)
+
 
 @dataclass
 class Config:
@@ -91,6 +108,33 @@ class Config:
     # a burst of approvals).
     search_refresh_delay: float = 5.0
 
+    # ---- E-mail subscriptions (« La lettre des partenaires », following a discussion) ----
+    # A confirmation link is valid this many hours; unconfirmed requests are deleted after
+    # `letter_purge_days`; one address gets at most one confirmation e-mail per
+    # `letter_confirm_interval` seconds (the form cannot be used to mail-bomb anyone).
+    letter_confirm_hours: float = 48.0
+    letter_purge_days: float = 7.0
+    letter_confirm_interval: float = 3600.0
+    # Subscription requests from one network address per `flood_window` (0: no limit); a
+    # request sooner than `letter_min_fill_seconds` after the form got its token is a robot's
+    # (the footer form has one field, which a browser may fill by itself: kept short).
+    letter_ip_count: int = 20
+    letter_min_fill_seconds: float = 1.0
+    # Sending: messages per second at most (0: no limit); temporary failures are retried after
+    # `letter_retry_base` seconds, doubling up to `letter_retry_max`, `letter_max_attempts`
+    # times; after `letter_max_bounces` permanent refusals in a row an address is suspended.
+    letter_rate: float = 50.0
+    letter_retry_base: float = 60.0
+    letter_retry_max: float = 6 * 3600.0
+    letter_max_attempts: int = 10
+    letter_max_bounces: int = 3
+    letter_poll_seconds: float = 2.0
+    # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
+    letter_digest_day: int = 0
+    letter_digest_hour: int = 9
+    # The service announces newly published articles by itself (off: only `announce` does).
+    letter_announce: bool = True
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
         env = os.environ if environ is None else environ
@@ -131,6 +175,7 @@ class Config:
             "max_links",
             "ip_retention_days",
             "notify_interval",
+            *LETTER_NUMBERS,
         ):
             if raw := get(name.upper()):
                 setattr(config, name, type(getattr(config, name))(raw))
@@ -142,6 +187,7 @@ class Config:
         config.content_git = get("CONTENT_GIT", "auto").lower()
         if raw := get("SCHEDULE_POLL_SECONDS"):
             config.schedule_poll_seconds = float(raw)
+        config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
         return config
 
 

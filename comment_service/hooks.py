@@ -26,9 +26,19 @@ class Change:
 class Hooks:
     def __init__(self):
         self._handlers: list[Callable[[Change], object]] = []
+        self._in_transaction: list[Callable] = []
 
     def connect(self, handler: Callable[[Change], object]) -> None:
         self._handlers.append(handler)
+
+    def connect_in_transaction(self, handler: Callable) -> None:
+        """`handler(conn, change)` runs inside the action's transaction: what it writes (an
+        e-mail to queue) is committed with the change, or not at all."""
+        self._in_transaction.append(handler)
+
+    def emit_in_transaction(self, conn, change: Change) -> None:
+        for handler in self._in_transaction:
+            handler(conn, change)
 
     def emit(self, change: Change) -> None:
         """Run every handler once the change is committed (never inside its transaction)."""

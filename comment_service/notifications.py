@@ -16,11 +16,11 @@ import json
 import logging
 import smtplib
 import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 
 from site_core import db
 
+from .background import BackgroundWorker
 from .config import Config
 from .mail import DIGEST_LIMIT, digest
 from .site import Site
@@ -38,15 +38,15 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-class Notifier:
+class Notifier(BackgroundWorker):
     """Background sender; `wake()` is called after each commit of new comments."""
 
+    name = "comment-notifier"
+
     def __init__(self, config: Config, site: Site):
+        super().__init__(config.database, config.notify_poll_seconds)
         self.config = config
         self.site = site
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def enabled(self) -> bool:
@@ -55,31 +55,11 @@ class Notifier:
 
     def start(self) -> None:
         if self.enabled:
-            self._thread = threading.Thread(target=self._run, name="comment-notifier", daemon=True)
-            self._thread.start()
+            super().start()
 
-    def stop(self) -> None:
-        if self._thread:
-            self._stop.set()
-            self._wake.set()
-            self._thread.join()
-            self._thread = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        conn = db.connect(self.config.database)
-        try:
-            while not self._stop.is_set():
-                try:
-                    self.send_due(conn)
-                except Exception:  # a bug or a locked database must not kill the worker
-                    log.exception("notification round failed")
-                self._wake.wait(self.config.notify_poll_seconds)
-                self._wake.clear()
-        finally:
-            conn.close()
+    def round(self, conn: sqlite3.Connection) -> float:
+        self.send_due(conn)
+        return self.config.notify_poll_seconds
 
     def send_due(self, conn: sqlite3.Connection) -> int:
         """Send the digest if one is due; return how many comments it listed."""
@@ -145,12 +125,7 @@ class Notifier:
         )
 
     def _connect(self) -> smtplib.SMTP:
-        smtp = smtplib.SMTP(self.config.smtp_host, self.config.smtp_port, timeout=20)
-        if self.config.smtp_starttls:
-            smtp.starttls()
-        if self.config.smtp_user:
-            smtp.login(self.config.smtp_user, self.config.smtp_password)
-        return smtp
+        return connect_smtp(self.config)
 
     def _mark_failed(self, conn: sqlite3.Connection, queue: list, error: Exception) -> None:
         """The whole digest waits for the next attempt; the error stays for an operator."""
@@ -175,6 +150,16 @@ class Notifier:
                     json.dumps([row["id"] for row in queue]),
                 ),
             )
+
+
+def connect_smtp(config: Config, timeout: float = 20) -> smtplib.SMTP:
+    """A connection to the mail server of the settings (STARTTLS and login if set)."""
+    smtp = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=timeout)
+    if config.smtp_starttls:
+        smtp.starttls()
+    if config.smtp_user:
+        smtp.login(config.smtp_user, config.smtp_password)
+    return smtp
 
 
 def with_quit(smtp: smtplib.SMTP) -> None:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from . import rates, tokens
+from . import follows, rates, tokens
 from .config import Config
 from .forms import parse_number, read_form
 from .reader import ReaderPages
@@ -55,6 +55,7 @@ class Posting:
         form = await read_form(request, self.config.max_request_bytes)
         slug = form.get("article").strip()
         sub = clean(form.fields)
+        sub.values.update(follows.from_form(form))  # shown back ticked if the form returns
         typed = sub.values["commentaire"]
         article = self.pages.article_or_404(slug, typed)
         self.pages.open_or_403(article, typed)
@@ -134,6 +135,7 @@ class Posting:
                 ("client", token.client if token else ""),
                 ("email", email_key),
             ),
+            follow=follows.kinds(values),
         )
         try:
             outcome = await self.writer.submit(comment)

@@ -133,20 +133,7 @@ class ReaderPages:
 
     async def token(self, request: Request) -> Response:
         """The form's background image; it gives the browser a fresh single-use token."""
-        current = tokens.read(self.config.secret_key, request.cookies.get(tokens.COOKIE))
-        response = Response(
-            PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, private"}
-        )
-        response.set_cookie(
-            tokens.COOKIE,
-            tokens.issue(self.config.secret_key, current.client if current else None),
-            max_age=self.config.token_max_age,
-            path=urlsplit(self.site.endpoint).path,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
-        return response
+        return token_image(request, self.config, tokens.COOKIE, urlsplit(self.site.endpoint).path)
 
     def error_page(self, error: HTTPException | FormError) -> HTMLResponse:
         if isinstance(error, FormError):
@@ -163,3 +150,21 @@ class ReaderPages:
             message=message,
             typed=getattr(error, "typed", ""),
         )
+
+
+def token_image(request: Request, config: Config, cookie: str, path: str) -> Response:
+    """A transparent pixel setting `cookie` to a fresh token (for the reader's same client)."""
+    current = tokens.read(config.secret_key, request.cookies.get(cookie))
+    response = Response(
+        PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, private"}
+    )
+    response.set_cookie(
+        cookie,
+        tokens.issue(config.secret_key, current.client if current else None),
+        max_age=config.token_max_age,
+        path=path,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response

@@ -1,7 +1,9 @@
 """Personal data (RGPD): export and erase what we hold about one e-mail address, and forget
 IP hashes past their retention period.
 
-Comments are matched on the e-mail address without regard to case. Erasing deletes the
+Comments are matched on the e-mail address without regard to case; subscriptions to the
+lettre and followed discussions, with their consents and e-mails, are exported and erased too
+(subscriptions.py). Erasing deletes the
 person's comments; one that other people answered becomes a « commentaire supprimé »
 placeholder (no name, address, text or IP hash left), so their replies stay. The change it
 returns names the articles that showed any of them, for republishing. Deleted content is
@@ -13,6 +15,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
+from . import subscriptions
 from .actions import now_iso, prune_placeholders
 from .hooks import Change
 
@@ -31,6 +34,7 @@ def export(conn: sqlite3.Connection, email: str) -> dict:
         "adresse_e_mail": email.strip(),
         "exporte_le": datetime.now(UTC).isoformat(timespec="seconds"),
         "commentaires": [dict(row) for row in rows],
+        "abonnements": subscriptions.export(conn, email),
     }
 
 
@@ -56,6 +60,7 @@ def erase(conn: sqlite3.Connection, email: str) -> Change:
     )
     for row in rows:  # a parent of theirs may have been left with no reply
         prune_placeholders(conn, row["parent_id"])
+    subscriptions.erase(conn, email)  # the lettre, followed discussions, their e-mails
     return Change(None, tuple(slugs), len(rows))
 
 

@@ -42,10 +42,28 @@ def _too_long(what: str, limit: int, length: int) -> str:
     return f"{what} ne doit pas dépasser {limit} caractères (actuellement {_count(length)})."
 
 
+def clean_email(text: str) -> str:
+    return _CONTROL.sub("", text).strip()
+
+
+def email_error(email: str) -> str:
+    """What is wrong with an e-mail address (French), or "" (the comment and lettre forms)."""
+    if not email:
+        return "Indiquez votre adresse e-mail."
+    if len(email) > MAX_EMAIL:
+        return _too_long("L’adresse e-mail", MAX_EMAIL, len(email))
+    if not _EMAIL.match(email):
+        return (
+            "Cette adresse e-mail n’est pas valide : elle doit avoir la forme "
+            "prenom.nom@exemple.fr."
+        )
+    return ""
+
+
 def clean(form: dict[str, str]) -> Submission:
     """Normalise the four reader fields and check them; `values` is what gets stored."""
     name = _SPACES.sub(" ", _CONTROL.sub("", form.get("nom", ""))).strip()
-    email = _CONTROL.sub("", form.get("email", "")).strip()
+    email = clean_email(form.get("email", ""))
     url = _CONTROL.sub("", form.get("site", "")).strip()
     body = _CONTROL.sub("", form.get("commentaire", "").replace("\r\n", "\n")).strip()
     sub = Submission({"nom": name, "email": email, "site": url, "commentaire": body})
@@ -56,15 +74,8 @@ def clean(form: dict[str, str]) -> Submission:
     elif len(name) > MAX_NAME:
         errors["nom"] = _too_long("Votre nom", MAX_NAME, len(name))
 
-    if not email:
-        errors["email"] = "Indiquez votre adresse e-mail."
-    elif len(email) > MAX_EMAIL:
-        errors["email"] = _too_long("L’adresse e-mail", MAX_EMAIL, len(email))
-    elif not _EMAIL.match(email):
-        errors["email"] = (
-            "Cette adresse e-mail n’est pas valide : elle doit avoir la forme "
-            "prenom.nom@exemple.fr."
-        )
+    if error := email_error(email):
+        errors["email"] = error
 
     if url:
         if "://" not in url and "." in url and " " not in url:

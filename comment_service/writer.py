@@ -54,6 +54,8 @@ class NewComment:
     nonce: str | None = None  # the form token's, used once
     # (bucket, key) flood counts this post adds to once stored as pending (see rates.py).
     rate_keys: tuple = ()
+    # Discussions the author asked to follow by e-mail ("reponses", "article"; follows.py).
+    follow: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,16 @@ class Outcome:
 
 
 class CommentWriter:
-    def __init__(self, database: Path, on_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        database: Path,
+        on_commit: Callable[[], None] | None = None,
+        in_transaction: Callable | None = None,
+    ):
         self._database = database
         self._on_commit = on_commit
+        # in_transaction(conn, [(comment id, NewComment)…]) runs before each group's commit.
+        self._in_transaction = in_transaction
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._checkpointer: threading.Thread | None = None
@@ -155,7 +164,13 @@ class CommentWriter:
     def _write_group(self, conn: sqlite3.Connection, group: list) -> None:
         try:
             with db.transaction(conn):
-                outcomes = _store(conn, [comment for comment, _, _ in group])
+                comments = [comment for comment, _, _ in group]
+                outcomes = _store(conn, comments)
+                if self._in_transaction:
+                    stored = zip(outcomes, comments, strict=True)
+                    self._in_transaction(
+                        conn, [(o.comment_id, c) for o, c in stored if o.kind == "stored"]
+                    )
         except Exception as error:
             log.exception("could not store %d comment(s)", len(group))
             _resolve(group, [error] * len(group))

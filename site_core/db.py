@@ -2,8 +2,9 @@
 
 The build reads approved comments from it (read-only); the service owns every write.
 
-The schema version lives in `PRAGMA user_version`; `migrate()` applies every migration past it,
-each in its own transaction, so a database of any older version upgrades in place.
+The schema version lives in `PRAGMA user_version`; `migrate()` applies every migration of
+`schema.MIGRATIONS` past it, each in its own transaction, so a database of any older version
+upgrades in place.
 """
 
 import sqlite3
@@ -11,162 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .schema import MIGRATIONS
+
 STATUSES = ("pending", "approved", "rejected", "spam")
 JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
-
-# Append new migrations at the end; never edit one that has shipped.
-MIGRATIONS = [
-    """
-    CREATE TABLE comments (
-        id INTEGER PRIMARY KEY,
-        article_slug TEXT NOT NULL,
-        parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,
-        author_name TEXT NOT NULL,
-        author_email TEXT NOT NULL,
-        author_url TEXT NOT NULL DEFAULT '',
-        body TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending'
-            CHECK (status IN ('pending', 'approved', 'rejected', 'spam')),
-        spam_reason TEXT NOT NULL DEFAULT '',
-        is_official INTEGER NOT NULL DEFAULT 0,
-        ip_hash TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT,
-        moderated_at TEXT,
-        moderated_by TEXT
-    );
-    CREATE INDEX comments_article_status ON comments (article_slug, status, created_at);
-    CREATE INDEX comments_status_created ON comments (status, created_at);
-    CREATE INDEX comments_email ON comments (author_email);
-    CREATE TABLE moderators (
-        id INTEGER PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE,
-        display_name TEXT NOT NULL DEFAULT '',
-        email TEXT NOT NULL DEFAULT '',
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE notifications (
-        id INTEGER PRIMARY KEY,
-        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at TEXT NOT NULL,
-        last_error TEXT NOT NULL DEFAULT '',
-        sent_at TEXT
-    );
-    CREATE INDEX notifications_due ON notifications (sent_at, next_attempt_at);
-    """,
-    # 2: comment numbers are never reused (AUTOINCREMENT); deleting a comment no longer
-    # cascades to other people's replies (an erased comment with replies stays as a
-    # placeholder, `erased`); flood and login counters, used form tokens and moderator
-    # sessions are stored, so they hold across restarts and processes.
-    """
-    CREATE TABLE comments_v2 (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        article_slug TEXT NOT NULL,
-        parent_id INTEGER REFERENCES comments(id),
-        author_name TEXT NOT NULL,
-        author_email TEXT NOT NULL,
-        author_url TEXT NOT NULL DEFAULT '',
-        body TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending'
-            CHECK (status IN ('pending', 'approved', 'rejected', 'spam')),
-        spam_reason TEXT NOT NULL DEFAULT '',
-        is_official INTEGER NOT NULL DEFAULT 0,
-        ip_hash TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT,
-        moderated_at TEXT,
-        moderated_by TEXT,
-        erased INTEGER NOT NULL DEFAULT 0
-    );
-    INSERT INTO comments_v2 (id, article_slug, parent_id, author_name, author_email, author_url,
-        body, status, spam_reason, is_official, ip_hash, created_at, updated_at, moderated_at,
-        moderated_by)
-        SELECT id, article_slug, parent_id, author_name, author_email, author_url, body, status,
-        spam_reason, is_official, ip_hash, created_at, updated_at, moderated_at, moderated_by
-        FROM comments;
-    DROP TABLE comments;
-    ALTER TABLE comments_v2 RENAME TO comments;
-    CREATE INDEX comments_article_status ON comments (article_slug, status, created_at);
-    CREATE INDEX comments_status_created ON comments (status, created_at);
-    CREATE INDEX comments_email ON comments (author_email);
-    CREATE INDEX comments_parent ON comments (parent_id);
-    CREATE TABLE rate_events (
-        bucket TEXT NOT NULL,
-        key TEXT NOT NULL,
-        at REAL NOT NULL
-    );
-    CREATE INDEX rate_events_key ON rate_events (bucket, key, at);
-    CREATE TABLE used_tokens (
-        nonce TEXT PRIMARY KEY,
-        used_at REAL NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        username TEXT NOT NULL REFERENCES moderators(username) ON DELETE CASCADE,
-        created_at REAL NOT NULL,
-        expires_at REAL NOT NULL
-    ) WITHOUT ROWID;
-    """,
-    # 3 (writing room, issue 10): team accounts get roles (space-separated keys of
-    # comment_service.accounts.ROLES) and can be disabled; existing moderators keep moderation
-    # and get the writing room, the oldest also administration. One-time password links, the
-    # team's log (who did what, when), article revisions (full text per save) and publication
-    # jobs (a scheduled publication is a job due at the article's date).
-    """
-    ALTER TABLE moderators ADD COLUMN roles TEXT NOT NULL DEFAULT 'moderation';
-    ALTER TABLE moderators ADD COLUMN disabled_at TEXT;
-    UPDATE moderators SET roles = 'moderation redaction';
-    UPDATE moderators SET roles = 'administration moderation redaction'
-        WHERE id = (SELECT min(id) FROM moderators);
-    CREATE TABLE password_links (
-        token_hash TEXT PRIMARY KEY,
-        username TEXT NOT NULL REFERENCES moderators(username) ON DELETE CASCADE,
-        created_by TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        expires_at REAL NOT NULL,
-        used_at REAL
-    ) WITHOUT ROWID;
-    CREATE TABLE team_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        username TEXT NOT NULL,
-        action TEXT NOT NULL,
-        target TEXT NOT NULL DEFAULT '',
-        detail TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX team_log_target ON team_log (target, id);
-    CREATE TABLE revisions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        path TEXT NOT NULL,
-        number INTEGER NOT NULL,
-        author TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        UNIQUE (path, number)
-    );
-    CREATE TABLE publish_jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        requested_by TEXT NOT NULL,
-        requested_at TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        path TEXT NOT NULL DEFAULT '',
-        status_from TEXT,
-        status_to TEXT,
-        due_at TEXT,
-        state TEXT NOT NULL DEFAULT 'queued'
-            CHECK (state IN ('queued', 'running', 'done', 'failed')),
-        stage TEXT NOT NULL DEFAULT '',
-        started_at TEXT,
-        finished_at TEXT,
-        message TEXT NOT NULL DEFAULT '',
-        seconds REAL
-    );
-    CREATE INDEX publish_jobs_state ON publish_jobs (state, due_at);
-    """,
-]
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:

@@ -8,7 +8,7 @@ the comment forms and the patching of pages need. Version 1 of the schema is `to
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +40,12 @@ class ArticleEntry:
     date: datetime
     # Pages (relative paths) that show this article's comment count: lists, thèmes, …
     count_pages: tuple[str, ...] = ()
+    # For the e-mail lettre (optional, so older manifests still read): the thème, the chapô as
+    # plain text, and the card image's address (absolute, or relative to the site's root).
+    category: str = ""
+    category_slug: str = ""
+    summary: str = ""
+    image: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Manifest:
     comments_endpoint: str = COMMENTS_ENDPOINT
     feed_settings: dict = field(default_factory=dict)
     articles: dict[str, ArticleEntry] = field(default_factory=dict)
+    # The thèmes (category slug -> name), for the lettre's subscription form (optional).
+    categories: dict[str, str] = field(default_factory=dict)
 
     def feed_settings_for(self, output_dir: Path, site_url: str) -> dict:
         """Settings for site_core.feeds, writing into `output_dir` for `site_url`."""
@@ -67,17 +75,22 @@ class Manifest:
         data = json.loads(text)
         if data.pop("version", None) != VERSION:
             raise ValueError("unknown manifest version")
+        # Fields added later are optional; fields this reader does not know are ignored, so a
+        # service and a build of different ages still understand each other within version 1.
+        known = {f.name for f in fields(ArticleEntry)}
         articles = {
             slug: ArticleEntry(
                 **{
-                    **entry,
+                    **{name: value for name, value in entry.items() if name in known},
                     "date": datetime.fromisoformat(entry["date"]),
                     "count_pages": tuple(entry["count_pages"]),
                 }
             )
             for slug, entry in data.pop("articles").items()
         }
-        return cls(**data, articles=articles)
+        own = {f.name for f in fields(cls)}
+        settings = {name: value for name, value in data.items() if name in own}
+        return cls(**settings, articles=articles)
 
     def write(self, output_dir: Path) -> Path:
         path = Path(output_dir) / MANIFEST_NAME

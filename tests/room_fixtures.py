@@ -151,3 +151,17 @@ def publish_now(service, reason: str = "Première publication", timeout: float =
         conn.close()
     service.app.state.room.publishing.publisher.wake()
     return wait_job(service, job, timeout)
+
+
+def new_article(client, title: str, **extra) -> dict:
+    """The new-article form of the room, filled as a person would (one speaker)."""
+    form = form_fields(client.get(ROOM_PATH + "nouveau"))
+    form.update(
+        titre=title,
+        theme="Solidarité",
+        chapo=f"Le chapô de « {title} ».",
+        texte="## Une question ?\n\n**Awa Diallo :**{: .speaker} « Une réponse. »\n",
+        **{"intervenant-1-nom": "Awa Diallo", "intervenant-1-role": "animatrice"},
+    )
+    form.update(extra)
+    return form

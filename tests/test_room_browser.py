@@ -122,13 +122,15 @@ def test_a_newcomer_writes_previews_publishes_restores_and_withdraws_an_intervie
     assert httpx.get(url + "/articles/le-relais-petite-enfance-de-massy/").status_code == 404
     page.click("button:has-text('Publier cette version')")
     page.wait_for_selector("text=Publiée le", timeout=120_000)  # the page follows the job
-    # A reader sees it on the home page, in the feeds.
+    # A reader sees it on the home page, in the feeds and in the sitemap.
     reader = browser.new_context(viewport={"width": 390, "height": 844})
     home = reader.new_page()
     home.goto(url + "/")
     assert home.locator("a:has-text('Le relais petite enfance de Massy')").count() >= 1
     feed = httpx.get(url + "/flux/tous.atom.xml").text
     assert "le-relais-petite-enfance-de-massy" in feed
+    sitemap = httpx.get(url + "/sitemap.xml").text
+    assert "/articles/le-relais-petite-enfance-de-massy/</loc>" in sitemap
     path = Path(site.config.content_dir, "articles", "le-relais-petite-enfance-de-massy.md")
     published = path.read_text(encoding="utf-8")
     assert "**Julie Martin :**{: .speaker} « Réponse numéro 2. »" in published

@@ -20,6 +20,7 @@ from room_fixtures import (
     editor_url,
     form_fields,
     login,
+    new_article,
     publish_now,
     room_config,
     wait_job,
@@ -48,19 +49,6 @@ def job_of(response: httpx.Response) -> int:
     return int(location.rsplit("/", 1)[1])
 
 
-def new_article(client, title: str, **extra) -> dict:
-    form = form_fields(client.get(ROOM_PATH + "nouveau"))
-    form.update(
-        titre=title,
-        theme="Solidarité",
-        chapo=f"Le chapô de « {title} ».",
-        texte="## Une question ?\n\n**Awa Diallo :**{: .speaker} « Une réponse. »\n",
-        **{"intervenant-1-nom": "Awa Diallo", "intervenant-1-role": "animatrice"},
-    )
-    form.update(extra)
-    return form
-
-
 def test_publish_then_withdraw_a_new_article(site):
     client = login(site.url, "claire")
     job = job_of(
@@ -76,6 +64,7 @@ def test_publish_then_withdraw_a_new_article(site):
     assert article.status_code == 200 and "Un article publié" in article.text
     assert "Un article publié" in httpx.get(site.url + "/").text
     assert "un-article-publie" in httpx.get(site.url + "/flux/tous.atom.xml").text
+    assert "/articles/un-article-publie/" in httpx.get(site.url + "/sitemap.xml").text
     assert (
         "Status: published\n"
         in Path(site.config.content_dir, "articles", "un-article-publie.md").read_text()
@@ -90,6 +79,7 @@ def test_publish_then_withdraw_a_new_article(site):
     assert wait_job(site, job)["state"] == "done"
     assert httpx.get(site.url + "/articles/un-article-publie/").status_code == 404
     assert "un-article-publie" not in httpx.get(site.url + "/flux/tous.atom.xml").text
+    assert "un-article-publie" not in httpx.get(site.url + "/sitemap.xml").text
     log = login(site.url, "claire").get(ROOM_PATH + "journal").text
     assert "Publication demandée" in log and "Retrait demandé" in log and "Site publié" in log
 

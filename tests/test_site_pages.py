@@ -122,7 +122,7 @@ def test_category_tag_speaker_and_archive_pages(built_site):
     tag = soup(built_site, "mots-cles/atlantis/index.html")
     assert "/articles/enjeux-prioritaires-2022/" in {a["href"] for a in tag.find_all("a")}
     archives = soup(built_site, "archives/index.html")
-    assert [text(h2) for h2 in archives.find_all("h2")] == ["2022", "2021", "2020", "2018"]
+    assert [text(h2) for h2 in archives.main.find_all("h2")] == ["2022", "2021", "2020", "2018"]
     assert len(archives.select(".archive-list li")) == 5
     themes = soup(built_site, "themes/index.html")
     assert "Vie de la Caf" in text(themes)

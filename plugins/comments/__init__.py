@@ -25,6 +25,7 @@ from site_core.comments import (
     feed_comments,
     fetch_approved,
 )
+from site_core.feeds import plain_text, shorten
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import COMMENTS_ENDPOINT
 
@@ -36,6 +37,7 @@ class CommentsBuild:
         self.settings = pelican.settings
         self.output = Path(pelican.output_path).resolve()
         self.articles: list = []
+        self.categories: dict[str, str] = {}
         self.count_pages: dict[str, set[str]] = {}
         self.lock = None  # the site lock, from reading the comments to the manifest
 
@@ -78,6 +80,7 @@ class CommentsBuild:
             datetime.now().astimezone(),
         )
         self.articles = articles
+        self.categories = {category.slug: category.name for category, _ in generator.categories}
 
     def record(self, path: str, context: dict) -> None:
         page = context.get("articles_page")
@@ -104,10 +107,23 @@ class CommentsBuild:
                     status=article.status,
                     date=article.date,
                     count_pages=tuple(sorted(self.count_pages.get(article.slug, ()))),
+                    **lettre_fields(article, settings),
                 )
                 for article in self.articles
             },
+            categories=self.categories,
         )
+
+
+def lettre_fields(article, settings) -> dict:
+    """What the e-mail lettre shows of an article: thème, chapô (plain text), card image."""
+    category = getattr(article, "category", None)
+    return {
+        "category": category.name if category else "",
+        "category_slug": category.slug if category else "",
+        "summary": shorten(plain_text(article.summary), settings.get("FEEDS_SUMMARY_LENGTH", 300)),
+        "image": str(article.metadata.get("image", "") or ""),
+    }
 
 
 _state: CommentsBuild | None = None

@@ -1,0 +1,70 @@
+"""« Lettres précédentes »: a page for every lettre sent, and their index (/lettres/).
+
+The comment store keeps each lettre with a snapshot of its articles (comment_service/letters.py),
+so the archive never changes when an article does. Both sides render it here, with the theme's
+partials, so they cannot drift apart: the build (plugins/letters) writes every page from the
+store on each build (so a publish that replaces the whole site keeps them), and the service
+writes the new lettre's page and the index as soon as it makes one, inside the site's page
+shell, so the page exists from the moment the e-mails go out.
+"""
+
+import json
+import sqlite3
+from datetime import datetime
+
+import jinja2
+from markupsafe import Markup
+
+from .typography import typeset_html
+
+ARCHIVE_URL = "lettres/"
+INDEX_TITLE = "Lettres précédentes"
+
+
+def letter_url(number: int) -> str:
+    return f"{ARCHIVE_URL}{number}/"
+
+
+def save_as(url: str) -> str:
+    return url + "index.html"
+
+
+def fetch_letters(conn: sqlite3.Connection) -> list[dict]:
+    """Every lettre, newest first; none from a store older than the lettre (no table)."""
+    try:
+        rows = conn.execute(
+            "SELECT id, kind, subject, articles, created_at FROM letters ORDER BY id DESC"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [view(row) for row in rows]
+
+
+def view(row) -> dict:
+    """A lettre as the archive templates show it."""
+    articles = [
+        {**article, "date": datetime.fromisoformat(article["date"])}
+        for article in json.loads(row["articles"])
+    ]
+    number = row["id"]
+    return {
+        "number": number,
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "created": datetime.fromisoformat(row["created_at"]),
+        "articles": articles,
+        "url": letter_url(number),
+        "title": f"La lettre des partenaires n° {number}",
+    }
+
+
+def letter_html(env: jinja2.Environment, letter: dict, site_url: str) -> Markup:
+    html = env.get_template("partials/lettre_archive.html").render(letter=letter, SITEURL=site_url)
+    return Markup(typeset_html(html))
+
+
+def index_html(env: jinja2.Environment, letters: list[dict], site_url: str) -> Markup:
+    html = env.get_template("partials/lettres_index.html").render(
+        letters=letters, SITEURL=site_url, title=INDEX_TITLE
+    )
+    return Markup(typeset_html(html))

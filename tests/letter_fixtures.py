@@ -1,0 +1,208 @@
+"""Shared fixtures for the lettre tests: a site whose manifest has thèmes and chapôs, a service
+configured to send to the test SMTP server, and helpers to subscribe, confirm, publish and
+read the e-mails.
+
+Use with `pytest_plugins = ["comment_fixtures", "letter_fixtures"]`.
+"""
+
+import re
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from comment_fixtures import SHELL, make_config, running_service
+
+from comment_service import actions, tokens
+from site_core.comment_pages import SHELL_CONTENT
+from site_core.manifest import ArticleEntry, Manifest
+from site_core.paths import SHELL_NAME
+
+PUBLIC = "https://partenaires.example.fr"
+THEMES = {"petite-enfance": "Petite enfance et jeunesse", "solidarite": "Solidarité"}
+
+
+def article(slug: str, theme: str = "petite-enfance", days_ago: float = 10, **fields):
+    return ArticleEntry(
+        slug=slug,
+        title=fields.pop("title", f"Entretien : {slug}"),
+        url=f"articles/{slug}/",
+        save_as=f"articles/{slug}/index.html",
+        comments_open=True,
+        status=fields.pop("status", "published"),
+        date=datetime.now(UTC) - timedelta(days=days_ago),
+        category=THEMES[theme],
+        category_slug=theme,
+        summary=fields.pop("summary", f"Le chapô de {slug}, en une phrase."),
+        **fields,
+    )
+
+
+BACK_CATALOGUE = [article("premier-article"), article("article-solidaire", "solidarite")]
+
+
+def write_letter_site(site_dir: Path, articles=BACK_CATALOGUE) -> Path:
+    """A built site as far as the service cares: manifest (with thèmes), shell, article pages.
+    Writing it again with more articles is what a new build does."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    root = Path(__file__).resolve().parent.parent
+    manifest = Manifest(
+        site_url="",
+        theme_templates=str(root / "theme" / "templates"),
+        articles={a.slug: a for a in articles},
+        categories=dict(THEMES),
+    )
+    manifest.write(site_dir)
+    (site_dir / SHELL_NAME).write_text(SHELL, encoding="utf-8")
+    for entry in articles:
+        page = site_dir / entry.save_as
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<h1>{entry.title}</h1>", encoding="utf-8")
+    assert SHELL_CONTENT in SHELL
+    return site_dir
+
+
+def letter_config(tmp_path: Path, site_dir: Path, smtp, **override):
+    settings = {
+        "site_url": PUBLIC,
+        "smtp_host": smtp.host,
+        "smtp_port": smtp.port,
+        "mail_from": "Caf de l’Essonne <lettre@caf-essonne.example.fr>",
+        "letter_poll_seconds": 0.1,
+        "letter_rate": 0,
+        "letter_retry_base": 0.2,
+        "letter_min_fill_seconds": 0,
+        **override,
+    }
+    return make_config(tmp_path, site_dir, **settings)
+
+
+@pytest.fixture
+def letter_site(tmp_path) -> Path:
+    return write_letter_site(tmp_path / "site")
+
+
+@pytest.fixture
+def letter_service(tmp_path, letter_site, smtp_server):
+    config = letter_config(tmp_path, letter_site, smtp_server)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) >= len(BACK_CATALOGUE))
+        yield service
+
+
+def announced(service) -> int:
+    conn = service.db()
+    try:
+        return conn.execute("SELECT count(*) FROM announced").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def wait_until(condition, timeout: float = 10):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+def subscribe(service, email: str, **fields) -> httpx.Response:
+    form = {
+        "email": email,
+        "origine": "page",
+        "jeton": tokens.issue(service.config.secret_key, now=time.time() - 10),
+        "reference_dossier": "",
+        "rythme": "each",
+        **fields,
+    }
+    return httpx.post(f"{service.url}/commentaires/lettre/abonnement", data=form)
+
+
+def local(service, url) -> str:
+    """A link from an e-mail (public address; in <…> in a header) pointed at the test
+    service."""
+    url = str(url).removeprefix("<").removesuffix(">")
+    assert url.startswith(PUBLIC + "/commentaires/"), url
+    return service.url + url[len(PUBLIC) :]
+
+
+def text_part(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_part(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def link(message, path: str) -> str:
+    """The first link of `message`'s text part to /commentaires/lettre/<path>."""
+    found = re.search(rf"{re.escape(PUBLIC)}/commentaires/lettre/{path}\?t=\S+", text_part(message))
+    assert found, text_part(message)
+    return found.group(0)
+
+
+def confirm_by_mail(service, message) -> httpx.Response:
+    url = local(service, link(message, "confirmer"))
+    return httpx.post(url, data={"t": url.split("?t=")[1]})
+
+
+def rows(service, sql: str, *args) -> list[sqlite3.Row]:
+    conn = service.db()
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def subscribed(service, smtp, email: str, **fields) -> None:
+    """Subscribe `email` and follow its confirmation link (the e-mail is taken off the list)."""
+    before = len(smtp.messages)
+    assert subscribe(service, email, **fields).status_code == 303
+    wait_until(lambda: any(m["To"] == email for m in smtp.messages[before:]))
+    message = next(m for m in smtp.messages[before:] if m["To"] == email)
+    assert confirm_by_mail(service, message).status_code == 200
+    smtp.messages.remove(message)
+
+
+def publish(service, *new_articles) -> None:
+    """A new build with `new_articles` added to the back catalogue; the sender is woken."""
+    write_letter_site(service.config.site_dir, [*BACK_CATALOGUE, *new_articles])
+    service.app.state.sender.wake()
+
+
+def received(smtp, email: str) -> list:
+    return [m for m in smtp.messages if email in m.recipients]
+
+
+@pytest.fixture
+def refusing_smtp(smtp_server):
+    """The test SMTP server, refusing for good (550) the addresses in `.refused`."""
+    smtp_server.refused = set()
+
+    async def handle_RCPT(server, session, envelope, address, rcpt_options):
+        if address in smtp_server.refused:
+            return "550 5.1.1 Mailbox unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.handle_RCPT = handle_RCPT
+    return smtp_server
+
+
+def values(service, sql: str, *args) -> list[tuple]:
+    """`rows` as plain tuples, to compare."""
+    return [tuple(row) for row in rows(service, sql, *args)]
+
+
+def post_comment(service, **fields) -> int:
+    """Post the comment form (valid fields, `fields` overriding); the new comment's number."""
+    response = httpx.post(f"{service.url}/commentaires/poster", data=service.form(**fields))
+    assert response.status_code == 303, response.text
+    return rows(service, "SELECT max(id) FROM comments")[0][0]
+
+
+def moderate(service, comment_id: int, status: str) -> None:
+    """A moderator's action, as the moderation pages perform it (hooks included)."""
+    service.app.state.parts.moderation.perform(actions.set_status, comment_id, status, "test")

@@ -1,0 +1,226 @@
+"""The lettre for the team: the command line (announce without the service, test send, CSV),
+the page of the team's area, personal data (RGPD export and erase, purge of unconfirmed
+requests)."""
+
+import importlib.util
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import httpx
+from comment_fixtures import make_config
+from letter_fixtures import (
+    BACK_CATALOGUE,
+    article,
+    letter_config,
+    rows,
+    subscribe,
+    subscribed,
+    text_part,
+    values,
+    wait_until,
+    write_letter_site,
+)
+
+from comment_service import accounts, cli, subscriptions
+from comment_service.sending import send_lock
+from site_core import db
+
+pytest_plugins = ["comment_fixtures", "letter_fixtures"]
+PASSWORD = "mot de passe de test"
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "/commentaires/moderation/"
+
+
+def run(config, *argv) -> str:
+    out = io.StringIO()
+    assert cli.run(config, list(argv), out) == 0
+    return out.getvalue()
+
+
+def add_subscriber(database, email: str, themes: str = "", status: str = "active") -> None:
+    conn = db.init(database)
+    with conn:
+        person = conn.execute(
+            "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
+            " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+            (email,),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent, created_at)"
+            " VALUES (?, 'lettre', ?, ?, 'Le consentement donné.', '2026-01-01T00:00:00+00:00')",
+            (person, themes, status),
+        )
+    conn.close()
+
+
+def test_announce_from_the_command_line_sends_without_the_service(tmp_path, smtp_server):
+    site = write_letter_site(tmp_path / "site")
+    config = letter_config(tmp_path, site, smtp_server)
+    assert "Nouvelles lettres : 0." in run(config, "announce")  # the back catalogue
+    add_subscriber(config.database, "abonne@exemple.fr")
+    write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01, title="Neuf")])
+    output = run(config, "announce")
+    assert "Nouvelles lettres : 1." in output and "E-mails envoyés : 1 " in output
+    [message] = smtp_server.messages
+    assert message["To"] == "abonne@exemple.fr" and message["Subject"] == "Neuf"
+    assert "Neuf" in (site / "lettres/1/index.html").read_text()
+    assert "Nouvelles lettres : 0." in run(config, "announce")  # nothing twice
+    assert len(smtp_server.messages) == 1
+
+    # A test send goes to one address only, marked as such, with sample links.
+    assert "Essai mis en file pour moi@caf.example.fr" in run(
+        config, "lettre-essai", "moi@caf.example.fr"
+    )
+    test = smtp_server.messages[1]
+    assert test.recipients == ["moi@caf.example.fr"]
+    assert test["Subject"] == "[Essai] Neuf" and "ESSAI" in text_part(test)
+    assert len(rows_of(config, "SELECT 1 FROM outbox WHERE kind = 'lettre'")) == 1
+
+
+def rows_of(config, sql):
+    conn = db.connect(config.database)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_announce_leaves_the_sending_to_a_running_sender(tmp_path, smtp_server):
+    site = write_letter_site(tmp_path / "site")
+    config = letter_config(tmp_path, site, smtp_server)
+    run(config, "announce")
+    add_subscriber(config.database, "abonne@exemple.fr")
+    write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+    with send_lock(config.database) as held:  # as the running service holds it
+        assert held
+        output = run(config, "announce")
+    assert "Nouvelles lettres : 1." in output and "envoyés par le service" in output
+    assert smtp_server.messages == []
+    assert [r[0] for r in rows_of(config, "SELECT status FROM outbox")] == ["queued"]
+
+
+def test_subscriber_list_as_csv_with_consent(tmp_path, letter_site, smtp_server):
+    config = letter_config(tmp_path, letter_site, smtp_server)
+    add_subscriber(config.database, "=HYPERLINK(1)@exemple.fr", themes="solidarite")
+    add_subscriber(config.database, "b@exemple.fr", status="ended")
+    lines = run(config, "lettre-abonnes").splitlines()
+    assert lines[0].startswith("adresse;statut;")
+    assert lines[1].startswith("'=HYPERLINK(1)@exemple.fr;abonné;;à chaque publication;Solidarité;")
+    assert lines[1].endswith(";Le consentement donné.")
+    assert lines[2].startswith("b@exemple.fr;désabonné;")
+
+
+def login(service, username: str) -> httpx.Client:
+    conn = service.db()
+    accounts.create_moderator(conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr")
+    conn.close()
+    client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": "192.0.2.7"})
+    page = client.get(BASE + "connexion")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    client.post(
+        BASE + "connexion",
+        data={"csrf": token, "identifiant": username, "mot_de_passe": PASSWORD},
+    )
+    return client
+
+
+def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):
+    subscribed(letter_service, smtp_server, "tous@exemple.fr")
+    subscribed(letter_service, smtp_server, "solidaire@exemple.fr", **{"theme-solidarite": "1"})
+    subscribed(letter_service, smtp_server, "semaine@exemple.fr", rythme="weekly")
+    assert subscribe(letter_service, "attente@exemple.fr").status_code == 303
+    smtp_server.wait_for(1)
+    assert httpx.get(letter_service.url + BASE + "lettre").status_code == 303  # log in first
+
+    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    admin = login(letter_service, "admin")  # the first account: an administrator
+    editor = login(letter_service, "redaction")
+    page = editor.get(BASE + "lettre")
+    assert page.status_code == 200 and page.headers["x-robots-tag"] == "noindex, nofollow"
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")
+    assert "3 abonnés à la lettre, 1 demande en attente de confirmation" in text
+    assert "À chaque publication 2" in text and "Une fois par semaine 1" in text
+    assert "Tous les thèmes 2" in text and "Solidarité 3" in text
+    assert "Petite enfance et jeunesse 2" in text
+    assert "Aucun essai n’a encore été envoyé" in text
+    assert editor.get(BASE + "lettre/abonnes.csv").status_code == 403  # not an administrator
+
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    sent = editor.post(BASE + "lettre/essai", data={"csrf": csrf}, follow_redirects=True)
+    assert "Essai mis en file" in sent.text
+    wait_until(
+        lambda: any("redaction@caf.example.fr" in m.recipients for m in smtp_server.messages)
+    )
+    wait_until(lambda: "Dernier essai envoyé le" in editor.get(BASE + "lettre").text)
+    assert editor.post(BASE + "lettre/essai", data={"csrf": "0" * 64}).status_code == 403
+
+    export = admin.get(BASE + "lettre/abonnes.csv")
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert export.text.count("\r\n") == 5  # header, 3 subscribed, 1 pending
+
+
+def test_rgpd_export_and_erase_cover_subscriptions_and_follows(letter_service, smtp_server):
+    email = "claire.martin@mairie-exemple.fr"
+    subscribed(letter_service, smtp_server, email)
+    form = letter_service.form(email=email, suivre_reponses="1", suivre_article="1")
+    assert httpx.post(f"{letter_service.url}/commentaires/poster", data=form).status_code == 303
+    config = make_config_like(letter_service)
+    exported = json.loads(run(config, "export", email.upper()))
+    kinds = [s["kind"] for s in exported["abonnements"]["abonnements"]]
+    assert kinds == ["lettre", "reponses", "article"]
+    assert all(s["consent"] for s in exported["abonnements"]["abonnements"])
+    assert exported["abonnements"]["adresse"]["confirmed_at"]
+    assert {c["kind"] for c in exported["abonnements"]["courriels"]} == {"confirmation"}
+
+    run(config, "erase", email, "--oui")
+    for table in ("subscribers", "subscriptions", "outbox"):
+        assert values(letter_service, f"SELECT count(*) FROM {table}") == [(0,)], table
+    assert json.loads(run(config, "export", email))["abonnements"] == {}
+
+
+def make_config_like(service):
+    config = make_config(service.config.database.parent.parent, service.config.site_dir)
+    config.database = service.config.database
+    return config
+
+
+def test_unconfirmed_requests_are_purged_after_the_delay(letter_service, smtp_server):
+    assert subscribe(letter_service, "jamais@exemple.fr").status_code == 303
+    subscribed(letter_service, smtp_server, "oui@exemple.fr")
+    conn = letter_service.db()
+    later = time.time() + 8 * 86400
+    with conn:
+        assert subscriptions.purge_unconfirmed(conn, 7, now=time.time()) == 0
+        assert subscriptions.purge_unconfirmed(conn, 7, now=later) == 1
+    conn.close()
+    assert values(letter_service, "SELECT email FROM subscribers") == [("oui@exemple.fr",)]
+    assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "active"
+
+
+def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("project_tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    target = write_letter_site(tmp_path / "www")
+    database = tmp_path / "data" / "comments.sqlite3"
+    for name, value in {
+        "DATABASE": str(database),
+        "SECRET_KEY": "clé",
+        "SITE_URL": "https://partenaires.example.fr",
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": str(smtp_server.port),
+        "LETTER_RATE": "0",
+    }.items():
+        monkeypatch.setenv(f"COMMENTS_{name}", value)
+    tasks._announce(str(target))  # the first publication: the back catalogue
+    add_subscriber(database, "abonne@exemple.fr")
+    write_letter_site(target, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+    tasks._announce(str(target))
+    assert [m["To"] for m in smtp_server.messages] == ["abonne@exemple.fr"]
+    assert (target / "lettres/1/index.html").exists()
+    tasks._announce("serveur:/var/www/partenaires")  # a server's own service announces
+    assert "service de commentaires du serveur" in capsys.readouterr().out
+    assert len(smtp_server.messages) == 1

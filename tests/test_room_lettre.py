@@ -1,0 +1,44 @@
+"""A publication from the writing room reaches the lettre's subscribers (issues 10 and 11): the
+room's publisher wakes the sender, so the e-mail leaves without waiting for its next poll."""
+
+# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
+
+import httpx
+from comment_fixtures import running_service, smtp_server  # noqa: F401
+from letter_fixtures import PUBLIC, received, subscribed, text_part, wait_until
+from room_fixtures import ROOM_PATH, add_account, login, new_article, publish_now, room_config
+
+
+def test_an_article_published_in_the_room_is_mailed_to_subscribers(tmp_path, smtp_server):
+    config = room_config(
+        tmp_path,
+        tmp_path / "public" / "site",
+        site_url=PUBLIC,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        mail_from="Caf de l’Essonne <lettre@caf-essonne.example.fr>",
+        letter_poll_seconds=3600,  # only the publisher's wake can make it in time
+        letter_rate=0,
+        letter_min_fill_seconds=0,
+    )
+    (tmp_path / "public").mkdir()
+    add_account(config.database, "claire", name="Claire Martin")
+    with running_service(config, serve_site=True) as service:
+        assert publish_now(service)["state"] == "done"  # the launch articles: never announced
+        subscribed(service, smtp_server, "mairie@exemple.fr")
+        config.site_url = service.url  # log in over http: session cookies without Secure
+        client = login(service.url, "claire")
+        config.site_url = PUBLIC  # the e-mails' links
+        form = new_article(client, "La Ctg signée à Massy", action="publier")
+        form["chapo"] = "La commune et la Caf signent leur convention."
+        assert client.post(ROOM_PATH + "nouveau", data=form).status_code == 303
+        wait_until(lambda: received(smtp_server, "mairie@exemple.fr"), timeout=120)
+        (lettre,) = received(smtp_server, "mairie@exemple.fr")
+        assert "La Ctg signée à Massy" in lettre["Subject"]
+        text = text_part(lettre)
+        assert "La commune et la Caf signent leur convention." in text
+        assert f"{PUBLIC}/articles/la-ctg-signee-a-massy/" in text
+        assert "/commentaires/lettre/" in lettre["List-Unsubscribe"]
+        # Only the new article: the launch articles online before were not announced.
+        assert len(smtp_server.messages) == 1
+        assert httpx.get(service.url + "/lettres/").status_code == 200

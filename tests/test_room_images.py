@@ -88,7 +88,7 @@ def test_an_uploaded_photo_is_upright_without_gps_and_in_the_text(room):
             "x.svg",
             "n’est pas une image lisible",
         ),
-        (photo((100, 100)), "petite.jpg", "Image trop petite (100 × 100 pixels)"),
+        (photo((100, 100)), "petite.jpg", "Image trop petite (100 × 100 pixels ; au moins"),
         (
             photo((10_000, 7_000), "PNG", mode="1"),
             "bombe.png",

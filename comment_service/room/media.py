@@ -9,23 +9,21 @@ profile, under a name the room makes (lower-case letters, digits, dashes, the fo
 extension). So nothing uploaded can be served as anything but an image: an HTML or SVG file is
 not an image to Pillow, and bytes hidden after a real picture do not survive re-encoding.
 
-Once plugins/images (issue 9) is merged, `check()` can be site_core.images.open_checked with the
-same limits; the messages here follow that module's.
+The checks and their French messages are site_core.images's, shared with the build.
 """
 
 import hashlib
 import io
 import re
-import warnings
 from pathlib import Path
 
 from pelican.utils import slugify
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from site_core.files import write_atomic
+from site_core.images import MAX_PIXELS, ImageProblem, Limits, open_checked
 
 IMAGE_FOLDER = "images"
-MAX_PIXELS = 64_000_000
 # Pillow format -> (extension, media type, encoder options).
 FORMATS = {
     "JPEG": (".jpg", "image/jpeg", {"quality": 92, "optimize": True}),
@@ -41,48 +39,20 @@ class ImageRefused(ValueError):
 
 
 def check(data: bytes, min_size: tuple[int, int]) -> tuple[Image.Image, str]:
-    """The upright picture without metadata, and its Pillow format; ImageRefused if not."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
-        raise ImageRefused(
-            "Ce fichier n’est pas une image lisible : choisissez une photo JPEG, PNG ou WebP."
-        ) from None
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _too_large() from None
-    if image.format not in FORMATS:
-        raise ImageRefused(
-            f"Format {image.format or 'inconnu'} non accepté : JPEG, PNG ou WebP seulement."
-        )
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise _too_large(f"{width} × {height} pixels, ")
-    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):
-        width, height = height, width
-    if width < min_size[0] or height < min_size[1]:
-        raise ImageRefused(
-            f"Image trop petite ({width} × {height} pixels) : il en faut au moins "
-            f"{min_size[0]} × {min_size[1]} pour qu’elle reste nette sur un écran."
-        )
-    try:
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError):
-        raise ImageRefused("Image abîmée ou incomplète : elle ne peut pas être lue.") from None
-    icc = image.info.get("icc_profile")
-    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-        upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
-    upright.info = {"icc_profile": icc} if icc else {}
-    return upright, image.format
+    """The upright picture without metadata, and its Pillow format; ImageRefused if not.
 
-
-def _too_large(size: str = "") -> ImageRefused:
-    return ImageRefused(
-        f"Image trop grande ({size}plus de {MAX_PIXELS // 1_000_000} millions de pixels) : "
-        "réduisez-la avant de l’ajouter."
-    )
+    The checks are the build's own (site_core.images.open_checked: readable, not a bomb, large
+    enough once turned upright, not corrupt), so an image the room accepts never fails the
+    build; the room adds that the format must be one a browser shows everywhere."""
+    try:
+        upright = open_checked(data, Limits(*min_size, max_pixels=MAX_PIXELS))
+    except ImageProblem as problem:
+        text = str(problem)
+        raise ImageRefused(f"{text[0].upper()}{text[1:]}.") from None
+    fmt = Image.open(io.BytesIO(data)).format  # the header only: decoded above
+    if fmt not in FORMATS:
+        raise ImageRefused(f"Format {fmt or 'inconnu'} non accepté : JPEG, PNG ou WebP seulement.")
+    return upright, fmt
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

@@ -20,7 +20,7 @@ from comment_service import commands
 from comment_service import tasks as comment_tasks
 from comment_service.accounts import ensure_first_account
 from comment_service.app import build_parts
-from comment_service.config import Config
+from comment_service.config import load
 from site_core import db
 from site_core.locks import site_lock
 from site_core.paths import MODERATION_PATH, ROOM_PATH
@@ -87,7 +87,7 @@ def serve(c):
 
 def _ensure_local_moderator():
     """On a machine with no moderation account yet, create one so moderation can be tried."""
-    conn = db.init(Config.from_env().database)
+    conn = db.init(load().database)
     try:
         password = ensure_first_account(conn, "Équipe communication")
     finally:
@@ -164,7 +164,7 @@ def _announce(target: str):
     if ":" in target:
         print("Les abonnés à la lettre seront prévenus par le service de commentaires du serveur.")
         return
-    config = Config.from_env()
+    config = load()
     config.site_dir = Path(target).absolute()
     status = commands.execute(
         build_parts(config), commands.BY_NAME["announce"], {"sans_envoi": False}

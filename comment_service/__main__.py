@@ -14,7 +14,7 @@ import uvicorn
 
 from . import cli, commands
 from .app import create_app
-from .config import Config
+from .config import load
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    config = Config.from_env()
+    config = load()
     # The writer thread needs the GIL back after each SQLite call; with the default 5 ms switch
     # interval a busy event loop would make every group commit wait several times that.
     sys.setswitchinterval(0.0005)

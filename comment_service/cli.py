@@ -10,7 +10,7 @@ from typing import IO
 
 from . import commands
 from .app import build_parts
-from .config import Config
+from .config import Config, load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,4 +47,4 @@ def run(config: Config, argv: list[str], out: IO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    sys.exit(run(Config.from_env(), sys.argv[1:] if argv is None else argv))
+    sys.exit(run(load(), sys.argv[1:] if argv is None else argv))

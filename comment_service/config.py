@@ -9,7 +9,8 @@ COMMENTS_SITE_DIR, never from Pelican's settings files.
 
 import os
 import secrets
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from site_core.paths import DEFAULT_DATABASE
@@ -29,22 +30,21 @@ DEFAULT_SPAM_WORDS = [
     "seo services",
 ]
 
-# The lettre's numeric settings, read from COMMENTS_LETTER_* (see Config).
-LETTER_NUMBERS = (
-    "letter_confirm_hours",
-    "letter_purge_days",
-    "letter_confirm_interval",
-    "letter_ip_count",
-    "letter_min_fill_seconds",
-    "letter_rate",
-    "letter_retry_base",
-    "letter_retry_max",
-    "letter_max_attempts",
-    "letter_max_bounces",
-    "letter_poll_seconds",
-    "letter_digest_day",
-    "letter_digest_hour",
-)
+
+class ConfigError(ValueError):
+    """A COMMENTS_* variable the service cannot use; the message names it, in French."""
+
+
+def number(name: str, raw: str, kind: type) -> int | float:
+    """`raw`, the value of COMMENTS_`name`, as a non-negative `kind` (int or float)."""
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "un nombre entier" if kind is int else "un nombre (décimales avec un point)"
+        raise ConfigError(f"Réglage COMMENTS_{name} : « {raw} » n’est pas {what}.") from None
+    if not value >= 0:  # also refuses nan
+        raise ConfigError(f"Réglage COMMENTS_{name} : « {raw} » doit être positif ou nul.")
+    return value
 
 
 @dataclass
@@ -153,7 +153,6 @@ class Config:
             secret_key=signing_key(get("SECRET_KEY"), database),
             site_url=get("SITE_URL").rstrip("/"),
             smtp_host=get("SMTP_HOST", "localhost"),
-            smtp_port=int(get("SMTP_PORT", "25")),
             smtp_user=get("SMTP_USER"),
             smtp_password=get("SMTP_PASSWORD"),
             smtp_starttls=get("SMTP_STARTTLS", "0").lower() in {"1", "true", "yes", "oui"},
@@ -164,31 +163,31 @@ class Config:
             config.mail_from = get("MAIL_FROM")
         if (words := as_list("SPAM_WORDS")) is not None:
             config.spam_words = words
-        for name in (
-            "min_fill_seconds",
-            "token_max_age",
-            "flood_window",
-            "flood_ip_count",
-            "flood_client_count",
-            "flood_email_count",
-            "flood_ip_hard",
-            "max_links",
-            "ip_retention_days",
-            "notify_interval",
-            *LETTER_NUMBERS,
-        ):
-            if raw := get(name.upper()):
-                setattr(config, name, type(getattr(config, name))(raw))
+        for setting in fields(cls):  # every number, as its type: COMMENTS_NOTIFY_INTERVAL…
+            if setting.type in (int, float) and (raw := get(setting.name.upper())):
+                setattr(config, setting.name, number(setting.name.upper(), raw, setting.type))
         config.content_dir = Path(get("CONTENT_DIR", "content")).absolute()
         config.build_settings = Path(get("BUILD_SETTINGS", "publishconf.py")).absolute()
         for name in ("room_dir", "publish_dir"):
             if raw := get(name.upper()):
                 setattr(config, name, Path(raw).absolute())
         config.content_git = get("CONTENT_GIT", "auto").lower()
-        if raw := get("SCHEDULE_POLL_SECONDS"):
-            config.schedule_poll_seconds = float(raw)
         config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
+        if config.letter_digest_day > 6 or config.letter_digest_hour > 23:
+            raise ConfigError(
+                "Réglages COMMENTS_LETTER_DIGEST_DAY (0 lundi … 6 dimanche) et "
+                "COMMENTS_LETTER_DIGEST_HOUR (0 … 23) : valeur hors de ces bornes."
+            )
         return config
+
+
+def load(environ: dict[str, str] | None = None) -> Config:
+    """Config.from_env for the command line and the server: a bad setting ends the program
+    with its French message (status 1), not a traceback."""
+    try:
+        return Config.from_env(environ)
+    except ConfigError as error:
+        sys.exit(str(error))
 
 
 def signing_key(explicit: str, database: Path) -> str:

@@ -8,7 +8,7 @@ from invoke import Collection, Exit, Task
 
 from . import commands
 from .app import build_parts
-from .config import Config
+from .config import load
 
 
 def _task(command: commands.Command) -> Task:
@@ -16,7 +16,7 @@ def _task(command: commands.Command) -> Task:
         bound = body.__signature__.bind(c, *args, **kwargs)
         bound.apply_defaults()
         values = {arg.name: arg.parse(bound.arguments[arg.name]) for arg in command.args}
-        status = commands.execute(build_parts(Config.from_env()), command, values)
+        status = commands.execute(build_parts(load()), command, values)
         if status:
             raise Exit(code=status)
 

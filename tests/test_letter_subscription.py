@@ -19,7 +19,6 @@ from letter_fixtures import (
 
 from comment_service import links as signed
 from comment_service import tokens
-from comment_service.config import LETTER_NUMBERS, Config
 
 pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 
@@ -166,13 +165,3 @@ def test_the_manage_page_changes_thèmes_and_ends_what_was_asked(letter_service,
     assert "Vous êtes désabonné de tout" in done.text
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "ended"
     assert "S’abonner" in done.text
-
-
-def test_every_lettre_setting_reads_from_its_environment_variable(tmp_path):
-    defaults = Config(database=tmp_path / "db", site_dir=tmp_path)
-    wanted = {
-        name: 3 if isinstance(getattr(defaults, name), int) else 2.5 for name in LETTER_NUMBERS
-    }
-    environ = {f"COMMENTS_{name.upper()}": str(value) for name, value in wanted.items()}
-    config = Config.from_env(environ)
-    assert {name: getattr(config, name) for name in LETTER_NUMBERS} == wanted

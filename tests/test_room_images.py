@@ -20,6 +20,7 @@ from room_fixtures import (
     editor_url,
     form_fields,
     login,
+    new_article,
     room,  # noqa: F401  (a fixture)
 )
 
@@ -170,3 +171,30 @@ def test_the_room_serves_library_pictures_only(room, path):
     assert (
         httpx.get(room.url + ROOM_PATH + "images/fichier/photo-de-terrain.jpg").status_code == 303
     )
+
+
+def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
+    client = login(room.url, "claire")
+    articles = Path(room.config.content_dir, "articles")
+    files = {
+        "intervenant-1-portrait-fichier": ("Awa Diallo.jpg", photo((400, 400)), "image/jpeg"),
+        "image_fichier": ("", b"", "application/octet-stream"),  # left empty, as browsers send
+    }
+    saved = client.post(
+        ROOM_PATH + "nouveau", data=new_article(client, "Un portrait envoyé"), files=files
+    )
+    assert saved.status_code == 303, spaces(saved.text)[:2000]
+    text = (articles / "un-portrait-envoye.md").read_text(encoding="utf-8")
+    assert "/images/awa-diallo.jpg" in text
+    assert Image.open(Path(room.config.content_dir, "images", "awa-diallo.jpg")).size == (400, 400)
+    # Too small for a portrait: refused beside its field, the text kept, nothing saved.
+    form = new_article(client, "Un portrait trop petit", texte="Mon texte à garder.")
+    small = {"intervenant-1-portrait-fichier": ("petit.jpg", photo((100, 100)), "image/jpeg")}
+    refused = client.post(ROOM_PATH + "nouveau", data=form, files=small)
+    assert refused.status_code == 400
+    assert "Portrait non ajouté : Image trop petite (100 × 100 pixels ; au moins 160 × 160" in (
+        spaces(html.unescape(refused.text))
+    )
+    assert 'href="#intervenant-1-portrait"' in refused.text
+    assert "Mon texte à garder." in html.unescape(refused.text)
+    assert not (articles / "un-portrait-trop-petit.md").exists()

@@ -74,6 +74,7 @@ class Room:
         self.media_pages = MediaPages(self)
         self.editor.extra_actions["publier"] = self.publishing.editor_action
         self.editor.extra_actions["image"] = self.media_pages.editor_action
+        self.editor.before_actions.append(self.media_pages.portraits)
         self.listing = Listing(self)
         self.team = TeamPages(area)
         self._rules: SiteRules | None = None

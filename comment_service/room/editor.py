@@ -43,6 +43,7 @@ class Editor:
         self.area = room.area
         self.auth = room.area.auth
         self.extra_actions = {}  # action -> coroutine(request, context) (publishing, images)
+        self.before_actions = []  # coroutines(context) -> errors by field (portraits sent)
 
     # --- pages -------------------------------------------------------------------------
 
@@ -167,9 +168,16 @@ class Editor:
                 await self._load(request, ctx)
             except (ActionError, PathRefused) as error:
                 return self._not_found(ctx, error)
+        csrf_ok = ctx.get("relogged") or self.auth.sessions.csrf_ok(session, posted.get("csrf"))
+        errors = {}
+        for prepare in self.before_actions if csrf_ok else ():
+            errors.update(await prepare(ctx))  # files sent with the form: stored first
         ctx["draft"] = draft.from_form(posted, KINDS.get(folder, "article"))
         ctx["revision"] = parse_number(posted.get("revision")) if name else None
-        if not ctx.get("relogged") and not self.auth.sessions.csrf_ok(session, posted.get("csrf")):
+        if errors:
+            ctx["errors"] = errors
+            return self.render(ctx, 400, "Rien n’a été enregistré : voyez le message en rouge.")
+        if not csrf_ok:
             return self.render(
                 ctx,
                 409,

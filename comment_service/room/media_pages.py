@@ -35,15 +35,18 @@ class MediaPages:
         self.area = room.area
         self.media = room.media
 
-    def store(self, upload, account) -> str:
-        """Check and store `upload` (uploads.Upload); log it and commit it; its file name."""
+    def store(self, upload, account, portrait: bool = False) -> str:
+        """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
+        build's minimum size for each); log it and commit it; its file name."""
         rules = self.room.rules()
+        side = rules.portrait_min_size
+        min_size = (side, side) if portrait else rules.image_min_size
         if len(upload.data) > self.room.config.upload_max_bytes:
             raise ImageRefused(
                 f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
                 f"{self.room.config.upload_max_bytes // (1024 * 1024)} Mo au plus."
             )
-        name = self.media.store(upload.data, upload.filename, rules.image_min_size)
+        name = self.media.store(upload.data, upload.filename, min_size)
         relative = f"{IMAGE_FOLDER}/{name}"
         self.room.transaction(
             lambda conn: journal.record(conn, account["username"], "image", relative)
@@ -55,6 +58,22 @@ class MediaPages:
             account["email"],
         )
         return name
+
+    async def portraits(self, ctx: dict) -> dict[str, str]:
+        """Portraits sent from the people's rows (any button of the editor sends them): each is
+        stored like an upload and its address put in its row's field; errors by field."""
+        posted, errors = ctx["posted"], {}
+        for field, upload in posted.files.items():
+            if not (field.startswith("intervenant-") and field.endswith("-portrait-fichier")):
+                continue
+            row = field.removesuffix("-fichier")
+            try:
+                name = await self.room.run(self.store, upload, ctx["account"], True)
+            except ImageRefused as error:
+                errors[row] = f"Portrait non ajouté : {error}"
+            else:
+                posted.fields[row] = f"/{IMAGE_FOLDER}/{name}"
+        return errors
 
     async def editor_action(self, request: Request, ctx: dict) -> Response:
         """« Ajouter l’image » in the editor."""

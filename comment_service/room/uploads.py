@@ -3,7 +3,8 @@ before and while reading.
 
 The declared Content-Length is checked first (a 2 GB upload is refused without reading a
 byte); the stream is counted as it arrives (a client lying about its length, or sending none,
-is cut at the limit); at most one file and MAX_FIELDS fields; a text field of more than 1 MiB
+is cut at the limit); at most MAX_FILES files (the editor's image and one portrait per
+person, within the same total) and MAX_FIELDS fields; a text field of more than 1 MiB
 is refused. An ordinary form (no file) goes through forms.read_form. Errors are FormErrors with
 a French message, like every other form of the service.
 """
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from ..forms import FORM_TYPE, FormError, read_form
 
 MAX_FIELDS = 200
+MAX_FILES = 16  # browsers send an empty part for every file field left empty
 MULTIPART = "multipart/form-data"
 
 
@@ -64,7 +66,7 @@ async def read_posted(request: Request, limit: int) -> Posted:
                 raise too_big(limit)
             yield chunk
 
-    parser = MultiPartParser(request.headers, counted(), max_files=1, max_fields=MAX_FIELDS)
+    parser = MultiPartParser(request.headers, counted(), max_files=MAX_FILES, max_fields=MAX_FIELDS)
     try:
         data = await parser.parse()
     except MultiPartException as error:

@@ -1,9 +1,8 @@
 """Shared fixtures for the comment tests: a real service over HTTP on 127.0.0.1, a temporary
 SQLite file, a small site folder, and a real SMTP server.
 
-Use them from a test module with (tests/ is on sys.path):
-
-    pytest_plugins = ["comment_fixtures"]
+tests/conftest.py registers this module (and letter_fixtures) as a plugin: its fixtures are
+available to every test; helpers are imported from it (tests/ is on sys.path).
 
 - `comment_site`: a temp site dir with the article manifest (articles "premier-article",
   "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the

@@ -11,6 +11,9 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
+# The service's and the lettre's fixtures, registered here first so pytest rewrites their asserts.
+pytest_plugins = ["comment_fixtures", "letter_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 # This machine has no network: keep Chromium from trying to reach any other host.

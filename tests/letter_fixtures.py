@@ -2,7 +2,7 @@
 configured to send to the test SMTP server, and helpers to subscribe, confirm, publish and
 read the e-mails.
 
-Use with `pytest_plugins = ["comment_fixtures", "letter_fixtures"]`.
+Registered as a plugin by tests/conftest.py.
 """
 
 import re

@@ -9,8 +9,6 @@ from comment_mail_helpers import MODERATORS, post, smtp_config, store_comment
 
 from comment_service import mail
 
-pytest_plugins = ["comment_fixtures"]
-
 
 def _b(text: str, charset: str = "utf-8") -> str:
     return f"=?{charset}?b?{base64.b64encode(text.encode(charset)).decode()}?="

@@ -22,9 +22,6 @@ from comment_service.notifications import Notifier
 from comment_service.site import Site
 from site_core import db
 
-pytest_plugins = ["comment_fixtures"]
-
-
 SITE = "https://partenaires.caf-essonne.example"
 TITLE = "«\u202fPremier article\u00a0: l’accueil des tout-petits\u202f»"
 NO_SPAM_LIMITS = {"flood_ip_count": 0, "flood_email_count": 0}

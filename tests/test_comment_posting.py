@@ -13,8 +13,6 @@ from comment_service.config import Config
 from site_core.manifest import ManifestFile
 from site_core.paths import SHELL_NAME as SHELL_FILE
 
-pytest_plugins = ["comment_fixtures"]
-
 
 def post(service, form=None, **kwargs):
     return httpx.post(f"{service.url}/commentaires/poster", data=form, timeout=10, **kwargs)

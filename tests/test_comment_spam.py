@@ -7,8 +7,6 @@ from comment_fixtures import make_config, running_service
 
 from comment_service.spam import spam_reason
 
-pytest_plugins = ["comment_fixtures"]
-
 
 def post(service, form):
     return httpx.post(f"{service.url}/commentaires/poster", data=form, timeout=10)

@@ -12,8 +12,6 @@ from comment_fixtures import make_config, running_service
 
 from comment_service.static import OpenFileResponse
 
-pytest_plugins = ["comment_fixtures"]
-
 PAGE = "articles/premier-article/index.html"
 URL = "/articles/premier-article/"
 # Two versions of different sizes, each over several 64 kB read chunks, each line numbered so

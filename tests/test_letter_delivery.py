@@ -10,7 +10,6 @@ from comment_service import outbox
 from comment_service.delivery import transmit
 from site_core import db
 
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 MESSAGE = (
     b"From: a@exemple.fr\r\nTo: b@exemple.fr\r\nSubject: essai\r\n\r\n"
     b".une ligne qui commence par un point\r\nfin\r\n"

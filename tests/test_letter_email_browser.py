@@ -26,7 +26,6 @@ from letter_fixtures import (
 from test_browser_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 
 
 @pytest.fixture

@@ -20,8 +20,6 @@ from letter_fixtures import (
 
 from comment_service import actions
 
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
-
 
 def to(smtp, email: str) -> list:
     return [m for m in smtp.messages if email in m.recipients]

@@ -30,8 +30,6 @@ from comment_service.sending import Sender
 from comment_service.site import Site
 from site_core import db
 
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
-
 
 def test_a_new_article_goes_once_to_each_matching_subscriber(letter_service, smtp_server):
     assert rows(letter_service, "SELECT count(*) FROM letters")[0][0] == 0  # back catalogue

@@ -20,8 +20,6 @@ from letter_fixtures import (
 from comment_service import links as signed
 from comment_service import tokens
 
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
-
 
 def test_double_opt_in_sends_nothing_before_the_link_is_followed(letter_service, smtp_server):
     response = subscribe(letter_service, "claire@mairie.example.fr", **{"theme-solidarite": "1"})

@@ -28,7 +28,6 @@ from comment_service import accounts, cli, subscriptions
 from comment_service.sending import send_lock
 from site_core import db
 
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
 PASSWORD = "mot de passe de test"
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "/commentaires/moderation/"

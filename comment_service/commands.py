@@ -15,7 +15,7 @@ from typing import IO
 
 from site_core import db
 
-from . import actions, letter_commands, rgpd
+from . import actions, bounces, letter_commands, rgpd
 from .accounts import AccountError, create_moderator
 from .actions import STATUS_LABELS
 
@@ -231,6 +231,12 @@ COMMANDS = (
         "Exporter (CSV) la liste des abonnés à la lettre, avec leur consentement.",
         letter_commands.export,
         (Arg("sortie", "fichier CSV à écrire", "path", True),),
+    ),
+    Command(
+        "rebond",
+        "Lire un avis de non-remise (rebond) reçu après l’envoi : stdin, ou --fichier.",
+        bounces.command,
+        (Arg("fichier", "l’e-mail d’avis de non-remise à lire", "path", True),),
     ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

@@ -13,7 +13,6 @@ sent again after a crash is the same message (see outbox.py). What each kind say
 letter_emails.py (lettres, test sends) and notice_emails.py (confirmations, discussions).
 """
 
-import hashlib
 import html
 import logging
 import sqlite3
@@ -28,6 +27,7 @@ from site_core.typography import typeset_html, typeset_text
 
 from . import letter_emails, mime, notice_emails
 from . import links as signed
+from .bounces import message_tag
 from .config import Config
 from .mail import body_text, header_text
 from .site import SERVICE_TEMPLATES, Site
@@ -71,7 +71,6 @@ class Composer:
         self.env.filters.update(dates.FILTERS)
         self._variants: dict = {}
         self._warned = False
-        self._salt = hashlib.sha256(config.secret_key.encode()).hexdigest()[:8]
 
     @property
     def site_url(self) -> str:
@@ -147,7 +146,8 @@ class Composer:
         recipient = row["recipient"] or row["email"]
         if not recipient:
             raise letter_emails.Drop("adresse effacée")
-        message_id = f"<{row['kind']}.{row['id']}.{self._salt}@{self.host}>"
+        tag = message_tag(self.config.secret_key, row["kind"], row["id"])  # bounces.py
+        message_id = f"<{row['kind']}.{row['id']}.{tag}@{self.host}>"
         created = datetime.fromisoformat(row["created_at"])
         headers = [
             ("To", recipient),

@@ -200,21 +200,58 @@ def mark_refused(conn, row: sqlite3.Row, error: str, now: float, config) -> bool
                 "UPDATE subscribers SET bounces = bounces + 1, last_error = ? WHERE id = ?",
                 (error[:500], row["subscriber_id"]),
             )
-            suspended = bool(
-                conn.execute(
-                    "UPDATE subscribers SET suspended_at = ? WHERE id = ? AND bounces >= ?"
-                    " AND suspended_at IS NULL",
-                    (now_iso(now), row["subscriber_id"], config.letter_max_bounces),
-                ).rowcount
-            )
-            if suspended:
-                conn.execute(
-                    "UPDATE outbox SET status = 'dropped', last_error = 'adresse suspendue'"
-                    " WHERE subscriber_id = ? AND status = 'queued'",
-                    (row["subscriber_id"],),
-                )
-                conn.execute(
-                    "INSERT INTO letter_events (at, event, kind) VALUES (?, 'suspension', '')",
-                    (now_iso(now),),
-                )
+            suspended = _suspend(conn, row["subscriber_id"], now, config.letter_max_bounces)
     return suspended
+
+
+def _suspend(conn, subscriber_id: int, now: float, bounces: int) -> bool:
+    """Suspend the address if it has `bounces` refusals in a row (its queued mail dropped)."""
+    suspended = conn.execute(
+        "UPDATE subscribers SET suspended_at = ? WHERE id = ? AND bounces >= ?"
+        " AND suspended_at IS NULL",
+        (now_iso(now), subscriber_id, bounces),
+    ).rowcount
+    if suspended:
+        conn.execute(
+            "UPDATE outbox SET status = 'dropped', last_error = 'adresse suspendue'"
+            " WHERE subscriber_id = ? AND status = 'queued'",
+            (subscriber_id,),
+        )
+        conn.execute(
+            "INSERT INTO letter_events (at, event, kind) VALUES (?, 'suspension', '')",
+            (now_iso(now),),
+        )
+    return bool(suspended)
+
+
+def mark_bounced(conn, row_id: int, error: str, now: float, config) -> bool | None:
+    """A bounce that came back after the server had accepted the message (bounces.py): the
+    row becomes failed and the address counts a refusal. A relay says 250 to every later
+    message too (which resets the count in mark_sent), so here the address is suspended when
+    its last `letter_max_bounces` messages all came back. Returns whether it was suspended
+    now; None when the row was not one counted as sent (unknown, or already bounced)."""
+    with db.transaction(conn):
+        row = conn.execute(
+            "SELECT subscriber_id FROM outbox WHERE id = ? AND status IN ('sent', 'handed')",
+            (row_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        conn.execute(
+            "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
+            (error[:500], row_id),
+        )
+        subscriber = row["subscriber_id"]
+        if not subscriber:
+            return False
+        last = conn.execute(
+            "SELECT status FROM outbox WHERE subscriber_id = ?"
+            " AND status IN ('sent', 'handed', 'failed') ORDER BY id DESC LIMIT ?",
+            (subscriber, config.letter_max_bounces),
+        ).fetchall()
+        in_a_row = next((n for n, (status,) in enumerate(last) if status != "failed"), len(last))
+        conn.execute(
+            "UPDATE subscribers SET bounces = ?, last_error = ? WHERE id = ?",
+            (in_a_row, error[:500], subscriber),
+        )
+        return _suspend(conn, subscriber, now, config.letter_max_bounces)

@@ -110,7 +110,7 @@ class Auth:
             )
         return form, None
 
-    async def posted(self, request: Request, role: str = MODERATION):
+    async def posted(self, request: Request, role: str | tuple[str, ...] = MODERATION):
         """(session, account row, form, None) for a POST by an account with `role` and a valid
         CSRF token, or (…, a response: log in first, or the refusal) to return as it is."""
         session, account, away = await self.guard(request, role)
@@ -119,16 +119,18 @@ class Auth:
         form, refused = await self.form(request, session)
         return session, account, form, refused
 
-    async def guard(self, request: Request, role: str = MODERATION):
-        """(session, account row, None) for an enabled account with `role`; else a response
-        sending the visitor to log in (back to this page of the room afterwards), or a 403."""
+    async def guard(self, request: Request, role: str | tuple[str, ...] = MODERATION):
+        """(session, account row, None) for an enabled account with `role` (or one of
+        them); else a response sending the visitor to log in (back to this page of the room
+        afterwards), or a 403."""
+        wanted = (role,) if isinstance(role, str) else role
         session, _ = await self.session(request)
         account = await self.read(self.moderator, session)
         if not roles_of(account):
             path = request.url.path
             after = f"?{urlencode({'suite': path})}" if path.startswith(ROOM_PATH) else ""
             return session, None, RedirectResponse(f"{MODERATION_PATH}connexion{after}", 303)
-        if role not in roles_of(account):
+        if not roles_of(account) & set(wanted):
             forbidden = self.render(
                 "redaction/interdit.html",
                 session,
@@ -136,7 +138,7 @@ class Auth:
                 title="Accès réservé",
                 account=account,
                 roles=roles_of(account),
-                role_label=ROLES[role],
+                role_label=" » ou « ".join(ROLES[each] for each in wanted),
                 moderation=MODERATION_PATH,
             )
             return session, account, forbidden

@@ -12,13 +12,14 @@ from site_core import db
 from site_core.paths import MODERATION_PATH
 
 from . import letter_stats
-from .accounts import ADMINISTRATION, roles_of
+from .accounts import ADMINISTRATION, MODERATION, REDACTION, roles_of
 from .auth import Auth
 from .config import Config
 from .site import PRIVATE_HEADERS, Site
 from .validation import email_error
 
 PAGE = MODERATION_PATH + "lettre"
+TEAM = (REDACTION, MODERATION)  # who sees the page and sends a test; the CSV: administration
 DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instant."}
 
 
@@ -43,7 +44,7 @@ class LetterTeamPage:
         return run_in_threadpool(call)
 
     async def page(self, request: Request, error: str = "", status: int = 200) -> Response:
-        session, moderator, away = await self.auth.guard(request)
+        session, moderator, away = await self.auth.guard(request, TEAM)
         if away:
             return away
         numbers = await self._read(letter_stats.stats, self.site.manifest.categories)
@@ -55,12 +56,13 @@ class LetterTeamPage:
             moderator=moderator,
             stats=numbers,
             admin=self.is_admin(moderator),
+            roles=roles_of(moderator),
             message=DONE.get(request.query_params.get("fait", ""), ""),
             error=error,
         )
 
     async def test_send(self, request: Request) -> Response:
-        _, moderator, _, refused = await self.auth.posted(request)
+        _, moderator, _, refused = await self.auth.posted(request, TEAM)
         if refused:
             return refused
         email = moderator["email"]
@@ -81,7 +83,7 @@ class LetterTeamPage:
         return RedirectResponse(f"{PAGE}?fait=essai", 303)
 
     async def export(self, request: Request) -> Response:
-        session, moderator, away = await self.auth.guard(request)
+        session, moderator, away = await self.auth.guard(request, TEAM)
         if away:
             return away
         if not self.is_admin(moderator):

@@ -112,9 +112,11 @@ def test_subscriber_list_as_csv_with_consent(tmp_path, letter_site, smtp_server)
     assert lines[2].startswith("b@exemple.fr;désabonné;")
 
 
-def login(service, username: str) -> httpx.Client:
+def login(service, username: str, roles=(accounts.MODERATION,)) -> httpx.Client:
     conn = service.db()
-    accounts.create_moderator(conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr")
+    accounts.create_moderator(
+        conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr", roles
+    )
     conn.close()
     client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": "192.0.2.7"})
     page = client.get(BASE + "connexion")
@@ -223,3 +225,16 @@ def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, m
     tasks._announce("serveur:/var/www/partenaires")  # a server's own service announces
     assert "service de commentaires du serveur" in capsys.readouterr().out
     assert len(smtp_server.messages) == 1
+
+
+def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
+    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    login(letter_service, "admin")  # the first account: an administrator
+    writer = login(letter_service, "claire", roles=(accounts.REDACTION,))
+    page = writer.get(BASE + "lettre")
+    assert page.status_code == 200
+    assert '<a href="/redaction/">Retour aux articles</a>' in page.text
+    assert "modération des commentaires</a>" not in page.text  # not a moderator
+    room = writer.get("/redaction/")
+    assert f'<a href="{BASE}lettre">La lettre</a>' in room.text
+    assert writer.get(BASE + "lettre/abonnes.csv").status_code == 403

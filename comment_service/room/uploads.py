@@ -16,9 +16,11 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from ..forms import FORM_TYPE, FormError, read_form
+from .draft import MAX_SPEAKERS
 
 MAX_FIELDS = 200
-MAX_FILES = 16  # browsers send an empty part for every file field left empty
+# The image and a portrait per person: browsers send a part for every file field, even empty.
+MAX_FILES = 1 + MAX_SPEAKERS
 MULTIPART = "multipart/form-data"
 
 

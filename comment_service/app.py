@@ -42,6 +42,7 @@ from .room import Room
 from .search_refresh import SearchRefresher
 from .sending import Sender
 from .site import Site
+from .site_copy import SiteCopy
 from .static import SiteFiles
 from .subscribe_pages import SubscribePages
 from .writer import CommentWriter
@@ -57,6 +58,7 @@ class Parts:
     moderation: Moderation
     republisher: Republisher
     search: SearchRefresher
+    copy: SiteCopy
 
     def public_url(self) -> str:
         """The address readers use, for links that leave the site (e-mails, cookies)."""
@@ -68,11 +70,13 @@ def build_parts(config: Config) -> Parts:
     hooks = Hooks()
     republisher = Republisher(site, config.database)
     search = SearchRefresher(site, config.database, config.search_refresh_delay)
+    copy = SiteCopy(config)  # to another web server, if COMMENTS_PUBLISH_COPY says so
     if config.republish:
-        hooks.connect(republisher)
-        hooks.connect(search)
+        for handler in (republisher, search, copy):
+            hooks.connect(handler)
     hooks.connect_in_transaction(Follows(config, site).on_change)  # e-mails to followers
-    return Parts(config, site, hooks, Moderation(config.database, hooks), republisher, search)
+    moderation = Moderation(config.database, hooks)
+    return Parts(config, site, hooks, moderation, republisher, search, copy)
 
 
 def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
@@ -93,7 +97,9 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
     link_pages = LinkPages(subscribe, sender.composer.links)
     team = LetterTeamPage(config, parts.site, auth, sender.wake)
-    # A publication from the room announces its article at once, not at the next poll.
+    # After a publication from the room: the copy to the web server, if any, then the
+    # lettre announces its article at once, not at the next poll.
+    room.publishing.publisher.on_published.append(parts.copy.after_publication)
     room.publishing.publisher.on_published.append(lambda jobs: sender.wake())
 
     @contextlib.asynccontextmanager
@@ -102,6 +108,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         pages.reader = db.connect(config.database)
         notifier.start()
         parts.search.start()
+        parts.copy.start()
         room.start()
         sender.start()
         try:
@@ -109,6 +116,7 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
         finally:
             sender.stop()
             room.stop()
+            parts.copy.stop()
             parts.search.stop()
             notifier.stop()
             writer.stop()

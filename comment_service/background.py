@@ -10,6 +10,7 @@ current round end.
 import logging
 import sqlite3
 import threading
+import time
 
 from site_core import db
 
@@ -71,3 +72,43 @@ class BackgroundWorker:
         finally:
             if conn is not None:
                 conn.close()
+
+
+class DebouncedWorker(BackgroundWorker):
+    """Does `refresh()` once, `delay` seconds after the first of a burst of changes (a
+    moderator approving ten comments in a row), in its thread; at once when no thread runs
+    (the command line). Subclasses say which changes concern them (`wanted`)."""
+
+    def __init__(self, database, delay: float):
+        super().__init__(database, error_wait=delay)
+        self.delay = delay
+        self._due: float | None = None
+
+    def wanted(self, change) -> bool:
+        return bool(change.articles)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def __call__(self, change) -> None:
+        if not self.wanted(change):
+            return
+        if not self.running:
+            self.refresh()
+            return
+        if self._due is None:
+            self._due = time.monotonic() + self.delay
+        self.wake()
+
+    def connect(self) -> None:
+        return None  # the work is on files, not in the database
+
+    def round(self, conn) -> float | None:
+        if self._due is None:
+            return None
+        wait = self._due - time.monotonic()
+        if wait > 0:
+            return wait
+        self._due = None
+        self.refresh()
+        return None

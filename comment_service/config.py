@@ -100,6 +100,9 @@ class Config:
     room_dir: Path | None = None
     publish_dir: Path | None = None
     content_git: str = "auto"
+    # A command that copies the public folder to the web server when that is another machine
+    # ({site}: the folder; e.g. rsync …), run after publications and moderation (site_copy.py).
+    publish_copy: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
     schedule_poll_seconds: float = 30
     publish_timeout: float = 1800
@@ -172,6 +175,7 @@ class Config:
             if raw := get(name.upper()):
                 setattr(config, name, Path(raw).absolute())
         config.content_git = get("CONTENT_GIT", "auto").lower()
+        config.publish_copy = get("PUBLISH_COPY")
         config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
         if config.letter_digest_day > 6 or config.letter_digest_hour > 23:
             raise ConfigError(

@@ -25,6 +25,7 @@ ACTIONS = {
     "published": "Site publié",
     "publish_failed": "Échec de publication",
     "image": "Image ajoutée",
+    "copy_failed": "Échec de la copie vers le serveur",
 }
 
 

@@ -8,37 +8,27 @@ of approvals, in a background thread, never in the moderator's request. About 0.
 """
 
 import logging
-import time
 from pathlib import Path
 
 from site_core.locks import site_lock
 from site_core.search_index import DEFAULT_BUNDLE, SearchIndexError, write_index
 
-from .background import BackgroundWorker
+from .background import DebouncedWorker
 from .hooks import Change
 from .site import Site
 
 log = logging.getLogger(__name__)
 
 
-class SearchRefresher(BackgroundWorker):
+class SearchRefresher(DebouncedWorker):
     name = "search-refresh"
 
     def __init__(self, site: Site, database: Path, delay: float):
-        super().__init__(Path(database), error_wait=delay)
+        super().__init__(Path(database), delay)
         self.site = site
-        self.delay = delay
-        self._due: float | None = None
 
-    def __call__(self, change: Change) -> None:
-        if not change.articles or not (self.site.dir / DEFAULT_BUNDLE).is_dir():
-            return
-        if not self.running:  # the command line: no thread, refresh at once
-            self.refresh()
-            return
-        if self._due is None:
-            self._due = time.monotonic() + self.delay
-        self.wake()
+    def wanted(self, change: Change) -> bool:
+        return bool(change.articles) and (self.site.dir / DEFAULT_BUNDLE).is_dir()
 
     def refresh(self) -> None:
         try:
@@ -46,17 +36,3 @@ class SearchRefresher(BackgroundWorker):
                 write_index(self.site.dir)
         except (OSError, SearchIndexError):
             log.exception("the search index could not be refreshed (the next build will)")
-
-    def connect(self) -> None:
-        return None  # Pagefind reads the built files, not the database
-
-    def round(self, conn) -> float | None:
-        """Refresh once the delay after the first change of a burst is over."""
-        if self._due is None:
-            return None
-        wait = self._due - time.monotonic()
-        if wait > 0:
-            return wait
-        self._due = None
-        self.refresh()
-        return None

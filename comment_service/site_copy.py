@@ -1,0 +1,84 @@
+"""Copies the public site to the web server that serves it, when that is another machine.
+
+COMMENTS_PUBLISH_COPY is a command, e.g. `rsync -a --delete --delay-updates {site}/
+web@serveur:/srv/site/` ({site}: the public folder). It runs after every publication of the
+writing room, and after moderation changed pages (debounced, a little after the search index's
+refresh), under the site lock, so it copies a site that no approval or publication is changing;
+rsync's --delay-updates puts the new files in place together at the end. A failure is logged,
+written to the team's log and, for a publication, to its page; the next change copies again.
+Empty (the default): the service serves or patches the public folder itself and copies nothing.
+"""
+
+import logging
+import shlex
+import subprocess
+from pathlib import Path
+
+from site_core import db
+from site_core.locks import site_lock
+
+from . import journal
+from .background import DebouncedWorker
+from .config import Config
+
+log = logging.getLogger(__name__)
+
+SYSTEM = "publication"
+
+
+class SiteCopy(DebouncedWorker):
+    name = "site-copy"
+
+    def __init__(self, config: Config):
+        super().__init__(config.database, config.search_refresh_delay + 2)
+        self.command = config.publish_copy
+        self.public_dir = Path(config.publish_dir or config.site_dir)
+        self.timeout = config.publish_timeout
+
+    def wanted(self, change) -> bool:
+        return bool(self.command and change.articles)
+
+    def refresh(self) -> None:
+        self.copy()
+
+    def copy(self) -> str:
+        """Run the command; "" once done, else why not (French), also written to the log."""
+        args = [part.replace("{site}", str(self.public_dir)) for part in shlex.split(self.command)]
+        try:
+            with site_lock(self.database):
+                done = subprocess.run(args, capture_output=True, text=True, timeout=self.timeout)
+            reason = (
+                ""
+                if done.returncode == 0
+                else (
+                    f"la copie vers le serveur a échoué (code {done.returncode}) : "
+                    + (done.stderr.strip()[-500:] or "sans message")
+                )
+            )
+        except subprocess.TimeoutExpired:
+            reason = f"la copie vers le serveur a pris plus de {self.timeout:.0f} s"
+        except OSError as error:
+            reason = f"la copie vers le serveur n’a pas pu commencer ({error.strerror})"
+        if reason:
+            log.error("site copy: %s", reason)
+            conn = db.connect(self.database)
+            try:
+                with db.transaction(conn):
+                    journal.record(conn, SYSTEM, "copy_failed", str(self.public_dir), reason)
+            finally:
+                conn.close()
+        return reason
+
+    def after_publication(self, job_ids: list[int]) -> None:
+        """The room's publisher callback: copy, and say on the publications' page if it failed."""
+        if not self.command or not (reason := self.copy()):
+            return
+        conn = db.connect(self.database)
+        try:
+            with db.transaction(conn):
+                conn.executemany(
+                    "UPDATE publish_jobs SET message = ? WHERE id = ?",
+                    [(f"Publiée sur ce serveur, mais {reason}.", job) for job in job_ids],
+                )
+        finally:
+            conn.close()

@@ -1,0 +1,64 @@
+"""The public site copied to another web server (COMMENTS_PUBLISH_COPY, site_copy.py): after a
+publication of the room, after a moderator approves a comment, and a failed copy said on the
+publication's page and in the team's log."""
+
+import time
+from pathlib import Path
+
+from comment_fixtures import running_service
+from room_fixtures import add_account, publish_now, room_config
+
+from comment_service import actions
+from site_core import db
+
+ARTICLE = "articles/30-ans-caf-essonne/index.html"
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not in time"
+        time.sleep(0.05)
+
+
+def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
+    remote = tmp_path / "serveur-web"
+    remote.mkdir()
+    config = room_config(
+        tmp_path,
+        tmp_path / "public" / "site",
+        publish_copy=f"cp -a {{site}}/. {remote}/",
+        search_refresh_delay=0.1,
+        republish=True,
+    )
+    (tmp_path / "public").mkdir()
+    add_account(config.database, "claire")
+    with running_service(config) as service:
+        assert publish_now(service)["state"] == "done"
+        public = Path(config.site_dir)
+        assert (remote / ARTICLE).read_bytes() == (public / ARTICLE).read_bytes()
+        assert (remote / "index.html").read_bytes() == (public / "index.html").read_bytes()
+
+        conn = db.connect(config.database)
+        comment = conn.execute(
+            "INSERT INTO comments (article_slug, author_name, author_email, body, created_at)"
+            " VALUES ('30-ans-caf-essonne', 'Mairie de Massy', 'mairie@exemple.fr',"
+            " 'Un commentaire recopié sur le serveur web.', '2026-11-20T10:00:00+00:00')"
+        ).lastrowid
+        conn.commit()
+        conn.close()
+        parts = service.app.state.parts
+        parts.moderation.perform(actions.set_status, comment, "approved", "claire")
+        wait_for(lambda: "recopié sur le serveur web" in (remote / ARTICLE).read_text())
+        assert (remote / ARTICLE).read_bytes() == (public / ARTICLE).read_bytes()
+
+        parts.copy.command = "false"  # the copy fails: the publication says so
+        job = publish_now(service, "Deuxième publication")
+        assert job["state"] == "done"
+        assert job["message"].startswith(
+            "Publiée sur ce serveur, mais la copie vers le serveur a échoué (code 1)"
+        )
+        conn = db.connect(config.database)
+        logged = conn.execute("SELECT detail FROM team_log WHERE action = 'copy_failed'").fetchall()
+        conn.close()
+        assert logged and "code 1" in logged[-1][0]

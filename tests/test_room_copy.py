@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from comment_fixtures import running_service
-from room_fixtures import add_account, publish_now, room_config
+from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
 
 from comment_service import actions
 from site_core import db
@@ -55,10 +55,23 @@ def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
         parts.copy.command = "false"  # the copy fails: the publication says so
         job = publish_now(service, "Deuxième publication")
         assert job["state"] == "done"
-        assert job["message"].startswith(
+
+        def message() -> str:  # written by the copy, just after the job is done
+            conn = db.connect(config.database)
+            try:
+                row = conn.execute("SELECT message FROM publish_jobs WHERE id = ?", (job["id"],))
+                return row.fetchone()[0]
+            finally:
+                conn.close()
+
+        wait_for(message)
+        assert message().startswith(
             "Publiée sur ce serveur, mais la copie vers le serveur a échoué (code 1)"
         )
         conn = db.connect(config.database)
+        config.site_url = service.url  # log in over http: session cookies without Secure
+        page = login(service.url, "claire").get(f"{ROOM_PATH}publications/{job['id']}")
+        assert "mais la copie vers le serveur a échoué (code 1)" in page.text
         logged = conn.execute("SELECT detail FROM team_log WHERE action = 'copy_failed'").fetchall()
         conn.close()
         assert logged and "code 1" in logged[-1][0]

@@ -37,7 +37,8 @@ def differences(actual: Path, expected: Path) -> list[str]:
     return sorted(name for name in got.keys() | want.keys() if got.get(name) != want.get(name))
 
 
-def indexed_urls(root: Path) -> set[str]:
-    """The URL of every page in the search index (from its fragments)."""
+def indexed(root: Path) -> dict[str, str]:
+    """URL -> text of every page in the search index (from its fragments)."""
     fragments = (gzip.decompress(p.read_bytes()) for p in root.glob("pagefind/fragment/*"))
-    return {json.loads(data[len(_FRAGMENT_PREFIX) :])["url"] for data in fragments}
+    pages = (json.loads(data[len(_FRAGMENT_PREFIX) :]) for data in fragments)
+    return {page["url"]: page["content"] for page in pages}

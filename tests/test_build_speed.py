@@ -16,7 +16,7 @@ from pelican.settings import read_settings
 
 import site_core.build as fast
 from benchmarks.corpus import CATEGORIES, write_corpus
-from benchmarks.site_tree import differences, indexed_urls, tree
+from benchmarks.site_tree import differences, indexed, tree
 from site_core import db
 from site_core.build import contents, preview, writing
 
@@ -94,7 +94,7 @@ def test_parallel_build_writes_the_same_files_as_a_sequential_one(corpus, tmp_pa
     # Drawn cards: every article but the illustrated one, the six pages, the site's.
     assert len(list(parallel.glob("images/partage/*.png"))) == (ARTICLES - 1) + 6 + 1
     articles = {f"/articles/{p.stem}/" for p in corpus.glob("articles/*.md")}
-    assert articles < indexed_urls(parallel) and len(indexed_urls(parallel)) > ARTICLES
+    assert articles < indexed(parallel).keys() and len(indexed(parallel)) > ARTICLES
     sitemap = (parallel / "sitemap.xml").read_text(encoding="utf-8")
     assert all(f"<loc>{url}</loc>" in sitemap for url in articles)
     # content_written reached the build process: the manifest knows where each count is shown
@@ -247,14 +247,20 @@ def test_an_approved_comment_reaches_its_page_and_the_lists(corpus, tmp_path):
 
 
 def test_live_preview_reports_errors_in_french_then_rebuilds(corpus, tmp_path, monkeypatch):
-    reloads, reports = [], []
-    monkeypatch.setattr(LiveReloadHandler, "reload_waiters", reloads.append)
+    reloads, reports, searchable = [], [], []
     work = tmp_path / "preview"
+    article = sorted(corpus.glob("articles/*.md"))[2]
+    url = f"/articles/{article.stem}/"
+
+    def reload(name):  # what the search index held when the browsers reloaded
+        reloads.append(name)
+        searchable.append(" ".join(indexed(work / "output")[url].split()))
+
+    monkeypatch.setattr(LiveReloadHandler, "reload_waiters", reload)
     fast.build(settings(corpus, work))
     rebuilder = preview._Rebuilder(
         lambda: settings(corpus, work), [corpus], lambda *args: reports.append(args)
     )
-    article = sorted(corpus.glob("articles/*.md"))[2]
     _edit(article, r"^Date: .*", "Date: demain")
     rebuilder.rebuild([str(article)])
     error, report = reports[-1][:2]
@@ -266,6 +272,9 @@ def test_live_preview_reports_errors_in_french_then_rebuilds(corpus, tmp_path, m
     assert error is None and report.read == 1 and reloads == [str(article)]
     page = work / "output" / "articles" / article.stem / "index.html"
     assert "6\N{NO-BREAK SPACE}mai\N{NO-BREAK SPACE}2024" in page.read_text(encoding="utf-8")
+    # The search index (3 s at 1,000 articles) is written once the browsers reloaded.
+    assert "6 mai 2024" not in searchable[0]
+    assert "6 mai 2024" in " ".join(indexed(work / "output")[url].split())
 
 
 def test_live_preview_serves_and_rebuilds_on_save(tmp_path):

@@ -5,10 +5,13 @@ sequential build): articles missing from the content cache are read and built by
 (contents.py), and the article and list pages are rendered by the build process beside forked
 workers (writing.py, pool.py). The output is byte-identical to a sequential build.
 
-Incremental (`build(settings)`, used by `invoke livereload` and meant for the service's
-publish): unchanged articles come from the content cache instead of being read, pages whose
-inputs did not change are not rendered (fingerprints.py), and files the previous build produced
-that this one does not are deleted, so the output folder is what a clean build would write.
+Incremental (`build(settings)`, used by `invoke build`, `run` and `livereload`; not yet by the
+writing room's publication, which builds into a fresh staging folder): unchanged articles come
+from the content cache instead of being read, pages whose inputs did not change are not
+rendered (fingerprints.py), and files the previous build produced that this one does not are
+deleted, so the output folder is what a clean build would write.
+With `later=True` (the live preview), work a plugin hands to `defer` (the search index) is
+returned for after the browsers reload instead of being done in the build.
 
 What a plugin must do to stay correct under both
 -------------------------------------------------
@@ -53,12 +56,13 @@ from .state import FILE_NAME as STATE_FILE
 from .state import SiteState, produced_files
 from .writing import BatchWriter
 
-__all__ = ["Report", "all_contents", "build", "keep", "register", "workers"]
+__all__ = ["Report", "all_contents", "build", "defer", "keep", "register", "workers"]
 
 _sessions: dict[tuple[str, str], SiteState] = {}
 _template_names = TemplateNames()
 _current = None  # the Build of the running Pelican.run()
 _pending: SiteState | None = None  # handed by build() to the next Build
+_later: list | None = None  # tasks deferred by plugins, with build(later=True)
 
 
 def workers(settings) -> int:
@@ -152,6 +156,8 @@ class Report:
     rendered: int = 0  # of which rendered by this build
     read: int = 0  # articles read (not from the cache)
     seconds: float = 0.0
+    # With build(later=True): what plugins left for after the pages are shown (`defer`).
+    deferred: list = field(default_factory=list)
 
 
 def keep(path) -> None:
@@ -160,14 +166,24 @@ def keep(path) -> None:
         _current.kept.add(os.path.relpath(Path(path).resolve(), _current.output))
 
 
-def build(settings: dict, *, incremental: bool = True) -> Report:
+def defer(task) -> bool:
+    """Leave `task()` to whoever called build(later=True) (the live preview, which reloads
+    the browsers first); False in any other build, where the caller runs it at once."""
+    if _later is None:
+        return False
+    _later.append(task)
+    return True
+
+
+def build(settings: dict, *, incremental: bool = True, later: bool = False) -> Report:
     """Build the site of `settings` (from pelican.settings.read_settings) into OUTPUT_PATH.
 
     Incremental: only what changed since the last build into that folder is read and written
     (the first build, or one after a change of settings or code, reads and writes everything),
     and files that are no longer part of the site are deleted. The output folder is then the
-    same, file for file, as a clean build's. Content errors raise as in Pelican.run()."""
-    global _pending
+    same, file for file, as a clean build's. Content errors raise as in Pelican.run().
+    `later`: work plugins `defer` is returned in `Report.deferred` instead of being done."""
+    global _pending, _later
     start = time.perf_counter()
     register()
     # A copy: Pelican changes the settings it is given (MarkdownReader adds its extensions),
@@ -179,13 +195,14 @@ def build(settings: dict, *, incremental: bool = True) -> Report:
     output = Path(settings["OUTPUT_PATH"])
     output.mkdir(parents=True, exist_ok=True)
     since = _probe(output)
-    _pending = state
+    _pending, _later, deferred = state, [] if later else None, _later
     try:
         Pelican(settings).run()
     finally:
-        _pending = None
+        _pending, _later, deferred = None, None, _later
     current = _current
     report = Report(pages=len(current.pages), rendered=len(current.rendered))
+    report.deferred = deferred or []
     report.read = current.reading.to_read if current.reading else 0
     produced = produced_files(current.output, since)
     report.written = sorted(produced)

@@ -7,7 +7,9 @@ subprocess on a corpus of --size articles (benchmarks/corpus.py) and builds it o
 at a time, --edits articles are edited (a paragraph with a unique word is added) and the output
 page of each is polled every 2 ms until it shows that word: the time from the save to then is
 the latency a writer sees, file watching included. The server reports the duration of each
-whole rebuild (feeds, manifest and bookkeeping after the page) too. Medians are printed.
+whole rebuild (feeds, manifest and bookkeeping after the page; the browsers reload then) too,
+and the search index, rewritten after the reload, is awaited before the next edit: the time
+from the save to the new index is printed as well. Medians are printed.
 """
 
 import argparse
@@ -85,12 +87,13 @@ def measure(corpus: Path, edits: int, work: Path) -> dict:
         first = _report(server)
         time.sleep(1.0)  # the server starts watching once the first build is over
         articles = sorted((corpus / "articles").glob("*.md"))
-        latencies, rebuilds = [], []
+        latencies, rebuilds, searchable = [], [], []
         for number in range(edits):
             source = articles[(number * 97 + 13) % len(articles)]
             page = work / "output" / "articles" / source.stem / "index.html"
             word = f"apercu{number}x{time.time_ns()}"
             text = source.read_text(encoding="utf-8") + f"\nUne phrase {word}.\n"
+            index = _index_id(work)
             start = time.perf_counter()
             source.write_text(text, encoding="utf-8")
             while word not in page.read_text(encoding="utf-8"):
@@ -98,7 +101,12 @@ def measure(corpus: Path, edits: int, work: Path) -> dict:
                     raise SystemExit(f"{page} was not rebuilt within {TIMEOUT} s")
                 time.sleep(0.002)
             latencies.append(time.perf_counter() - start)
-            rebuilds.append(_report(server))  # the whole rebuild is over: next edit
+            rebuilds.append(_report(server))  # the whole rebuild is over: browsers reload
+            while _index_id(work) == index:  # the search index, written after the reload
+                if time.perf_counter() - start > TIMEOUT:
+                    raise SystemExit(f"The search index was not rewritten within {TIMEOUT} s")
+                time.sleep(0.01)
+            searchable.append(time.perf_counter() - start)  # then the next edit
     finally:
         server.terminate()
         server.wait(10)
@@ -109,7 +117,17 @@ def measure(corpus: Path, edits: int, work: Path) -> dict:
         "median_save_to_page_s": statistics.median(latencies),
         "rebuilds": rebuilds,
         "median_rebuild_s": statistics.median(r["seconds"] for r in rebuilds),
+        "save_to_searchable_s": searchable,
+        "median_save_to_searchable_s": statistics.median(searchable),
     }
+
+
+def _index_id(work: Path) -> int:
+    """The search index's entry file (a new one each time the index is swapped in)."""
+    try:
+        return (work / "output" / "pagefind" / "pagefind-entry.json").stat().st_ino
+    except FileNotFoundError:
+        return 0
 
 
 def summary(result: dict) -> str:
@@ -117,8 +135,9 @@ def summary(result: dict) -> str:
         f"\nLive preview at N = {result['n']}: first build {result['first_build_s']:.2f} s; "
         f"one article edited, {len(result['save_to_page_s'])} times: save -> rebuilt page on "
         f"disk, median {result['median_save_to_page_s']:.3f} s (max "
-        f"{max(result['save_to_page_s']):.3f} s); whole rebuild, median "
-        f"{result['median_rebuild_s']:.3f} s"
+        f"{max(result['save_to_page_s']):.3f} s); whole rebuild (then the browsers reload), "
+        f"median {result['median_rebuild_s']:.3f} s; save -> search index rewritten, median "
+        f"{result['median_save_to_searchable_s']:.3f} s"
     )
 
 

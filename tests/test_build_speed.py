@@ -274,6 +274,7 @@ def test_live_preview_reports_errors_in_french_then_rebuilds(corpus, tmp_path, m
     assert "6\N{NO-BREAK SPACE}mai\N{NO-BREAK SPACE}2024" in page.read_text(encoding="utf-8")
     # The search index (3 s at 1,000 articles) is written once the browsers reloaded.
     assert "6 mai 2024" not in searchable[0]
+    assert rebuilder.deferred.idle()
     assert "6 mai 2024" in " ".join(indexed(work / "output")[url].split())
 
 

@@ -36,6 +36,7 @@ class _Rebuilder(Watcher):
         self.settings, self.paths, self.report = settings, paths, report
         self.stop = threading.Event()
         self.loop: IOLoop | None = None
+        self.deferred = _Deferred(report)
 
     def start(self, callback) -> bool:  # called by livereload in its loop, before it runs
         self.loop = IOLoop.current()
@@ -62,17 +63,45 @@ class _Rebuilder(Watcher):
             return
         self.report(None, report, time.perf_counter() - start)
         LiveReloadHandler.reload_waiters(names[0])
-        _run(report.deferred, self.report)
+        self.deferred.submit(report.deferred)
 
 
-def _run(tasks, report) -> None:
-    """What plugins deferred (the search index: 3 s at 1,000 articles), once the browsers
-    reload: the page is shown first, the search finds it a moment later."""
-    for task in tasks:
-        try:
-            task()
-        except Exception as error:
-            report(error, None)
+class _Deferred:
+    """What builds deferred (the search index: 3 s at 1,000 articles), run by one thread once
+    the browsers reload: the page is shown first, the search finds it a moment later, and a
+    save meanwhile is rebuilt at once. Only the newest build's tasks run: each index covers the
+    whole site, so it replaces any older one still waiting."""
+
+    def __init__(self, report: Callable):
+        self.report = report
+        self.changed = threading.Condition()
+        self.pending: list | None = None
+        self.busy = False
+        threading.Thread(target=self._loop, name="preview-deferred", daemon=True).start()
+
+    def submit(self, tasks: list) -> None:
+        with self.changed:
+            self.pending = tasks
+            self.changed.notify_all()
+
+    def idle(self, timeout: float = 120.0) -> bool:
+        """Wait until nothing is waiting or running (for tests and benchmarks)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.pending is None and not self.busy, timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self.changed:
+                self.changed.wait_for(lambda: self.pending is not None)
+                tasks, self.pending, self.busy = self.pending, None, True
+            for task in tasks:
+                try:
+                    task()
+                except Exception as error:
+                    self.report(error, None)
+            with self.changed:
+                self.busy = False
+                self.changed.notify_all()
 
 
 def serve(settings: Callable[[], dict], paths: list[Path], host: str, port: int, report):

@@ -132,6 +132,7 @@ GLOSSARY = {
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "fast_build",
     "content_validation",
     "speakers",
     "french_dates",
@@ -185,6 +186,10 @@ FEEDS_CATEGORY_SAVE_AS = "flux/themes/{slug}.{format}.xml"
 FEEDS_COMMENTS_SAVE_AS = "flux/commentaires.{format}.xml"
 # Length, in characters, of the chapô derived from the text of an article without Summary.
 FEEDS_SUMMARY_LENGTH = 300
+
+# Processes that read articles and render pages (plugins/fast_build): the processors this
+# machine gives the build when unset; 1 builds sequentially, as Pelican alone does.
+BUILD_WORKERS = None
 
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False

@@ -22,6 +22,8 @@ from comment_service.accounts import ensure_first_account
 from comment_service.app import build_parts
 from comment_service.config import load
 from site_core import db
+from site_core.build import build as fast_build
+from site_core.build.state import FILE_NAME as BUILD_STATE
 from site_core.locks import site_lock
 from site_core.paths import MODERATION_PATH, ROOM_PATH
 
@@ -35,13 +37,31 @@ def _settings(config="pelicanconf.py", **override):
     return read_settings(str(ROOT / config), override={"OUTPUT_PATH": str(OUTPUT), **override})
 
 
-def _build(config="pelicanconf.py", **override):
-    """Build the site; a content error stops with its French message and a non-zero exit."""
+def _build(config="pelicanconf.py", incremental=False, **override):
+    """Build the site (incremental: only what changed since the last build into output/); a
+    content error stops with its French message and a non-zero exit."""
     os.chdir(ROOT)
     try:
-        Pelican(_settings(config, **override)).run()
+        if incremental:
+            _report(None, fast_build(_settings(config, **override)))
+        else:
+            Pelican(_settings(config, **override)).run()
     except Exception as error:
         raise Exit(f"\n{error}", code=1) from None
+
+
+def _report(error, report, seconds=0.0):
+    """One line per incremental build, in French, for the people writing."""
+    if error is not None:
+        print(f"\n{error}\nCorrigez le fichier et enregistrez : le site sera reconstruit.")
+        return
+    duration = f"{seconds or report.seconds:.2f}".replace(".", ",")
+    print(
+        f"Site reconstruit en {duration}\N{NO-BREAK SPACE}s : {report.read} article(s) relu(s), "
+        f"{report.rendered} page(s) sur {report.pages} réécrite(s), "
+        f"{len(report.deleted)} fichier(s) supprimé(s).",
+        flush=True,
+    )
 
 
 def _serve_with_comments():
@@ -56,20 +76,23 @@ def _serve_with_comments():
 
 @task
 def clean(c):
-    """Supprime le site construit (dossier output/)."""
+    """Supprime le site construit (dossier output/) et ce que gardent les reconstructions."""
     shutil.rmtree(OUTPUT, ignore_errors=True)
+    # The incremental build's state only: the encoded images (cache/images) stay, keyed by
+    # content, so a rebuild from scratch does not draw every share card again (70 ms each).
+    (ROOT / "cache" / BUILD_STATE).unlink(missing_ok=True)
 
 
 @task
 def build(c):
-    """Construit le site dans output/ avec les réglages locaux."""
-    _build()
+    """Construit le site dans output/ : seulement ce qui a changé depuis la dernière fois."""
+    _build(incremental=True)
 
 
 @task(pre=[clean])
 def rebuild(c):
     """Reconstruit le site de zéro."""
-    _build()
+    _build(incremental=True)
 
 
 @task
@@ -103,7 +126,7 @@ def _ensure_local_moderator():
 @task
 def run(c):
     """Construit le site puis le sert avec les commentaires sur http://127.0.0.1:8000."""
-    _build()
+    _build(incremental=True)
     _ensure_local_moderator()
     _serve_with_comments()
 
@@ -111,21 +134,12 @@ def run(c):
 @task
 def livereload(c):
     """Aperçu en direct : le navigateur se recharge à chaque enregistrement d’un fichier."""
-    from livereload import Server
+    from site_core.build.preview import serve
 
-    _build()
-
-    def rebuild_and_report():
-        try:
-            _build()
-        except Exit as failure:
-            print(failure.message)  # keep serving: the editor fixes the file and saves again
-
-    server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
-        server.watch(str(ROOT / pattern), rebuild_and_report)
+    os.chdir(ROOT)
+    watched = [ROOT / name for name in ("content", "theme", "plugins", "site_core")]
     print(f"Aperçu en direct : http://{HOST}:{PORT}/")
-    server.serve(host=HOST, port=PORT, root=str(OUTPUT))
+    serve(_settings, [*watched, ROOT / "pelicanconf.py"], HOST, PORT, _report)
 
 
 @task

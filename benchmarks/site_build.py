@@ -1,155 +1,137 @@
-"""Clean-build time of this site against stock Pelican 4.12, on the same synthetic corpus.
+"""Build time of this site against stock Pelican 4.12, on the same synthetic corpus: clean
+builds (sequential and parallel), and the live preview's rebuild after one edited article.
 
     .venv/bin/python benchmarks/site_build.py [--sizes 5,100,1000,5000] [--repeat 3]
+                                              [--workers 2] [--live-size 1000] [--live-edits 10]
                                               [--profile-size 5000] [--out bench-results]
 
 For each size N, a corpus is generated from the launch interviews (benchmarks/corpus.py), then
-built from scratch (fresh output and cache folders, no content cache), each build in its own
-subprocess, alternating (a) this site (pelicanconf.py, theme, plugins; the corpus's categories
-allowed; no comment database) and (b) stock Pelican (default settings, theme and feeds).
-The median of the repeats is reported (fewer repeats at N >= 5000). One build of this site at
---profile-size then runs under cProfile, and the time spent in each of our plugins, the writer,
-the templates and the readers is printed. Results: <out>/site_build.json and site_build.png.
+built from scratch (fresh output and cache folders), each build in its own subprocess,
+alternating (a) stock Pelican (default settings, theme and feeds), (b) this site built
+sequentially (pelicanconf.py, theme, plugins, BUILD_WORKERS = 1; the corpus's categories
+allowed; no comment database) and (c) the same with --workers processes. Wall and CPU time
+(the build process and its workers) and peak memory (the sum of the proportional set sizes of
+the build process and its workers, sampled every 20 ms) are taken; medians are reported (fewer
+repeats at N >= 5000), and the parallel output is compared with the sequential one, file by file.
+Live preview: the preview server (site_core.build.preview) runs on a corpus of --live-size
+articles; an article is edited --live-edits times and the time from the save to its rebuilt page
+on disk is measured. One build of this site at --profile-size then runs under a sampling
+profiler. Results: <out>/site_build.json, and site_build.png with matplotlib (`pip install
+'.[bench]'`).
 """
 
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import timeit
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import preview_latency  # noqa: E402  (this script's folder is on sys.path)
+from build_profile import print_profiles, profile_parts, sample_stacks  # noqa: E402
 from corpus import CATEGORIES, write_corpus  # noqa: E402
+from site_tree import differences  # noqa: E402
 
-SITES = ("ours", "stock")
-SAMPLE_EVERY = 0.002  # seconds of CPU time between two stack samples
+SITES = ("stock", "sequential", "parallel")
 
 
-def settings_for(site: str, corpus: Path, work: Path) -> dict:
-    """Pelican settings of one build: ours from pelicanconf.py, stock from Pelican's defaults."""
+def settings_for(site: str, corpus: Path, work: Path, workers: int) -> dict:
+    """Pelican settings of one build: ours from pelicanconf.py, stock from Pelican's defaults.
+
+    Ours keep their encoded images (share cards, pictures) in the corpus's image cache, shared
+    by every build of the corpus: filled by a first, untimed build (reported apart as « cold
+    images »), as a site's cache is between builds (plugins/images)."""
     paths = {
         "PATH": str(corpus),
         "OUTPUT_PATH": str(work / "output"),
         "CACHE_PATH": str(work / "cache"),
     }
-    if site == "stock":
-        return paths
+    if site == "stock":  # without the pages that need a template of our theme (S'abonner)
+        own = [p.name for p in corpus.glob("pages/*.md") if "\nTemplate: " in p.read_text()]
+        return {**paths, "IGNORE_FILES": [".#*", *own]}
     return {
         **paths,
         "THEME": str(ROOT / "theme"),
         "PLUGIN_PATHS": [str(ROOT / "plugins")],
         "ALLOWED_CATEGORIES": CATEGORIES,
         "COMMENTS_DB": str(work / "no-comments.sqlite3"),
-        "LOAD_CONTENT_CACHE": False,
-        "CACHE_CONTENT": False,
+        "IMAGES_CACHE_PATH": str(corpus.parent / f"{corpus.name}-images"),
+        "BUILD_WORKERS": workers if site == "parallel" else 1,
     }
 
 
-def sample_stacks(run) -> Counter:
-    """Run `run()` under a sampling profiler: every SAMPLE_EVERY s of CPU time, note the source
-    files on the Python stack (innermost first). Unlike cProfile's per-function totals, a part's
-    share is then exact even when it re-enters itself through other code (content_validation
-    wraps the Markdown reader, plugin filters run inside templates), and the build runs at full
-    speed, so the sampled run is timed like the others."""
-    stacks = Counter()
-
-    def on_tick(_signal, frame):
-        files = []
-        while frame is not None:
-            if not files or files[-1] != frame.f_code.co_filename:
-                files.append(frame.f_code.co_filename)
-            frame = frame.f_back
-        stacks[tuple(files)] += 1
-
-    signal.signal(signal.SIGPROF, on_tick)
-    signal.setitimer(signal.ITIMER_PROF, SAMPLE_EVERY, SAMPLE_EVERY)
-    try:
-        run()
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0, 0)
-    return stacks
-
-
 def run_build(site: str, override: dict, profile_to: str | None) -> tuple[float, float]:
-    """Build once in this process (the subprocess side): (wall, CPU) seconds it took."""
+    """Build once in this process (the subprocess side): (wall, CPU) seconds it took, CPU
+    counting the workers the build forked."""
     import logging
+    import resource
 
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    def cpu():
+        own, workers = (
+            resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
     logging.disable(logging.WARNING)  # same quiet console for both sites
-    start, cpu_start = time.perf_counter(), time.process_time()
-    config = str(ROOT / "pelicanconf.py") if site == "ours" else None
+    start, cpu_start = time.perf_counter(), cpu()
+    config = str(ROOT / "pelicanconf.py") if site != "stock" else None
     pelican = Pelican(read_settings(config, override=override))
     if profile_to:
         stacks = sample_stacks(pelican.run)
         Path(profile_to).write_text(json.dumps([[list(f), n] for f, n in stacks.items()]))
     else:
         pelican.run()
-    return time.perf_counter() - start, time.process_time() - cpu_start
+    return time.perf_counter() - start, cpu() - cpu_start
 
 
-def timed_build(site: str, corpus: Path, profile_to: Path | None = None) -> tuple[float, float]:
-    """One clean build in a fresh subprocess: its (wall, CPU) build time in seconds.
+def tree_memory(pid: int) -> int:
+    """Proportional set size (bytes) of process `pid` and its descendants: shared pages (a
+    forked worker's inherited memory) count once, split between the processes sharing them."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+    return total
+
+
+def timed_build(
+    site: str, corpus: Path, work: Path, workers: int, profile_to: Path | None = None
+) -> dict:
+    """One clean build in a fresh subprocess, into `work`: wall and CPU seconds, peak memory.
 
     CPU time is reported too: on a shared machine it is far less disturbed by other loads."""
-    with tempfile.TemporaryDirectory(prefix=f"bench-{site}-") as work:
-        override = settings_for(site, corpus, Path(work))
-        command = [sys.executable, __file__, "_build", site, json.dumps(override)]
-        if profile_to:
-            command.append(str(profile_to))
-        done = subprocess.run(command, capture_output=True, text=True, cwd=work)
-        if done.returncode:
-            raise SystemExit(f"Build {site} failed on {corpus}:\n{done.stderr[-3000:]}")
-        return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-PARTS = [
-    ("pelican writer (pages, feeds)", lambda f: f.endswith(f"pelican{os.sep}writers.py")),
-    ("templates (Jinja code of the theme)", lambda f: f.endswith(".html")),
-    ("pelican readers", lambda f: f.endswith(f"pelican{os.sep}readers.py")),
-    ("markdown", lambda f: f"site-packages{os.sep}markdown{os.sep}" in f),
-]
-
-
-def profile_parts(profile: Path, cpu_seconds: float) -> dict:
-    """CPU seconds of each part of a sampled build: inclusive (the part is on the stack) and
-    own (the part is the innermost Python code: C functions count for their Python caller)."""
-    stacks = [(files, n) for files, n in json.loads(profile.read_text())]
-    total = sum(n for _, n in stacks)
-    plugins = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").is_file())
-    parts = [(f"plugin {p.name}", lambda f, p=p: f.startswith(f"{p}{os.sep}")) for p in plugins]
-    seconds = {}
-    for label, inside in parts + PARTS:
-        inclusive = sum(n for files, n in stacks if any(map(inside, files)))
-        own = sum(n for files, n in stacks if inside(files[0]))
-        seconds[label] = (inclusive / total * cpu_seconds, own / total * cpu_seconds)
-    return {"cpu_s": cpu_seconds, "samples": total, "parts_s": seconds}
-
-
-def print_profiles(profiles: dict, n: int) -> None:
-    ours, stock = profiles["ours"], profiles["stock"]
-    print(
-        f"\nWhere the CPU time goes at N = {n} (one sampled build each: ours {ours['cpu_s']:.1f} s,"
-        f" stock {stock['cpu_s']:.1f} s). Inclusive: the part is on the stack (parts nest: the"
-        " templates run inside the writer, plugin filters inside the templates); own: its code"
-        " is the innermost Python code running."
+    override = settings_for(site, corpus, work, workers)
+    command = [sys.executable, __file__, "_build", site, json.dumps(override)]
+    if profile_to:
+        command.append(str(profile_to))
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work
     )
-    print(f"  {'part':<38} {'ours incl.':>11} {'own':>8} {'% of ours':>10} {'stock incl.':>12}")
-    for label, (inclusive, own) in sorted(ours["parts_s"].items(), key=lambda p: -p[1][0]):
-        print(
-            f"  {label:<38} {inclusive:>9.2f} s {own:>6.2f} s {inclusive / ours['cpu_s']:>10.1%}"
-            f" {stock['parts_s'][label][0]:>10.2f} s"
-        )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.02)
+    out, err = process.communicate()
+    if process.returncode:
+        raise SystemExit(f"Build {site} failed on {corpus}:\n{err[-3000:]}")
+    wall, cpu = json.loads(out.strip().splitlines()[-1])
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak / 2**20}
 
 
 def typography_microseconds() -> list[float]:
@@ -173,15 +155,22 @@ def typography_microseconds() -> list[float]:
     return costs
 
 
-def chart(results: list[dict], target: Path) -> None:
-    import matplotlib
-
+def chart(results: list[dict], target: Path) -> str:
+    try:
+        import matplotlib
+    except ImportError:
+        return "pas de graphique : matplotlib manque (pip install '.[bench]')"
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     sizes = [r["n"] for r in results]
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for site, label in (("ours", "Ce site"), ("stock", "Pelican 4.12 standard")):
+    labels = {
+        "stock": "Pelican 4.12 standard",
+        "sequential": "Ce site",
+        "parallel": "Ce site, parallèle",
+    }
+    for site, label in labels.items():
         left.plot(sizes, [r[site]["median_s"] for r in results], marker="o", label=label)
         right.plot(sizes, [r[site]["ms_per_article"] for r in results], marker="o", label=label)
     left.set(xscale="log", yscale="log", xlabel="Articles", ylabel="Construction complète (s)")
@@ -192,59 +181,97 @@ def chart(results: list[dict], target: Path) -> None:
     figure.suptitle("Temps de construction, médiane des répétitions")
     figure.tight_layout()
     figure.savefig(target, dpi=120)
+    return str(target)
+
+
+def build_sizes(sizes: list[int], repeat: int, workers: int, scratch: Path) -> list[dict]:
+    print(
+        f"{'N':>6} {'site':>10} {'wall (s)':>9} {'CPU (s)':>8} {'peak MB':>8}"
+        f" {'ms/article':>11} {'wall / stock':>13} {'identical':>10}",
+        flush=True,
+    )
+    results = []
+    for n in sizes:
+        corpus = write_corpus(scratch / f"corpus-{n}", n)
+        count = repeat if n < 5000 else max(1, min(repeat, 2))
+        work = scratch / f"cold-{n}"
+        work.mkdir()
+        cold = timed_build("parallel", corpus, work, workers)  # fills the image cache
+        print(
+            f"{n:>6} {'cold images':>10} {cold['wall_s']:>9.2f} {cold['cpu_s']:>8.2f}", flush=True
+        )
+        runs = {site: [] for site in SITES}
+        for turn in range(count):  # alternate, so a busy moment hits every site alike
+            for site in SITES:
+                work = scratch / f"{site}-{n}-{turn}"
+                work.mkdir()
+                runs[site].append(timed_build(site, corpus, work, workers))
+        identical = not differences(
+            scratch / f"sequential-{n}-0" / "output", scratch / f"parallel-{n}-0" / "output"
+        )
+        row = {"n": n, "repeat": count, "parallel_output_identical": identical, "cold": cold}
+        for site in SITES:
+            row[site] = {
+                "runs": runs[site],
+                **{
+                    f"median_{key}": statistics.median(r[key] for r in runs[site])
+                    for key in ("wall_s", "cpu_s", "peak_mb")
+                },
+            }
+            row[site]["median_s"] = row[site]["median_wall_s"]
+            row[site]["ms_per_article"] = row[site]["median_s"] / n * 1000
+        results.append(row)
+        for site in SITES:
+            m = row[site]
+            print(
+                f"{n:>6} {site:>10} {m['median_s']:>9.2f} {m['median_cpu_s']:>8.2f}"
+                f" {m['median_peak_mb']:>8.0f}"
+                f" {m['ms_per_article']:>11.2f} {m['median_s'] / row['stock']['median_s']:>13.2f}"
+                f" {('yes' if identical else 'NO') if site == 'parallel' else '':>10}",
+                flush=True,
+            )
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5,100,1000,5000", help="comma-separated N")
     parser.add_argument("--repeat", type=int, default=3, help="builds per (N, site)")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--live-size", type=int, default=1000, help="0: no live preview run")
+    parser.add_argument("--live-edits", type=int, default=10)
     parser.add_argument("--profile-size", type=int, default=5000, help="0: no profile")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     args = parser.parse_args()
-    sizes = [int(n) for n in args.sizes.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    print(f"{os.cpu_count()} processors, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
-    results = []
-    print(
-        f"{'N':>6} {'ours (s)':>9} {'stock (s)':>10} {'ratio':>6} {'ms/article':>11}"
-        f" {'CPU ours':>9} {'CPU stock':>10} {'CPU ratio':>10}",
-        flush=True,
-    )
-    with tempfile.TemporaryDirectory(prefix="bench-corpus-") as scratch:
-        for n in sizes:
-            corpus = write_corpus(Path(scratch) / f"corpus-{n}", n)
-            repeat = args.repeat if n < 5000 else max(1, min(args.repeat, 2))
-            runs = {site: [] for site in SITES}
-            for _ in range(repeat):  # alternate, so a busy moment hits both sites alike
-                for site in SITES:
-                    runs[site].append(timed_build(site, corpus))
-            row = {"n": n, "repeat": repeat}
-            for site in SITES:
-                wall = statistics.median(w for w, _ in runs[site])
-                cpu = statistics.median(c for _, c in runs[site])
-                row[site] = {
-                    "runs_wall_cpu_s": runs[site],
-                    "median_s": wall,
-                    "median_cpu_s": cpu,
-                    "ms_per_article": wall / n * 1000,
-                }
-            row["ratio"] = row["ours"]["median_s"] / row["stock"]["median_s"]
-            row["cpu_ratio"] = row["ours"]["median_cpu_s"] / row["stock"]["median_cpu_s"]
-            results.append(row)
-            ours, stock = row["ours"], row["stock"]
-            print(
-                f"{n:>6} {ours['median_s']:>9.2f} {stock['median_s']:>10.2f} {row['ratio']:>6.2f}"
-                f" {ours['ms_per_article']:>11.2f} {ours['median_cpu_s']:>9.2f}"
-                f" {stock['median_cpu_s']:>10.2f} {row['cpu_ratio']:>10.2f}",
-                flush=True,
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
+        scratch = Path(scratch)
+        results = build_sizes(
+            [int(n) for n in args.sizes.split(",")], args.repeat, args.workers, scratch
+        )
+        live = {}
+        if args.live_size:
+            live = preview_latency.measure(
+                write_corpus(scratch / "corpus-live", args.live_size),
+                args.live_edits,
+                scratch / "live",
             )
-
+            print(preview_latency.summary(live), flush=True)
         profiles = {}
         if args.profile_size:
-            corpus = write_corpus(Path(scratch) / "corpus-profile", args.profile_size)
-            for site in SITES:
+            corpus = scratch / f"corpus-{args.profile_size}"
+            if not corpus.is_dir():  # a corpus of its own, its image cache filled first
+                write_corpus(corpus, args.profile_size)
+                (scratch / "profile-cold").mkdir()
+                timed_build("parallel", corpus, scratch / "profile-cold", args.workers)
+            for site in ("sequential", "stock"):
                 target = args.out / f"site_build_stacks_{site}.json"
-                _, cpu = timed_build(site, corpus, profile_to=target)
+                work = scratch / f"profile-{site}"
+                work.mkdir()
+                cpu = timed_build(site, corpus, work, 1, profile_to=target)["cpu_s"]
                 profiles[site] = profile_parts(target, cpu)
             print_profiles(profiles, args.profile_size)
 
@@ -256,16 +283,20 @@ def main() -> None:
     report = {
         "machine": {
             "cpus": os.cpu_count(),
-            "load_average": os.getloadavg(),
+            "workers": args.workers,
+            "load_average_start": load,
+            "load_average_end": os.getloadavg(),
             "python": sys.version.split()[0],
         },
         "results": results,
+        "live_preview": live,
         "profile": {"n": args.profile_size, **profiles},
         "typography_us_per_interview": typography,
     }
     (args.out / "site_build.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    chart(results, args.out / "site_build.png")
-    print(f"\nWritten: {args.out / 'site_build.json'}, {args.out / 'site_build.png'}")
+    print(
+        f"\nWritten: {args.out / 'site_build.json'}; {chart(results, args.out / 'site_build.png')}"
+    )
 
 
 if __name__ == "__main__":

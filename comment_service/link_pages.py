@@ -186,7 +186,7 @@ class LinkPages:
             email=email,
             lettre=lettre,
             follows=[row for row in rows if row["kind"] != subscriptions.LETTRE],
-            categories=self.pages.categories(),
+            lettre_themes=self.pages.themes(),
             token=token,
             message=DONE.get(request.query_params.get("fait", ""), ""),
         )

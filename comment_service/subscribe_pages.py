@@ -12,7 +12,6 @@ instead of a confirmation, and the page is the same.
 
 import logging
 import time
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -90,12 +89,9 @@ class SubscribePages:
 
         return run_in_threadpool(call)
 
-    def categories(self) -> list:
-        """The thèmes as the form's template expects them (Pelican's (category, _) pairs)."""
-        return [
-            (SimpleNamespace(slug=slug, name=name), ())
-            for slug, name in self.site.manifest.categories.items()
-        ]
+    def themes(self) -> list[tuple[str, str]]:
+        """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""
+        return list(self.site.manifest.categories.items())
 
     def robot_signs(self, form, token: tokens.Token | None) -> list[str]:
         """Why this request looks automated (for the log); [] if it does not."""
@@ -118,7 +114,7 @@ class SubscribePages:
             lettre_form={"email": email, "themes": chosen, "rythme": rhythm},
             lettre_errors={"email": error},
             lettre_token=tokens.issue(self.config.secret_key),
-            categories=self.categories(),
+            lettre_themes=self.themes(),
         )
 
     async def subscribe(self, request: Request) -> Response:

@@ -12,6 +12,7 @@ import os
 logger = logging.getLogger(__name__)
 
 _problems: list[str] = []
+_files: set[str] = set()  # source paths with a problem
 
 
 class ContentError(Exception):
@@ -26,6 +27,7 @@ def relative(path, settings) -> str:
 def record(path, settings, message) -> str:
     """Note a problem of the file at `path`; returns the French line the build will report."""
     problem = f"{relative(path, settings)} : {message}"
+    _files.add(os.path.abspath(path))
     if problem not in _problems:
         _problems.append(problem)
         logger.error(problem)
@@ -35,6 +37,12 @@ def record(path, settings, message) -> str:
 def reset(_pelican=None) -> None:
     """Start a build (or a livereload rebuild) with no problems."""
     _problems.clear()
+    _files.clear()
+
+
+def has_problems(path) -> bool:
+    """Whether a problem was recorded for the file at `path` in this build."""
+    return os.path.abspath(path) in _files
 
 
 def stop_on_problems(_generators=None) -> None:

@@ -156,8 +156,9 @@ def _stylesheet_instruction(settings):
     return f'<?xml-stylesheet type="text/xsl" href="{href}"?>\n'.encode()
 
 
-def write_feed(settings, feed, entries):
-    """Write `feed` in both formats with `entries` (newest first, already capped)."""
+def write_feed(settings, feed, entries, updated=None):
+    """Write `feed` in both formats with `entries` (newest first, already capped). Its date is
+    its newest entry's, else `updated`, else now."""
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
     generator.id(feed.url["atom"])
@@ -171,6 +172,7 @@ def write_feed(settings, feed, entries):
     generator.image(url=logo, title=feed.title, link=feed.page_url, width="144", height="144")
     generator.updated(
         max((e.updated() for e in entries), default=None)
+        or updated
         or local_time(datetime.now().astimezone(), settings)
     )
     for entry in entries:
@@ -193,9 +195,9 @@ def write_feed(settings, feed, entries):
     return written
 
 
-def write_comment_feeds(settings, comments):
+def write_comment_feeds(settings, comments, updated=None):
     """Write the comments feed from `comments` (site_core.comments.feed_comments: newest
     first); returns the paths written. `settings`: SITEURL, OUTPUT_PATH and the manifest's
-    FEED_SETTINGS."""
+    FEED_SETTINGS. `updated`: the date of the feed while it has no comment (else now)."""
     entries = [comment_entry(c, settings) for c in comments[: settings["FEED_MAX_ITEMS"]]]
-    return write_feed(settings, comments_feed(settings), entries)
+    return write_feed(settings, comments_feed(settings), entries, updated)

@@ -19,6 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
+from site_core.build import keep
 from site_core.files import write_atomic
 from site_core.images import ENCODERS
 
@@ -99,3 +100,14 @@ def publish(cached, target) -> bool:
     except OSError:  # another file system, or no hard links there
         shutil.copyfile(cached, target)
     return True
+
+
+def republish(outputs) -> None:
+    """In the build process, after reading: the (cached, target) files a content's pictures
+    need, linked again if missing and kept by an incremental build (site_core.build.keep). The
+    content may have been read by a worker, or restored from the content cache without being
+    read at all; and a hard link keeps its cached file's mtime, so the build cannot tell these
+    files from stale ones by their date."""
+    for cached, target in outputs:
+        publish(cached, target)
+        keep(target)

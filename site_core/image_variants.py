@@ -39,6 +39,8 @@ class Variants:
 
     files: dict[str, list[tuple[str, int, int]]]
     fallback: str
+    # (cached file, file in the output) of each variant, for site_core.image_cache.republish.
+    outputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def largest(self) -> tuple[str, int, int]:
@@ -108,7 +110,7 @@ class Producer:
         prefix = ("" if folder == "." else f"{folder}/") + source.stem + recipe.label
         cached_folder, output = str(self.cache.folder(digest)), str(self.output_root)
         fallback = info["fallback"]
-        files, missing = {}, []
+        files, missing, outputs = {}, [], []
         for fmt in recipe.formats:
             fmt = fallback if fmt == "fallback" else fmt
             files[fmt] = []
@@ -118,7 +120,8 @@ class Producer:
                 name = f"{recipe.key}-{width}x{height}.{ext}"
                 out = f"{prefix}-{width}.{token}.{ext}"
                 files[fmt].append((f"{self.site_url}/{out}", width, height))
-                if not publish(f"{cached_folder}/{name}", f"{output}/{out}"):
+                outputs.append((f"{cached_folder}/{name}", f"{output}/{out}"))
+                if not publish(*outputs[-1]):
                     missing.append((fmt, width, height, name, out))
         if missing:
             if image is None:
@@ -126,7 +129,7 @@ class Producer:
                 need = (largest * size[0] // crop_w + 1, 1)
                 image = images.open_checked(source.read_bytes(), recipe.limits, need)
             self._encode(image, size, box, digest, missing)
-        return Variants(files, fallback)
+        return Variants(files, fallback, tuple(outputs))
 
     def _encode(self, image, size, box, digest, missing) -> None:
         # A JPEG may have been decoded at a reduced scale: map the box onto it.

@@ -216,7 +216,14 @@ def write_feeds(generator, writer=None):
                 entries[id(article)] = article_entry(article, settings)
             items.append(entries[id(article)])
         write_feed(settings, feed, items)
-    write_comment_feeds(settings, generator.context.get("feed_comments") or [])
+    # Without comments, the comments feed is dated by the newest article rather than by the
+    # build's clock, so that two builds of the same site write the same bytes.
+    newest = max((article.date for article in generator.articles), default=None)
+    write_comment_feeds(
+        settings,
+        generator.context.get("feed_comments") or [],
+        local_time(newest, settings) if newest else None,
+    )
 
 
 def register():

@@ -17,6 +17,8 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from site_core import build_errors
+from site_core.build import all_contents
+from site_core.image_cache import republish
 from site_core.image_variants import Producer, Recipe
 from site_core.images import ImageProblem, Limits, check_codecs
 
@@ -100,14 +102,23 @@ def process(content) -> None:
         return
     page = PageImages(content.source_path, Path(content.settings["PATH"]), None, True)
     problems: list[str] = []
+    pictures: list[Picture] = []
     if isinstance(content, Article):
         content.portraits = _portraits(content, page, problems)
+        pictures += [picture for picture in content.portraits if picture]
         page.eager = not content.portraits
-    page.make = _state.content_picture
+
+    def make(path: Path, alt: str) -> Picture:
+        pictures.append(_state.content_picture(path, alt))
+        return pictures[-1]
+
+    page.make = make
     if content._content:
         content._content, body_problems = rewrite(content._content, page)
         problems += body_problems
     content.illustration = page.illustration
+    # Files in the output this content needs: kept by keep_files, wherever it was read.
+    content.image_files = tuple(pair for picture in pictures for pair in picture.variants.outputs)
     for problem in problems:
         build_errors.record(content.source_path, content.settings, problem)
 
@@ -135,6 +146,14 @@ def keep_originals_private(generator) -> None:
     generator.context["staticfiles"] = kept
 
 
+def keep_files(generators) -> None:
+    """all_generators_finalized (the build process): every content's picture files are in the
+    output and belong to this build (site_core.build's rule 5)."""
+    for generator in generators:
+        for content in all_contents(generator):
+            republish(getattr(content, "image_files", ()))
+
+
 def finish(_pelican) -> None:
     if _state is not None:
         _state.producer.save()
@@ -147,4 +166,5 @@ def register():
     signals.article_generator_finalized.connect(collect_portraits)
     signals.static_generator_finalized.connect(keep_originals_private)
     signals.all_generators_finalized.connect(build_errors.stop_on_problems)
+    signals.all_generators_finalized.connect(keep_files)
     signals.finalized.connect(finish)

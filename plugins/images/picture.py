@@ -54,6 +54,11 @@ class Picture:
         self.sizes = sizes
         self._html: dict[tuple, Markup] = {}  # a portrait is written on many list pages
 
+    def __getstate__(self) -> dict:
+        """Without the memo of written markup, which fills as pages render: pickled and
+        digested (site_core.build's page fingerprints) by what it shows only."""
+        return {**self.__dict__, "_html": {}}
+
     @property
     def fallback(self) -> tuple[str, int, int]:
         """(url, width, height) of the JPEG/PNG a feed or a browser without srcset shows."""

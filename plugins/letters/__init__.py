@@ -6,7 +6,8 @@ index, even empty, so links to it never break) and /lettres/<n>/, with the theme
 and lettre.html around site_core.letter_archive's rendering, the one the service uses too.
 
 It also gives every template COMMENTS_ENDPOINT (the comment service's address), which the
-lettre's subscription form in every page's footer posts to.
+lettre's subscription form in every page's footer posts to, and `lettre_themes`, the (slug,
+name) of each thème the form offers.
 """
 
 from pathlib import Path
@@ -60,10 +61,17 @@ def _endpoint(generator):
     generator.env.globals.setdefault("COMMENTS_ENDPOINT", endpoint)
 
 
+def _themes(generator):
+    """article_generator_finalized: the thèmes as names only, so that a page showing the form
+    does not depend on the articles (site_core.build's page fingerprints)."""
+    generator.context["lettre_themes"] = [(c.slug, c.name) for c, _ in generator.categories]
+
+
 def _write(generator, writer):
     LetterArchive(generator.settings).write(generator, writer)
 
 
 def register():
     signals.generator_init.connect(_endpoint)
+    signals.article_generator_finalized.connect(_themes)
     signals.article_writer_finalized.connect(_write)

@@ -17,10 +17,12 @@ calls after it patches pages.
 
 import logging
 import time
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
 
+from site_core.build import defer, keep
 from site_core.locks import site_lock
 from site_core.search_index import DEFAULT_BUNDLE, write_index
 
@@ -45,13 +47,26 @@ def _record(path, context=None) -> None:
 
 
 def index_site(pelican) -> None:
-    """finalized handler: every build (`invoke build`, livereload, publish) ends indexed."""
+    """finalized handler: every build (`invoke build`, livereload, publish) ends indexed; the
+    live preview indexes once the browsers reloaded (site_core.build.defer), and keeps the
+    previous index meanwhile."""
+    settings, output = pelican.settings, pelican.output_path
+    bundle = settings.get("SEARCH_BUNDLE", DEFAULT_BUNDLE)
+    task = partial(_index, settings, output, bundle, list(_Build.pages))
+    if defer(task):
+        for path in Path(output, bundle).rglob("*"):
+            if path.is_file():
+                keep(path)
+    else:
+        task()
+
+
+def _index(settings, output, bundle: str, pages: list[str]) -> None:
     started = time.perf_counter()
-    bundle = pelican.settings.get("SEARCH_BUNDLE", DEFAULT_BUNDLE)
     # Under the site lock: the comment service re-indexes the same folder after moderation.
-    with site_lock(pelican.settings.get("COMMENTS_DB") or Path(pelican.output_path) / "index.db"):
-        pages = write_index(pelican.output_path, bundle, _Build.pages)
-    logger.info("Recherche : %d pages indexées en %.1f s", pages, time.perf_counter() - started)
+    with site_lock(settings.get("COMMENTS_DB") or Path(output) / "index.db"):
+        count = write_index(output, bundle, pages)
+    logger.info("Recherche : %d pages indexées en %.1f s", count, time.perf_counter() - started)
 
 
 def register():

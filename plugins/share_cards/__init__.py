@@ -14,14 +14,15 @@ drawn plus the drawing code and fonts, and linked into `images/partage/`.
 import hashlib
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
 
+from site_core.build import all_contents
 from site_core.dates import format_date
-from site_core.image_cache import publish
+from site_core.image_cache import publish, republish
 from site_core.image_variants import Producer, Recipe
 from site_core.images import ImageProblem, Limits, encode
 
@@ -40,6 +41,8 @@ class ShareImage:
     height: int
     alt: str
     type: str
+    # (cached, target) of its file: see site_core.image_cache.republish.
+    outputs: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 def _plain(text) -> str:
@@ -69,12 +72,14 @@ class ShareCards:
         key = hashlib.sha256(json.dumps(texts).encode()).hexdigest()
         path = f"{FOLDER}/{name}.{key[:10]}.png"
         target = Path(self.settings["OUTPUT_PATH"]) / path
-        if not publish(self.producer.cache.folder(key) / "carte.png", target):
+        cached = self.producer.cache.folder(key) / "carte.png"
+        if not publish(cached, target):
             card = drawing.draw_card(title, kicker, footer, site, self.fonts)
             publish(self.producer.cache.put(key, "carte.png", encode(card, "png")), target)
         alt = " — ".join(part for part in (title, kicker, footer) if part)
         width, height = drawing.SIZE
-        return ShareImage(f"{self.settings['SITEURL']}/{path}", width, height, alt, "image/png")
+        url = f"{self.settings['SITEURL']}/{path}"
+        return ShareImage(url, width, height, alt, "image/png", ((str(cached), str(target)),))
 
     def illustrated(self, source: Path, alt: str) -> ShareImage | None:
         try:
@@ -82,7 +87,7 @@ class ShareCards:
         except ImageProblem:
             return None
         url, width, height = variants.files["jpeg"][-1]
-        return ShareImage(url, width, height, alt, "image/jpeg")
+        return ShareImage(url, width, height, alt, "image/jpeg", variants.outputs)
 
     def for_content(self, content) -> ShareImage:
         title = _plain(content.title)
@@ -114,7 +119,19 @@ def add_site_card(generator) -> None:
         )
 
 
+def keep_files(generators) -> None:
+    """all_generators_finalized (the build process): every card file is in the output and
+    belongs to this build (site_core.build's rule 5), wherever its content was read."""
+    for generator in generators:
+        for content in all_contents(generator):
+            card = getattr(content, "share", None)
+            republish(card.outputs if card else ())
+    site = generators[0].context.get("site_share") if generators else None
+    republish(site.outputs if site else ())
+
+
 def register():
     signals.initialized.connect(start)
     signals.content_object_init.connect(add_card)
     signals.generator_init.connect(add_site_card)
+    signals.all_generators_finalized.connect(keep_files)

@@ -9,6 +9,7 @@ COMMENTS_SITE_DIR, never from Pelican's settings files.
 
 import os
 import secrets
+import shlex
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -176,6 +177,13 @@ class Config:
                 setattr(config, name, Path(raw).absolute())
         config.content_git = get("CONTENT_GIT", "auto").lower()
         config.publish_copy = get("PUBLISH_COPY")
+        try:
+            shlex.split(config.publish_copy)
+        except ValueError as error:
+            raise ConfigError(
+                f"Réglage COMMENTS_PUBLISH_COPY : commande illisible ({error}) : vérifiez les "
+                "guillemets."
+            ) from None
         config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
         if config.letter_digest_day > 6 or config.letter_digest_hour > 23:
             raise ConfigError(

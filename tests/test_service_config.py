@@ -42,6 +42,7 @@ def test_every_number_reads_from_its_environment_variable(tmp_path):
         ("LETTER_RATE", "-1", "Réglage COMMENTS_LETTER_RATE : « -1 » doit être positif ou nul."),
         ("LETTER_RATE", "nan", "Réglage COMMENTS_LETTER_RATE : « nan » doit être positif ou nul."),
         ("LETTER_DIGEST_DAY", "7", "COMMENTS_LETTER_DIGEST_DAY (0 lundi … 6 dimanche)"),
+        ("PUBLISH_COPY", "rsync '{site}/ web:/srv", "COMMENTS_PUBLISH_COPY : commande illisible"),
     ],
 )
 def test_a_bad_number_is_named_in_french(tmp_path, name, raw, message):

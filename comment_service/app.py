@@ -99,7 +99,8 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     team = LetterTeamPage(config, parts.site, auth, sender.wake)
     # After a publication from the room: the copy to the web server, if any, then the
     # lettre announces its article at once, not at the next poll.
-    room.publishing.publisher.on_published.append(parts.copy.after_publication)
+    if config.publish_copy:
+        room.publishing.publisher.after_swap.append(("copie vers le serveur", parts.copy.copy))
     room.publishing.publisher.on_published.append(lambda jobs: sender.wake())
 
     @contextlib.asynccontextmanager

@@ -5,7 +5,8 @@ web@serveur:/srv/site/` ({site}: the public folder). It runs after every publica
 writing room, and after moderation changed pages (debounced, a little after the search index's
 refresh), under the site lock, so it copies a site that no approval or publication is changing;
 rsync's --delay-updates puts the new files in place together at the end. A failure is logged,
-written to the team's log and, for a publication, to its page; the next change copies again.
+written to the team's log and, for a publication, to its page (the publisher's `after_swap`
+step); the next change copies again.
 Empty (the default): the service serves or patches the public folder itself and copies nothing.
 """
 
@@ -68,17 +69,3 @@ class SiteCopy(DebouncedWorker):
             finally:
                 conn.close()
         return reason
-
-    def after_publication(self, job_ids: list[int]) -> None:
-        """The room's publisher callback: copy, and say on the publications' page if it failed."""
-        if not self.command or not (reason := self.copy()):
-            return
-        conn = db.connect(self.database)
-        try:
-            with db.transaction(conn):
-                conn.executemany(
-                    "UPDATE publish_jobs SET message = ? WHERE id = ?",
-                    [(f"Publiée sur ce serveur, mais {reason}.", job) for job in job_ids],
-                )
-        finally:
-            conn.close()

@@ -55,17 +55,7 @@ def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
         parts.copy.command = "false"  # the copy fails: the publication says so
         job = publish_now(service, "Deuxième publication")
         assert job["state"] == "done"
-
-        def message() -> str:  # written by the copy, just after the job is done
-            conn = db.connect(config.database)
-            try:
-                row = conn.execute("SELECT message FROM publish_jobs WHERE id = ?", (job["id"],))
-                return row.fetchone()[0]
-            finally:
-                conn.close()
-
-        wait_for(message)
-        assert message().startswith(
+        assert job["message"].startswith(
             "Publiée sur ce serveur, mais la copie vers le serveur a échoué (code 1)"
         )
         conn = db.connect(config.database)

@@ -11,7 +11,8 @@ due time and publishes, with nobody online, and after a restart too (jobs are in
 
 A job that changed a file's status (publish, schedule, withdraw) and failed puts the status
 back, if nobody changed it since, so the list never says « publié » for what is not online.
-Once a build is in place, `on_published` callbacks run (e-mail subscriptions can follow).
+Once a build is in place, the `after_swap` steps run (the copy to another web server: what
+they say goes on the job's page), then the `on_published` callbacks (the lettre's sender).
 """
 
 import logging
@@ -82,7 +83,8 @@ class Publisher(BackgroundWorker):
         )
         self.room = room
         self.config = room.config
-        self.on_published: list = []  # callables(job ids), after a successful swap
+        self.after_swap: list = []  # (stage label, callable() -> problem or ""), before « done »
+        self.on_published: list = []  # callables(job ids), once the jobs are done
 
     def first(self, conn) -> None:
         """Jobs left running by a stopped service are run again."""
@@ -144,7 +146,17 @@ class Publisher(BackgroundWorker):
             for job in jobs:
                 self._put_back(job)
             return 0.05
-        self._finish(conn, jobs, "done", "", seconds)
+        problems = []
+        for label, step in self.after_swap:
+            stage(label)
+            try:
+                problems.append(step())
+            except Exception:
+                log.exception("after-swap step %r failed", label)
+                problems.append(f"l’étape « {label} » a échoué (voir le journal du service)")
+        message = "; ".join(problem for problem in problems if problem)
+        message = f"Publiée sur ce serveur, mais {message}." if message else ""
+        self._finish(conn, jobs, "done", message, seconds)
         for callback in self.on_published:
             try:
                 callback(ids)

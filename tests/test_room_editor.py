@@ -7,6 +7,7 @@ frozen slugs, refused paths, git commits."""
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 from comment_fixtures import comment_site, running_service, spaces  # noqa: F401
 from room_fixtures import (
@@ -207,6 +208,32 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_login(room):
     assert client.get(url).status_code == 200  # logged in again
     rows = revisions_of(room, "articles/bilan-conventions-territoriales-globales.md")
     assert rows[-1]["author"] == "karim"
+
+
+def test_logging_in_again_with_an_account_without_redaction_saves_nothing(room):
+    """The relogin form of an expired session used to save for any role (moderation only)."""
+    from room_fixtures import PASSWORD
+
+    add_account(room.config.database, "modo", roles=("moderation",))
+    anonymous = httpx.Client(base_url=room.url, headers={"X-Forwarded-For": "192.0.2.44"})
+    page = anonymous.post(ROOM_PATH + "nouveau", data={"titre": "Article du modérateur"})
+    assert page.status_code == 401
+    relogin = form_fields(page)
+    relogin.update(
+        identifiant="modo",
+        mot_de_passe=PASSWORD,
+        titre="Article du modérateur",
+        theme="Solidarité",
+        chapo="Un chapô.",
+        texte="Un texte.",
+        **{"intervenant-1-nom": "Awa Diallo"},
+    )
+    refused = anonymous.post(ROOM_PATH + "nouveau", data=relogin)
+    assert refused.status_code == 403
+    assert "n’a pas le rôle « rédaction » : rien n’a été enregistré" in spaces(refused.text)
+    assert "Un texte." in refused.text  # what was typed is still in the page
+    articles = Path(room.config.content_dir, "articles")
+    assert not (articles / "article-du-moderateur.md").exists()
 
 
 def test_a_stale_form_comes_back_filled_and_saves_nothing(room):

@@ -156,6 +156,8 @@ class Editor:
             relogged = await self.room.relogin(request, ctx)
             if relogged is not None:
                 return relogged
+            if REDACTION not in roles_of(ctx["account"]):  # relogin refuses it; never save
+                return self.area.error(ctx["session"], ctx["account"], 403, "Accès réservé", "")
         elif REDACTION not in roles_of(account):
             return (await self.area.enter(request, REDACTION))[2]
         folder = request.path_params.get("folder") or (

@@ -11,7 +11,7 @@ a hidden field: the page says to choose it again.
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..accounts import roles_of
+from ..accounts import REDACTION, roles_of
 
 EXCLUDED = {"csrf", "reprise", "identifiant", "mot_de_passe"}
 
@@ -62,4 +62,12 @@ class Relogin:
         ctx.update(session=opened, account=account, new_session=True, relogged=True)
         if not roles_of(account):
             return self.page(request, ctx, 403, "Ce compte ne peut pas se connecter.")
+        if REDACTION not in roles_of(account):
+            return self.page(
+                request,
+                ctx,
+                403,
+                "Ce compte n’a pas le rôle « rédaction » : rien n’a été enregistré. Connectez-"
+                "vous avec un compte de la rédaction (votre texte est toujours ci-dessous).",
+            )
         return None

@@ -26,6 +26,8 @@ from site_core import db
 from . import outbox
 from .config import Config
 
+# A report is a few kilobytes; anything much larger is not one (and is not read whole).
+MAX_REPORT = 10 * 1024 * 1024
 MESSAGE_ID = re.compile(r"<([a-z-]+)\.(\d{1,18})\.([0-9a-f]{16})@[^<>\s]+>")
 
 
@@ -48,45 +50,40 @@ def _address(field: str) -> str:
     return field.split(";", 1)[-1].strip().strip("<>").lower()
 
 
-def _returned_ids(report: Message) -> list[str]:
-    """The Message-IDs quoted in the report's returned message or headers."""
-    found = []
-    for part in report.walk():
-        kind = part.get_content_type()
-        if kind == "message/rfc822":
-            for inner in part.get_payload() or []:
-                found.append(str(inner.get("Message-ID", "")))
-        elif kind == "text/rfc822-headers":
-            headers = email.message_from_string(part.get_content(), policy=policy.default)
-            found.append(str(headers.get("Message-ID", "")))
-    return found
+def _proven_row(data: bytes, secret_key: str) -> int | None:
+    """The outbox row of a Message-ID of ours quoted anywhere in the report (the returned
+    headers), if its tag is right. Read from the raw text: a mangled header must not stop it."""
+    for kind, number, tag in MESSAGE_ID.findall(data.decode("latin-1")):
+        if hmac.compare_digest(tag, message_tag(secret_key, kind, int(number))):
+            return int(number)
+    return None
 
 
 def read(data: bytes, secret_key: str) -> list[Failure]:
-    """The permanent failures a delivery report tells of (none if it is not one)."""
-    report = email.message_from_bytes(data, policy=policy.default)
-    row_id = None
-    for quoted in _returned_ids(report):
-        if (found := MESSAGE_ID.search(quoted)) is not None:
-            kind, number, tag = found.groups()
-            if hmac.compare_digest(tag, message_tag(secret_key, kind, int(number))):
-                row_id = int(number)
+    """The permanent failures a delivery report tells of (none if it is not one, or not one
+    that can be read: reports come from any mail server, mangled ones too)."""
+    row_id = _proven_row(data, secret_key)
+    try:
+        report = email.message_from_bytes(data, policy=policy.compat32)
+        parts = [p for p in report.walk() if p.get_content_type() == "message/delivery-status"]
+        blocks = [block for part in parts for block in (part.get_payload() or [])[1:]]
+    except Exception:  # recursion, odd encodings: not a report we can use
+        return []
     failures = []
-    for part in report.walk():
-        if part.get_content_type() != "message/delivery-status":
+    for fields in blocks:
+        if not isinstance(fields, Message):
             continue
-        for fields in (part.get_payload() or [])[1:]:  # the first block is about the message
-            action = str(fields.get("Action", "")).strip().lower()
-            status = str(fields.get("Status", "")).strip()
-            if action == "failed" and status.startswith("5"):
-                failures.append(
-                    Failure(
-                        _address(str(fields.get("Final-Recipient", ""))),
-                        status,
-                        " ".join(str(fields.get("Diagnostic-Code", "")).split())[:300],
-                        row_id,
-                    )
+        action = str(fields.get("Action", "")).strip().lower()
+        status = str(fields.get("Status", "")).strip()[:20]
+        if action == "failed" and status.startswith("5"):
+            failures.append(
+                Failure(
+                    _address(str(fields.get("Final-Recipient", "")))[:320],
+                    status,
+                    " ".join(str(fields.get("Diagnostic-Code", "")).split())[:300],
+                    row_id,
                 )
+            )
     return failures
 
 
@@ -118,13 +115,25 @@ def record(conn, config: Config, data: bytes) -> list[str]:
     return lines or ["Aucun rebond définitif dans ce message."]
 
 
-def command(parts, values, out) -> None:
-    """`rebond [--fichier F]`: one delivery report, from the mail server's pipe (stdin)."""
+def command(parts, values, out) -> int:
+    """`rebond [--fichier F]`: one delivery report, from the mail server's pipe (stdin). Exit 0
+    for anything piped in (a failure would bounce the bounce); 1 for a file that cannot be read."""
     source = values.get("fichier")
-    data = source.read_bytes() if source else sys.stdin.buffer.read()
+    try:
+        with open(source, "rb") if source else sys.stdin.buffer as stream:
+            data = stream.read(MAX_REPORT + 1)
+    except OSError as error:
+        print(
+            f"Erreur : le fichier {source} ne peut pas être lu ({error.strerror}).", file=sys.stderr
+        )
+        return 1
+    if len(data) > MAX_REPORT:
+        print("Message trop gros pour un avis de non-remise : ignoré.", file=out)
+        return 0
     conn = db.init(parts.config.database)
     try:
         for line in record(conn, parts.config, data):
             print(line, file=out)
     finally:
         conn.close()
+    return 0

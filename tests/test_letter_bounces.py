@@ -116,3 +116,26 @@ def test_three_late_bounces_in_a_row_suspend_the_address(letter_service, smtp_se
     publish(letter_service, *[article(f"nouveau-{n}") for n in range(1, 6)])
     wait_until(lambda: received(smtp_server, "autre@exemple.fr"))
     assert len(received(smtp_server, ADDRESS)) == 3  # nothing more to a suspended address
+
+
+def test_mangled_reports_are_ignored_without_a_traceback(letter_service, smtp_server, tmp_path):
+    """Reports come from any mail server: a broken Message-ID header (which stops Python's
+    header parser), an unknown charset, deep nesting, a huge message, a missing file."""
+    subscribed(letter_service, smtp_server, ADDRESS)
+    lettre = lettre_to(letter_service, smtp_server, "1")
+    good = report(lettre)
+    broken_id = good.replace(b"Message-ID: <lettre.", b"Message-ID: <@>\r\nX-Id: <lettre.")
+    assert "Rebond enregistré" in bounce(letter_service, broken_id)  # still proven, and read
+    charset = good.replace(b"text/rfc822-headers", b"text/rfc822-headers; charset=x-bogus")
+    assert "Rebond déjà compté" in bounce(letter_service, charset)
+    nested = b"Content-Type: message/rfc822\r\n\r\n" * 3000 + b"Subject: x\r\n\r\nfin\r\n"
+    assert "Aucun rebond définitif" in bounce(letter_service, nested)
+    huge = tmp_path / "enorme.eml"
+    huge.write_bytes(b"Subject: x\r\n\r\n" + b"a" * (11 * 1024 * 1024))
+    out = io.StringIO()
+    parts = build_parts(letter_service.config)
+    rebond = commands.BY_NAME["rebond"]
+    assert commands.execute(parts, rebond, {"fichier": huge}, out) == 0
+    assert "trop gros" in out.getvalue()
+    missing = commands.execute(parts, rebond, {"fichier": tmp_path / "absent.eml"}, out)
+    assert missing == 1

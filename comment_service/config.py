@@ -36,16 +36,43 @@ class ConfigError(ValueError):
     """A COMMENTS_* variable the service cannot use; the message names it, in French."""
 
 
+# Every number is at most this (seconds: 31 years; bytes: 1 GB), so no setting can overflow a
+# timer; and some have their own floor (a poll of 0 s would be a busy loop).
+LARGEST = 1_000_000_000
+LOWEST = {"smtp_port": 1, "publish_timeout": 1, "notify_max_attempts": 1}
+LOWEST |= {name: 1 for name in ("letter_max_attempts", "letter_max_bounces")}
+LOWEST |= {name: 0.05 for name in ("notify_poll_seconds", "letter_poll_seconds")}
+LOWEST |= {"schedule_poll_seconds": 0.05}
+HIGHEST = {"smtp_port": 65535}
+
+
 def number(name: str, raw: str, kind: type) -> int | float:
-    """`raw`, the value of COMMENTS_`name`, as a non-negative `kind` (int or float)."""
+    """`raw`, the value of COMMENTS_`name`, as a `kind` (int or float) within its bounds."""
+    key, shown = name.lower(), raw if len(raw) <= 40 else raw[:40] + "…"
     try:
+        if not raw.isascii() or "_" in raw:
+            raise ValueError(raw)
         value = kind(raw)
     except ValueError:
         what = "un nombre entier" if kind is int else "un nombre (décimales avec un point)"
-        raise ConfigError(f"Réglage COMMENTS_{name} : « {raw} » n’est pas {what}.") from None
-    if not value >= 0:  # also refuses nan
-        raise ConfigError(f"Réglage COMMENTS_{name} : « {raw} » doit être positif ou nul.")
+        raise ConfigError(f"Réglage COMMENTS_{name} : « {shown} » n’est pas {what}.") from None
+    low, high = LOWEST.get(key, 0), HIGHEST.get(key, LARGEST)
+    if not low <= value <= high:  # also refuses nan and inf
+        raise ConfigError(f"Réglage COMMENTS_{name} : « {shown} » doit être entre {low} et {high}.")
     return value
+
+
+YES, NO = {"1", "true", "yes", "oui", "vrai"}, {"0", "false", "no", "non", "faux"}
+
+
+def flag(name: str, raw: str, default: bool) -> bool:
+    """A yes/no COMMENTS_`name` (oui/non, 1/0, true/false…); anything else is refused."""
+    value = raw.strip().lower()
+    if not value:
+        return default
+    if value in YES | NO:
+        return value in YES
+    raise ConfigError(f"Réglage COMMENTS_{name} : « {raw[:40]} » n’est ni oui ni non (1 ou 0).")
 
 
 @dataclass
@@ -159,9 +186,9 @@ class Config:
             smtp_host=get("SMTP_HOST", "localhost"),
             smtp_user=get("SMTP_USER"),
             smtp_password=get("SMTP_PASSWORD"),
-            smtp_starttls=get("SMTP_STARTTLS", "0").lower() in {"1", "true", "yes", "oui"},
+            smtp_starttls=flag("SMTP_STARTTLS", get("SMTP_STARTTLS"), False),
             moderator_emails=as_list("MODERATOR_EMAILS") or [],
-            republish=get("REPUBLISH", "1").lower() not in {"0", "false", "no", "non"},
+            republish=flag("REPUBLISH", get("REPUBLISH"), True),
         )
         if get("MAIL_FROM"):
             config.mail_from = get("MAIL_FROM")
@@ -175,7 +202,8 @@ class Config:
         for name in ("room_dir", "publish_dir"):
             if raw := get(name.upper()):
                 setattr(config, name, Path(raw).absolute())
-        config.content_git = get("CONTENT_GIT", "auto").lower()
+        git = get("CONTENT_GIT", "auto").lower()
+        config.content_git = git if git == "auto" else ("1" if flag("CONTENT_GIT", git, 0) else "0")
         config.publish_copy = get("PUBLISH_COPY")
         try:
             shlex.split(config.publish_copy)
@@ -184,7 +212,7 @@ class Config:
                 f"Réglage COMMENTS_PUBLISH_COPY : commande illisible ({error}) : vérifiez les "
                 "guillemets."
             ) from None
-        config.letter_announce = get("LETTER_ANNOUNCE", "1").lower() not in {"0", "false", "non"}
+        config.letter_announce = flag("LETTER_ANNOUNCE", get("LETTER_ANNOUNCE"), True)
         if config.letter_digest_day > 6 or config.letter_digest_hour > 23:
             raise ConfigError(
                 "Réglages COMMENTS_LETTER_DIGEST_DAY (0 lundi … 6 dimanche) et "

@@ -39,9 +39,23 @@ def test_every_number_reads_from_its_environment_variable(tmp_path):
             "2.5",
             "Réglage COMMENTS_FLOOD_IP_COUNT : « 2.5 » n’est pas un nombre entier.",
         ),
-        ("LETTER_RATE", "-1", "Réglage COMMENTS_LETTER_RATE : « -1 » doit être positif ou nul."),
-        ("LETTER_RATE", "nan", "Réglage COMMENTS_LETTER_RATE : « nan » doit être positif ou nul."),
+        ("LETTER_RATE", "-1", "Réglage COMMENTS_LETTER_RATE : « -1 » doit être entre 0 et"),
+        ("LETTER_RATE", "nan", "Réglage COMMENTS_LETTER_RATE : « nan » doit être entre 0 et"),
+        ("LETTER_POLL_SECONDS", "inf", "COMMENTS_LETTER_POLL_SECONDS : « inf » doit être entre"),
+        ("SCHEDULE_POLL_SECONDS", "1e309", "« 1e309 » doit être entre 0.05 et 1000000000."),
+        ("NOTIFY_POLL_SECONDS", "0", "« 0 » doit être entre 0.05 et"),
+        ("SMTP_PORT", "٣", "Réglage COMMENTS_SMTP_PORT : « ٣ » n’est pas un nombre entier."),
+        ("SMTP_PORT", "70000", "« 70000 » doit être entre 1 et 65535."),
+        ("LETTER_MAX_BOUNCES", "0", "« 0 » doit être entre 1 et"),
+        ("FLOOD_WINDOW", "1_000", "« 1_000 » n’est pas un nombre entier."),
+        ("FLOOD_WINDOW", "9" * 5000, "« " + "9" * 40 + "… » n’est pas un nombre entier."),
         ("LETTER_DIGEST_DAY", "7", "COMMENTS_LETTER_DIGEST_DAY (0 lundi … 6 dimanche)"),
+        (
+            "SMTP_STARTTLS",
+            "peut-être",
+            "COMMENTS_SMTP_STARTTLS : « peut-être » n’est ni oui ni non",
+        ),
+        ("CONTENT_GIT", "parfois", "COMMENTS_CONTENT_GIT : « parfois » n’est ni oui ni non"),
         ("PUBLISH_COPY", "rsync '{site}/ web:/srv", "COMMENTS_PUBLISH_COPY : commande illisible"),
     ],
 )
@@ -75,3 +89,11 @@ def test_the_service_stops_with_the_message_and_no_traceback(tmp_path):
     assert done.returncode == 1
     assert "Réglage COMMENTS_SMTP_PORT : « vingt-cinq » n’est pas un nombre entier." in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_yes_and_no_in_french_or_english(tmp_path):
+    base = {"COMMENTS_DATABASE": str(tmp_path / "db.sqlite3")}
+    config = load({**base, "COMMENTS_SMTP_STARTTLS": "vrai", "COMMENTS_REPUBLISH": "Non"})
+    assert config.smtp_starttls is True and config.republish is False
+    assert load({**base, "COMMENTS_CONTENT_GIT": "oui"}).content_git == "1"
+    assert load(base).content_git == "auto" and load(base).letter_announce is True

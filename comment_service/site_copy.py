@@ -11,7 +11,9 @@ Empty (the default): the service serves or patches the public folder itself and 
 """
 
 import logging
+import os
 import shlex
+import signal
 import subprocess
 from pathlib import Path
 
@@ -47,15 +49,9 @@ class SiteCopy(DebouncedWorker):
         args = [part.replace("{site}", str(self.public_dir)) for part in shlex.split(self.command)]
         try:
             with site_lock(self.database):
-                done = subprocess.run(args, capture_output=True, text=True, timeout=self.timeout)
-            reason = (
-                ""
-                if done.returncode == 0
-                else (
-                    f"la copie vers le serveur a échoué (code {done.returncode}) : "
-                    + (done.stderr.strip()[-500:] or "sans message")
-                )
-            )
+                code, errors = self._execute(args)
+            said = errors.strip()[-500:] or "sans message"
+            reason = f"la copie vers le serveur a échoué (code {code}) : {said}" if code else ""
         except subprocess.TimeoutExpired:
             reason = f"la copie vers le serveur a pris plus de {self.timeout:.0f} s"
         except OSError as error:
@@ -69,3 +65,21 @@ class SiteCopy(DebouncedWorker):
             finally:
                 conn.close()
         return reason
+
+    def _execute(self, args: list[str]) -> tuple[int, str]:
+        """Run the command in a session of its own, so that on timeout it and its children (an
+        rsync's ssh) are killed together; no input, output discarded, errors kept (any bytes)."""
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _, errors = process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return process.returncode, errors.decode("utf-8", "replace")

@@ -2,13 +2,16 @@
 publication of the room, after a moderator approves a comment, and a failed copy said on the
 publication's page and in the team's log."""
 
+import os
+import sys
 import time
 from pathlib import Path
 
-from comment_fixtures import running_service
+from comment_fixtures import make_config, running_service
 from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
 
 from comment_service import actions
+from comment_service.site_copy import SiteCopy
 from site_core import db
 
 ARTICLE = "articles/30-ans-caf-essonne/index.html"
@@ -65,3 +68,25 @@ def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
         logged = conn.execute("SELECT detail FROM team_log WHERE action = 'copy_failed'").fetchall()
         conn.close()
         assert logged and "code 1" in logged[-1][0]
+
+
+def test_a_hanging_copy_is_killed_with_its_children_and_any_bytes_are_reported(tmp_path):
+    config = make_config(tmp_path, tmp_path / "site", publish_timeout=1)
+    db.init(config.database).close()
+    child = tmp_path / "enfant.pid"
+    config.publish_copy = f"sh -c 'sleep 60 & echo $! > {child}; wait'"
+    assert SiteCopy(config).copy() == "la copie vers le serveur a pris plus de 1 s"
+    pid = int(child.read_text())
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # killed, not reaped
+
+    wait_for(gone, timeout=10)
+    script = "import sys; sys.stderr.buffer.write(b'refus \\xe9\\xff'); sys.exit(2)"
+    config.publish_copy = f'{sys.executable} -c "{script}"'
+    said = SiteCopy(config).copy()
+    assert said.startswith("la copie vers le serveur a échoué (code 2) : refus \ufffd")

@@ -19,7 +19,7 @@ from .site import PRIVATE_HEADERS, Site
 from .validation import email_error
 
 PAGE = MODERATION_PATH + "lettre"
-TEAM = (REDACTION, MODERATION)  # who sees the page and sends a test; the CSV: administration
+TEAM = (REDACTION, MODERATION, ADMINISTRATION)  # the page and a test send; the CSV: administration
 DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instant."}
 
 

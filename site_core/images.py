@@ -58,14 +58,20 @@ def check_codecs() -> None:
         )
 
 
-def open_checked(data: bytes, limits: Limits, need: tuple[int, int] | None = None) -> Image.Image:
+def open_checked(
+    data: bytes,
+    limits: Limits,
+    need: tuple[int, int] | None = None,
+    formats: tuple[str, ...] | None = None,
+) -> Image.Image:
     """Decode `data` into an upright image without metadata, refusing what is not a picture, a
     bomb, too small, or corrupt. `need`: the largest size any output will take (oriented), so a
-    JPEG is decoded at a fraction of its size when that is enough (libjpeg's DCT scaling)."""
+    JPEG is decoded at a fraction of its size when that is enough (libjpeg's DCT scaling).
+    `formats`: the only Pillow formats tried (uploads: no EPS, which would run Ghostscript)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=formats)
     except UnidentifiedImageError:
         raise ImageProblem(
             "ce fichier n’est pas une image lisible (formats acceptés : JPEG, PNG, WebP)"

@@ -238,3 +238,12 @@ def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
     room = writer.get("/redaction/")
     assert f'<a href="{BASE}lettre">La lettre</a>' in room.text
     assert writer.get(BASE + "lettre/abonnes.csv").status_code == 403
+
+
+def test_an_administrator_without_other_roles_exports_the_list(letter_service):
+    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    login(letter_service, "premier")  # the first account of a machine has every role
+    admin = login(letter_service, "chef", roles=(accounts.ADMINISTRATION,))
+    assert admin.get(BASE + "lettre").status_code == 200
+    export = admin.get(BASE + "lettre/abonnes.csv")
+    assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("adresse;")

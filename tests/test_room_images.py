@@ -95,7 +95,7 @@ def test_an_uploaded_photo_is_upright_without_gps_and_in_the_text(room):
             "bombe.png",
             "Image trop grande (10000 × 7000 pixels",
         ),
-        (photo((640, 480), "GIF"), "anime.gif", "Format GIF non accepté"),
+        (photo((640, 480), "GIF"), "anime.gif", "lisible (formats acceptés : JPEG, PNG, WebP)"),
     ],
 )
 def test_what_is_not_a_usable_picture_is_refused_and_the_text_stays(room, data, filename, message):
@@ -198,3 +198,41 @@ def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
     assert 'href="#intervenant-1-portrait"' in refused.text
     assert "Mon texte à garder." in html.unescape(refused.text)
     assert not (articles / "un-portrait-trop-petit.md").exists()
+
+
+def test_portrait_fields_out_of_range_or_on_a_page_store_nothing(room):
+    client = login(room.url, "claire")
+    images = Path(room.config.content_dir, "images")
+    before = set(images.iterdir())
+    stray = {
+        f"intervenant-{n}-portrait-fichier": (f"hors-{i}.jpg", photo((400, 400)), "image/jpeg")
+        for i, n in enumerate(("0", "99", "abc", "../../x"))
+    }
+    saved = client.post(
+        ROOM_PATH + "nouveau", data=new_article(client, "Portraits hors limites"), files=stray
+    )
+    assert saved.status_code == 303
+    page = form_fields(client.get(ROOM_PATH + "nouveau?type=page"))
+    page.update(type="page", titre="Une page sans personnes", texte="Du texte.")
+    portrait = {"intervenant-1-portrait-fichier": ("page.jpg", photo((400, 400)), "image/jpeg")}
+    client.post(ROOM_PATH + "nouveau", data=page, files=portrait)
+    assert set(images.iterdir()) == before
+
+
+def test_a_postscript_upload_is_never_opened(room):
+    """EPS is a format Pillow reads through Ghostscript: uploads only try JPEG, PNG and WebP."""
+    client = login(room.url, "claire")
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 400 400\nshowpage\n"
+    refused = send_image(client, eps, "dessin.eps")
+    assert refused.status_code == 400
+    assert "n’est pas une image lisible" in spaces(html.unescape(refused.text))
+
+
+def test_a_malformed_upload_is_explained_in_french(room):
+    client = login(room.url, "claire")
+    files = {f"f{n}": (f"{n}.jpg", b"x", "image/jpeg") for n in range(20)}
+    refused = client.post(URL, data={"titre": "x"}, files=files)
+    assert refused.status_code == 400
+    text = spaces(html.unescape(refused.text))
+    assert "Le formulaire n’a pas pu être lu : trop de fichiers à la fois (13 au plus)" in text
+    assert "Too many" not in text

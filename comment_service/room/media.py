@@ -45,14 +45,13 @@ def check(data: bytes, min_size: tuple[int, int]) -> tuple[Image.Image, str]:
     enough once turned upright, not corrupt), so an image the room accepts never fails the
     build; the room adds that the format must be one a browser shows everywhere."""
     try:
-        upright = open_checked(data, Limits(*min_size, max_pixels=MAX_PIXELS))
+        upright = open_checked(
+            data, Limits(*min_size, max_pixels=MAX_PIXELS), formats=tuple(FORMATS)
+        )
     except ImageProblem as problem:
         text = str(problem)
         raise ImageRefused(f"{text[0].upper()}{text[1:]}.") from None
-    fmt = Image.open(io.BytesIO(data)).format  # the header only: decoded above
-    if fmt not in FORMATS:
-        raise ImageRefused(f"Format {fmt or 'inconnu'} non accepté : JPEG, PNG ou WebP seulement.")
-    return upright, fmt
+    return upright, Image.open(io.BytesIO(data), formats=tuple(FORMATS)).format  # header only
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

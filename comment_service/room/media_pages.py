@@ -6,6 +6,7 @@ its Markdown with its text alternative, caption and credit at the end of the tex
 yet, like every « Ajouter »). Each upload is a line of the team's log and, with git, a commit.
 """
 
+import re
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -18,9 +19,11 @@ from .. import journal
 from ..accounts import REDACTION
 from ..forms import FormError
 from . import blocks
+from .draft import MAX_SPEAKERS
 from .media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
 from .uploads import read_posted
 
+PORTRAIT_FIELD = re.compile(r"intervenant-([1-9][0-9]?)-portrait-fichier")
 IMAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -63,8 +66,11 @@ class MediaPages:
         """Portraits sent from the people's rows (any button of the editor sends them): each is
         stored like an upload and its address put in its row's field; errors by field."""
         posted, errors = ctx["posted"], {}
+        if ctx.get("folder") != "articles":
+            return errors  # pages have no people
         for field, upload in posted.files.items():
-            if not (field.startswith("intervenant-") and field.endswith("-portrait-fichier")):
+            found = PORTRAIT_FIELD.fullmatch(field)
+            if not found or not 1 <= int(found.group(1)) <= MAX_SPEAKERS:
                 continue
             row = field.removesuffix("-fichier")
             try:

@@ -72,8 +72,7 @@ async def read_posted(request: Request, limit: int) -> Posted:
     try:
         data = await parser.parse()
     except MultiPartException as error:
-        message = f"Le formulaire n’a pas pu être lu ({error})."
-        raise FormError(400, "Envoi incorrect", message) from None
+        raise FormError(400, "Envoi incorrect", _in_french(str(error))) from None
     fields, files = {}, {}
     for name, value in data.multi_items():
         if isinstance(value, UploadFile):
@@ -84,3 +83,18 @@ async def read_posted(request: Request, limit: int) -> Posted:
         else:
             fields[name] = value
     return Posted(fields, files)
+
+
+def _in_french(problem: str) -> str:
+    """Starlette's reasons (English) as the team reads them."""
+    reasons = {
+        "Too many files": f"trop de fichiers à la fois ({MAX_FILES} au plus)",
+        "Too many fields": f"trop de champs ({MAX_FIELDS} au plus)",
+        "Part exceeded maximum size": "un champ de texte dépasse 1 Mo",
+        "Missing boundary": "l’envoi est incomplet ou mal formé",
+    }
+    reason = next((fr for en, fr in reasons.items() if problem.startswith(en)), "envoi mal formé")
+    return (
+        f"Le formulaire n’a pas pu être lu : {reason}. Rien n’a été enregistré ; revenez à la "
+        "page précédente (bouton Retour) : votre texte y est encore."
+    )

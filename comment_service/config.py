@@ -39,7 +39,8 @@ class ConfigError(ValueError):
 # Every number is at most this (seconds: 31 years; bytes: 1 GB), so no setting can overflow a
 # timer; and some have their own floor (a poll of 0 s would be a busy loop).
 LARGEST = 1_000_000_000
-LOWEST = {"smtp_port": 1, "publish_timeout": 1, "notify_max_attempts": 1}
+LOWEST = {"smtp_port": 1, "publish_timeout": 1, "publish_copy_timeout": 1}
+LOWEST |= {"notify_max_attempts": 1}
 LOWEST |= {name: 1 for name in ("letter_max_attempts", "letter_max_bounces")}
 LOWEST |= {name: 0.05 for name in ("notify_poll_seconds", "letter_poll_seconds")}
 LOWEST |= {"schedule_poll_seconds": 0.05}
@@ -131,6 +132,8 @@ class Config:
     # A command that copies the public folder to the web server when that is another machine
     # ({site}: the folder; e.g. rsync …), run after publications and moderation (site_copy.py).
     publish_copy: str = ""
+    # The copy holds the site lock (approvals wait): it is stopped after this many seconds.
+    publish_copy_timeout: float = 600
     upload_max_bytes: int = 20 * 1024 * 1024
     schedule_poll_seconds: float = 30
     publish_timeout: float = 1800

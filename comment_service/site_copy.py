@@ -36,7 +36,7 @@ class SiteCopy(DebouncedWorker):
         super().__init__(config.database, config.search_refresh_delay + 2)
         self.command = config.publish_copy
         self.public_dir = Path(config.publish_dir or config.site_dir)
-        self.timeout = config.publish_timeout
+        self.timeout = config.publish_copy_timeout
 
     def wanted(self, change) -> bool:
         return bool(self.command and change.articles)

@@ -71,7 +71,7 @@ def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
 
 
 def test_a_hanging_copy_is_killed_with_its_children_and_any_bytes_are_reported(tmp_path):
-    config = make_config(tmp_path, tmp_path / "site", publish_timeout=1)
+    config = make_config(tmp_path, tmp_path / "site", publish_copy_timeout=1)
     db.init(config.database).close()
     child = tmp_path / "enfant.pid"
     config.publish_copy = f"sh -c 'sleep 60 & echo $! > {child}; wait'"

@@ -11,14 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from site_core import db
 from site_core.dates import format_datetime
 from site_core.paths import MODERATION_PATH, ROOM_PATH
 
+from . import offloop
 from .accounts import ROLES, roles_of
 from .auth import Auth
 from .forms import FormError, read_form
@@ -110,15 +109,4 @@ class Area:
     def run(self, function: Callable, *args, write: bool = True, **kwargs):
         """`function(conn, *args, **kwargs)` off the event loop, in one transaction when
         `write`."""
-
-        def call():
-            conn = db.connect(self.database)
-            try:
-                if not write:
-                    return function(conn, *args, **kwargs)
-                with db.transaction(conn):
-                    return function(conn, *args, **kwargs)
-            finally:
-                conn.close()
-
-        return run_in_threadpool(call)
+        return offloop.run(self.database, function, *args, write=write, **kwargs)

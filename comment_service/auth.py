@@ -10,14 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from site_core import db
 from site_core.paths import MODERATION_PATH, ROOM_PATH
 
+from . import offloop
 from .accounts import MODERATION, ROLES, authenticate, roles_of
 from .forms import FormError, read_form
 from .sessions import SESSION_COOKIE, SESSION_MAX_AGE, LoginThrottle, Session, Sessions
@@ -40,15 +39,7 @@ class Auth:
 
     def read(self, function, *args):
         """`function(conn, *args)` with a fresh connection, off the event loop."""
-
-        def call():
-            conn = db.connect(self.database)
-            try:
-                return function(conn, *args)
-            finally:
-                conn.close()
-
-        return run_in_threadpool(call)
+        return offloop.run(self.database, function, *args)
 
     async def session(self, request: Request) -> tuple[Session, bool]:
         """The request's session, and whether it is new (its cookie must be set)."""

@@ -39,11 +39,17 @@ class ConfigError(ValueError):
 # Every number is at most this (seconds: 31 years; bytes: 1 GB), so no setting can overflow a
 # timer; and some have their own floor (a poll of 0 s would be a busy loop).
 LARGEST = 1_000_000_000
-LOWEST = {"smtp_port": 1, "publish_timeout": 1, "publish_copy_timeout": 1}
-LOWEST |= {"notify_max_attempts": 1}
-LOWEST |= {name: 1 for name in ("letter_max_attempts", "letter_max_bounces")}
-LOWEST |= {name: 0.05 for name in ("notify_poll_seconds", "letter_poll_seconds")}
-LOWEST |= {"schedule_poll_seconds": 0.05}
+LOWEST = {
+    "smtp_port": 1,
+    "publish_timeout": 1,
+    "publish_copy_timeout": 1,
+    "notify_max_attempts": 1,
+    "letter_max_attempts": 1,
+    "letter_max_bounces": 1,
+    "notify_poll_seconds": 0.05,
+    "letter_poll_seconds": 0.05,
+    "schedule_poll_seconds": 0.05,
+}
 HIGHEST = {"smtp_port": 65535}
 
 

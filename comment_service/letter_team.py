@@ -3,7 +3,6 @@ by thème and rhythm, confirmations and unsubscriptions week by week, the last s
 failures (letter_stats.py), a test send to one's own address, and, for administrators, the
 subscriber list as CSV."""
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -33,21 +32,11 @@ class LetterTeamPage:
     def is_admin(self, moderator) -> bool:
         return ADMINISTRATION in roles_of(moderator)
 
-    def _read(self, function, *args):
-        def call():
-            conn = db.connect(self.config.database)
-            try:
-                return function(conn, *args)
-            finally:
-                conn.close()
-
-        return run_in_threadpool(call)
-
     async def page(self, request: Request, error: str = "", status: int = 200) -> Response:
         session, moderator, away = await self.auth.guard(request, TEAM)
         if away:
             return away
-        numbers = await self._read(letter_stats.stats, self.site.manifest.categories)
+        numbers = await self.auth.read(letter_stats.stats, self.site.manifest.categories)
         return self.auth.render(
             "lettre.html",
             session,
@@ -78,7 +67,7 @@ class LetterTeamPage:
             with db.transaction(conn):
                 letter_stats.queue_test_send(conn, email)
 
-        await self._read(queue)
+        await self.auth.read(queue)
         self.wake()
         return RedirectResponse(f"{PAGE}?fait=essai", 303)
 
@@ -96,7 +85,7 @@ class LetterTeamPage:
                 error="L’export de la liste des abonnés est réservé aux comptes qui ont le "
                 "rôle « administration ».",
             )
-        text = await self._read(letter_stats.subscribers_csv, self.site.manifest.categories)
+        text = await self.auth.read(letter_stats.subscribers_csv, self.site.manifest.categories)
         headers = {
             **PRIVATE_HEADERS,
             "Content-Disposition": 'attachment; filename="abonnes-lettre.csv"',

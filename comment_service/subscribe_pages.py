@@ -14,14 +14,11 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from site_core import db
-
-from . import rates, subscriptions, tokens
+from . import offloop, rates, subscriptions, tokens
 from .config import Config
 from .forms import read_form
 from .reader import token_image
@@ -78,16 +75,7 @@ class SubscribePages:
 
     def run(self, function, *args):
         """`function(conn, *args)` in one transaction, off the event loop."""
-
-        def call():
-            conn = db.connect(self.config.database)
-            try:
-                with db.transaction(conn):
-                    return function(conn, *args)
-            finally:
-                conn.close()
-
-        return run_in_threadpool(call)
+        return offloop.run(self.config.database, function, *args, write=True)
 
     def themes(self) -> list[tuple[str, str]]:
         """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""

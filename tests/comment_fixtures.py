@@ -80,6 +80,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until(condition, timeout: float = 10) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds (every loop is bounded)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
 def spaces(text: str) -> str:
     """`text` with French typography's no-break spaces read as plain ones, to compare words."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from comment_fixtures import SHELL, make_config, running_service
+from comment_fixtures import SHELL, make_config, running_service, wait_until  # noqa: F401
 
 from comment_service import actions, tokens
 from site_core.comment_pages import SHELL_CONTENT
@@ -98,14 +98,6 @@ def announced(service) -> int:
         return conn.execute("SELECT count(*) FROM announced").fetchone()[0]
     finally:
         conn.close()
-
-
-def wait_until(condition, timeout: float = 10):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def subscribe(service, email: str, **fields) -> httpx.Response:

@@ -6,7 +6,6 @@ unchanged by a real browser."""
 
 import io
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -32,13 +31,6 @@ def site(tmp_path_factory):
         config.site_url = service.url
         assert publish_now(service)["state"] == "done"
         yield service
-
-
-def wait_for(condition, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def log_in(browser, url: str, username: str, password: str = PASSWORD, width: int = 1280):

@@ -4,10 +4,9 @@ publication's page and in the team's log."""
 
 import os
 import sys
-import time
 from pathlib import Path
 
-from comment_fixtures import make_config, running_service
+from comment_fixtures import make_config, running_service, wait_until
 from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
 
 from comment_service import actions
@@ -15,13 +14,6 @@ from comment_service.site_copy import SiteCopy
 from site_core import db
 
 ARTICLE = "articles/30-ans-caf-essonne/index.html"
-
-
-def wait_for(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not in time"
-        time.sleep(0.05)
 
 
 def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
@@ -52,7 +44,7 @@ def test_the_site_is_copied_after_publications_and_approvals(tmp_path):
         conn.close()
         parts = service.app.state.parts
         parts.moderation.perform(actions.set_status, comment, "approved", "claire")
-        wait_for(lambda: "recopié sur le serveur web" in (remote / ARTICLE).read_text())
+        wait_until(lambda: "recopié sur le serveur web" in (remote / ARTICLE).read_text(), 60)
         assert (remote / ARTICLE).read_bytes() == (public / ARTICLE).read_bytes()
 
         parts.copy.command = "false"  # the copy fails: the publication says so
@@ -85,7 +77,7 @@ def test_a_hanging_copy_is_killed_with_its_children_and_any_bytes_are_reported(t
             return True
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # killed, not reaped
 
-    wait_for(gone, timeout=10)
+    wait_until(gone, timeout=10)
     script = "import sys; sys.stderr.buffer.write(b'refus \\xe9\\xff'); sys.exit(2)"
     config.publish_copy = f'{sys.executable} -c "{script}"'
     said = SiteCopy(config).copy()

@@ -154,10 +154,8 @@ class Editor:
         await self.room.ready()
         if not roles_of(account):
             relogged = await self.room.relogin(request, ctx)
-            if relogged is not None:
+            if relogged is not None:  # the login page, or a refusal (no rédaction role)
                 return relogged
-            if REDACTION not in roles_of(ctx["account"]):  # relogin refuses it; never save
-                return self.area.error(ctx["session"], ctx["account"], 403, "Accès réservé", "")
         elif REDACTION not in roles_of(account):
             return (await self.area.enter(request, REDACTION))[2]
         folder = request.path_params.get("folder") or (

@@ -16,11 +16,11 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from comment_service import commands
-from comment_service import tasks as comment_tasks
-from comment_service.accounts import ensure_first_account
-from comment_service.app import build_parts
-from comment_service.config import load
+from service import commands
+from service import tasks as comment_tasks
+from service.app import build_parts
+from service.core.config import load
+from service.team.accounts import ensure_first_account
 from site_core import db
 from site_core.build import build as fast_build
 from site_core.build.state import FILE_NAME as BUILD_STATE
@@ -66,7 +66,7 @@ def _report(error, report, seconds=0.0):
 
 def _serve_with_comments():
     """Serve the built site and the comment service together, as readers will see them."""
-    from comment_service.__main__ import main as serve_comments
+    from service.__main__ import main as serve_comments
 
     # The writing room publishes with publishconf.py: links must point at this local server.
     os.environ.setdefault("COMMENTS_SITE_URL", f"http://{HOST}:{PORT}")

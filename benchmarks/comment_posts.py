@@ -1,6 +1,6 @@
 """Throughput and latency of comment posting, as a reader's browser posts the form.
 
-Starts the service (`python -m comment_service --sans-site`, uvloop + httptools) on a free
+Starts the service (`python -m service --sans-site`, uvloop + httptools) on a free
 127.0.0.1 port with a temp database and site, flood limits off, then for each concurrency:
 
 - closed loop: N keep-alive connections post back to back (bounded in count and time);
@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site  # noqa: E402
 
-from comment_service import tokens  # noqa: E402
+from service.core import tokens  # noqa: E402
 
 SECRET = "bench-secret"
 SLUG = "article-de-test"

@@ -1,6 +1,6 @@
 """Issue 8's load targets: posts and approvals together, then a kill -9, on the real service.
 
-1. Builds the real site into a temp folder and starts `python -m comment_service --sans-site`
+1. Builds the real site into a temp folder and starts `python -m service --sans-site`
    on it (republishing on, flood limits off) on a free 127.0.0.1 port.
 2. For `--duration` seconds (default 20), 50 clients post comments back to back (each with its
    own single-use token) while a moderator, logged in over HTTP, approves pending comments one
@@ -32,7 +32,8 @@ sys.path[:0] = [str(ROOT / "tests")]
 from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process  # noqa: E402
 from conftest import build_site  # noqa: E402
 
-from comment_service import accounts, tokens  # noqa: E402
+from service.core import tokens  # noqa: E402
+from service.team import accounts  # noqa: E402
 from site_core import db  # noqa: E402
 
 SECRET = "soak-secret"

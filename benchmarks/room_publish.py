@@ -45,7 +45,7 @@ from room_fixtures import (  # noqa: E402
     wait_job,
 )
 
-from comment_service import accounts  # noqa: E402
+from service.team import accounts  # noqa: E402
 
 ROOM = "/redaction/"
 

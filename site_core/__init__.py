@@ -1,4 +1,4 @@
-"""What the site build (plugins/) and the comment service (comment_service/) share.
+"""What the site build (plugins/) and the comment service (service/) share.
 
 Imports run one way: plugins and service import site_core; site_core imports neither.
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .schema import MIGRATIONS
+from site_core.schema import MIGRATIONS
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024

@@ -24,9 +24,9 @@ from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import html as lhtml
 
-from .files import write_atomic
-from .typography import NBSP, typeset_html, typeset_text
-from .urls import is_web_url
+from site_core.files import write_atomic
+from site_core.typography import NBSP, typeset_html, typeset_text
+from site_core.urls import is_web_url
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
@@ -96,7 +96,7 @@ def set_identity(entry, title, permalink, published, updated):
 
 
 def comment_entry(comment, settings):
-    """The feed entry of one approved comment (site_core.comments.Comment), linking to its
+    """The feed entry of one approved comment (site_core.comments.threads.Comment), linking to its
     place on the article page."""
     article = comment.article
     permalink = site_url(settings, f"{article.url}#commentaire-{comment.id}")
@@ -196,7 +196,7 @@ def write_feed(settings, feed, entries, updated=None):
 
 
 def write_comment_feeds(settings, comments, updated=None):
-    """Write the comments feed from `comments` (site_core.comments.feed_comments: newest
+    """Write the comments feed from `comments` (site_core.comments.threads.feed_comments: newest
     first); returns the paths written. `settings`: SITEURL, OUTPUT_PATH and the manifest's
     FEED_SETTINGS. `updated`: the date of the feed while it has no comment (else now)."""
     entries = [comment_entry(c, settings) for c in comments[: settings["FEED_MAX_ITEMS"]]]

@@ -17,7 +17,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token
 from markupsafe import Markup
 
-from .typography import typeset_html, typeset_text
+from site_core.typography import typeset_html, typeset_text
 
 # Stands for each {{ }}, {% %} or {# #} while the text around it is typeset as one piece, so a
 # label keeps its context across an expression (« {{ name }} : » gets its no-break space).

@@ -1,6 +1,6 @@
 """« Lettres précédentes »: a page for every lettre sent, and their index (/lettres/).
 
-The comment store keeps each lettre with a snapshot of its articles (comment_service/letters.py),
+The comment store keeps each lettre with a snapshot of its articles (service/lettre/announce.py),
 so the archive never changes when an article does. Both sides render it here, with the theme's
 partials, so they cannot drift apart: the build (plugins/letters) writes every page from the
 store on each build (so a publish that replaces the whole site keeps them), and the service
@@ -15,7 +15,7 @@ from datetime import datetime
 import jinja2
 from markupsafe import Markup
 
-from .typography import typeset_html
+from site_core.typography import typeset_html
 
 ARCHIVE_URL = "lettres/"
 INDEX_TITLE = "Lettres précédentes"

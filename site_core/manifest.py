@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from .files import write_atomic
-from .paths import COMMENTS_ENDPOINT, MANIFEST_NAME
+from site_core.files import write_atomic
+from site_core.paths import COMMENTS_ENDPOINT, MANIFEST_NAME
 
 VERSION = 1
 # The build settings the comments feed is written with (plus SITEURL and OUTPUT_PATH).

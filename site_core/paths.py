@@ -11,5 +11,5 @@ MANIFEST_NAME = "_articles-commentaires.json"
 SHELL_NAME = "_gabarit-commentaires.html"
 # Relative to the folder the build and the service run from (the checkout, or a deployment).
 DEFAULT_DATABASE = PurePosixPath("data/comments.sqlite3")
-# The writing room and the team's pages (comment_service/room, comment_service/team.py).
+# The writing room and the team's pages (service/room, service/team/accounts_pages.py).
 ROOM_PATH = "/redaction/"

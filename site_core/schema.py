@@ -99,7 +99,7 @@ MIGRATIONS = [
     ) WITHOUT ROWID;
     """,
     # 3 (writing room, issue 10): team accounts get roles (space-separated keys of
-    # comment_service.accounts.ROLES) and can be disabled; existing moderators keep moderation
+    # service.team.accounts.ROLES) and can be disabled; existing moderators keep moderation
     # and get the writing room, the oldest also administration. One-time password links, the
     # team's log (who did what, when), article revisions (full text per save) and publication
     # jobs (a scheduled publication is a job due at the article's date).

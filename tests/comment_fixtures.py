@@ -32,13 +32,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 from pelican.settings import read_settings
+from site_core.comments.threads.sections import SHELL_CONTENT as CONTENT_MARK
+from site_core.comments.threads.sections import SHELL_TITLE as TITLE_MARK
 
-from comment_service import tokens
-from comment_service.app import create_app
-from comment_service.config import Config
+from service.app import create_app
+from service.core import tokens
+from service.core.config import Config
 from site_core import db
-from site_core.comment_pages import SHELL_CONTENT as CONTENT_MARK
-from site_core.comment_pages import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME as SHELL_FILE
 
@@ -104,11 +104,11 @@ NO_FLOOD_LIMITS = {
 
 
 def start_service_process(port: int, **settings: str) -> subprocess.Popen:
-    """`python -m comment_service --sans-site` in its own process (so it can be killed -9),
+    """`python -m service --sans-site` in its own process (so it can be killed -9),
     with COMMENTS_<NAME> settings; returns once it accepts connections."""
     env = {**os.environ, **{f"COMMENTS_{name.upper()}": value for name, value in settings.items()}}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "comment_service", "--sans-site", "--port", str(port)],
+        [sys.executable, "-m", "service", "--sans-site", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -19,7 +19,7 @@ from pathlib import Path
 from comment_fixtures import free_port, start_service_process
 from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site
 
-from comment_service import outbox
+from service.lettre import outbox
 from site_core import db
 
 SECRET = "clé du test de panne de la lettre"

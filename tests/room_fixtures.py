@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from comment_service import accounts
+from service.team import accounts
 from site_core import db
 from site_core.paths import MODERATION_PATH, ROOM_PATH
 
@@ -125,7 +125,7 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
     """The row of publication `job` once it is done or failed."""
     import time
 
-    from comment_service.room import publishing
+    from service.room import publishing
     from site_core import db
 
     deadline = time.monotonic() + timeout
@@ -141,7 +141,7 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
 
 def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
     """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
-    from comment_service.room import publishing
+    from service.room import publishing
     from site_core import db
 
     conn = db.connect(service.config.database)

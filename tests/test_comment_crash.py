@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
 
-from comment_service import tokens
+from service.core import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "clé du test de panne"

@@ -5,7 +5,7 @@ import pytest
 from comment_fixtures import make_config, running_service, spaces
 from conftest import build_site
 
-from comment_service import accounts
+from service.team import accounts
 from site_core import db
 
 pytestmark = pytest.mark.browser

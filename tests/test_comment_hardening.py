@@ -20,7 +20,8 @@ from comment_fixtures import (  # noqa: F401
     running_service,
 )
 
-from comment_service import accounts, tokens
+from service.core import tokens
+from service.team import accounts
 
 BASE = "/commentaires/moderation/"
 PASSWORD = "un mot de passe assez long"

@@ -7,7 +7,7 @@ import pytest
 from comment_fixtures import running_service
 from comment_mail_helpers import MODERATORS, post, smtp_config, store_comment
 
-from comment_service import mail
+from service.comments import moderator_mail
 
 
 def _b(text: str, charset: str = "utf-8") -> str:
@@ -73,6 +73,6 @@ def test_encoded_word_posted_through_the_form_stays_text(tmp_path, comment_site,
 
 
 def test_names_that_are_not_attacks_are_kept():
-    assert mail.header_text("=?utf-8?q?Ren=C3=A9e_Dupr=C3=A9?=") == "Renée Dupré"
-    assert mail.header_text("Jean =?x?") == "Jean = ?x?"
-    assert mail.header_text("  Anne\u00a0Marie  ") == "Anne\u00a0Marie"
+    assert moderator_mail.header_text("=?utf-8?q?Ren=C3=A9e_Dupr=C3=A9?=") == "Renée Dupré"
+    assert moderator_mail.header_text("Jean =?x?") == "Jean = ?x?"
+    assert moderator_mail.header_text("  Anne\u00a0Marie  ") == "Anne\u00a0Marie"

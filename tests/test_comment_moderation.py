@@ -20,8 +20,9 @@ from comment_fixtures import (  # noqa: F401
     spaces,
 )
 
-from comment_service import accounts, cli
-from comment_service.sessions import LoginThrottle
+from service import cli
+from service.team import accounts
+from service.team.sessions import LoginThrottle
 from site_core import db
 
 BASE = "/commentaires/moderation/"
@@ -261,7 +262,7 @@ def run_cli(config, *args, stdin=""):
         "COMMENTS_REPUBLISH": "0",
     }
     return subprocess.run(
-        [sys.executable, "-m", "comment_service", *args],
+        [sys.executable, "-m", "service", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -306,7 +307,7 @@ def test_cli_actions_and_moderator_account(comment_config):
 def test_invoke_tasks_run_the_same_commands(comment_config, monkeypatch):
     from invoke import Context
 
-    from comment_service.tasks import namespace
+    from service.tasks import namespace
 
     conn = db.init(comment_config.database)
     comment_id = add(conn)

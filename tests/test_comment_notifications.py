@@ -18,8 +18,8 @@ from comment_mail_helpers import (
     wait_until,
 )
 
-from comment_service.notifications import Notifier
-from comment_service.site import Site
+from service.comments.notifier import Notifier
+from service.core.site import Site
 from site_core import db
 
 SITE = "https://partenaires.caf-essonne.example"

@@ -12,9 +12,9 @@ from comment_fixtures import spaces
 from conftest import ROOT, build_site
 from pelican import signals
 
-from comment_service import actions
-from comment_service.app import build_parts
-from comment_service.config import Config
+from service.app import build_parts
+from service.comments import actions
+from service.core.config import Config
 from site_core import db
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile

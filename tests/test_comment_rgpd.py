@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup
 from conftest import build_site
 
-from comment_service import cli, rgpd
-from comment_service.config import Config
+from service import cli, rgpd
+from service.core.config import Config
 from site_core import db
 
 SLUG = "30-ans-caf-essonne"

@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from comment_fixtures import make_config, running_service
 
-from comment_service.spam import spam_reason
+from service.core.spam import spam_reason
 
 
 def post(service, form):

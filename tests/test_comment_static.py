@@ -10,7 +10,7 @@ import anyio
 import httpx
 from comment_fixtures import make_config, running_service
 
-from comment_service.static import OpenFileResponse
+from service.core.static import OpenFileResponse
 
 PAGE = "articles/premier-article/index.html"
 URL = "/articles/premier-article/"

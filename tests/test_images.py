@@ -16,7 +16,7 @@ from image_fixtures import (
 )
 from PIL import Image
 
-import site_core.images
+import site_core.images.pixels
 
 BODY = """\
 ![Une salle d’accueil de la Caf](/images/paysage.jpg "L’accueil d’Évry © Caf de l’Essonne")
@@ -162,8 +162,8 @@ def test_second_build_encodes_nothing(site, tmp_path, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("an unchanged image was encoded again")
 
-    monkeypatch.setattr(site_core.images, "encode", refuse)
-    monkeypatch.setattr(site_core.images, "open_checked", refuse)
+    monkeypatch.setattr(site_core.images.pixels, "encode", refuse)
+    monkeypatch.setattr(site_core.images.pixels, "open_checked", refuse)
     output = build_site(tmp_path / "output", PATH=str(content), IMAGES_CACHE_PATH=str(cache))
     assert page(output, "articles/avec-images/index.html").find("figure", class_="illustration")
     assert any((output / "images").glob("paysage-1200.*.avif"))
@@ -233,7 +233,9 @@ def test_bad_images_fail_the_build_with_french_messages_naming_file_and_image(tm
 def test_encoded_files_carry_no_metadata_whatever_the_format():
     source = Image.open(io.BytesIO(jpeg_bytes(photo(400, 300))))
     assert source.getexif(), "the source does carry EXIF"
-    image = site_core.images.open_checked(jpeg_bytes(photo(400, 300)), site_core.images.Limits())
-    for fmt in site_core.images.ENCODERS:
-        with Image.open(io.BytesIO(site_core.images.encode(image, fmt))) as out:
+    image = site_core.images.pixels.open_checked(
+        jpeg_bytes(photo(400, 300)), site_core.images.pixels.Limits()
+    )
+    for fmt in site_core.images.pixels.ENCODERS:
+        with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
             assert not out.getexif() and "exif" not in out.info, fmt

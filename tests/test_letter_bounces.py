@@ -9,8 +9,8 @@ import sys
 
 from letter_fixtures import article, publish, received, rows, subscribed, wait_until
 
-from comment_service import commands
-from comment_service.app import build_parts
+from service import commands
+from service.app import build_parts
 
 ADDRESS = "perdu@exemple.fr"
 
@@ -62,7 +62,7 @@ def test_a_report_piped_by_the_mail_server_counts_a_bounce_once(letter_service, 
         "COMMENTS_SECRET_KEY": letter_service.config.secret_key,
     }
     piped = subprocess.run(
-        [sys.executable, "-m", "comment_service", "rebond"],
+        [sys.executable, "-m", "service", "rebond"],
         input=report(lettre),
         env=environ,
         capture_output=True,

@@ -6,8 +6,8 @@ import smtplib
 import pytest
 from comment_fixtures import make_config
 
-from comment_service import outbox
-from comment_service.delivery import transmit
+from service.lettre import outbox
+from service.lettre.mail.delivery import transmit
 from site_core import db
 
 MESSAGE = (

@@ -18,7 +18,7 @@ from letter_fixtures import (
     wait_until,
 )
 
-from comment_service import actions
+from service.comments import actions
 
 
 def to(smtp, email: str) -> list:

@@ -26,8 +26,8 @@ from letter_fixtures import (
     write_letter_site,
 )
 
-from comment_service.sending import Sender
-from comment_service.site import Site
+from service.core.site import Site
+from service.lettre.sender import Sender
 from site_core import db
 
 

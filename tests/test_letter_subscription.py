@@ -17,8 +17,8 @@ from letter_fixtures import (
     values,
 )
 
-from comment_service import links as signed
-from comment_service import tokens
+from service.core import tokens
+from service.lettre import links as signed
 
 
 def test_double_opt_in_sends_nothing_before_the_link_is_followed(letter_service, smtp_server):

@@ -24,8 +24,10 @@ from letter_fixtures import (
     write_letter_site,
 )
 
-from comment_service import accounts, cli, subscriptions
-from comment_service.sending import send_lock
+from service import cli
+from service.lettre import subscriptions
+from service.lettre.sender import send_lock
+from service.team import accounts
 from site_core import db
 
 PASSWORD = "mot de passe de test"

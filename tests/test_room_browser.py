@@ -15,7 +15,7 @@ from PIL import Image
 from room_fixtures import PASSWORD, ROOM_PATH, add_account, publish_now, room_config
 from test_browser_accessibility import axe_violations
 
-from comment_service import accounts
+from service.team import accounts
 from site_core.paths import MODERATION_PATH
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ from pathlib import Path
 from comment_fixtures import make_config, running_service, wait_until
 from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
 
-from comment_service import actions
-from comment_service.site_copy import SiteCopy
+from service.comments import actions
+from service.core.site_copy import SiteCopy
 from site_core import db
 
 ARTICLE = "articles/30-ans-caf-essonne/index.html"

@@ -17,8 +17,8 @@ from room_fixtures import (
     room,  # noqa: F401  (a fixture)
 )
 
-from comment_service.room.building import BuildFailed, BuildPlaces, BuildWorker
-from comment_service.room.preview import place_errors
+from service.room.building import BuildFailed, BuildPlaces, BuildWorker
+from service.room.pages.preview import place_errors
 
 
 def test_save_and_preview_shows_the_page_as_the_site_will(room):

@@ -12,7 +12,8 @@ import pytest
 from comment_fixtures import comment_config, comment_service, comment_site, spaces  # noqa: F401
 from room_fixtures import MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
 
-from comment_service import accounts, cli, team_accounts
+from service import cli
+from service.team import accounts, accounts_admin
 from site_core import db
 
 TEAM = ROOM_PATH + "equipe/"
@@ -189,5 +190,5 @@ def test_the_last_administrator_stays(comment_service):
     assert refused.status_code == 400 and "dernier administrateur" in refused.text
     assert admin.post(TEAM + "admin", data={"action": "desactiver"}).status_code == 403  # CSRF
     conn = db.connect(comment_service.config.database)
-    assert team_accounts.get(conn, "admin")["disabled_at"] is None
+    assert accounts_admin.get(conn, "admin")["disabled_at"] is None
     conn.close()

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from comment_fixtures import make_config, running_service
 from conftest import ROOT, build_site
 
-from comment_service import actions
+from service.comments import actions
 from site_core import db
 
 # A Pagefind fragment: gzip of this signature then the page's JSON (url, content, meta, filters).

@@ -9,7 +9,7 @@ from dataclasses import fields
 
 import pytest
 
-from comment_service.config import Config, load
+from service.core.config import Config, load
 
 
 def numbers():
@@ -80,7 +80,7 @@ def test_the_service_stops_with_the_message_and_no_traceback(tmp_path):
         "COMMENTS_SMTP_PORT": "vingt-cinq",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "comment_service", "--port", "1"],
+        [sys.executable, "-m", "service", "--port", "1"],
         env=environ,
         capture_output=True,
         text=True,

@@ -3,7 +3,7 @@
 At build time this plugin reads the APPROVED comments from the SQLite file named by the
 COMMENTS_DB setting (read-only; a missing file means no comments, so a fresh clone builds),
 gives each article its threads (`article.comments`, `article.comment_count`) for the theme's
-`comment_section(article)` and `comment_count(article)` (site_core.comment_pages), puts the
+`comment_section(article)` and `comment_count(article)` (site_core.comments.sections), puts the
 comments the comments feed shows in the context (`feed_comments`, for plugins/feeds), and
 writes the manifest (site_core.manifest) the comment service reads. From reading the comments
 to writing the manifest it holds the site lock (site_core.locks), so the service's patching of
@@ -16,15 +16,16 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-
-from site_core import comment_pages, db, locks
-from site_core.comments import (
+from site_core.comments.threads.threads import (
     build_threads,
     by_article,
     comments_open,
     feed_comments,
     fetch_approved,
 )
+
+from site_core import db, locks
+from site_core.comments.threads import sections
 from site_core.feeds import plain_text, shorten
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import COMMENTS_ENDPOINT
@@ -138,7 +139,7 @@ def _start(pelican):
 
 def _install(generator):
     if isinstance(generator, ArticlesGenerator) and _state is not None:
-        comment_pages.install(generator.env)
+        sections.install(generator.env)
 
 
 def _attach(generator):

@@ -5,7 +5,7 @@ fallback in a few widths up to its own (plugins/images/content.py); each speaker
 interview may have a square portrait (`Portraits` field, plugins/images/portraits.py), shown at
 the top of the interview, on list cards (`article.portraits`, parallel to `article.speakers`)
 and on the speaker's page (`speaker_portraits[author.slug]`, from their newest interview).
-Files are made by site_core.image_variants, cached outside the output by content hash.
+Files are made by site_core.images.variants, cached outside the output by content hash.
 
 Raster images of the content folder are published only through this plugin, never copied as
 they are by Pelican's static generator: the originals may carry EXIF data (GPS position).
@@ -15,12 +15,12 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
+from site_core.images.pixels.cache import republish
+from site_core.images.pixels.pixels import ImageProblem, Limits, check_codecs
+from site_core.images.pixels.variants import Producer, Recipe
 
 from site_core import build_errors
 from site_core.build import all_contents
-from site_core.image_cache import republish
-from site_core.image_variants import Producer, Recipe
-from site_core.images import ImageProblem, Limits, check_codecs
 
 from .content import PageImages, Rejected, resolve, rewrite
 from .picture import Picture, column_sizes

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
-
-from site_core.comments import in_feeds
+from site_core.comments.threads.threads import in_feeds
 
 from . import jsonld, sitemap
 

@@ -7,7 +7,7 @@ gets a drawn card with its title; list pages share the site's card (`site_share`
 templates' context). `content.share` and `site_share` are `ShareImage`s; the tags themselves
 are written by theme/templates/partials/share_meta.html.
 
-Drawn cards are cached with the image variants (site_core.image_cache), keyed by everything
+Drawn cards are cached with the image variants (site_core.images.cache), keyed by everything
 drawn plus the drawing code and fonts, and linked into `images/partage/`.
 """
 
@@ -19,12 +19,12 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
+from site_core.images.pixels.cache import publish, republish
+from site_core.images.pixels.pixels import ImageProblem, Limits, encode
+from site_core.images.pixels.variants import Producer, Recipe
 
 from site_core.build import all_contents
 from site_core.dates import format_date
-from site_core.image_cache import publish, republish
-from site_core.image_variants import Producer, Recipe
-from site_core.images import ImageProblem, Limits, encode
 
 from . import drawing
 
@@ -41,7 +41,7 @@ class ShareImage:
     height: int
     alt: str
     type: str
-    # (cached, target) of its file: see site_core.image_cache.republish.
+    # (cached, target) of its file: see site_core.images.cache.republish.
     outputs: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 

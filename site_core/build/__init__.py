@@ -47,14 +47,14 @@ from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 from pelican.plugins import signals
 
-from . import pool
-from .contents import ArticleReading, ContentCache, all_contents
-from .fingerprints import Digester, TemplateNames
-from .keys import content_key, templates_digest
-from .speedups import fast_membership, prepare_environment
-from .state import FILE_NAME as STATE_FILE
-from .state import SiteState, produced_files
-from .writing import BatchWriter
+from site_core.build import pool
+from site_core.build.contents import ArticleReading, ContentCache, all_contents
+from site_core.build.fingerprints import Digester, TemplateNames
+from site_core.build.keys import content_key, templates_digest
+from site_core.build.speedups import fast_membership, prepare_environment
+from site_core.build.state import FILE_NAME as STATE_FILE
+from site_core.build.state import SiteState, produced_files
+from site_core.build.writing import BatchWriter
 
 __all__ = ["Report", "all_contents", "build", "defer", "keep", "register", "workers"]
 

@@ -26,9 +26,8 @@ from pelican.contents import Article, Content, SkipStub
 from pelican.plugins import signals
 
 from site_core import build_errors
-
-from . import pool
-from .fingerprints import Digester, Restored, has_links
+from site_core.build import pool
+from site_core.build.fingerprints import Digester, Restored, has_links
 
 logger = logging.getLogger(__name__)
 

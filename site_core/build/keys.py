@@ -11,7 +11,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .fingerprints import Digester, Unstable
+from site_core.build.fingerprints import Digester, Unstable
 
 SITE_CORE = Path(__file__).resolve().parent.parent
 PACKAGES = ("pelican", "markdown", "jinja2", "markupsafe")

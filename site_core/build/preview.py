@@ -21,7 +21,7 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
-from . import build
+from site_core.build import build
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from .contents import ContentCache, Entry
+from site_core.build.contents import ContentCache, Entry
 
 FILE_NAME = "build-state.sqlite3"
 SCHEMA = """

@@ -25,8 +25,8 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import pool
-from .fingerprints import Unstable, blake
+from site_core.build import pool
+from site_core.build.fingerprints import Unstable, blake
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,153 @@
+"""The moderators' e-mail: a French digest of pending comments, in which text a reader typed
+can never become a header or a MIME part.
+
+A name such as `=?utf-8?b?…?=` is plain ASCII, so stripping control characters from it is not
+enough: a mail reader (and Python's own header parser, when the message is built) decodes the
+encoded word, and its CR LF then split the header, adding a Reply-To or an HTML body. So text
+for a header is decoded first, as a reader would (nested words too), then every character that
+can end a line is removed, and any `=?` left is broken up so nothing is decoded again. Headers
+are then built by `email.headerregistry` under `policy.SMTP`, which encodes and folds them
+itself; the body is a single text/plain part (no HTML: simplest and safest for moderators).
+"""
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from email import policy
+from email.headerregistry import HeaderRegistry
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from babel.numbers import format_decimal
+
+from service.core.config import Config
+from site_core import dates
+from site_core.manifest import ArticleEntry
+from site_core.paths import MODERATION_PATH
+from site_core.typography import typeset_text
+
+# A digest lists this many comments in full, then counts the others.
+DIGEST_LIMIT = 20
+EXCERPT_CHARS = 300
+# Categories that may end a line somewhere: controls (CR, LF, TAB, NEL U+0085…), line and
+# paragraph separators (U+2028, U+2029).
+_UNSAFE = {"Cc", "Zl", "Zp"}
+_FOLD = re.compile(r"\r?\n(?=[ \t])")  # RFC 5322 unfolding, as a reader does before decoding
+_SPACES = re.compile(" {2,}")
+# An encoded word inside an encoded word decodes one level per pass; deeper is not a name.
+MAX_DECODING_PASSES = 5
+_HEADERS = HeaderRegistry()
+
+
+def _decoded(text: str) -> str:
+    """`text` as a mail reader shows it: unfolded, encoded words decoded (nested ones too)."""
+    for _ in range(MAX_DECODING_PASSES):
+        decoded = str(_HEADERS("subject", _FOLD.sub("", text)))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _safe(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Cs":  # a lone surrogate, from undecodable bytes: cannot be encoded
+        return "\ufffd"
+    return " " if category in _UNSAFE else ch
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: every control or separator character becomes a space."""
+    return _SPACES.sub(" ", "".join(map(_safe, text))).strip()
+
+
+def header_text(text: str) -> str:
+    """Text safe in a header: decoded, on one line, with no `=?` left to be decoded again."""
+    return one_line(_decoded(text)).replace("=?", "= ?")
+
+
+def body_text(text: str) -> str:
+    """Multi-line text for the body: LF line ends, no other control or separator character."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join("".join(map(_safe, line)).rstrip() for line in lines)
+
+
+def compose(config: Config, subject: str, body: str, now: datetime) -> EmailMessage:
+    """The e-mail to the moderators: our headers only, each once, and one text/plain part.
+
+    `subject` and `body` must come from `header_text` and `body_text` (or be our own text).
+    """
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = config.mail_from
+    msg["To"] = ", ".join(config.moderator_emails)
+    msg["Subject"] = header_text(subject)
+    msg["Date"] = format_datetime(now.astimezone(dates.PARIS))
+    msg["Message-ID"] = make_msgid(domain="commentaires.local")
+    msg.set_content(body_text(body), subtype="plain", charset="utf-8")
+    return msg
+
+
+def _plural(n: int, word: str) -> str:
+    return word + "s" if n > 1 else word
+
+
+def _count(n: int, noun: str) -> str:
+    """« 1 commentaire », « 34 925 commentaires » (French plural and thousands)."""
+    return f"{format_decimal(n, locale='fr')} {_plural(n, noun)}"
+
+
+def _received(created_at: str) -> str:
+    try:
+        return dates.format_datetime(datetime.fromisoformat(created_at))
+    except ValueError:  # not written by the service: shown as stored
+        return one_line(created_at)
+
+
+def _entry(number: int, row: sqlite3.Row, title: str, moderation: str) -> str:
+    """One comment of the digest; what the reader typed is never typeset, only made safe."""
+    body = one_line(row["body"])
+    if len(body) > EXCERPT_CHARS:
+        body = body[:EXCERPT_CHARS].rstrip() + " […]"
+    lines = [
+        typeset_text(f"{number}. Article : « {title} »"),
+        typeset_text("   Auteur :") + " " + header_text(row["author_name"]),
+        f"   Reçu le {_received(row['created_at'])}",
+    ]
+    if row["parent_id"]:
+        lines.append(f"   En réponse au commentaire n\u00b0\u00a0{row['parent_id']}")
+    lines += [
+        typeset_text("   Extrait :") + " " + body,
+        typeset_text(f"   Modérer : {moderation}#c{row['id']}"),
+    ]
+    return "\n".join(lines)
+
+
+def digest(
+    config: Config,
+    site_url: str,
+    articles: Mapping[str, ArticleEntry],
+    rows: Sequence[sqlite3.Row],
+    total: int,
+    now: datetime,
+) -> EmailMessage:
+    """The e-mail listing `rows` (the oldest DIGEST_LIMIT of `total` pending comments)."""
+    moderation = f"{site_url}{MODERATION_PATH}"
+
+    def title(row: sqlite3.Row) -> str:
+        article = articles.get(row["article_slug"])
+        return header_text(article.title if article else row["article_slug"])
+
+    first = rows[0]
+    subject = typeset_text(f"{_count(total, 'commentaire')} à modérer : « {title(first)} »")
+    subject += f" ({header_text(first['author_name'])})"
+    if total > 1:
+        subject += f" et {_count(total - 1, 'autre')}"
+    waiting = "Un commentaire attend" if total == 1 else f"{_count(total, 'commentaire')} attendent"
+    parts = [f"{waiting} votre modération."]
+    parts += [_entry(n, row, title(row), moderation) for n, row in enumerate(rows, start=1)]
+    if (others := total - len(rows)) > 0:
+        parts.append(f"… et {_count(others, 'autre')} {_plural(others, 'commentaire')} en attente.")
+    parts.append(typeset_text(f"Tous les commentaires en attente : {moderation}"))
+    return compose(config, subject, "\n\n".join(parts) + "\n", now)

@@ -1,0 +1,169 @@
+"""Posting a comment: check what the reader sent, tell robots apart, store it.
+
+A valid post is acknowledged (303 to the thanks page) only after the writer has committed it.
+Anything the reader can fix comes back as the form, in the site's page, with what they typed
+and a French message where the problem is. Signs of a robot are never a refusal: the comment is
+stored in the spam queue with the reasons, so a real reader (a town hall's staff share one
+address) never loses a text and a moderator can still publish it. Only a flood from one
+address far beyond any office's use, or from one e-mail address, is refused (429), text kept.
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from service.comments.reader_pages import ReaderPages
+from service.comments.validation import HONEYPOT, clean
+from service.comments.writer import CommentWriter, NewComment
+from service.core import rates, tokens
+from service.core.config import Config
+from service.core.forms import parse_number, read_form
+from service.core.spam import hash_ip, spam_reason
+from service.lettre import follows
+
+
+class Posting:
+    def __init__(self, config: Config, pages: ReaderPages, writer: CommentWriter):
+        self.config = config
+        self.pages = pages
+        self.writer = writer
+
+    def robot_signs(self, form, token: tokens.Token | None, ip_key: str, email: str) -> list[str]:
+        """Why this post looks automated or abusive (French, for moderators); [] if it does not."""
+        config, conn = self.config, self.pages.reader
+        signs = []
+        if form.get(HONEYPOT):
+            signs.append("Champ piège rempli (robot).")
+        if token is None:
+            signs.append("Envoyé sans jeton de formulaire : la page n’a pas été affichée.")
+        elif token.age() > config.token_max_age:
+            signs.append("Jeton de formulaire expiré.")
+        elif token.age() < config.min_fill_seconds:
+            signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
+        window = config.flood_window
+        for bucket, key, limit, what in (
+            ("ip", ip_key, config.flood_ip_count, "depuis cette connexion"),
+            ("client", token.client if token else "", config.flood_client_count, "de ce lecteur"),
+        ):
+            if key and rates.retry_after(conn, bucket, key, limit, window):
+                signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
+        return signs
+
+    async def post(self, request: Request) -> Response:
+        form = await read_form(request, self.config.max_request_bytes)
+        slug = form.get("article").strip()
+        sub = clean(form.fields)
+        sub.values.update(follows.from_form(form))  # shown back ticked if the form returns
+        typed = sub.values["commentaire"]
+        article = self.pages.article_or_404(slug, typed)
+        self.pages.open_or_403(article, typed)
+        token_text = form.get("jeton") or request.cookies.get(tokens.COOKIE, "")
+        token = tokens.read(self.config.secret_key, token_text)
+
+        def again(notice: str = "", status: int = 422, **options) -> Response:
+            return self.pages.form_page(
+                article, sub, token=token_text, notice=notice, status=status, **options
+            )
+
+        parent_id = None
+        if form.get("parent").strip():
+            parent_id = parse_number(form.get("parent"))
+            parent = self.pages.approved_parent(slug, parent_id)
+            if parent is None:
+                return again(
+                    "Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
+                    "Vous pouvez envoyer votre texte comme nouveau commentaire sur l’article."
+                )
+        else:
+            parent = None
+        if form.recoded:
+            return again(
+                "Votre navigateur a envoyé le texte dans un codage ancien : vérifiez les "
+                "caractères accentués ci-dessous, corrigez-les si besoin et envoyez à nouveau.",
+                400,
+                parent=parent,
+            )
+        if sub.errors:
+            return again(parent=parent)
+
+        client_ip = request.client.host if request.client else ""
+        ip_key = hash_ip(self.config.secret_key, client_ip)
+        email_key = sub.values["email"].casefold()
+        window = self.config.flood_window
+        conn = self.pages.reader
+        wait = max(
+            rates.retry_after(conn, "ip_all", ip_key, self.config.flood_ip_hard, window),
+            rates.retry_after(conn, "email", email_key, self.config.flood_email_count, window),
+        )
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            return again(
+                "Trop de commentaires ont été envoyés en peu de temps depuis votre connexion "
+                f"ou avec votre adresse e-mail. Réessayez dans {minutes} minute"
+                f"{'s' if minutes > 1 else ''} : votre texte est conservé ci-dessous.",
+                429,
+                parent=parent,
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+
+        values = sub.values
+        reasons = self.robot_signs(form, token, ip_key, email_key)
+        if content := spam_reason(
+            values["commentaire"],
+            values["nom"],
+            values["site"],
+            max_links=self.config.max_links,
+            spam_words=self.config.spam_words,
+        ):
+            reasons.append(content)
+        comment = NewComment(
+            article_slug=slug,
+            parent_id=parent_id,
+            author_name=values["nom"],
+            author_email=values["email"],
+            author_url=values["site"],
+            body=values["commentaire"],
+            status="spam" if reasons else "pending",
+            spam_reason=" ".join(reasons),
+            ip_hash=ip_key,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            nonce=token.nonce if token else None,
+            rate_keys=(
+                ("ip", ip_key),
+                ("client", token.client if token else ""),
+                ("email", email_key),
+            ),
+            follow=follows.kinds(values),
+        )
+        try:
+            outcome = await self.writer.submit(comment)
+        except Exception:  # logged by the writer; the reader keeps the text and can retry
+            return again(
+                "Votre commentaire n’a pas pu être enregistré à cause d’un incident technique. "
+                "Il est conservé ci-dessous : renvoyez-le dans un instant.",
+                503,
+                parent=parent,
+                headers={"Retry-After": "30"},
+            )
+        if outcome.kind == "bad_parent":  # unpublished between our check and the write
+            return again(
+                "Le commentaire auquel vous répondez n’est plus publié. Vous pouvez envoyer "
+                "votre texte comme nouveau commentaire sur l’article.",
+                400,
+            )
+        if outcome.kind == "duplicate":
+            return self.pages.page("Commentaire déjà reçu", "deja_recu.html", 409, article=article)
+        return RedirectResponse(
+            f"{self.pages.site.endpoint}merci?article={quote(slug)}", status_code=303
+        )
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/poster", self.post, methods=["POST"]),
+            Route("/merci", self.pages.thanks, methods=["GET"]),
+            Route("/repondre", self.pages.reply, methods=["GET"]),
+            Route("/jeton", self.pages.token, methods=["GET"]),
+        ]

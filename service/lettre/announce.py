@@ -1,0 +1,144 @@
+"""Announcing published articles to lettre subscribers.
+
+The build describes every article in the manifest; an article is news when it is published,
+its date has come, and it is not in `announced` yet. For each, in ONE transaction: the lettre
+(kept with a snapshot of the article, for the archive page), the `announced` row, and one
+`outbox` row per subscriber « à chaque publication » whose thèmes include it. So whoever runs
+it (the service noticing a new build, `python -m service announce` after
+`invoke publish`, the writing room's publish button) and however often, each article is
+announced once, and each subscriber queued once.
+
+The first time the service sees a built site, what it shows is the back catalogue, not news:
+every published article is recorded as announced without a lettre. Scheduled articles (a
+future date) are announced when their date passes: the sender checks on every round.
+
+Subscribers « une fois par semaine » get a digest on `letter_digest_day` from
+`letter_digest_hour` (Paris time): the articles announced since the previous digest, those of
+their thèmes; one digest per ISO week at most.
+"""
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from service.lettre import outbox
+from service.lettre.mail.letters import digest_subject, snapshot
+from site_core import dates
+from site_core.manifest import Manifest
+
+STATE_SINCE = "annonces_depuis"  # letter_state: when the back catalogue was recorded
+STATE_DIGEST = "recapitulatif"  # letter_state: the last ISO week whose digest time was seen
+# One thème among a subscription's (space-separated slugs; "" = every thème).
+_THEME = "(s.themes = '' OR instr(' ' || s.themes || ' ', ' ' || {} || ' ') > 0)"
+
+
+def eligible(manifest: Manifest, now: datetime) -> list:
+    """Published articles whose date has come, oldest first."""
+    return sorted(
+        (a for a in manifest.articles.values() if a.status == "published" and a.date <= now),
+        key=lambda a: (a.date, a.slug),
+    )
+
+
+def announce(conn: sqlite3.Connection, manifest: Manifest, now: datetime) -> list[int]:
+    """Announce what is new in `manifest` (inside the caller's transaction); return the new
+    lettres' numbers."""
+    articles = eligible(manifest, now)
+    if not articles:
+        return []
+    announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
+    new = [a for a in articles if a.slug not in announced]
+    stamp = now.timestamp()
+    if conn.execute("SELECT 1 FROM letter_state WHERE name = ?", (STATE_SINCE,)).fetchone() is None:
+        conn.executemany(
+            "INSERT INTO announced (slug, announced_at) VALUES (?, ?)",
+            [(a.slug, outbox.now_iso(stamp)) for a in new],
+        )
+        conn.execute(
+            "INSERT INTO letter_state (name, value) VALUES (?, ?)",
+            (STATE_SINCE, outbox.now_iso(stamp)),
+        )
+        return []
+    letters = []
+    for article in new:
+        shown = snapshot(article)
+        letter_id = conn.execute(
+            "INSERT INTO letters (kind, period, subject, articles, created_at)"
+            " VALUES ('article', ?, ?, ?, ?)",
+            (article.slug, article.title, json.dumps([shown]), outbox.now_iso(stamp)),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO announced (slug, announced_at, letter_id, article) VALUES (?, ?, ?, ?)",
+            (article.slug, outbox.now_iso(stamp), letter_id, json.dumps(shown)),
+        )
+        outbox.enqueue_letter(
+            conn,
+            letter_id,
+            "s.rhythm = 'each' AND " + _THEME.format(":theme"),
+            {"theme": article.category_slug},
+            stamp,
+        )
+        letters.append(letter_id)
+    return letters
+
+
+def digest_period(now: datetime, day: int, hour: int) -> str | None:
+    """The ISO week (« 2026-W02 ») whose digest is due at `now`; None before its time."""
+    local = now.astimezone(dates.PARIS)
+    monday = local.date() - timedelta(days=local.weekday())
+    due = datetime.combine(monday + timedelta(days=day), clock(hour), dates.PARIS)
+    if local < due:
+        return None
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def make_digest(conn: sqlite3.Connection, now: datetime, day: int, hour: int) -> int | None:
+    """The week's digest, once its time has come (inside the caller's transaction).
+
+    Each week is checked once, articles or not (`letter_state`), so a digest never goes out
+    between two digest times; after the service was stopped over one, it goes out late."""
+    period = digest_period(now, day, hour)
+    done = conn.execute("SELECT value FROM letter_state WHERE name = ?", (STATE_DIGEST,)).fetchone()
+    if period is None or (done and period <= done[0]):
+        return None
+    conn.execute(
+        "INSERT OR REPLACE INTO letter_state (name, value) VALUES (?, ?)", (STATE_DIGEST, period)
+    )
+    rows = conn.execute(
+        "SELECT slug, article FROM announced WHERE letter_id IS NOT NULL AND digest_id IS NULL"
+    ).fetchall()
+    if not rows:
+        return None
+    # Newest first, like the site's lists.
+    articles = sorted(
+        (json.loads(row["article"]) for row in rows),
+        key=lambda a: datetime.fromisoformat(a["date"]),
+        reverse=True,
+    )
+    stamp = now.timestamp()
+    letter_id = conn.execute(
+        "INSERT INTO letters (kind, period, subject, articles, created_at)"
+        " VALUES ('digest', ?, ?, ?, ?)",
+        (
+            period,
+            digest_subject(len(articles), outbox.now_iso(stamp)),
+            json.dumps(articles),
+            outbox.now_iso(stamp),
+        ),
+    ).lastrowid
+    conn.execute(
+        "UPDATE announced SET digest_id = ? WHERE slug IN (SELECT value FROM json_each(?))",
+        (letter_id, json.dumps([row["slug"] for row in rows])),
+    )
+    themes = sorted({article["category_slug"] for article in articles})
+    matches = " OR ".join(_THEME.format(f":t{n}") for n in range(len(themes)))
+    outbox.enqueue_letter(
+        conn,
+        letter_id,
+        f"s.rhythm = 'weekly' AND ({matches})",
+        {f"t{n}": theme for n, theme in enumerate(themes)},
+        stamp,
+    )
+    return letter_id

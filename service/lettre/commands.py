@@ -1,0 +1,83 @@
+"""The lettre's commands (entries of commands.COMMANDS): announce what was published, send a
+test to oneself, export the subscriber list.
+
+`python -m service announce` is what `invoke publish` runs after copying the site to
+a local folder, and what the writing room's publish calls: it announces the new articles (one
+idempotent transaction, whoever runs it), then sends the queue itself unless the running
+service is already sending (then the service sends it).
+"""
+
+from service.comments.validation import clean_email, email_error
+from service.lettre import stats
+from service.lettre.archive import ArchiveWriter
+from service.lettre.sender import Report, Sender
+from site_core import db
+
+
+class LetterCommandError(ValueError):
+    """A lettre command cannot run as asked; the message is French."""
+
+
+def _sender(parts) -> Sender:
+    return Sender(parts.config, parts.site, ArchiveWriter(parts.site, parts.config.database))
+
+
+def _report(report: Report, out) -> None:
+    if not report.held:
+        print("Les e-mails sont envoyés par le service de commentaires en cours.", file=out)
+        return
+    print(
+        f"E-mails envoyés : {report.sent} ; à réessayer plus tard : {report.retried} ;"
+        f" refusés : {report.failed} ; sans destinataire : {report.dropped}.",
+        file=out,
+    )
+    if report.server_error:
+        print(
+            f"Le serveur de messagerie ne répond pas ({report.server_error}) : les e-mails "
+            "restent en file et partiront au prochain envoi.",
+            file=out,
+        )
+
+
+def announce(parts, values, out) -> None:
+    sender = _sender(parts)
+    conn = sender.connect()
+    try:
+        if values["sans_envoi"]:
+            report = Report(letters=sender.announce(conn), held=False)
+        else:
+            report = sender.send_round(conn)
+    finally:
+        conn.close()
+    count = len(report.letters)
+    print(f"Nouvelles lettres : {count}.", file=out)
+    _report(report, out)
+
+
+def test_send(parts, values, out) -> None:
+    email = clean_email(values["email"])
+    if error := email_error(email):
+        raise LetterCommandError(error)
+    sender = _sender(parts)
+    conn = sender.connect()
+    try:
+        with db.transaction(conn):
+            stats.queue_test_send(conn, email)
+        report = sender.send_round(conn, announce=False)
+    finally:
+        conn.close()
+    print(f"Essai mis en file pour {email}.", file=out)
+    _report(report, out)
+
+
+def export(parts, values, out) -> None:
+    conn = db.connect(parts.config.database, readonly=True)
+    try:
+        text = stats.subscribers_csv(conn, parts.site.manifest.categories)
+    finally:
+        conn.close()
+    if values["sortie"]:
+        values["sortie"].write_text(text, encoding="utf-8")
+        print(f"Liste écrite dans {values['sortie']}.", file=out)
+    else:
+        out.write(text.lstrip("\ufeff"))

@@ -1,0 +1,121 @@
+"""Following a discussion: the comment form's two boxes, and the e-mails when a reply is approved.
+
+« Me prévenir par e-mail des réponses à mon commentaire » follows the comment (`reponses`,
+target its number); « … des nouveaux commentaires sur cet article » follows the article
+(`article`, target its slug). Both are recorded by the comment writer in the transaction that
+stores the comment (`record`), with the confirmation e-mail when the address was never
+confirmed; a comment sent to the spam queue records nothing (it may be a robot's, and a
+robot must not make us e-mail anyone).
+
+When a moderation action approves a comment, `on_change` runs inside the action's transaction
+(hooks.Hooks.emit_in_transaction) and queues one e-mail per follower: those of the comment it
+answers and those of its article; only active follows begun before the comment was written,
+never its own author, one e-mail per person and comment however many reasons they have
+(outbox.dedupe). Pending, rejected and spam comments send nothing; an e-mail queued for a
+comment unpublished before it left is dropped by the sender.
+"""
+
+import sqlite3
+import time
+
+from service.core.config import Config
+from service.core.events import Change
+from service.core.site import Site
+from service.lettre import subscriptions
+from service.lettre.outbox import now_iso
+from service.lettre.subscriptions import ARTICLE, REPONSES
+
+# Comment form fields (theme partials/comment_form.html) -> kind of follow.
+FIELDS = {"suivre_reponses": REPONSES, "suivre_article": ARTICLE}
+
+
+def from_form(form) -> dict[str, str]:
+    """The boxes a reader ticked, as form values (to show the form back with them)."""
+    return {name: "1" for name in FIELDS if form.get(name)}
+
+
+def kinds(values: dict) -> tuple[str, ...]:
+    return tuple(kind for name, kind in FIELDS.items() if values.get(name))
+
+
+class Follows:
+    def __init__(self, config: Config, site: Site):
+        self.config = config
+        self.site = site
+
+    def _consent(self, kind: str, comment_id: int, slug: str) -> str:
+        article = self.site.manifest.articles.get(slug)
+        title = f"« {article.title} »" if article else slug
+        what = (
+            f"les réponses à mon commentaire n° {comment_id} sur {title}"
+            if kind == REPONSES
+            else f"les nouveaux commentaires sur {title}"
+        )
+        return (
+            f"Recevoir par e-mail {what} (case cochée dans le formulaire de commentaire), après "
+            "confirmation par e-mail si l’adresse ne l’avait jamais été ; désabonnement en un "
+            "clic dans chaque e-mail."
+        )
+
+    def record(self, conn: sqlite3.Connection, stored: list) -> None:
+        """The comment writer's hook: `stored` is (comment id, NewComment) pairs just inserted
+        in this transaction."""
+        wanted = [(comment_id, comment) for comment_id, comment in stored if comment.follow]
+        if not wanted:
+            return
+        pending = {
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM comments WHERE status = 'pending'"
+                " AND id IN (SELECT value FROM json_each(?))",
+                ("[" + ",".join(str(comment_id) for comment_id, _ in wanted) + "]",),
+            )
+        }
+        now = time.time()
+        for comment_id, comment in wanted:
+            if comment_id not in pending:
+                continue
+            for kind in comment.follow:
+                target = str(comment_id) if kind == REPONSES else comment.article_slug
+                consent = self._consent(kind, comment_id, comment.article_slug)
+                subscriptions.follow(
+                    conn, comment.author_email, kind, target, consent, now, self.config
+                )
+
+    def on_change(self, conn: sqlite3.Connection, change: Change) -> None:
+        """Moderation's in-transaction hook: e-mail the followers of what became public."""
+        if change.comment_id is None:
+            return
+        comments = conn.execute(
+            "SELECT id, article_slug, parent_id, author_email, created_at FROM comments"
+            " WHERE status = 'approved' AND NOT erased AND id IN (?,"
+            " (SELECT parent_id FROM comments WHERE id = ?))",
+            (change.comment_id, change.comment_id),
+        ).fetchall()
+        for comment in comments:
+            notify(conn, comment, time.time())
+
+
+def notify(conn: sqlite3.Connection, comment: sqlite3.Row, now: float) -> int:
+    """Queue the e-mails about the approved `comment`; returns how many were new."""
+    return conn.execute(
+        "INSERT OR IGNORE INTO outbox (kind, subscriber_id, subscription_id, comment_id, dedupe,"
+        " next_attempt_at, created_at)"
+        " SELECT 'reponse', s.subscriber_id, s.id, :id,"
+        " 'reponse:' || :id || ':' || s.subscriber_id, :now, :now_iso"
+        " FROM subscriptions s JOIN subscribers p ON p.id = s.subscriber_id"
+        " WHERE s.status = 'active' AND p.suspended_at IS NULL AND p.email != :author"
+        " AND s.created_at <= :created AND ((s.kind = 'reponses' AND s.target = :parent)"
+        " OR (s.kind = 'article' AND s.target = :slug))"
+        # A follower of both the comment answered and the article: the reply's e-mail wins.
+        " ORDER BY s.kind = 'reponses' DESC, s.id",
+        {
+            "id": comment["id"],
+            "author": comment["author_email"],
+            "created": comment["created_at"],
+            "parent": str(comment["parent_id"] or ""),
+            "slug": comment["article_slug"],
+            "now": now,
+            "now_iso": now_iso(now),
+        },
+    ).rowcount

@@ -1,0 +1,238 @@
+"""The sender of subscription e-mails: announces, builds digests, purges, and empties the queue.
+
+One thread in the service (like notifications.Notifier), or the foreground of
+`python -m service announce`. Whoever sends holds the send lock (an flock beside the
+database), so one process sends at a time and rows found « sending » when it is taken belonged
+to a sender that died (outbox.py explains how they are settled, exactly once).
+
+Per message: compose (emails.py), wait for the rate limit (`letter_rate` per second), hand it
+to the mail server on one kept-open SMTP connection, committing « handed over » just before
+the final "." of DATA (delivery.py) and « sent » after the 250. The sender's connection
+commits with synchronous=NORMAL: in WAL mode a commit then survives the process being killed
+(it is in the OS's file cache), without an fsync per message.
+
+What the server answers decides: 250 sent; 4xx for this address, retried later with a
+doubling delay; 5xx for this address, failed and counted as a bounce (outbox.mark_refused);
+the server unreachable, gone, or refusing our sender address: nothing is counted against the
+addresses, the batch waits and the sender backs off (doubling, up to `letter_retry_max`).
+"""
+
+import contextlib
+import fcntl
+import logging
+import smtplib
+import socket
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from service.comments.notifier import connect_smtp, with_quit
+from service.core.config import Config
+from service.core.site import Site
+from service.core.workers import BackgroundWorker
+from service.lettre import announce, outbox, subscriptions
+from service.lettre.mail.compose import Composer
+from service.lettre.mail.delivery import transmit
+from service.lettre.mail.letters import Drop
+from site_core import db
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # rows claimed per commit
+PURGE_EVERY = 3600.0
+
+
+@contextlib.contextmanager
+def send_lock(database: Path):
+    """Yield True if this process may send now (no other holds the lock), else False."""
+    path = Path(database).with_name(Path(database).name + ".envoi.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class Report:
+    """What one round did (for the command line, the tests and the benchmark)."""
+
+    held: bool = True
+    letters: list[int] = field(default_factory=list)
+    sent: int = 0
+    dropped: int = 0
+    retried: int = 0
+    failed: int = 0
+    server_error: str = ""
+
+
+class Sender(BackgroundWorker):
+    name = "letter-sender"
+
+    def __init__(
+        self,
+        config: Config,
+        site: Site,
+        publish_letters: Callable[[list[int]], object] | None = None,
+    ):
+        super().__init__(config.database, config.letter_poll_seconds)
+        self.config = config
+        self.site = site
+        self.composer = Composer(config, site)
+        self.publish_letters = publish_letters
+        self._next_purge = 0.0
+        self._next_slot = 0.0
+        self._backoff = 0.0
+        self._announced: set[str] = set()  # slugs known announced (announce's pre-check)
+        self._digest_seen: str | None = "?"
+        self.clock = lambda: datetime.now(UTC)  # tests move it to next week's digest
+
+    def connect(self) -> sqlite3.Connection:
+        """The sender's connection; the command line may run before the service ever did, so
+        it creates and migrates the database if needed."""
+        conn = db.init(self.config.database)
+        conn.execute("PRAGMA synchronous=NORMAL")  # see the module's docstring
+        return conn
+
+    def round(self, conn: sqlite3.Connection) -> float:
+        self.send_round(conn, announce=self.config.letter_announce)
+        return self.config.letter_poll_seconds
+
+    def send_round(self, conn: sqlite3.Connection, *, announce: bool = True) -> Report:
+        """Announce (if asked: one idempotent transaction, whoever sends), then, if no other
+        process is sending (Report.held), purge (hourly) and send every due row."""
+        report = Report(letters=self.announce(conn) if announce else [])
+        with send_lock(self.config.database) as held:
+            if not held:
+                report.held = False
+                return report
+            with db.transaction(conn):
+                outbox.requeue_orphans(conn, time.time())
+            if time.monotonic() >= self._next_purge:
+                self._next_purge = time.monotonic() + PURGE_EVERY
+                with db.transaction(conn):
+                    subscriptions.purge_unconfirmed(conn, self.config.letter_purge_days)
+            return self.send_due(conn, report)
+
+    def announce(self, conn: sqlite3.Connection) -> list[int]:
+        """Announce new articles and make the digest when due (announce.py). The write
+        transaction is skipped while the manifest has nothing this sender has not seen
+        announced and the digest's week has not changed: a round every 2 s costs no lock."""
+        now = self.clock()
+        config, manifest = self.config, self.site.manifest
+        eligible = {article.slug for article in announce.eligible(manifest, now)}
+        period = announce.digest_period(now, config.letter_digest_day, config.letter_digest_hour)
+        if eligible <= self._announced and period == self._digest_seen:
+            return []
+        with db.transaction(conn):
+            created = announce.announce(conn, manifest, now)
+            digest = announce.make_digest(
+                conn, now, config.letter_digest_day, config.letter_digest_hour
+            )
+            self._announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
+        self._digest_seen = period
+        created += [digest] if digest else []
+        if self.publish_letters:
+            self.publish_letters(created)
+        return created
+
+    def _pace(self) -> None:
+        """Wait for the next slot of `letter_rate` messages per second."""
+        if self.config.letter_rate <= 0:
+            return
+        now = time.monotonic()
+        self._next_slot = max(self._next_slot, now) + 1 / self.config.letter_rate
+        if self._next_slot - now > 1 / self.config.letter_rate:
+            self._stop.wait(self._next_slot - now - 1 / self.config.letter_rate)
+
+    def send_due(self, conn: sqlite3.Connection, report: Report) -> Report:
+        smtp = None
+        try:
+            while not self._stop.is_set():
+                rows = outbox.claim(conn, BATCH, self.clock().timestamp())
+                if not rows:
+                    break
+                for position, row in enumerate(rows):
+                    if self._stop.is_set():
+                        outbox.release(conn, rows[position:], time.time())
+                        return report
+                    try:
+                        smtp = self._send_one(conn, row, smtp, report)
+                    except (OSError, smtplib.SMTPException) as error:
+                        # The server, not this address: nobody is counted a failure.
+                        report.server_error = str(error)[:300]
+                        self._backoff = min(
+                            max(self._backoff * 2, self.config.letter_retry_base),
+                            self.config.letter_retry_max,
+                        )
+                        log.warning("mail server failed, retry in %.0f s: %s", self._backoff, error)
+                        outbox.release(conn, rows[position:], time.time() + self._backoff)
+                        smtp = None
+                        return report
+        finally:
+            if smtp is not None:
+                with_quit(smtp)
+        return report
+
+    def _send_one(self, conn, row, smtp, report: Report):
+        """Compose and send `row`; returns the SMTP connection to keep using (or None)."""
+        try:
+            sender, recipient, data = self.composer.message(conn, row)
+        except Drop as why:
+            outbox.mark_dropped(conn, row["id"], str(why))
+            report.dropped += 1
+            return smtp
+        except Exception as error:  # a bug or a bad row must not hold the queue back
+            log.exception("could not compose e-mail %s", row["id"])
+            self._settle_failure(conn, row, f"erreur de composition : {error}", 400, report)
+            return smtp
+        self._pace()
+        if smtp is None:
+            smtp = connect_smtp(self.config, timeout=30)
+            # The final "." is written on its own (delivery.py): without this, Nagle's algorithm
+            # holds it until the server's delayed ACK, 40 ms per message (20 e-mails/s).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            transmit(smtp, sender, recipient, data, lambda: outbox.mark_handed(conn, row))
+        except smtplib.SMTPRecipientsRefused as error:
+            code, text = error.recipients.get(recipient, (450, b""))
+            self._settle_failure(conn, row, _reply(code, text), code, report)
+            return smtp if smtp.sock else None
+        except smtplib.SMTPSenderRefused:
+            raise  # our address or settings: a server problem, not this recipient's
+        except smtplib.SMTPResponseException as error:
+            code = error.smtp_code
+            self._settle_failure(conn, row, _reply(code, error.smtp_error), code, report)
+            return smtp if smtp.sock else None
+        outbox.mark_sent(conn, row, time.time())
+        report.sent += 1
+        self._backoff = 0.0
+        return smtp
+
+    def _settle_failure(self, conn, row, error: str, code: int, report: Report) -> None:
+        now = time.time()
+        if code >= outbox.PERMANENT:
+            if outbox.mark_refused(conn, row, error, now, self.config):
+                log.warning(
+                    "address of subscriber %s suspended after bounces", row["subscriber_id"]
+                )
+            report.failed += 1
+        elif outbox.mark_retry(conn, row, error, now, self.config):
+            report.retried += 1
+        else:
+            report.failed += 1
+
+
+def _reply(code: int, text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()

@@ -1,0 +1,284 @@
+"""Who asked for which e-mails: subscribers (one per address) and their subscriptions.
+
+Three kinds of subscription: `lettre` (« La lettre des partenaires », with thèmes and rhythm),
+`reponses` (replies to one's comment, `target` its number) and `article` (new comments on an
+article, `target` its slug). Each starts `pending` and becomes `active` when the address
+answers a confirmation e-mail (double opt-in); the lettre always asks, a discussion is followed
+at once if the address was confirmed before. What the person accepted is kept (`consent`, with
+when it was asked and confirmed). Every function works inside the caller's transaction.
+
+Mail-bombing a third party is bounded: an address gets at most one confirmation (or « déjà
+abonné ») e-mail per `letter_confirm_interval`, whatever the requests; a request inside the
+interval updates the pending subscription, which the e-mail already sent will confirm.
+"""
+
+import secrets
+import sqlite3
+import time
+
+from service.core import rates
+from service.lettre import outbox
+from service.lettre.outbox import now_iso
+
+LETTRE, REPONSES, ARTICLE = "lettre", "reponses", "article"
+RHYTHMS = {"each": "à chaque publication", "weekly": "une fois par semaine"}
+CONFIRMATION_BUCKET = "lettre_confirmation"
+
+
+def subscriber(conn: sqlite3.Connection, email: str, now: float) -> sqlite3.Row:
+    """The address's row, created if new (addresses compare without regard to case)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO subscribers (email, link_key, created_at) VALUES (?, ?, ?)",
+        (email, secrets.token_urlsafe(6), now_iso(now)),
+    )
+    return conn.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
+
+
+def _mail_once_per_interval(conn, person: sqlite3.Row, kind: str, detail, now, interval) -> bool:
+    """Queue `kind` to `person` unless they got one within `interval` seconds."""
+    key = person["email"].casefold()
+    if rates.retry_after(conn, CONFIRMATION_BUCKET, key, 1, interval, now):
+        return False
+    rates.record(conn, [(CONFIRMATION_BUCKET, key)], now)
+    return outbox.enqueue(conn, kind, subscriber_id=person["id"], detail=detail, now=now)
+
+
+def _upsert(conn, person, kind, target, status, consent, now, themes="", rhythm="each") -> int:
+    """Start (or start again) a subscription; returns its number (kept across restarts, so a
+    confirmation link already sent still confirms it)."""
+    conn.execute(
+        "INSERT INTO subscriptions (subscriber_id, kind, target, themes, rhythm, status, consent,"
+        " created_at, confirmed_at) VALUES (:p, :kind, :target, :themes, :rhythm, :status,"
+        " :consent, :now, CASE :status WHEN 'active' THEN :now END)"
+        " ON CONFLICT (subscriber_id, kind, target) DO UPDATE SET themes = :themes,"
+        " rhythm = :rhythm, status = :status, consent = :consent, created_at = :now,"
+        " confirmed_at = CASE :status WHEN 'active' THEN :now END, ended_at = NULL,"
+        " end_reason = ''",
+        {
+            "p": person["id"],
+            "kind": kind,
+            "target": target,
+            "themes": themes,
+            "rhythm": rhythm,
+            "status": status,
+            "consent": consent,
+            "now": now_iso(now),
+        },
+    )
+    return conn.execute(
+        "SELECT id FROM subscriptions WHERE subscriber_id = ? AND kind = ? AND target = ?",
+        (person["id"], kind, target),
+    ).fetchone()[0]
+
+
+def request_lettre(conn, email: str, themes: list[str], rhythm: str, consent: str, config) -> None:
+    """A request from the form. Whatever the address's state, the form answers the same; the
+    e-mail differs: a confirmation, or, to an address already subscribed, its « gérer » link."""
+    now = time.time()
+    person = subscriber(conn, email, now)
+    current = conn.execute(
+        "SELECT id, status FROM subscriptions WHERE subscriber_id = ? AND kind = 'lettre'",
+        (person["id"],),
+    ).fetchone()
+    interval = config.letter_confirm_interval
+    if current and current["status"] == "active" and not person["suspended_at"]:
+        _mail_once_per_interval(conn, person, "deja-abonne", "", now, interval)
+        return
+    sid = _upsert(conn, person, LETTRE, "", "pending", consent, now, " ".join(themes), rhythm)
+    _mail_once_per_interval(conn, person, "confirmation", [sid], now, interval)
+
+
+def follow(conn, email: str, kind: str, target: str, consent: str, now: float, config) -> None:
+    """Follow a discussion (from the comment form, in the comment's own transaction)."""
+    person = subscriber(conn, email, now)
+    current = conn.execute(
+        "SELECT status FROM subscriptions WHERE subscriber_id = ? AND kind = ? AND target = ?",
+        (person["id"], kind, target),
+    ).fetchone()
+    if current and current["status"] == "active":
+        return
+    known = person["confirmed_at"] and not person["suspended_at"]
+    sid = _upsert(conn, person, kind, target, "active" if known else "pending", consent, now)
+    if known:
+        record_event(conn, "confirmation", kind, now)
+    else:
+        _mail_once_per_interval(
+            conn, person, "confirmation", [sid], now, config.letter_confirm_interval
+        )
+
+
+def confirm(conn, link, now: float) -> tuple[str, list[sqlite3.Row]]:
+    """Confirm what a confirmation link names: ("confirmed", rows), ("already", rows) when
+    it was done before, ("gone", []) when none of it exists any more (erased, purged)."""
+    person = owner(conn, link)
+    if person is None:
+        return "gone", []
+    rows = named(conn, person["id"], link.subscriptions)
+    pending = [row for row in rows if row["status"] == "pending"]
+    if not pending:
+        active = [row for row in rows if row["status"] == "active"]
+        return ("already", active) if active else ("gone", [])
+    conn.execute(
+        "UPDATE subscriptions SET status = 'active', confirmed_at = ?"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (now_iso(now), _ids(pending)),
+    )
+    # Answering proves the mailbox works: a suspended address is sent to again.
+    conn.execute(
+        "UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, ?), suspended_at = NULL,"
+        " bounces = 0 WHERE id = ?",
+        (now_iso(now), person["id"]),
+    )
+    for row in pending:
+        record_event(conn, "confirmation", row["kind"], now)
+    return "confirmed", named(conn, person["id"], [row["id"] for row in rows])
+
+
+def owner(conn, link) -> sqlite3.Row | None:
+    """The subscriber a signed link belongs to, if they still exist with that key."""
+    return conn.execute(
+        "SELECT * FROM subscribers WHERE id = ? AND link_key = ?", (link.subscriber_id, link.key)
+    ).fetchone()
+
+
+def _ids(rows) -> str:
+    return "[" + ",".join(str(row["id"]) for row in rows) + "]"
+
+
+def named(conn, subscriber_id: int, ids) -> list[sqlite3.Row]:
+    """The subscriptions `ids` of a subscriber (what a confirmation link names)."""
+    return conn.execute(
+        "SELECT * FROM subscriptions WHERE subscriber_id = ? AND id IN"
+        " (SELECT value FROM json_each(?)) ORDER BY id",
+        (subscriber_id, "[" + ",".join(str(int(i)) for i in ids) + "]"),
+    ).fetchall()
+
+
+def current(conn, subscriber_id: int) -> list[sqlite3.Row]:
+    """Active and pending subscriptions of a subscriber: the lettre first, then discussions."""
+    return conn.execute(
+        "SELECT * FROM subscriptions WHERE subscriber_id = ? AND status != 'ended'"
+        " ORDER BY kind != 'lettre', id",
+        (subscriber_id,),
+    ).fetchall()
+
+
+def unsubscribe(conn, person: sqlite3.Row, ids=(), now: float | None = None) -> int:
+    """End the subscriptions `ids` of `person` (all of them if empty); their queued e-mails
+    are dropped. Returns how many ended (0: nothing was left to end)."""
+    now = time.time() if now is None else now
+    rows = current(conn, person["id"])
+    if ids:
+        rows = [row for row in rows if row["id"] in set(ids)]
+    if not rows:
+        return 0
+    conn.execute(
+        "UPDATE subscriptions SET status = 'ended', ended_at = ?, end_reason = 'desabonnement'"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (now_iso(now), _ids(rows)),
+    )
+    conn.execute(
+        "UPDATE outbox SET status = 'dropped', last_error = 'désabonné avant l’envoi'"
+        " WHERE status = 'queued' AND subscription_id IN (SELECT value FROM json_each(?))",
+        (_ids(rows),),
+    )
+    for row in rows:
+        if row["status"] == "active":
+            record_event(conn, "desabonnement", row["kind"], now)
+    return len(rows)
+
+
+def update_lettre(conn, person: sqlite3.Row, themes: list[str], rhythm: str) -> bool:
+    """Change the thèmes and rhythm of an active lettre subscription (from a signed link)."""
+    return bool(
+        conn.execute(
+            "UPDATE subscriptions SET themes = ?, rhythm = ? WHERE subscriber_id = ?"
+            " AND kind = 'lettre' AND status = 'active'",
+            (" ".join(themes), rhythm, person["id"]),
+        ).rowcount
+    )
+
+
+def themes_text(themes: str, categories: dict[str, str]) -> str:
+    """« tous les thèmes », « thème Solidarité », « thèmes Solidarité, Vie de la Caf »."""
+    names = [categories.get(slug, slug) for slug in themes.split()]
+    if not names:
+        return "tous les thèmes"
+    return ("thèmes " if len(names) > 1 else "thème ") + ", ".join(names)
+
+
+def describe(conn, row: sqlite3.Row, manifest) -> str:
+    """A subscription in French, as the e-mails and the pages name it."""
+    if row["kind"] == LETTRE:
+        themes = themes_text(row["themes"], manifest.categories)
+        return f"La lettre des partenaires, {RHYTHMS[row['rhythm']]}, {themes}"
+    slug = row["target"]
+    if row["kind"] == REPONSES:
+        found = conn.execute(
+            "SELECT article_slug FROM comments WHERE id = ?", (row["target"],)
+        ).fetchone()
+        slug = found[0] if found else ""
+    article = manifest.articles.get(slug)
+    title = f"« {article.title} »" if article else "un article retiré depuis"
+    if row["kind"] == REPONSES:
+        return f"les réponses à votre commentaire n° {row['target']} sur {title}"
+    return f"les nouveaux commentaires sur {title}"
+
+
+def record_event(conn, event: str, kind: str, now: float) -> None:
+    """An anonymous count for the team's page (kept when the person is erased)."""
+    conn.execute(
+        "INSERT INTO letter_events (at, event, kind) VALUES (?, ?, ?)",
+        (now_iso(now), event, kind),
+    )
+
+
+def purge_unconfirmed(conn, days: float, now: float | None = None) -> int:
+    """Delete requests never confirmed after `days`, and addresses left with nothing."""
+    cutoff = now_iso((time.time() if now is None else now) - days * 86400)
+    count = conn.execute(
+        "DELETE FROM subscriptions WHERE status = 'pending' AND created_at < ?", (cutoff,)
+    ).rowcount
+    conn.execute(
+        "DELETE FROM subscribers WHERE confirmed_at IS NULL AND created_at < ? AND NOT EXISTS"
+        " (SELECT 1 FROM subscriptions s WHERE s.subscriber_id = subscribers.id)",
+        (cutoff,),
+    )
+    return count
+
+
+_EXPORTED = (
+    "kind, target, themes, rhythm, status, consent, created_at, confirmed_at, ended_at, end_reason"
+)
+
+
+def export(conn, email: str) -> dict:
+    """Everything kept about the subscriptions of `email`, for the RGPD export."""
+    person = conn.execute(
+        "SELECT id, email, created_at, confirmed_at, bounces, suspended_at FROM subscribers"
+        " WHERE email = ?",
+        (email.strip(),),
+    ).fetchone()
+    if person is None:
+        return {}
+    rows = conn.execute(
+        f"SELECT {_EXPORTED} FROM subscriptions WHERE subscriber_id = ? ORDER BY id",
+        (person["id"],),
+    ).fetchall()
+    sent = conn.execute(
+        "SELECT kind, letter_id, comment_id, status, created_at, sent_at FROM outbox"
+        " WHERE subscriber_id = ? ORDER BY id",
+        (person["id"],),
+    ).fetchall()
+    return {
+        "adresse": {key: person[key] for key in person.keys() if key != "id"},
+        "abonnements": [dict(row) for row in rows],
+        "courriels": [dict(row) for row in sent],
+    }
+
+
+def erase(conn, email: str) -> int:
+    """Delete the address with its subscriptions, consents and queued or sent e-mails (test
+    sends to it too)."""
+    conn.execute("DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE", (email.strip(),))
+    return conn.execute("DELETE FROM subscribers WHERE email = ?", (email.strip(),)).rowcount

@@ -1,0 +1,201 @@
+"""The service's side of the room's builds (builder.py runs them): a warm worker process for
+descriptions and previews, and one fresh process per publication.
+
+`SiteRules` is what the editor offers, as the build's settings say it (`ALLOWED_CATEGORIES`,
+`SLUG_REGEX_SUBSTITUTIONS`, …): asked once from the worker and kept until a settings file
+changes. They come from the settings through Pelican rather than through the manifest because
+the manifest is the build → service contract of published sites: a first run has no site yet,
+and the editor must offer the thèmes of the settings being edited against, not of the last
+publication. Imports stay one-way: the service imports neither pelicanconf nor the plugins.
+"""
+
+import json
+import logging
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+WORKER = [sys.executable, "-m", "service.room.builder"]
+# A worker is replaced after this many builds, so whatever a build leaves in memory is bounded.
+MAX_BUILDS = 200
+
+
+class BuildFailed(Exception):
+    """The build could not run or stopped; `errors` are the build's own French messages."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    categories: list[str]
+    statuses: list[str]
+    slug_subs: list[tuple[str, str]]
+    timezone: str
+    summary_length: int
+    image_min_size: tuple[int, int]
+    portrait_min_size: int
+
+
+@dataclass(frozen=True)
+class BuildPlaces:
+    """Where the room's builds read and write (config.py's room settings)."""
+
+    settings: Path
+    content: Path
+    database: Path
+    room_dir: Path
+
+    def request(self, **extra) -> dict:
+        return {
+            "settings": str(self.settings),
+            "content": str(self.content),
+            "cache": str(self.room_dir / "cache"),
+            **extra,
+        }
+
+    def stamp(self) -> tuple:
+        """Changes when a settings file of the build's folder changes."""
+        return tuple(
+            (path.name, path.stat().st_mtime_ns)
+            for path in sorted(self.settings.parent.glob("*.py"))
+        )
+
+
+class BuildWorker:
+    """One warm builder process, used by one caller at a time."""
+
+    def __init__(self, places: BuildPlaces, timeout: float = 300):
+        self.places = places
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._builds = 0
+        self._stamp: tuple = ()
+        self._rules: SiteRules | None = None
+
+    def _start(self) -> subprocess.Popen:
+        self.places.room_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.places.room_dir / "builder.log", "ab") as errors:
+            return subprocess.Popen(
+                [*WORKER, "serve"],
+                cwd=self.places.settings.parent,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                encoding="utf-8",
+            )
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+    def call(self, request: dict) -> dict:
+        with self._lock:
+            stamp = self.places.stamp()
+            if stamp != self._stamp or self._builds >= MAX_BUILDS:
+                self._stop()
+                self._stamp, self._builds, self._rules = stamp, 0, None
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            self._builds += 1
+            try:
+                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.flush()
+                line = _read_line(self._proc, self.timeout)
+            except (OSError, TimeoutError) as error:
+                self._stop()
+                raise BuildFailed([_broken(error)]) from None
+            return json.loads(line)
+
+    def rules(self) -> SiteRules:
+        if self._rules is None or self._stamp != self.places.stamp():
+            answer = self.call(self.places.request(op="describe"))
+            if not answer.get("ok"):
+                raise BuildFailed(answer.get("errors", []))
+            answer.pop("ok")
+            answer["slug_subs"] = [tuple(pair) for pair in answer["slug_subs"]]
+            answer["image_min_size"] = tuple(answer["image_min_size"])
+            self._rules = SiteRules(**answer)
+        return self._rules
+
+    def preview(self, source: str, output: Path, siteurl: str, others=()) -> dict:
+        """Build the preview of `source` (relative to the content folder), with the articles
+        `others`, into `output`."""
+        request = self.places.request(op="preview", source=source, output=str(output))
+        request.update(siteurl=siteurl, **{"with": list(others)})
+        answer = self.call(request)
+        if not answer.get("ok"):
+            raise BuildFailed(answer.get("errors", []))
+        return answer
+
+
+def _read_line(proc: subprocess.Popen, timeout: float) -> str:
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        raise TimeoutError("no answer")
+    line = proc.stdout.readline()
+    if not line:
+        raise OSError("the builder stopped")
+    return line
+
+
+def _broken(error: Exception) -> str:
+    return (
+        "Le programme de construction du site s’est arrêté sans répondre "
+        f"({error}) : réessayez ; si cela recommence, le journal builder.log du dossier de "
+        "l’espace rédaction dit pourquoi."
+    )
+
+
+def run_publication(places: BuildPlaces, public: Path, siteurl: str, on_stage, timeout: float):
+    """Build with the production settings and swap the result in place of `public`, in a fresh
+    process; `on_stage(name)` is called as it goes; returns the seconds it took."""
+    request = places.request(public=str(public), database=str(places.database), siteurl=siteurl)
+    places.room_dir.mkdir(parents=True, exist_ok=True)
+    with open(places.room_dir / "builder.log", "ab") as errors:
+        proc = subprocess.Popen(
+            [*WORKER, "publish", json.dumps(request)],
+            cwd=places.settings.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            line = _read_line(proc, max(0.1, deadline - time.monotonic()))
+            message = json.loads(line)
+            if "stage" in message:
+                on_stage(message["stage"])
+            elif message.get("ok"):
+                return message["seconds"]
+            else:
+                raise BuildFailed(message.get("errors", []))
+    except (OSError, TimeoutError) as error:
+        raise BuildFailed([_broken(error)]) from None
+    finally:
+        try:
+            proc.wait(timeout=30)  # it removes the old site, then exits
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

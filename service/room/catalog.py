@@ -1,0 +1,155 @@
+"""Every article and page of the content folder as the room lists them, with their status.
+
+Statuses, as the team says them: « brouillon » (`Status: draft`), « masqué » (`hidden`: online
+at its address, listed nowhere), « programmé » (published, dated in the future: the build keeps
+it off the site until then, WITH_FUTURE_DATES = False, and the scheduler publishes it on time)
+and « publié ». Files are parsed once per change (cached by modification time and size):
+listing 1,000 articles reads 1,000 `stat`s.
+"""
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from service.room.articles import KINDS, NAME, Document, parse
+
+STATUSES = {
+    "brouillon": "brouillon",
+    "programme": "programmé",
+    "publie": "publié",
+    "masque": "masqué",
+}
+_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T_](\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
+
+
+def parse_date(value: str, timezone: str) -> datetime | None:
+    """`AAAA-MM-JJ[ HH:MM[:SS]]` as the build reads it, in the site's time zone."""
+    match = _DATE.match(value or "")
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(timezone))
+    except ValueError:
+        return None
+
+
+def split_list(value: str, separator: str) -> list[str]:
+    return [item.strip() for item in (value or "").split(separator) if item.strip()]
+
+
+def status_of(document: Document, kind: str, timezone: str, now: datetime) -> str:
+    status = document.get("status", "published").strip().lower()
+    if status == "draft":
+        return "brouillon"
+    if status == "hidden":
+        return "masque"
+    date = parse_date(document.get("date"), timezone)
+    if kind == "article" and date is not None and date > now:
+        return "programme"
+    return "publie"
+
+
+@dataclass(frozen=True)
+class Entry:
+    folder: str  # "articles" or "pages"
+    name: str  # file name without .md
+    kind: str  # "article" or "page"
+    title: str
+    slug: str
+    status: str  # a key of STATUSES
+    date: datetime | None
+    category: str
+    tags: tuple[str, ...]
+    speakers: tuple[str, ...]
+
+    @property
+    def relative(self) -> str:
+        return f"{self.folder}/{self.name}.md"
+
+
+class Catalog:
+    def __init__(self, content_dir: Path):
+        self.content_dir = Path(content_dir)
+        self._cache: dict[str, tuple[tuple, Document]] = {}
+        self._lock = threading.Lock()
+
+    def documents(self) -> list[tuple[str, str, Document]]:
+        """(folder, name, document) of every Markdown file the room can open."""
+        found = []
+        for folder in KINDS:
+            try:
+                names = sorted(os.scandir(self.content_dir / folder), key=lambda e: e.name)
+            except FileNotFoundError:
+                continue
+            for entry in names:
+                name, dot, extension = entry.name.rpartition(".")
+                if extension != "md" or not dot or not NAME.fullmatch(name) or not entry.is_file():
+                    continue
+                found.append((folder, name, self._parse(entry)))
+        return found
+
+    def _parse(self, entry: os.DirEntry) -> Document:
+        stat = entry.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        with self._lock:
+            cached = self._cache.get(entry.path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        document = parse(Path(entry.path).read_text(encoding="utf-8"))
+        with self._lock:
+            self._cache[entry.path] = (stamp, document)
+        return document
+
+    def entries(self, timezone: str, now: datetime | None = None) -> list[Entry]:
+        now = now or datetime.now(ZoneInfo(timezone))
+        result = []
+        for folder, name, document in self.documents():
+            kind = KINDS[folder]
+            result.append(
+                Entry(
+                    folder=folder,
+                    name=name,
+                    kind=kind,
+                    title=document.get("title") or name,
+                    slug=document.get("slug") or name,
+                    status=status_of(document, kind, timezone, now),
+                    date=parse_date(document.get("date"), timezone),
+                    category=document.get("category"),
+                    tags=tuple(split_list(document.get("tags"), ",")),
+                    speakers=tuple(split_list(document.get("authors"), ",")),
+                )
+            )
+        return result
+
+    def neighbours(self, relative: str, timezone: str) -> list[str]:
+        """The published articles just older and just newer than the article `relative` (what
+        its page links to once it is published), for its preview."""
+        entries = self.entries(timezone)
+        target = next((e for e in entries if e.relative == relative), None)
+        if target is None or target.kind != "article":
+            return []
+        others = sorted(
+            (
+                e
+                for e in entries
+                if e.kind == "article"
+                and e.status == "publie"
+                and e.date
+                and e.relative != relative
+            ),
+            key=lambda e: e.date,
+        )
+        moment = target.date or datetime.now(ZoneInfo(timezone))
+        older = [e.relative for e in others if e.date <= moment][-1:]
+        newer = [e.relative for e in others if e.date > moment][:1]
+        return older + newer
+
+    def tags(self) -> list[str]:
+        """Every tag in use, in French alphabetical order."""
+        seen = {tag for _, _, doc in self.documents() for tag in split_list(doc.get("tags"), ",")}
+        return sorted(seen, key=lambda tag: tag.casefold())

@@ -1,0 +1,113 @@
+"""The room's home, /redaction/: every article and page with its status, date, thème, speakers,
+last change and by whom, and pending comments; filtered by status, thème and kind, searched by
+title (accents and case ignored: « economie » finds « Économie »), fifty per page.
+
+A plain GET form: the filters are in the address, so a filtered list can be bookmarked and
+works without JavaScript.
+"""
+
+import unicodedata
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from service.core.forms import parse_number
+from service.room import revisions
+from service.room.catalog import STATUSES
+from service.team.accounts import MODERATION, REDACTION, roles_of
+
+PAGE_SIZE = 50
+KIND_FILTERS = {"articles": "Articles", "pages": "Pages"}
+
+
+def folded(text: str) -> str:
+    """`text` without case or accents, for searching."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _pending(conn) -> dict[str, int]:
+    return dict(
+        conn.execute(
+            "SELECT article_slug, count(*) FROM comments WHERE status = 'pending'"
+            " GROUP BY article_slug"
+        ).fetchall()
+    )
+
+
+def _changes(conn) -> tuple[dict, dict]:
+    return revisions.last_changes(conn), _pending(conn)
+
+
+class Listing:
+    def __init__(self, room):
+        self.room = room
+        self.area = room.area
+
+    async def home(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        rules = await self.room.ready()
+        query = request.query_params
+        status = query.get("statut", "") if query.get("statut") in STATUSES else ""
+        theme = query.get("theme", "") if query.get("theme") in rules.categories else ""
+        kind = query.get("type", "") if query.get("type") in KIND_FILTERS else ""
+        search = " ".join(query.get("q", "").split())[:200]
+        page = min(parse_number(query.get("page")) or 1, 10_000)
+        entries = await self.room.run(self.room.catalog.entries, rules.timezone)
+        counts = {key: 0 for key in STATUSES}
+        for entry in entries:
+            counts[entry.status] += 1
+        wanted = folded(search)
+        chosen = [
+            entry
+            for entry in entries
+            if (not status or entry.status == status)
+            and (not theme or entry.category == theme)
+            and (not kind or entry.folder == kind)
+            and (not wanted or wanted in folded(entry.title))
+        ]
+        chosen.sort(key=lambda e: (e.kind != "article", -(e.date.timestamp() if e.date else 0)))
+        changes, pending = await self.area.run(_changes, write=False)
+        shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        filters = {"statut": status, "theme": theme, "type": kind, "q": search}
+        base = urlencode({k: v for k, v in filters.items() if v})
+        return self.area.page(
+            "articles.html",
+            session,
+            account,
+            title="Articles",
+            section="articles",
+            rows=[self._row(entry, changes, pending) for entry in shown],
+            total=len(chosen),
+            counts=counts,
+            statuses=STATUSES,
+            categories=rules.categories,
+            kinds=KIND_FILTERS,
+            filters=filters,
+            page=page,
+            pages=max(1, -(-len(chosen) // PAGE_SIZE)),
+            query_base=base + "&" if base else "",
+            can_moderate=MODERATION in roles_of(account),
+        )
+
+    def _row(self, entry, changes, pending) -> dict:
+        change = changes.get(entry.relative)
+        if change is None:
+            path = self.room.store.content_dir / entry.relative
+            when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+            change = {"author": revisions.OUTSIDE, "display_name": "", "created_at": when}
+        return {
+            "entry": entry,
+            "url": self.room.editor.url(entry.folder, entry.name),
+            "changed_by": change["display_name"] or change["author"],
+            "changed_at": change["created_at"],
+            "pending": pending.get(entry.slug, 0) if entry.kind == "article" else 0,
+        }
+
+    def routes(self) -> list[Route]:
+        return [Route("/", self.home, methods=["GET"])]

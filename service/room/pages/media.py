@@ -1,0 +1,183 @@
+"""The image pages: the library (/redaction/images/), uploads there and from the editor, and the
+room's own copies of the pictures (thumbnails, originals), served as images and nothing else.
+
+The editor's « Ajouter l’image » stores an upload, or takes a picture of the library, and writes
+its Markdown with its text alternative, caption and credit at the end of the text (not saved
+yet, like every « Ajouter »). Each upload is a line of the team's log and, with git, a commit.
+"""
+
+import re
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from service.core.forms import FormError
+from service.room import blocks
+from service.room.draft import MAX_SPEAKERS
+from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
+from service.room.uploads import read_posted
+from service.team import journal
+from service.team.accounts import REDACTION
+from site_core.paths import ROOM_PATH
+
+PORTRAIT_FIELD = re.compile(r"intervenant-([1-9][0-9]?)-portrait-fichier")
+IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": "inline",
+    "Cache-Control": "private, max-age=300",
+}
+
+
+class MediaPages:
+    def __init__(self, room):
+        self.room = room
+        self.area = room.area
+        self.media = room.media
+
+    def store(self, upload, account, portrait: bool = False) -> str:
+        """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
+        build's minimum size for each); log it and commit it; its file name."""
+        rules = self.room.rules()
+        side = rules.portrait_min_size
+        min_size = (side, side) if portrait else rules.image_min_size
+        if len(upload.data) > self.room.config.upload_max_bytes:
+            raise ImageRefused(
+                f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
+                f"{self.room.config.upload_max_bytes // (1024 * 1024)} Mo au plus."
+            )
+        name = self.media.store(upload.data, upload.filename, min_size)
+        relative = f"{IMAGE_FOLDER}/{name}"
+        self.room.transaction(
+            lambda conn: journal.record(conn, account["username"], "image", relative)
+        )
+        self.room.store.git.commit(
+            [relative],
+            f"Image ajoutée : {name}",
+            account["display_name"] or account["username"],
+            account["email"],
+        )
+        return name
+
+    async def portraits(self, ctx: dict) -> dict[str, str]:
+        """Portraits sent from the people's rows (any button of the editor sends them): each is
+        stored like an upload and its address put in its row's field; errors by field."""
+        posted, errors = ctx["posted"], {}
+        if ctx.get("folder") != "articles":
+            return errors  # pages have no people
+        for field, upload in posted.files.items():
+            found = PORTRAIT_FIELD.fullmatch(field)
+            if not found or not 1 <= int(found.group(1)) <= MAX_SPEAKERS:
+                continue
+            row = field.removesuffix("-fichier")
+            try:
+                name = await self.room.run(self.store, upload, ctx["account"], True)
+            except ImageRefused as error:
+                errors[row] = f"Portrait non ajouté : {error}"
+            else:
+                posted.fields[row] = f"/{IMAGE_FOLDER}/{name}"
+        return errors
+
+    async def editor_action(self, request: Request, ctx: dict) -> Response:
+        """« Ajouter l’image » in the editor."""
+        posted, work = ctx["posted"], ctx["draft"]
+        upload = posted.files.get("image_fichier")
+        chosen = posted.get("image_existante")
+        errors = {}
+        words = (posted.get("image_alt"), posted.get("image_legende"), posted.get("image_credit"))
+        try:
+            blocks.image("/", *words)  # the text alternative first: no file stored without it
+            if upload is not None:
+                name = await self.room.run(self.store, upload, ctx["account"])
+            elif self.media.path(chosen):
+                name = chosen
+            else:
+                raise ImageRefused(
+                    "Choisissez une image à envoyer, ou une image de la bibliothèque."
+                )
+            block = blocks.image(f"/{IMAGE_FOLDER}/{name}", *words)
+        except (ImageRefused, blocks.BlockError) as error:
+            field = "image_alt" if isinstance(error, blocks.BlockError) else "image_fichier"
+            errors[field] = str(error)
+        if errors:
+            ctx["errors"] = errors
+            ctx["image_values"] = posted.fields
+            return self.room.editor.render(ctx, 400, "L’image n’a pas été ajoutée.")
+        work.body, ctx["cursor"] = blocks.insert(work.body, block, posted.get("curseur"))
+        return self.room.editor.render(
+            ctx, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
+        )
+
+    async def library(self, request: Request, error: str = "", status_code: int = 200):
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        rules = await self.room.ready()
+        names = await self.room.run(self.media.listing)
+        uses: dict[str, list] = {name: [] for name in names}
+        for folder, other, document in await self.room.run(self.room.catalog.documents):
+            text = document.text()
+            for name in names:
+                if f"/{IMAGE_FOLDER}/{name}" in text:
+                    uses[name].append((self.room.editor.url(folder, other), document.get("title")))
+        done = request.query_params.get("ajoutee", "")
+        return self.area.page(
+            "images.html",
+            session,
+            account,
+            status_code,
+            title="Images",
+            section="images",
+            names=names,
+            uses=uses,
+            min_size=rules.image_min_size,
+            max_mb=self.room.config.upload_max_bytes // (1024 * 1024),
+            error=error,
+            message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
+        )
+
+    async def upload(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        try:
+            posted = await read_posted(request, self.room.config.upload_max_bytes + 64 * 1024)
+        except FormError as error:
+            return self.area.error(session, account, error.status_code, error.title, error.message)
+        if not self.area.auth.sessions.csrf_ok(session, posted.get("csrf")):
+            return self.area.error(session, account, 403, "Formulaire expiré", "Rechargez la page.")
+        upload = posted.files.get("image_fichier")
+        try:
+            if upload is None:
+                raise ImageRefused("Choisissez une image à envoyer.")
+            name = await self.room.run(self.store, upload, account)
+        except ImageRefused as refused:
+            return await self.library(request, str(refused), 400)
+        return RedirectResponse(f"{ROOM_PATH}images/?{urlencode({'ajoutee': name})}", 303)
+
+    async def file(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        name, size = request.path_params["name"], request.path_params["size"]
+        if size not in ("vignette", "fichier"):
+            return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
+        if size == "vignette":
+            found = await self.room.run(
+                self.media.thumbnail, name, self.room.room_dir / "vignettes"
+            )
+        else:
+            path = self.media.path(name)
+            found = (path, MEDIA_TYPES[path.suffix.lower()]) if path else None
+        if found is None:
+            return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
+        return FileResponse(found[0], media_type=found[1], headers=IMAGE_HEADERS)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/images/", self.library, methods=["GET"]),
+            Route("/images/", self.upload, methods=["POST"]),
+            Route("/images/{size:str}/{name:str}", self.file, methods=["GET"]),
+        ]

@@ -1,0 +1,187 @@
+"""The publishing buttons and pages: publish (or schedule) a file, withdraw it, follow a job.
+
+« Publier » in the editor saves the form, then publishes; « Publier cette version » on the
+preview publishes the saved file; « Retirer du site » sets it back to draft or hidden. Each
+sets the file's `Status` (a revision, by its author, conflict-checked like any save), queues a
+job (publishing.py) and opens the job's page, which says where the build is and, on failure,
+what the build said, in French. The page works without JavaScript (« Actualiser »); with it,
+it follows the job by itself and announces the result.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from service.comments.actions import ActionError
+from service.core.forms import parse_number
+from service.room import publishing
+from service.room.articles import KINDS, PathRefused
+from service.room.catalog import parse_date
+from service.room.store import Conflict
+from service.team.accounts import REDACTION
+from site_core.dates import format_datetime
+from site_core.paths import ROOM_PATH
+
+JOBS = ROOM_PATH + "publications/"
+# What a withdrawal may set: draft (off the site) or hidden (online at its address, unlisted).
+WITHDRAW = {"draft": "remis en brouillon", "hidden": "masqué"}
+
+
+class PublishPages:
+    def __init__(self, room):
+        self.room = room
+        self.area = room.area
+        self.publisher = publishing.Publisher(room)
+
+    def publish_file(self, folder, name, account, base, status: str = "published") -> int:
+        """Set the file's status, save it and queue the job(s); returns the job to follow."""
+        rules = self.room.rules()
+        text, document, _ = self.room.store.open(folder, name)
+        title = document.get("title") or name
+        before = document.get("status") or None
+        due = parse_date(document.get("date"), rules.timezone) if folder == "articles" else None
+        scheduled = status == "published" and due is not None and due > datetime.now(due.tzinfo)
+        kind, action = {
+            (True, "published"): ("programmation", "schedule"),
+            (False, "published"): ("publication", "publish"),
+        }.get((scheduled, status), ("retrait", "unpublish"))
+        self.room.store.save(
+            folder,
+            name,
+            document.changed({"status": status}).text(),
+            account,
+            base=base,
+            revision_kind=kind,
+            action=action,
+            detail=title,
+        )
+        relative = self.room.store.relative(folder, name)
+        change = (before, status)
+        if scheduled:
+            when = format_datetime(due.astimezone(ZoneInfo(rules.timezone)))
+            reason = f"Publication programmée de « {title} » le {when}"
+        elif status == "published":
+            reason = f"Publication de « {title} »"
+        else:
+            reason = f"« {title} » {WITHDRAW[status]}"
+
+        def queue(conn):
+            slug = document.get("slug") or name
+            online = slug in self.room.parts.site.manifest.articles
+            job = publishing.enqueue(
+                conn, account, reason, relative, change, due if scheduled else None
+            )
+            if scheduled and online:  # it leaves the site now, and comes back on time
+                job = publishing.enqueue(conn, account, f"Retrait avant la date de « {title} »")
+            return job
+
+        job = self.room.transaction(queue)
+        self.publisher.wake()
+        return job
+
+    async def publish_after_save(self, request: Request, ctx: dict) -> Response:
+        job = await self.room.run(
+            self.publish_file, ctx["folder"], ctx["name"], ctx["account"], ctx["saved"].number
+        )
+        return self._to_job(ctx, job)
+
+    def _to_job(self, ctx, job: int) -> Response:
+        response = RedirectResponse(f"{JOBS}{job}", 303)
+        if ctx.get("new_session"):
+            self.area.auth.set_cookie(response, ctx["session"])
+        return response
+
+    async def editor_action(self, request: Request, ctx: dict) -> Response:
+        """The editor's « Publier »: save the form, then publish what was saved."""
+        ctx["after"] = self.publish_after_save
+        return await self.room.editor.save(request, ctx, "publier")
+
+    async def change_status(self, request: Request) -> Response:
+        """« Publier cette version » (preview) and « Retirer du site » (editor)."""
+        session, account, form, refused = await self.area.posted(request, REDACTION)
+        if refused:
+            return refused
+        folder, name = request.path_params["folder"], request.path_params["name"]
+        status = "published" if request.path_params["verb"] == "publier" else form.get("statut")
+        if folder not in KINDS or status not in ("published", *WITHDRAW):
+            return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
+        try:
+            job = await self.room.run(
+                self.publish_file, folder, name, account, parse_number(form.get("revision")), status
+            )
+        except (ActionError, PathRefused) as error:
+            message = getattr(error, "message", "Ce fichier n’existe pas.")
+            return self.area.error(session, account, 404, "Action impossible", message)
+        except Conflict as conflict:
+            return self.room.conflicts.refused(
+                session, account, conflict.current, "rien n’a été publié ni retiré."
+            )
+        return self._to_job({"session": session}, job)
+
+    async def job_page(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        raw = request.path_params["job"]
+        as_json = raw.endswith(".json")
+        job = await self.area.run(
+            publishing.get, parse_number(raw.removesuffix(".json")) or 0, write=False
+        )
+        if job is None:
+            return self.area.error(session, account, 404, "Introuvable", "Publication inconnue.")
+        summary = {
+            "state": job["state"],
+            "label": publishing.STATES[job["state"]],
+            "stage": publishing.STAGES.get(job["stage"], ""),
+            "message": job["message"],
+        }
+        if as_json:
+            return JSONResponse(summary, headers={"Cache-Control": "no-store"})
+        return self.area.page(
+            "publication.html",
+            session,
+            account,
+            title=f"Publication n° {job['id']}",
+            section="publications",
+            job=job,
+            summary=summary,
+            editor_url=self._editor_of(job["path"]),
+        )
+
+    def _editor_of(self, path: str) -> str:
+        folder, _, file_name = path.partition("/")
+        return self.room.editor.url(folder, file_name.removesuffix(".md")) if path else ""
+
+    async def jobs(self, request: Request) -> Response:
+        session, account, away = await self.area.enter(request, REDACTION)
+        if away:
+            return away
+        rows = await self.area.run(publishing.recent, write=False)
+        return self.area.page(
+            "publications.html",
+            session,
+            account,
+            title="Publications",
+            section="publications",
+            rows=rows,
+            states=publishing.STATES,
+        )
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/publications/", self.jobs, methods=["GET"]),
+            Route("/publications/{job}", self.job_page, methods=["GET"]),
+        ]
+
+    def file_routes(self) -> list[Route]:
+        """After the editor's: /articles/<name>/publier and /retirer."""
+        return [Route("/{folder}/{name}/{verb:str}", self._verb, methods=["POST"])]
+
+    async def _verb(self, request: Request) -> Response:
+        if request.path_params["verb"] not in ("publier", "retirer"):
+            session, account, _ = await self.area.enter(request, REDACTION)
+            return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
+        return await self.change_status(request)

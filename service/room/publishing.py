@@ -1,0 +1,199 @@
+"""Publication jobs: « Publier » queues a job, a thread of the service runs it.
+
+A job (table `publish_jobs`) rebuilds the whole site with the production settings in a fresh
+process and swaps it in atomically (builder.py, swap.py): the public site is either the old one
+or the new one, never half of each, and on failure it stays as it was. Jobs queued while one
+runs are done together by the next build (each build publishes the folder as it is).
+
+Scheduling: an article dated in the future is « programmé »; its job is due at that date. The
+build keeps such an article off the site (WITH_FUTURE_DATES = False); the thread wakes at the
+due time and publishes, with nobody online, and after a restart too (jobs are in the database).
+
+A job that changed a file's status (publish, schedule, withdraw) and failed puts the status
+back, if nobody changed it since, so the list never says « publié » for what is not online.
+Once a build is in place, the `after_swap` steps run (the copy to another web server: what
+they say goes on the job's page), then the `on_published` callbacks (the lettre's sender).
+"""
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from service.comments.actions import now_iso
+from service.core.workers import BackgroundWorker
+from service.room.building import BuildFailed, run_publication
+from service.team import journal
+from site_core import db
+
+log = logging.getLogger(__name__)
+
+SYSTEM = {"username": "publication", "display_name": "Espace rédaction", "email": ""}
+STATES = {
+    "queued": "en attente",
+    "running": "en cours",
+    "done": "publiée",
+    "failed": "échec",
+}
+STAGES = {"build": "construction du site", "swap": "mise en ligne"}
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def enqueue(conn, account, reason: str, path: str = "", change=None, due=None) -> int:
+    """A new job; `change` is (status before, status after) of `path`; `due` a datetime."""
+    before, after = change or (None, None)
+    cursor = conn.execute(
+        "INSERT INTO publish_jobs (requested_by, requested_at, reason, path, status_from,"
+        " status_to, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (account["username"], now_iso(), reason, path, before, after, due and _utc(due)),
+    )
+    return cursor.lastrowid
+
+
+def get(conn, job_id: int):
+    return conn.execute("SELECT * FROM publish_jobs WHERE id = ?", (job_id,)).fetchone()
+
+
+def recent(conn, limit: int = 30) -> list:
+    return conn.execute(
+        "SELECT j.*, m.display_name FROM publish_jobs j"
+        " LEFT JOIN moderators m ON m.username = j.requested_by ORDER BY j.id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+
+
+def active_for(conn, path: str):
+    """The latest job for `path` still waiting or running (scheduled ones included)."""
+    return conn.execute(
+        "SELECT * FROM publish_jobs WHERE path = ? AND state IN ('queued', 'running')"
+        " ORDER BY id DESC LIMIT 1",
+        (path,),
+    ).fetchone()
+
+
+class Publisher(BackgroundWorker):
+    name = "room-publisher"
+
+    def __init__(self, room):
+        super().__init__(
+            room.config.database, room.config.schedule_poll_seconds, room.config.publish_timeout
+        )
+        self.room = room
+        self.config = room.config
+        self.after_swap: list = []  # (stage label, callable() -> problem or ""), before « done »
+        self.on_published: list = []  # callables(job ids), once the jobs are done
+
+    def first(self, conn) -> None:
+        """Jobs left running by a stopped service are run again."""
+        conn.execute("UPDATE publish_jobs SET state = 'queued' WHERE state = 'running'")
+
+    def round(self, conn) -> float:
+        return self.run_due(conn)
+
+    def _take(self, conn) -> list:
+        """Mark every due job running and return them (one build serves them all)."""
+        now = _utc(datetime.now(UTC))
+        with db.transaction(conn):
+            jobs = conn.execute(
+                "SELECT * FROM publish_jobs WHERE state = 'queued'"
+                " AND (due_at IS NULL OR due_at <= ?) ORDER BY id",
+                (now,),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE publish_jobs SET state = 'running', stage = '', started_at = ?"
+                " WHERE id = ?",
+                [(now_iso(), job["id"]) for job in jobs],
+            )
+        return jobs
+
+    def _next_due(self, conn) -> float:
+        """Seconds until the next scheduled job, at most the polling interval."""
+        row = conn.execute(
+            "SELECT min(due_at) FROM publish_jobs WHERE state = 'queued' AND due_at IS NOT NULL"
+        ).fetchone()
+        wait = self.config.schedule_poll_seconds
+        if row[0]:
+            wait = min(wait, (datetime.fromisoformat(row[0]) - datetime.now(UTC)).total_seconds())
+        return max(0.05, wait + 0.5)  # half a second after the date: the build sees it past
+
+    def run_due(self, conn) -> float:
+        """Run the due jobs, if any; return how long to wait before looking again."""
+        jobs = self._take(conn)
+        if not jobs:
+            return self._next_due(conn)
+        ids = [job["id"] for job in jobs]
+
+        def stage(name: str) -> None:
+            conn.executemany(
+                "UPDATE publish_jobs SET stage = ? WHERE id = ?", [(name, i) for i in ids]
+            )
+
+        started = time.monotonic()
+        try:
+            seconds = run_publication(
+                self.room.places,
+                self.room.public_dir,
+                self.config.site_url,
+                stage,
+                self.config.publish_timeout,
+            )
+        except BuildFailed as failure:
+            elapsed = time.monotonic() - started
+            self._finish(conn, jobs, "failed", "\n".join(failure.errors), elapsed)
+            for job in jobs:
+                self._put_back(job)
+            return 0.05
+        problems = []
+        for label, step in self.after_swap:
+            stage(label)
+            try:
+                problems.append(step())
+            except Exception:
+                log.exception("after-swap step %r failed", label)
+                problems.append(f"l’étape « {label} » a échoué (voir le journal du service)")
+        message = "; ".join(problem for problem in problems if problem)
+        message = f"Publiée sur ce serveur, mais {message}." if message else ""
+        self._finish(conn, jobs, "done", message, seconds)
+        for callback in self.on_published:
+            try:
+                callback(ids)
+            except Exception:
+                log.exception("on_published callback failed")
+        return 0.05
+
+    def _finish(self, conn, jobs, state: str, message: str, seconds: float) -> None:
+        with db.transaction(conn):
+            for job in jobs:
+                conn.execute(
+                    "UPDATE publish_jobs SET state = ?, stage = '', message = ?, seconds = ?,"
+                    " finished_at = ? WHERE id = ?",
+                    (state, message[:4000], round(seconds, 3), now_iso(), job["id"]),
+                )
+                action = "published" if state == "done" else "publish_failed"
+                journal.record(conn, job["requested_by"], action, job["path"], job["reason"])
+
+    def _put_back(self, job) -> None:
+        """After a failed job, the status it set goes back, unless the file changed since."""
+        if not job["path"] or job["status_to"] is None:
+            return
+        folder, _, file_name = job["path"].partition("/")
+        name = file_name.removesuffix(".md")
+        try:
+            text, document, number = self.room.store.open(folder, name)
+            if document.get("status") != job["status_to"]:
+                return
+            back = document.changed({"status": job["status_from"] or None}).text()
+            self.room.store.save(
+                folder,
+                name,
+                back,
+                SYSTEM,
+                base=number,
+                revision_kind="annulation",
+                action="saved",
+                detail=job["reason"],
+            )
+        except Exception:
+            log.exception("could not put the status of %s back", job["path"])

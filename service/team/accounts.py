@@ -1,0 +1,100 @@
+"""Team accounts: created from the command line or by an administrator (team.py), passwords
+stored as argon2 hashes, each with roles saying which parts of the service it may use."""
+
+import secrets
+import sqlite3
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from service.comments.actions import now_iso
+
+_hasher = PasswordHasher()
+# Verified when the username is unknown, so a miss costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+# Role key (stored, space-separated, in moderators.roles) -> French label, in the order pages
+# list them. Moderation pages need « modération », the writing room « rédaction », the team's
+# accounts « administration ».
+REDACTION, MODERATION, ADMINISTRATION = "redaction", "moderation", "administration"
+ROLES = {REDACTION: "rédaction", MODERATION: "modération", ADMINISTRATION: "administration"}
+
+
+def roles_of(row) -> set[str]:
+    """The roles of an account row, none if it is disabled."""
+    if row is None or row["disabled_at"]:
+        return set()
+    return set(row["roles"].split()) & set(ROLES)
+
+
+def roles_text(roles) -> str:
+    """The stored form of `roles`: known keys, in ROLES order."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise AccountError(f"Rôle inconnu : « {sorted(unknown)[0]} ».")
+    return " ".join(role for role in ROLES if role in roles)
+
+
+class AccountError(ValueError):
+    """A moderator account cannot be created as asked; the message is French."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 12:
+        raise AccountError("Le mot de passe doit compter au moins 12 caractères.")
+    return _hasher.hash(password)
+
+
+def create_moderator(
+    conn: sqlite3.Connection,
+    username: str,
+    password: str,
+    display_name: str = "",
+    email: str = "",
+    roles=(MODERATION,),
+) -> int:
+    """Create an account; the first one of a machine is an administrator with every role."""
+    username = username.strip()
+    if not username:
+        raise AccountError("L’identifiant est vide.")
+    if not conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
+        roles = ROLES
+    stored = roles_text(roles)
+    try:
+        cursor = conn.execute(
+            "INSERT INTO moderators (username, display_name, email, password_hash, created_at,"
+            " roles) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                username,
+                display_name.strip(),
+                email.strip(),
+                hash_password(password),
+                now_iso(),
+                stored,
+            ),
+        )
+    except sqlite3.IntegrityError:
+        raise AccountError(f"L’identifiant « {username} » existe déjà.") from None
+    return cursor.lastrowid
+
+
+def ensure_first_account(conn: sqlite3.Connection, display_name: str) -> str | None:
+    """On a machine with no account yet, create « moderation » (an administrator with every
+    role) and return its password."""
+    if conn.execute("SELECT 1 FROM moderators LIMIT 1").fetchone():
+        return None
+    password = secrets.token_urlsafe(12)
+    create_moderator(conn, "moderation", password, display_name)
+    return password
+
+
+def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
+    """The account row if `password` is theirs and the account is enabled, else None (same
+    cost either way)."""
+    row = conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return row if row is not None and not row["disabled_at"] else None

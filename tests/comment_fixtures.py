@@ -32,13 +32,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 from pelican.settings import read_settings
-from site_core.comments.threads.sections import SHELL_CONTENT as CONTENT_MARK
-from site_core.comments.threads.sections import SHELL_TITLE as TITLE_MARK
 
 from service.app import create_app
 from service.core import tokens
 from service.core.config import Config
 from site_core import db
+from site_core.comments.sections import SHELL_CONTENT as CONTENT_MARK
+from site_core.comments.sections import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME as SHELL_FILE
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from comment_fixtures import SHELL, make_config, running_service, wait_until  # noqa: F401
-from site_core.comments.threads.sections import SHELL_CONTENT
 
 from service.comments import actions
 from service.core import tokens
+from site_core.comments.sections import SHELL_CONTENT
 from site_core.manifest import ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME
 

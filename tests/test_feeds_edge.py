@@ -24,9 +24,9 @@ from feed_checker import (
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category
 from PIL import Image
-from site_core.comments.threads.threads import Comment
 
 from site_core import db
+from site_core.comments.threads import Comment
 from site_core.feeds import write_comment_feeds
 
 ODD_THEME = "L’accueil du jeune enfant à Évry-Courcouronnes"

@@ -16,16 +16,16 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from site_core.comments.threads.threads import (
+
+from site_core import db, locks
+from site_core.comments import sections
+from site_core.comments.threads import (
     build_threads,
     by_article,
     comments_open,
     feed_comments,
     fetch_approved,
 )
-
-from site_core import db, locks
-from site_core.comments.threads import sections
 from site_core.feeds import plain_text, shorten
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import COMMENTS_ENDPOINT

@@ -12,8 +12,8 @@ from datetime import datetime
 from lxml import html as lhtml
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from site_core.comments.threads.threads import in_feeds
 
+from site_core.comments.threads import in_feeds
 from site_core.feeds import (
     FORMAT_NAMES,
     Feed,

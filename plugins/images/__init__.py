@@ -15,12 +15,12 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
-from site_core.images.pixels.cache import republish
-from site_core.images.pixels.pixels import ImageProblem, Limits, check_codecs
-from site_core.images.pixels.variants import Producer, Recipe
 
 from site_core import build_errors
 from site_core.build import all_contents
+from site_core.images.cache import republish
+from site_core.images.pixels import ImageProblem, Limits, check_codecs
+from site_core.images.variants import Producer, Recipe
 
 from .content import PageImages, Rejected, resolve, rewrite
 from .picture import Picture, column_sizes

@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
-from site_core.images.pixels.pixels import ImageProblem
 
+from site_core.images.pixels import ImageProblem
 from site_core.typography import typeset_text
 
 from .picture import Picture

@@ -9,8 +9,9 @@ import re
 from html import escape
 
 from markupsafe import Markup
-from site_core.images.pixels.pixels import MEDIA_TYPES
-from site_core.images.pixels.variants import Variants
+
+from site_core.images.pixels import MEDIA_TYPES
+from site_core.images.variants import Variants
 
 # The `src` of the <img> (read by browsers without srcset, and by feed readers): the first
 # file at least this wide, else the largest.

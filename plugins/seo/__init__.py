@@ -10,7 +10,8 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from site_core.comments.threads.threads import in_feeds
+
+from site_core.comments.threads import in_feeds
 
 from . import jsonld, sitemap
 

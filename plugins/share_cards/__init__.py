@@ -19,12 +19,12 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
-from site_core.images.pixels.cache import publish, republish
-from site_core.images.pixels.pixels import ImageProblem, Limits, encode
-from site_core.images.pixels.variants import Producer, Recipe
 
 from site_core.build import all_contents
 from site_core.dates import format_date
+from site_core.images.cache import publish, republish
+from site_core.images.pixels import ImageProblem, Limits, encode
+from site_core.images.variants import Producer, Recipe
 
 from . import drawing
 

@@ -8,7 +8,6 @@ import sqlite3
 from datetime import datetime
 from urllib.parse import urlencode
 
-from site_core.comments.threads.threads import render_body
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,6 +18,7 @@ from service.comments.actions import STATUS_LABELS, ActionError, Moderation
 from service.core.forms import parse_number
 from service.core.site import Site
 from service.team.login import Auth
+from site_core.comments.threads import render_body
 from site_core.paths import MODERATION_PATH
 
 PAGE_SIZE = 50

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from site_core.comments.threads.threads import render_body
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -17,6 +16,7 @@ from service.core import tokens
 from service.core.config import Config
 from service.core.forms import FormError, parse_number
 from service.core.site import Site
+from site_core.comments.threads import render_body
 from site_core.manifest import ArticleEntry
 
 # A transparent 1×1 GIF: what the form's background asks for (see tokens.py).

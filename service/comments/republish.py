@@ -15,12 +15,11 @@ build bakes their comments.
 from datetime import datetime
 from pathlib import Path
 
-from site_core.comments.threads.threads import build_threads, feed_comments, fetch_approved
-
 from service.core.events import Change
 from service.core.site import Site
 from site_core import db
-from site_core.comments.threads import sections
+from site_core.comments import sections
+from site_core.comments.threads import build_threads, feed_comments, fetch_approved
 from site_core.feeds import write_comment_feeds
 from site_core.files import write_atomic
 from site_core.locks import site_lock

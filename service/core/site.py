@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from site_core.comments.threads import sections
+from site_core.comments import sections
 from site_core.dates import FILTERS
 from site_core.manifest import Manifest, ManifestFile
 from site_core.paths import SHELL_NAME

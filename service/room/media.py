@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pelican.utils import slugify
 from PIL import Image
-from site_core.images.pixels.pixels import MAX_PIXELS, ImageProblem, Limits, open_checked
 
 from site_core.files import write_atomic
+from site_core.images.pixels import MAX_PIXELS, ImageProblem, Limits, open_checked
 
 IMAGE_FOLDER = "images"
 # Pillow format -> (extension, media type, encoder options).

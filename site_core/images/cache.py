@@ -4,7 +4,8 @@ Layout: `<root>/<version>/<digest[:2]>/<digest>/<variant name>`, where `digest` 
 of the source file, the variant name holds every parameter of the output (crop, width, format)
 and `version` changes with the encoders' settings (site_core.images.pixels.ENCODERS). So an
 unchanged image is never decoded nor encoded again, an edited one gets a new digest, and
-renaming a file costs nothing. `info.json` beside the variants keeps what the HTML needs (size, formats), so a
+renaming a file costs nothing. `info.json` beside the variants keeps what the HTML needs (size,
+formats), so a
 warm build opens no image at all.
 
 One memo file (`<version>/memo.json`) keeps, per source path, its (size, mtime) and digest,
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from site_core.build import keep
 from site_core.files import write_atomic
-from site_core.images.pixels.pixels import ENCODERS
+from site_core.images.pixels import ENCODERS
 
 VERSION = "v1-" + hashlib.sha256(repr(sorted(ENCODERS.items())).encode()).hexdigest()[:8]
 _MEMO = "memo.json"

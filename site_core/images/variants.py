@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from site_core.images.pixels import pixels
-from site_core.images.pixels.cache import VERSION, VariantCache, publish
+from site_core.images import pixels
+from site_core.images.cache import VERSION, VariantCache, publish
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,11 @@ comment there is approved."""
 import json
 from datetime import datetime
 
-from site_core.comments.threads.threads import render_body
-
 from service.comments.moderator_mail import body_text
 from service.lettre import links as signed
 from service.lettre.mail.letters import Drop, Parts
 from service.lettre.subscriptions import REPONSES, describe
+from site_core.comments.threads import render_body
 
 DISCUSSIONS_NAME = "Les discussions du site des partenaires"  # ASCII: see emails.LISTS
 LETTRE_NAME = "La lettre des partenaires"

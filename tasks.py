@@ -25,7 +25,7 @@ from site_core import db
 from site_core.build import build as fast_build
 from site_core.build.state import FILE_NAME as BUILD_STATE
 from site_core.locks import site_lock
-from site_core.paths import MODERATION_PATH, ROOM_PATH
+from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
 
 ROOT = Path(__file__).resolve().parent
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -118,8 +118,8 @@ def _ensure_local_moderator():
     if password:
         print(
             "Compte de l’équipe créé pour cette machine (administrateur, tous les rôles) : "
-            f"identifiant « moderation », mot de passe « {password} » (espace rédaction : "
-            f"{ROOM_PATH}, modération : {MODERATION_PATH})."
+            f"identifiant « moderation », mot de passe « {password} » (connexion : {LOGIN_PATH}, "
+            f"espace rédaction : {TEAM_PATH}, modération : {MODERATION_PATH})."
         )
 
 

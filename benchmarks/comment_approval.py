@@ -31,7 +31,8 @@ from service.team import accounts  # noqa: E402
 from site_core import db  # noqa: E402
 
 PASSWORD = "mot de passe du banc d’essai"
-BASE = "/commentaires/moderation/"
+BASE = "/redaction/commentaires/"
+LOGIN = "/redaction/connexion"
 
 
 def seed(database: Path, slugs: list[str], runs: int) -> list[tuple[int, str]]:
@@ -101,9 +102,9 @@ def main() -> None:
         with running_service(config, serve_site=True) as service:
             client = httpx.Client(base_url=service.url, timeout=30)
             client.post(
-                BASE + "connexion",
+                LOGIN,
                 data={
-                    "csrf": csrf_of(client.get(BASE + "connexion")),
+                    "csrf": csrf_of(client.get(LOGIN)),
                     "identifiant": "banc",
                     "mot_de_passe": PASSWORD,
                 },

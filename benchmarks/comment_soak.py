@@ -38,7 +38,8 @@ from site_core import db  # noqa: E402
 
 SECRET = "soak-secret"
 PASSWORD = "un mot de passe de test assez long"
-MODERATION = "/commentaires/moderation/"
+MODERATION = "/redaction/commentaires/"
+LOGIN = "/redaction/connexion"
 
 
 def start(tmp: Path, site: Path, port: int):
@@ -88,10 +89,10 @@ async def posters(url, slugs, clients, seconds, statuses, acknowledged, kill=Non
 
 async def approver(url, database, seconds, statuses):
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-        page = await http.get(MODERATION + "connexion")
+        page = await http.get(LOGIN)
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
         data = {"csrf": csrf, "identifiant": "soak", "mot_de_passe": PASSWORD}
-        await http.post(MODERATION + "connexion", data=data)
+        await http.post(LOGIN, data=data)
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', (await http.get(MODERATION)).text)
         csrf = csrf.group(1)
         reader = db.connect(database, readonly=True)

@@ -74,9 +74,9 @@ def settings_file(base: Path, size: int) -> Path:
 
 def login(url: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=600)
-    page = client.get("/commentaires/moderation/connexion")
+    page = client.get("/redaction/connexion")
     client.post(
-        "/commentaires/moderation/connexion",
+        "/redaction/connexion",
         data={"csrf": csrf(page), "identifiant": "banc", "mot_de_passe": PASSWORD},
     )
     return client

@@ -3,8 +3,9 @@
 `build_parts(config)` makes what the command line needs too: the built site as the service sees
 it, the hooks, and the moderation actions; republishing is connected here as a hook, once.
 `create_app(config)` adds the web side: the comment writer, the moderator e-mails, the reader
-routes under /commentaires/ and the moderation pages under /commentaires/moderation/; with
-`serve_site` the same app serves the built site at "/", so one command runs site and comments.
+routes under /commentaires/ and every team page under /redaction/, behind the team's guard
+(articles, images, publications, comments, lettre, accounts, log); with `serve_site` the same
+app serves the built site at "/", so one command runs site and comments.
 
 What happens when a comment is approved: moderation.py (the button) → actions.set_status (the
 database, returning a Change) → hooks → republish.Republisher (the pages and the feed).
@@ -41,10 +42,14 @@ from service.lettre.sender import Sender
 from service.lettre.subscribe_pages import SubscribePages
 from service.lettre.team_page import LetterTeamPage
 from service.room import Room
+from service.team import moved
+from service.team.accounts_pages import TeamPages
 from service.team.area import Area
-from service.team.login import Auth
+from service.team.guard import Guard
+from service.team.login_pages import LoginPages
+from service.team.sessions import LoginThrottle, Sessions
 from site_core import db
-from site_core.paths import COMMENTS_ENDPOINT, ROOM_PATH
+from site_core.paths import COMMENTS_ENDPOINT, TEAM_PATH
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +93,15 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     )
     pages = ReaderPages(config, parts.site)
     posting = Posting(config, pages, writer)
-    auth = Auth(config.database, config.secret_key, parts.site, parts.public_url)
-    moderation = ModerationPages(parts.site, parts.moderation, auth)
-    room = Room(config, parts, Area(auth, config.database, parts.public_url))  # /redaction/
+    area = Area(parts.site, Sessions(config.secret_key), config.database, parts.public_url)
+    guard = Guard(area, LoginThrottle(config.secret_key))  # the team area's one door
+    moderation = ModerationPages(parts.site, parts.moderation, area)
+    room = Room(config, parts, area)  # /redaction/
     # E-mail subscriptions (issue 11): the lettre's pages and its sender.
     sender = Sender(config, parts.site, ArchiveWriter(parts.site, config.database))
     subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
     link_pages = LinkPages(subscribe, sender.composer.links)
-    team = LetterTeamPage(config, parts.site, auth, sender.wake)
+    team = LetterTeamPage(config, parts.site, area, sender.wake)
     # After a publication from the room: the copy to the web server, if any, then the
     # lettre announces its article at once, not at the next poll.
     if config.publish_copy:
@@ -138,15 +144,17 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    service = [
-        *posting.routes(),
-        *subscribe.routes(),
-        *link_pages.routes(),
-        Mount("/moderation", routes=[*team.routes(), *moderation.routes()]),
+    readers = [*posting.routes(), *subscribe.routes(), *link_pages.routes(), moved.mount()]
+    team_area = [
+        *LoginPages(guard).routes(),
+        Mount("/commentaires", routes=moderation.routes()),  # before the room's /{folder}/…
+        *team.routes(),
+        *TeamPages(area).routes(),
+        *room.routes(),
     ]
     routes = [
-        Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=service),
-        Mount(ROOM_PATH.rstrip("/"), routes=room.routes()),
+        Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=readers),
+        Mount(TEAM_PATH.rstrip("/"), routes=guard.bind(team_area)),
     ]
     if serve_site:
         routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))

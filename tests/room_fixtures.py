@@ -15,7 +15,9 @@ import pytest
 
 from service.team import accounts
 from site_core import db
-from site_core.paths import MODERATION_PATH, ROOM_PATH
+from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
+
+ROOM_PATH = TEAM_PATH  # the writing room's list of articles: the team area's home
 
 PASSWORD = "une phrase de passe assez longue"
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +37,9 @@ def add_account(database: Path, username: str, roles=("redaction",), name: str =
 
 def login(url: str, username: str, password: str = PASSWORD, suite: str = "") -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=60)
-    page = client.get(MODERATION_PATH + "connexion")
+    page = client.get(LOGIN_PATH)
     response = client.post(
-        MODERATION_PATH + "connexion",
+        LOGIN_PATH,
         data={
             "csrf": csrf(page),
             "identifiant": username,
@@ -55,7 +57,15 @@ def copy_content(tmp_path: Path) -> Path:
     return target
 
 
-__all__ = ["MODERATION_PATH", "ROOM_PATH", "add_account", "copy_content", "csrf", "login"]
+__all__ = [
+    "LOGIN_PATH",
+    "MODERATION_PATH",
+    "ROOM_PATH",
+    "add_account",
+    "copy_content",
+    "csrf",
+    "login",
+]
 
 
 def room_config(tmp_path: Path, site_dir: Path, **override):

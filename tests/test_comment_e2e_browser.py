@@ -35,7 +35,7 @@ def test_post_moderate_and_read_a_comment(browser, tmp_path):
         page.click("#laisser-un-commentaire button[type=submit]")
         assert "en attente de modération" in page.locator("main").inner_text()
 
-        page.goto(f"{service.url}/commentaires/moderation/")
+        page.goto(f"{service.url}/redaction/commentaires/")
         page.fill("#identifiant", "sophie")
         page.fill("#mot_de_passe", PASSWORD)
         page.click("text=Se connecter")

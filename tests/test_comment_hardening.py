@@ -23,7 +23,8 @@ from comment_fixtures import (  # noqa: F401
 from service.core import tokens
 from service.team import accounts
 
-BASE = "/commentaires/moderation/"
+BASE = "/redaction/commentaires/"
+LOGIN = "/redaction/connexion"
 PASSWORD = "un mot de passe assez long"
 # Values that broke routes before: unicode digits, huge numbers, signs, empty, words, NUL, CRLF,
 # an encoded word, invalid UTF-8 (percent-encoded as the bytes a Latin-1 browser sends).
@@ -110,9 +111,9 @@ def moderator_client(comment_service):
     ).lastrowid
     conn.close()
     client = httpx.Client(base_url=comment_service.url, timeout=10)
-    page = client.get(BASE + "connexion")
+    page = client.get(LOGIN)
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
-    client.post(BASE + "connexion", data={"csrf": token, "identifiant": "sophie",
+    client.post(LOGIN, data={"csrf": token, "identifiant": "sophie",
                                           "mot_de_passe": PASSWORD})  # fmt: skip
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(BASE).text).group(1)
     yield client, token, comment_id
@@ -138,7 +139,7 @@ def test_fuzz_moderation_routes_never_5xx(moderator_client):
             response = client.post(f"{BASE}{comment_id}/modifier", data=data)
             assert response.status_code < 500, (field, value)
             count += 1
-        response = client.post(BASE + "connexion", data={"identifiant": value, "csrf": value})
+        response = client.post(LOGIN, data={"identifiant": value, "csrf": value})
         assert response.status_code < 500
         count += 1
     for raw in RAW_HOSTILE:

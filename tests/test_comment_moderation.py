@@ -25,7 +25,9 @@ from service.team import accounts
 from service.team.sessions import LoginThrottle
 from site_core import db
 
-BASE = "/commentaires/moderation/"
+BASE = "/redaction/commentaires/"
+LOGIN = "/redaction/connexion"
+LOGOUT = "/redaction/deconnexion"
 PASSWORD = "un mot de passe assez long"
 
 
@@ -64,9 +66,9 @@ def login(
     """Log in from `address` (uvicorn trusts X-Forwarded-For from 127.0.0.1, as behind the
     site's proxy)."""
     client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": address})
-    page = client.get(BASE + "connexion")
+    page = client.get(LOGIN)
     response = client.post(
-        BASE + "connexion",
+        LOGIN,
         data={"csrf": csrf(page), "identifiant": username, "mot_de_passe": password},
     )
     return client, response
@@ -81,11 +83,7 @@ def test_login_sets_a_lax_httponly_session_and_shows_the_queue(comment_service, 
     client, response = login(comment_service)
     assert response.status_code == 303
     cookie = response.headers["set-cookie"].lower()
-    assert (
-        "httponly" in cookie
-        and "samesite=lax" in cookie
-        and "path=/commentaires/moderation" in cookie
-    )
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/redaction" in cookie
     assert "secure" not in cookie  # site_url is not https here
     queue = client.get(BASE)
     assert queue.status_code == 200 and "Sophie Caf" in queue.text
@@ -97,7 +95,7 @@ def test_login_sets_a_lax_httponly_session_and_shows_the_queue(comment_service, 
 def test_secure_cookie_when_the_site_is_https(tmp_path, comment_site):
     config = make_config(tmp_path, comment_site, site_url="https://partenaires.example")
     with running_service(config) as service:
-        assert "secure" in httpx.get(service.url + BASE + "connexion").headers["set-cookie"].lower()
+        assert "secure" in httpx.get(service.url + LOGIN).headers["set-cookie"].lower()
 
 
 def test_wrong_password_is_refused_and_the_username_kept(comment_service, moderator):
@@ -110,9 +108,9 @@ def test_wrong_password_is_refused_and_the_username_kept(comment_service, modera
 
 def test_post_without_a_valid_csrf_token_is_refused(comment_service, moderator):
     client = httpx.Client(base_url=comment_service.url)
-    client.get(BASE + "connexion")
+    client.get(LOGIN)
     refused = client.post(
-        BASE + "connexion",
+        LOGIN,
         data={"csrf": "0" * 64, "identifiant": "sophie", "mot_de_passe": PASSWORD},
     )
     assert refused.status_code == 403 and "Ce formulaire a expiré" in refused.text
@@ -167,7 +165,7 @@ def test_logout_revokes_even_a_copied_cookie_and_sessions_survive_a_restart(
         client = httpx.Client(base_url=service.url, cookies=copied)
         token = csrf(client.get(BASE))
         assert client.get(BASE).status_code == 200
-        assert client.post(BASE + "deconnexion", data={"csrf": token}).status_code == 303
+        assert client.post(LOGOUT, data={"csrf": token}).status_code == 303
         thief = httpx.Client(base_url=service.url, cookies=copied)
         assert thief.get(BASE).status_code == 303  # sent to the login page
 
@@ -178,7 +176,7 @@ def test_a_link_from_a_webmail_does_not_end_the_session(comment_service, moderat
     session."""
     client, _ = login(comment_service)
     assert client.get(BASE).status_code == 200
-    page = client.get(BASE + "connexion")
+    page = client.get(LOGIN)
     assert page.status_code == 303 and "set-cookie" not in page.headers
     assert client.get(BASE).status_code == 200
 
@@ -237,7 +235,7 @@ def test_unknown_comment_and_logout(comment_service, moderator):
     token = csrf(client.get(BASE))
     missing = client.post(BASE + "999/approuver", data={"csrf": token})
     assert missing.status_code == 404 and "n° 999 n’existe pas" in missing.text
-    out = client.post(BASE + "deconnexion", data={"csrf": token})
+    out = client.post(LOGOUT, data={"csrf": token})
     assert out.status_code == 303
     assert client.get(BASE).status_code == 303
 

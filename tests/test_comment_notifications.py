@@ -42,7 +42,7 @@ def test_first_comment_after_a_quiet_period_is_mailed_at_once(tmp_path, comment_
     text = message.get_content()
     assert "Auteur\u00a0: Claire Martin" in text
     assert "Merci pour cet entretien" in text
-    assert f"{SITE}/commentaires/moderation/#c1" in text
+    assert f"{SITE}/redaction/commentaires/#c1" in text
     assert "claire.martin@" not in text  # the address is for moderators' page, not e-mails
 
 
@@ -71,7 +71,7 @@ def test_a_burst_of_comments_makes_one_email_per_interval(tmp_path, comment_site
     # The 20 oldest are listed, with the article, author and moderation link of each.
     assert text.count(f"Article\u00a0: {TITLE}") == 20
     assert text.count("Auteur\u00a0: Lecteur ") == 20
-    links = re.findall(f"Modérer\u00a0: {SITE}/commentaires/moderation/#c(\\d+)", text)
+    links = re.findall(f"Modérer\u00a0: {SITE}/redaction/commentaires/#c(\\d+)", text)
     assert links == [str(n) for n in range(2, 22)]
     assert "et 30 autres commentaires en attente" in text
     # The whole digest is marked sent at once, after the server accepted it.

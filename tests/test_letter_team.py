@@ -32,7 +32,7 @@ from site_core import db
 
 PASSWORD = "mot de passe de test"
 ROOT = Path(__file__).resolve().parent.parent
-BASE = "/commentaires/moderation/"
+BASE = "/redaction/"
 
 
 def run(config, *argv) -> str:

@@ -16,7 +16,7 @@ from room_fixtures import PASSWORD, ROOM_PATH, add_account, publish_now, room_co
 from test_browser_accessibility import axe_violations
 
 from service.team import accounts
-from site_core.paths import MODERATION_PATH
+from site_core.paths import LOGIN_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def log_in(browser, url: str, username: str, password: str = PASSWORD, width: in
         viewport={"width": width, "height": 900}, locale="fr-FR", bypass_csp=True
     )
     page = context.new_page()
-    page.goto(url + MODERATION_PATH + "connexion?suite=" + ROOM_PATH)
+    page.goto(url + LOGIN_PATH + "?suite=" + ROOM_PATH)
     page.fill("#identifiant", username)
     page.fill("#mot_de_passe", password)
     page.click("button:has-text('Se connecter')")

@@ -10,7 +10,7 @@ import sqlite3
 import httpx
 import pytest
 from comment_fixtures import comment_config, comment_service, comment_site, spaces  # noqa: F401
-from room_fixtures import MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
+from room_fixtures import LOGIN_PATH, MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
 
 from service import cli
 from service.team import accounts, accounts_admin
@@ -65,10 +65,7 @@ def test_each_area_needs_its_role(comment_service):
     url = comment_service.url
     anonymous = httpx.get(url + TEAM)
     assert anonymous.status_code == 303
-    assert (
-        anonymous.headers["location"]
-        == MODERATION_PATH + "connexion?suite=%2Fredaction%2Fequipe%2F"
-    )
+    assert anonymous.headers["location"] == LOGIN_PATH + "?suite=%2Fredaction%2Fequipe%2F"
     modo = login(url, "modo")
     assert modo.get(TEAM).status_code == 403
     assert "« administration »" in spaces(modo.get(TEAM).text)
@@ -80,19 +77,19 @@ def test_each_area_needs_its_role(comment_service):
     assert admin.get(TEAM).status_code == 200
     # After login, a team member lands where they were going, or in their own area.
     client = httpx.Client(base_url=url)
-    page = client.get(MODERATION_PATH + f"connexion?suite={TEAM}")
+    page = client.get(LOGIN_PATH + f"?suite={TEAM}")
     assert 'name="suite" value="/redaction/equipe/"' in page.text
     landed = client.post(
-        MODERATION_PATH + "connexion",
+        LOGIN_PATH,
         data={"csrf": csrf(page), "identifiant": "admin", "mot_de_passe": PASSWORD, "suite": TEAM},
     )
     assert landed.headers["location"] == TEAM
     elsewhere = login(url, "plume", suite="https://ailleurs.example/")
     assert elsewhere.get(TEAM).status_code == 403
     page = httpx.Client(base_url=url)
-    form = page.get(MODERATION_PATH + "connexion")
+    form = page.get(LOGIN_PATH)
     away = page.post(
-        MODERATION_PATH + "connexion",
+        LOGIN_PATH,
         data={
             "csrf": csrf(form),
             "identifiant": "plume",

@@ -1,7 +1,8 @@
-"""The moderation pages under /commentaires/moderation/: the queues and the action forms.
+"""The moderation pages under /redaction/commentaires/: the queues and the action forms.
 
-They work without JavaScript; every POST carries a CSRF token bound to the session cookie
-(auth.py). The actions themselves are in actions.py, shared with the command line.
+They work without JavaScript; each route needs the role « modération », and every POST a CSRF
+token bound to the session cookie, both checked by the team's guard (team/guard.py). The
+actions themselves are in actions.py, shared with the command line.
 """
 
 import sqlite3
@@ -9,7 +10,6 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -17,7 +17,9 @@ from service.comments import actions
 from service.comments.actions import STATUS_LABELS, ActionError, Moderation
 from service.core.forms import parse_number
 from service.core.site import Site
-from service.team.login import Auth
+from service.team.accounts import MODERATION
+from service.team.area import Area
+from service.team.guard import Visit, requires
 from site_core.comments.threads import render_body
 from site_core.paths import MODERATION_PATH
 
@@ -59,10 +61,10 @@ DONE = {
 class ModerationPages:
     """The queue and action pages of one app."""
 
-    def __init__(self, site: Site, moderation: Moderation, auth: Auth):
+    def __init__(self, site: Site, moderation: Moderation, area: Area):
         self.site = site
         self.moderation = moderation
-        self.auth = auth
+        self.area = area
 
     def view(self, row: sqlite3.Row) -> dict:
         """A comment as the moderation templates show it."""
@@ -74,13 +76,13 @@ class ModerationPages:
             "body_html": render_body(row["body"]),
         }
 
-    def error(self, session, moderator, error: ActionError) -> Response:
-        return self.auth.render(
-            "error.html",
-            session,
+    def error(self, visit: Visit, error: ActionError) -> Response:
+        return self.area.page(
+            "moderation/error.html",
+            visit.session,
+            visit.account,
             error.status_code,
             title="Action impossible",
-            moderator=moderator,
             error=error.message,
         )
 
@@ -90,10 +92,8 @@ class ModerationPages:
         query = urlencode({"file": tab, "fait": action, "n": comment_id})
         return RedirectResponse(f"{MODERATION_PATH}?{query}#liste", 303)
 
-    async def queue(self, request: Request) -> Response:
-        session, moderator, away = await self.auth.guard(request)
-        if away:
-            return away
+    async def queue(self, visit: Visit) -> Response:
+        request = visit.request
         tab_key = request.query_params.get("file", "attente")
         tab = next((t for t in TABS if t[0] == tab_key), TABS[0])
         page = min(parse_number(request.query_params.get("page")) or 1, MAX_PAGE)
@@ -112,11 +112,11 @@ class ModerationPages:
         done = request.query_params.get("fait", "")
         done_id = parse_number(request.query_params.get("n"))
         message = DONE[done].format(id=done_id) if done in DONE and done_id else ""
-        return self.auth.render(
-            "queue.html",
-            session,
+        return self.area.page(
+            "moderation/queue.html",
+            visit.session,
+            visit.account,
             title=tab[2],
-            moderator=moderator,
             tabs=TABS,
             tab=tab,
             actions=BUTTONS,
@@ -127,70 +127,59 @@ class ModerationPages:
             message=message,
         )
 
-    async def act(self, request: Request) -> Response:
-        session, moderator, away = await self.auth.guard(request)
-        if away:
-            return away
-        form, refused = await self.auth.form(request, session)
-        if refused:
-            return refused
-        action = request.path_params["action"]
-        comment_id = parse_number(request.path_params["id"])
+    async def act(self, visit: Visit) -> Response:
+        action = visit.request.path_params["action"]
+        comment_id = parse_number(visit.request.path_params["id"])
         if comment_id is None:
-            return self.error(session, moderator, NOT_FOUND)
+            return self.error(visit, NOT_FOUND)
         if action == "supprimer":
             job = (actions.delete, comment_id)
         elif action in STATUS_ACTIONS:
             status = STATUS_ACTIONS[action][0]
-            job = (actions.set_status, comment_id, status, moderator["username"])
+            job = (actions.set_status, comment_id, status, visit.account["username"])
         else:
-            return self.error(session, moderator, NOT_FOUND)
+            return self.error(visit, NOT_FOUND)
         try:
             await run_in_threadpool(self.moderation.perform, *job)
         except ActionError as error:
-            return self.error(session, moderator, error)
-        return self.back(form, action, comment_id)
+            return self.error(visit, error)
+        return self.back(visit.form, action, comment_id)
 
-    async def dispatch_post(self, request: Request) -> Response:
-        if request.path_params["action"] in TEXT_ACTIONS:
-            return await self.text_form(request)
-        return await self.act(request)
+    async def dispatch_post(self, visit: Visit) -> Response:
+        if visit.request.path_params["action"] in TEXT_ACTIONS:
+            return await self.text_form(visit)
+        return await self.act(visit)
 
-    async def text_form(self, request: Request) -> Response:
+    async def text_form(self, visit: Visit) -> Response:
         """GET and POST of the edit and reply forms, which differ only by their action."""
-        session, moderator, away = await self.auth.guard(request)
-        if away:
-            return away
+        request = visit.request
         action = request.path_params["action"]
         comment_id = parse_number(request.path_params["id"])
         if action not in TEXT_ACTIONS or comment_id is None:
-            return self.error(session, moderator, NOT_FOUND)
+            return self.error(visit, NOT_FOUND)
         verb, function = TEXT_ACTIONS[action]
         try:
             row = await run_in_threadpool(self.moderation.read, actions.get_comment, comment_id)
         except ActionError as error:
-            return self.error(session, moderator, error)
+            return self.error(visit, error)
         text = row["body"] if action == "modifier" else ""
         error = None
-        form = {}
-        if request.method == "POST":
-            form, refused = await self.auth.form(request, session)
-            if refused:
-                return refused
+        form = visit.form or {}
+        if visit.form is not None:
             text = str(form.get("texte", ""))
             try:
                 await run_in_threadpool(
-                    self.moderation.perform, function, comment_id, text, moderator["username"]
+                    self.moderation.perform, function, comment_id, text, visit.account["username"]
                 )
                 return self.back(form, action, comment_id)
             except ActionError as failure:
                 error = failure.message
-        return self.auth.render(
-            "text_form.html",
-            session,
+        return self.area.page(
+            "moderation/text_form.html",
+            visit.session,
+            visit.account,
             400 if error else 200,
             title=f"{verb} le commentaire n° {comment_id}",
-            moderator=moderator,
             action=action,
             comment=self.view(row),
             text=text,
@@ -199,9 +188,10 @@ class ModerationPages:
         )
 
     def routes(self) -> list[Route]:
+        """Mounted at /redaction/commentaires (app.py)."""
+        moderator = requires(MODERATION)
         return [
-            Route("/", self.queue, methods=["GET"]),
-            *self.auth.routes(),
-            Route("/{id}/{action}", self.text_form, methods=["GET"]),
-            Route("/{id}/{action}", self.dispatch_post, methods=["POST"]),
+            Route("/", moderator(self.queue), methods=["GET"]),
+            Route("/{id}/{action}", moderator(self.text_form), methods=["GET"]),
+            Route("/{id}/{action}", moderator(self.dispatch_post), methods=["POST"]),
         ]

@@ -1,9 +1,8 @@
-"""The lettre's page in the team's area (/commentaires/moderation/lettre): subscriber counts
-by thème and rhythm, confirmations and unsubscriptions week by week, the last sends and
-failures (stats.py), a test send to one's own address, and, for administrators, the
-subscriber list as CSV."""
+"""The lettre's page in the team's area (/redaction/lettre): subscriber counts by thème and
+rhythm, confirmations and unsubscriptions week by week, the last sends and failures (stats.py),
+a test send to one's own address (any role), and the subscriber list as CSV (/redaction/lettre/
+abonnes.csv, role « administration »)."""
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -11,52 +10,41 @@ from service.comments.validation import email_error
 from service.core.config import Config
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
-from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION, roles_of
-from service.team.login import Auth
+from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION
+from service.team.area import Area
+from service.team.guard import Visit, requires
 from site_core import db
-from site_core.paths import MODERATION_PATH
+from site_core.paths import LETTRE_TEAM_PATH
 
-PAGE = MODERATION_PATH + "lettre"
-TEAM = (REDACTION, MODERATION, ADMINISTRATION)  # the page and a test send; the CSV: administration
 DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instant."}
 
 
 class LetterTeamPage:
-    def __init__(self, config: Config, site: Site, auth: Auth, wake):
+    def __init__(self, config: Config, site: Site, area: Area, wake):
         self.config = config
         self.site = site
-        self.auth = auth
+        self.area = area
         self.wake = wake  # the sender, so a test send leaves at once
 
-    def is_admin(self, moderator) -> bool:
-        return ADMINISTRATION in roles_of(moderator)
-
-    async def page(self, request: Request, error: str = "", status: int = 200) -> Response:
-        session, moderator, away = await self.auth.guard(request, TEAM)
-        if away:
-            return away
-        numbers = await self.auth.read(stats.stats, self.site.manifest.categories)
-        return self.auth.render(
-            "lettre.html",
-            session,
+    async def page(self, visit: Visit, error: str = "", status: int = 200) -> Response:
+        numbers = await self.area.run(stats.stats, self.site.manifest.categories, write=False)
+        return self.area.page(
+            "moderation/lettre.html",
+            visit.session,
+            visit.account,
             status,
             title="La lettre des partenaires",
-            moderator=moderator,
             stats=numbers,
-            admin=self.is_admin(moderator),
-            roles=roles_of(moderator),
-            message=DONE.get(request.query_params.get("fait", ""), ""),
+            admin=ADMINISTRATION in visit.roles,  # the CSV's link
+            message=DONE.get(visit.request.query_params.get("fait", ""), ""),
             error=error,
         )
 
-    async def test_send(self, request: Request) -> Response:
-        _, moderator, _, refused = await self.auth.posted(request, TEAM)
-        if refused:
-            return refused
-        email = moderator["email"]
+    async def test_send(self, visit: Visit) -> Response:
+        email = visit.account["email"]
         if email_error(email):
             return await self.page(
-                request,
+                visit,
                 "Votre compte n’a pas d’adresse e-mail valide : un administrateur peut la "
                 "donner à la création du compte (create-moderator --email).",
                 400,
@@ -66,25 +54,13 @@ class LetterTeamPage:
             with db.transaction(conn):
                 stats.queue_test_send(conn, email)
 
-        await self.auth.read(queue)
+        await self.area.run(queue, write=False)
         self.wake()
-        return RedirectResponse(f"{PAGE}?fait=essai", 303)
+        return RedirectResponse(f"{LETTRE_TEAM_PATH}?fait=essai", 303)
 
-    async def export(self, request: Request) -> Response:
-        session, moderator, away = await self.auth.guard(request, TEAM)
-        if away:
-            return away
-        if not self.is_admin(moderator):
-            return self.auth.render(
-                "error.html",
-                session,
-                403,
-                title="Export réservé",
-                moderator=moderator,
-                error="L’export de la liste des abonnés est réservé aux comptes qui ont le "
-                "rôle « administration ».",
-            )
-        text = await self.auth.read(stats.subscribers_csv, self.site.manifest.categories)
+    async def export(self, visit: Visit) -> Response:
+        categories = self.site.manifest.categories
+        text = await self.area.run(stats.subscribers_csv, categories, write=False)
         headers = {
             **PRIVATE_HEADERS,
             "Content-Disposition": 'attachment; filename="abonnes-lettre.csv"',
@@ -92,8 +68,9 @@ class LetterTeamPage:
         return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
     def routes(self) -> list[Route]:
+        team = requires(REDACTION, MODERATION, ADMINISTRATION)
         return [
-            Route("/lettre", self.page, methods=["GET"]),
-            Route("/lettre/essai", self.test_send, methods=["POST"]),
-            Route("/lettre/abonnes.csv", self.export, methods=["GET"]),
+            Route("/lettre", team(self.page), methods=["GET"]),
+            Route("/lettre/essai", team(self.test_send), methods=["POST"]),
+            Route("/lettre/abonnes.csv", requires(ADMINISTRATION)(self.export), methods=["GET"]),
         ]

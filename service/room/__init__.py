@@ -12,7 +12,7 @@ and `stop()` with the service. The parts, each in its module:
 | `blocks.py` | the Markdown of a question, an answer, a quote, a link, an image |
 | `store.py`, `revisions.py`, `gitlog.py` | saving: the file, its revision, the log, a commit |
 | `catalog.py` | every article and page with its status, for the list and the scheduler |
-| `editor.py`, `relogin.py`, `conflicts.py` | the editor; text kept across logins, conflicts |
+| `editor.py`, `conflicts.py` | the editor (text kept across logins: team/relogin.py), conflicts |
 | `listing.py`, `history.py` | the list of articles; revisions, comparison, restore |
 | `builder.py`, `building.py`, `swap.py` | Pelican in its own process; its caller; swaps |
 | `preview.py`, `publishing.py` | previews; publication jobs and the scheduler |
@@ -40,9 +40,7 @@ from service.room.pages.listing import Listing
 from service.room.pages.media import MediaPages
 from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
-from service.room.pages.relogin import Relogin
 from service.room.store import ArticleStore
-from service.team.accounts_pages import TeamPages
 from service.team.area import Area
 from site_core import db
 
@@ -64,7 +62,6 @@ class Room:
         self.store = ArticleStore(config.database, content, ContentGit(content, config.content_git))
         self.catalog = Catalog(content)
         self.media = Media(content)
-        self.relogin = Relogin(area)
         self.conflicts = Conflicts(area)
         self.editor = Editor(self)
         self.history = History(self)
@@ -75,7 +72,6 @@ class Room:
         self.editor.extra_actions["image"] = self.media_pages.editor_action
         self.editor.before_actions.append(self.media_pages.portraits)
         self.listing = Listing(self)
-        self.team = TeamPages(area)
         self._rules: SiteRules | None = None
         self._rules_lock = threading.Lock()
 
@@ -134,7 +130,6 @@ class Room:
     def routes(self) -> list[Route | Mount]:
         return [
             *self.listing.routes(),
-            *self.team.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
             *self.publishing.routes(),
             *self.media_pages.routes(),

@@ -12,7 +12,7 @@ import difflib
 from starlette.responses import Response
 
 from service.room import draft
-from service.room.pages.relogin import kept_fields
+from service.team.relogin import kept_fields
 
 
 def differences(old: str, new: str) -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ class Conflicts:
 
     def page(self, ctx: dict, current, editor_url: str) -> Response:
         mine = draft.file_text(ctx["draft"], ctx.get("document"))
-        response = self.area.page(
+        return self.area.page(
             "conflit.html",
             ctx["session"],
             ctx["account"],
@@ -52,9 +52,6 @@ class Conflicts:
             rows=differences(current["text"], mine),
             text=ctx["draft"].body,
         )
-        if ctx.get("new_session"):
-            self.area.auth.set_cookie(response, ctx["session"])
-        return response
 
     def refused(self, session, account, current, consequence: str) -> Response:
         """An action (restore, publish, withdraw) refused because someone saved meanwhile."""

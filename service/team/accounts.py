@@ -89,6 +89,10 @@ def ensure_first_account(conn: sqlite3.Connection, display_name: str) -> str | N
     return password
 
 
+def find(conn: sqlite3.Connection, username: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
+
+
 def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
     """The account row if `password` is theirs and the account is enabled, else None (same
     cost either way)."""

@@ -1,11 +1,11 @@
-"""The team's accounts in the browser (role « administration »), the one-time password page,
-and the team's log. Mounted under /redaction/ by app.py; the account changes themselves are in
-accounts_admin.py, shared with nothing else, so the command line keeps its own create-moderator.
+"""The team's accounts in the browser (role « administration »), the one-time password page
+(public: the link is the key), and the team's log. Mounted under /redaction/ by app.py; the
+account changes themselves are in accounts_admin.py, shared with nothing else, so the command
+line keeps its own create-moderator.
 """
 
 from urllib.parse import urlencode
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -13,9 +13,9 @@ from service.core.forms import parse_number
 from service.team import accounts_admin, journal
 from service.team.accounts import ADMINISTRATION, ROLES, AccountError
 from service.team.area import Area
-from site_core.paths import ROOM_PATH
+from service.team.guard import Visit, public, requires
+from site_core.paths import ACCOUNTS_PATH, TEAM_PATH
 
-TEAM = ROOM_PATH + "equipe/"
 LOG_PAGE = 100
 # What the accounts page says after a change (?fait=…&compte=…): made here, never taken from
 # the address, so a link cannot make the page say something else.
@@ -30,68 +30,61 @@ class TeamPages:
     def __init__(self, area: Area):
         self.area = area
 
-    def _link_page(self, request, session, account, username: str, token: str, created: bool):
+    def _link_page(self, visit: Visit, username: str, token: str, created: bool):
         return self.area.page(
             "lien.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             title=f"Lien pour « {username} »",
             username=username,
             created=created,
-            link=self.area.absolute(request, f"{ROOM_PATH}mot-de-passe/{token}"),
+            link=self.area.absolute(visit.request, f"{TEAM_PATH}mot-de-passe/{token}"),
             hours=accounts_admin.LINK_HOURS,
         )
 
-    async def listing(self, request: Request, form=None, error: str = "") -> Response:
-        session, account, away = await self.area.enter(request, ADMINISTRATION)
-        if away:
-            return away
+    async def listing(self, visit: Visit, form=None, error: str = "") -> Response:
         accounts = await self.area.run(accounts_admin.listing, write=False)
         return self.area.page(
             "equipe.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             400 if error else 200,
             title="Équipe",
             accounts=accounts,
             form=form or {"roles": ["redaction"]},
             error=error,
-            message=_done(request.query_params),
+            message=_done(visit.request.query_params),
         )
 
-    async def create(self, request: Request) -> Response:
-        session, account, form, refused = await self.area.posted(request, ADMINISTRATION)
-        if refused:
-            return refused
-        values = {"username": form.get("identifiant"), **_profile(form)}
+    async def create(self, visit: Visit) -> Response:
+        values = {"username": visit.form.get("identifiant"), **_profile(visit.form)}
         try:
             token = await self.area.run(
                 accounts_admin.create,
-                account["username"],
+                visit.account["username"],
                 values["username"],
                 values["display_name"],
                 values["email"],
                 values["roles"],
             )
         except AccountError as error:
-            return await self.listing(request, values, str(error))
+            return await self.listing(visit, values, str(error))
         username = values["username"].strip().lower()
-        return self._link_page(request, session, account, username, token, created=True)
+        return self._link_page(visit, username, token, created=True)
 
-    async def account_page(self, request: Request, error: str = "", form=None) -> Response:
-        session, account, away = await self.area.enter(request, ADMINISTRATION)
-        if away:
-            return away
-        username = request.path_params["username"]
+    async def account_page(self, visit: Visit, error: str = "", form=None) -> Response:
+        username = visit.request.path_params["username"]
         try:
             row = await self.area.run(accounts_admin.get, username, write=False)
         except AccountError as failure:
-            return self.area.error(session, account, 404, "Compte introuvable", str(failure))
+            return self.area.error(
+                visit.session, visit.account, 404, "Compte introuvable", str(failure)
+            )
         history = await self.area.run(journal.entries, write=False, target=username, limit=20)
         return self.area.page(
             "compte.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             400 if error else 200,
             title=f"Compte « {username} »",
             member=row,
@@ -101,17 +94,14 @@ class TeamPages:
             error=error,
         )
 
-    async def change(self, request: Request) -> Response:
-        session, account, form, refused = await self.area.posted(request, ADMINISTRATION)
-        if refused:
-            return refused
-        username, admin = request.path_params["username"], account["username"]
-        action = form.get("action")
-        values = _profile(form)
+    async def change(self, visit: Visit) -> Response:
+        username, admin = visit.request.path_params["username"], visit.account["username"]
+        action = visit.form.get("action")
+        values = _profile(visit.form)
         try:
             if action == "lien":
                 token = await self.area.run(accounts_admin.new_link, admin, username)
-                return self._link_page(request, session, account, username, token, False)
+                return self._link_page(visit, username, token, False)
             if action in ("desactiver", "reactiver"):
                 enabled = action == "reactiver"
                 await self.area.run(accounts_admin.set_enabled, admin, username, enabled)
@@ -127,32 +117,30 @@ class TeamPages:
                 )
                 done = "enregistre"
         except AccountError as error:
-            return await self.account_page(request, str(error), values if not action else None)
-        return RedirectResponse(f"{TEAM}?{urlencode({'fait': done, 'compte': username})}", 303)
+            return await self.account_page(visit, str(error), values if not action else None)
+        return RedirectResponse(
+            f"{ACCOUNTS_PATH}?{urlencode({'fait': done, 'compte': username})}", 303
+        )
 
-    async def password(self, request: Request) -> Response:
+    async def password(self, visit: Visit) -> Response:
         """GET and POST of the page a one-time link opens (no login: the link is the key)."""
-        session, new = await self.area.auth.session(request)
-        token = request.path_params["token"]
+        token = visit.request.path_params["token"]
         owner = await self.area.run(accounts_admin.link_owner, token, write=False)
         error, done = "", False
-        if request.method == "POST" and owner is not None:
-            form, refused = await self.area.form(request, session, None)
-            if refused:
-                return refused
+        if visit.form is not None and owner is not None:
             try:
                 await self.area.run(
                     accounts_admin.use_link,
                     token,
-                    form.get("mot_de_passe"),
-                    form.get("confirmation"),
+                    visit.form.get("mot_de_passe"),
+                    visit.form.get("confirmation"),
                 )
                 done = True
             except AccountError as failure:
                 error = str(failure)
-        response = self.area.page(
+        return self.area.page(
             "mot_de_passe.html",
-            session,
+            visit.session,
             None,
             404 if owner is None and not done else (400 if error else 200),
             title="Choisir un mot de passe",
@@ -160,31 +148,28 @@ class TeamPages:
             done=done,
             error=error,
         )
-        return self.area.auth.set_cookie(response, session) if new else response
 
-    async def log(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, ADMINISTRATION)
-        if away:
-            return away
-        before = parse_number(request.query_params.get("avant")) or 0
+    async def log(self, visit: Visit) -> Response:
+        before = parse_number(visit.request.query_params.get("avant")) or 0
         rows = await self.area.run(journal.entries, write=False, limit=LOG_PAGE + 1, before=before)
         return self.area.page(
             "journal.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             title="Journal de l’équipe",
             entries=rows[:LOG_PAGE],
             older=rows[LOG_PAGE - 1]["id"] if len(rows) > LOG_PAGE else None,
         )
 
     def routes(self) -> list[Route]:
+        admin = requires(ADMINISTRATION)
         return [
-            Route("/equipe/", self.listing, methods=["GET"]),
-            Route("/equipe/", self.create, methods=["POST"]),
-            Route("/equipe/{username}", self.account_page, methods=["GET"]),
-            Route("/equipe/{username}", self.change, methods=["POST"]),
-            Route("/mot-de-passe/{token}", self.password, methods=["GET", "POST"]),
-            Route("/journal", self.log, methods=["GET"]),
+            Route("/equipe/", admin(self.listing), methods=["GET"]),
+            Route("/equipe/", admin(self.create), methods=["POST"]),
+            Route("/equipe/{username}", admin(self.account_page), methods=["GET"]),
+            Route("/equipe/{username}", admin(self.change), methods=["POST"]),
+            Route("/mot-de-passe/{token}", public(self.password), methods=["GET", "POST"]),
+            Route("/journal", admin(self.log), methods=["GET"]),
         ]
 
 

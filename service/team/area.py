@@ -1,10 +1,12 @@
-"""The team's area under /redaction/ (writing room, accounts, log): one helper for its pages.
+"""How a page of the team's area is drawn: one renderer for every team page (articles, images,
+publications, comments, lettre, accounts, log, login).
 
-`enter(request, role)` is auth.Auth's guard (login, enabled account, role); `page()` renders a
-template of templates/redaction/ with the account's menu and this session's CSRF token, with
-the private headers of every team page plus a Content-Security-Policy that allows scripts,
-styles and frames from the service's own origin only (and the site's stylesheet), so text
-typed into an article can never run as script in a team member's browser.
+`page()` renders a template (of templates/redaction/ unless it names its folder) with the
+account's menu, the area's addresses and this session's CSRF token, and the private headers of
+every team page plus a Content-Security-Policy that allows scripts, styles and frames from the
+service's own origin only (and the site's stylesheet), so text typed into an article or a
+comment can never run as script in a team member's browser. Who may see a page is decided
+before, by guard.py.
 """
 
 from collections.abc import Callable
@@ -15,13 +17,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from service.core import offloop
-from service.core.forms import FormError, read_form
-from service.core.site import PRIVATE_HEADERS
+from service.core.site import PRIVATE_HEADERS, Site
 from service.team.accounts import ROLES, roles_of
-from service.team.login import Auth
-from service.team.sessions import Session
+from service.team.sessions import Session, Sessions
 from site_core.dates import format_datetime
-from site_core.paths import MODERATION_PATH, ROOM_PATH
+from site_core.paths import LETTRE_TEAM_PATH, LOGIN_PATH, LOGOUT_PATH, MODERATION_PATH, TEAM_PATH
+
+# The area's addresses as the templates name them.
+ADDRESSES = {
+    "room": TEAM_PATH,
+    "moderation": MODERATION_PATH,
+    "lettre": LETTRE_TEAM_PATH,
+    "login": LOGIN_PATH,
+    "logout": LOGOUT_PATH,
+}
 
 
 def content_policy(site_url: str) -> str:
@@ -40,65 +49,32 @@ def iso_datetime_fr(value: str) -> str:
 
 
 class Area:
-    def __init__(self, auth: Auth, database, public_url: Callable[[], str]):
-        self.auth = auth
+    def __init__(self, site: Site, sessions: Sessions, database, public_url: Callable[[], str]):
+        self.site = site
+        self.sessions = sessions
         self.database = database
         self.public_url = public_url
-
-    async def enter(self, request: Request, role: str):
-        return await self.auth.guard(request, role)
 
     def page(
         self, template: str, session: Session, account, status_code: int = 200, **context
     ) -> Response:
         context.setdefault("title", "Espace rédaction")
-        self.auth.site.env().filters["iso_datetime_fr"] = iso_datetime_fr
-        html = self.auth.site.render(
-            f"redaction/{template}",
-            room=ROOM_PATH,
-            moderation=MODERATION_PATH,
-            site_url=self.auth.site.url,
-            csrf=self.auth.sessions.csrf_token(session),
+        self.site.env().filters["iso_datetime_fr"] = iso_datetime_fr
+        html = self.site.render(
+            template if "/" in template else f"redaction/{template}",
+            **ADDRESSES,
+            site_url=self.site.url,
+            csrf=self.sessions.csrf_token(session),
             account=account,
             roles=roles_of(account),
             role_labels=ROLES,
             **context,
         )
-        headers = {
-            **PRIVATE_HEADERS,
-            "Content-Security-Policy": content_policy(self.auth.site.url),
-        }
+        headers = {**PRIVATE_HEADERS, "Content-Security-Policy": content_policy(self.site.url)}
         return HTMLResponse(html, status_code=status_code, headers=headers)
 
     def error(self, session, account, status_code: int, title: str, message: str) -> Response:
         return self.page("erreur.html", session, account, status_code, title=title, error=message)
-
-    async def form(self, request: Request, session: Session, account):
-        """The posted fields, or an error page (unreadable form, CSRF token not this
-        session's)."""
-        try:
-            form = await read_form(request)
-        except FormError as error:
-            return None, self.error(session, account, error.status_code, error.title, error.message)
-        if not self.auth.sessions.csrf_ok(session, form.get("csrf")):
-            return None, self.error(
-                session,
-                account,
-                403,
-                "Formulaire expiré",
-                "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et "
-                "recommencez.",
-            )
-        return form, None
-
-    async def posted(self, request: Request, role: str):
-        """(session, account, form, None) for a valid POST of an account with `role`; else the
-        response to send instead (login, 403, expired form)."""
-        session, account, away = await self.enter(request, role)
-        if away:
-            return session, account, None, away
-        form, refused = await self.form(request, session, account)
-        return session, account, form, refused
 
     def absolute(self, request: Request, path: str) -> str:
         """`path` (from the site's root) as a full address, for links sent to someone."""

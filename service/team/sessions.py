@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from service.core import rates
 from service.core.spam import hash_ip
 
-SESSION_COOKIE = "moderation"
+SESSION_COOKIE = "equipe"
 SESSION_MAX_AGE = 8 * 3600
 
 

@@ -9,8 +9,9 @@ also builds the preview (preview.py), whose problems come back next to their fie
 
 Never losing text: a post whose session has ended (expired, logged out elsewhere) answers
 with the login form holding the whole form in hidden fields and the text in view; logging in
-there saves it (sessions.py, auth.check_login: the same throttling as the login page). A post
-whose CSRF token is stale (session replaced) shows the form again, filled, to post once more.
+there saves it (the guard's `relogin`, team/relogin.py: the same throttling as the login page).
+A post whose CSRF token is stale (session replaced) shows the form again, filled, to post once
+more (the guard's `stale`).
 A save on top of someone else's is a conflict page with both texts (conflicts.py).
 """
 
@@ -22,14 +23,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
-from service.core.forms import FormError, parse_number
+from service.core.forms import parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse
 from service.room.catalog import STATUSES
 from service.room.store import Conflict
 from service.room.uploads import read_posted
-from service.team.accounts import REDACTION, roles_of
-from site_core.paths import ROOM_PATH
+from service.team.accounts import REDACTION
+from service.team.guard import Visit, requires
+from site_core.paths import TEAM_PATH
 
 # Fields the pages re-post (relogin, conflict) that are not part of the text.
 CONTROL_FIELDS = {"csrf", "action", "reprise", "identifiant", "mot_de_passe", "revision"}
@@ -40,20 +42,19 @@ class Editor:
     def __init__(self, room):
         self.room = room
         self.area = room.area
-        self.auth = room.area.auth
         self.extra_actions = {}  # action -> coroutine(request, context) (publishing, images)
         self.before_actions = []  # coroutines(context) -> errors by field (portraits sent)
 
     # --- pages -------------------------------------------------------------------------
 
     def url(self, folder: str | None, name: str | None) -> str:
-        return f"{ROOM_PATH}{folder}/{name}/" if name else f"{ROOM_PATH}nouveau"
+        return f"{TEAM_PATH}{folder}/{name}/" if name else f"{TEAM_PATH}nouveau"
 
     def render(self, ctx, status_code: int = 200, message: str = "", **extra) -> Response:
         rules = self.room.rules()
         work = ctx["draft"]
         errors = ctx.get("errors", {})
-        response = self.area.page(
+        return self.area.page(
             "editeur.html",
             ctx["session"],
             ctx["account"],
@@ -85,16 +86,10 @@ class Editor:
             cursor=ctx.get("cursor", ""),
             **extra,
         )
-        if ctx.get("new_session"):
-            self.auth.set_cookie(response, ctx["session"])
-        return response
 
-    async def new_form(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def new_form(self, visit: Visit) -> Response:
         await self.room.ready()
-        kind = "page" if request.query_params.get("type") == "page" else "article"
+        kind = "page" if visit.request.query_params.get("type") == "page" else "article"
         rules = self.room.rules()
         now = datetime.now(ZoneInfo(rules.timezone))
         work = draft.Draft(
@@ -104,16 +99,14 @@ class Editor:
             category=rules.categories[0] if rules.categories else "",
             speakers=[draft.Speaker()] if kind == "article" else [],
         )
-        ctx = {"session": session, "account": account, "draft": work}
+        ctx = {"session": visit.session, "account": visit.account, "draft": work}
         ctx["folder"] = "articles" if kind == "article" else "pages"
         return self.render(ctx)
 
-    async def edit_form(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def edit_form(self, visit: Visit) -> Response:
+        request = visit.request
         await self.room.ready()
-        ctx = {"session": session, "account": account}
+        ctx = {"session": visit.session, "account": visit.account}
         try:
             await self._load(request, ctx)
         except (ActionError, PathRefused) as error:
@@ -142,21 +135,16 @@ class Editor:
 
     # --- posts -------------------------------------------------------------------------
 
-    async def post(self, request: Request) -> Response:
-        session, new = await self.auth.session(request)
-        account = await self.auth.read(self.auth.moderator, session)
-        try:
-            posted = await read_posted(request, self.room.config.upload_max_bytes + 1024 * 1024)
-        except FormError as error:
-            return self.area.error(session, account, error.status_code, error.title, error.message)
-        ctx = {"session": session, "account": account, "new_session": new, "posted": posted}
+    def read(self, request: Request):
+        """The editor's form: its text, and the images sent with it up to the upload limit
+        (refused before reading)."""
+        return read_posted(request, self.room.config.upload_max_bytes + 1024 * 1024)
+
+    async def _opened(self, visit: Visit) -> dict | Response:
+        """The post's context with the file it edits loaded (or the 404 page)."""
+        request, posted = visit.request, visit.form
+        ctx = {"session": visit.session, "account": visit.account, "posted": posted}
         await self.room.ready()
-        if not roles_of(account):
-            relogged = await self.room.relogin(request, ctx)
-            if relogged is not None:  # the login page, or a refusal (no rédaction role)
-                return relogged
-        elif REDACTION not in roles_of(account):
-            return (await self.area.enter(request, REDACTION))[2]
         folder = request.path_params.get("folder") or (
             "pages" if posted.get("type") == "page" else "articles"
         )
@@ -167,23 +155,41 @@ class Editor:
                 await self._load(request, ctx)
             except (ActionError, PathRefused) as error:
                 return self._not_found(ctx, error)
-        csrf_ok = ctx.get("relogged") or self.auth.sessions.csrf_ok(session, posted.get("csrf"))
-        errors = {}
-        for prepare in self.before_actions if csrf_ok else ():
-            errors.update(await prepare(ctx))  # files sent with the form: stored first
-        ctx["draft"] = draft.from_form(posted, KINDS.get(folder, "article"))
+        return ctx
+
+    @staticmethod
+    def _take_draft(ctx: dict) -> None:
+        posted, name = ctx["posted"], ctx["name"]
+        ctx["draft"] = draft.from_form(posted, KINDS.get(ctx["folder"], "article"))
         ctx["revision"] = parse_number(posted.get("revision")) if name else None
+
+    async def stale(self, visit: Visit) -> Response:
+        """A post whose CSRF token is not this session's: the form again, filled, to send once
+        more; nothing saved, no file stored."""
+        ctx = await self._opened(visit)
+        if isinstance(ctx, Response):
+            return ctx
+        self._take_draft(ctx)
+        return self.render(
+            ctx,
+            409,
+            "La page avait expiré (vous vous êtes peut-être reconnecté ailleurs) : votre "
+            "texte est ci-dessous, rien n’a été enregistré. Vérifiez-le et cliquez à "
+            "nouveau sur le bouton.",
+        )
+
+    async def post(self, visit: Visit) -> Response:
+        ctx = await self._opened(visit)
+        if isinstance(ctx, Response):
+            return ctx
+        errors = {}
+        for prepare in self.before_actions:
+            errors.update(await prepare(ctx))  # files sent with the form: stored first
+        self._take_draft(ctx)
         if errors:
             ctx["errors"] = errors
             return self.render(ctx, 400, "Rien n’a été enregistré : voyez le message en rouge.")
-        if not csrf_ok:
-            return self.render(
-                ctx,
-                409,
-                "La page avait expiré (vous vous êtes peut-être reconnecté ailleurs) : votre "
-                "texte est ci-dessous, rien n’a été enregistré. Vérifiez-le et cliquez à "
-                "nouveau sur le bouton.",
-            )
+        request, posted = visit.request, visit.form
         action = posted.get("action", "enregistrer")
         if action == "personne":
             ctx["draft"].speakers.append(draft.Speaker())
@@ -253,17 +259,17 @@ class Editor:
         if "after" in ctx:
             return await ctx["after"](request, ctx)
         done = "enregistre" if saved.changed else "inchange"
-        response = RedirectResponse(
+        return RedirectResponse(
             f"{self.url(ctx['folder'], name)}?fait={done}&n={saved.number}", 303
         )
-        if ctx.get("new_session"):
-            self.auth.set_cookie(response, ctx["session"])
-        return response
 
     def routes(self) -> list[Route]:
+        writer = requires(REDACTION)
+        # The whole form, images included; an ended session or a stale token keeps the text.
+        post = requires(REDACTION, read=self.read, stale=self.stale, relogin=True)(self.post)
         return [
-            Route("/nouveau", self.new_form, methods=["GET"]),
-            Route("/nouveau", self.post, methods=["POST"]),
-            Route("/{folder}/{name}/", self.edit_form, methods=["GET"]),
-            Route("/{folder}/{name}/", self.post, methods=["POST"]),
+            Route("/nouveau", writer(self.new_form), methods=["GET"]),
+            Route("/nouveau", post, methods=["POST"]),
+            Route("/{folder}/{name}/", writer(self.edit_form), methods=["GET"]),
+            Route("/{folder}/{name}/", post, methods=["POST"]),
         ]

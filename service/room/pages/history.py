@@ -7,7 +7,6 @@ after the history page was opened, the restore is refused rather than undoing th
 unseen.
 """
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -19,6 +18,7 @@ from service.room.conflicts import differences
 from service.room.store import Conflict
 from service.team import journal
 from service.team.accounts import REDACTION
+from service.team.guard import Visit, requires
 
 
 class History:
@@ -26,13 +26,11 @@ class History:
         self.room = room
         self.area = room.area
 
-    async def _open(self, request: Request):
-        """(session, account, folder, name, relative path, current text, number) or a
-        response."""
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away, None
-        folder, name = request.path_params["folder"], request.path_params["name"]
+    async def _open(self, visit: Visit):
+        """(None, the opened file: folder, name, relative path, current text, number), or (the
+        404 page, None)."""
+        session, account = visit.session, visit.account
+        folder, name = visit.request.path_params["folder"], visit.request.path_params["name"]
         try:
             if folder not in KINDS:
                 raise PathRefused(folder)
@@ -66,8 +64,8 @@ class History:
             **extra,
         )
 
-    async def listing(self, request: Request) -> Response:
-        away, ctx = await self._open(request)
+    async def listing(self, visit: Visit) -> Response:
+        away, ctx = await self._open(visit)
         if away:
             return away
         rows = await self.area.run(revisions.listing, ctx["relative"], write=False)
@@ -80,11 +78,11 @@ class History:
             entries=log,
         )
 
-    async def show(self, request: Request) -> Response:
-        away, ctx = await self._open(request)
+    async def show(self, visit: Visit) -> Response:
+        away, ctx = await self._open(visit)
         if away:
             return away
-        number = parse_number(request.path_params["number"])
+        number = parse_number(visit.request.path_params["number"])
         try:
             row = await self.area.run(revisions.get, ctx["relative"], number or 0, write=False)
         except ActionError as error:
@@ -99,14 +97,12 @@ class History:
             rows=differences(row["text"], ctx["text"]),
         )
 
-    async def restore(self, request: Request) -> Response:
-        session, account, form, refused = await self.area.posted(request, REDACTION)
-        if refused:
-            return refused
-        away, ctx = await self._open(request)
+    async def restore(self, visit: Visit) -> Response:
+        session, account, form = visit.session, visit.account, visit.form
+        away, ctx = await self._open(visit)
         if away:
             return away
-        number = parse_number(request.path_params["number"]) or 0
+        number = parse_number(visit.request.path_params["number"]) or 0
         try:
             row = await self.area.run(revisions.get, ctx["relative"], number, write=False)
             saved = await self.room.run(
@@ -132,8 +128,13 @@ class History:
         return RedirectResponse(f"{ctx['editor']}?fait={done}&n={saved.number}", 303)
 
     def routes(self) -> list[Route]:
+        writer = requires(REDACTION)
         return [
-            Route("/{folder}/{name}/revisions", self.listing, methods=["GET"]),
-            Route("/{folder}/{name}/revisions/{number}", self.show, methods=["GET"]),
-            Route("/{folder}/{name}/revisions/{number}/restaurer", self.restore, methods=["POST"]),
+            Route("/{folder}/{name}/revisions", writer(self.listing), methods=["GET"]),
+            Route("/{folder}/{name}/revisions/{number}", writer(self.show), methods=["GET"]),
+            Route(
+                "/{folder}/{name}/revisions/{number}/restaurer",
+                writer(self.restore),
+                methods=["POST"],
+            ),
         ]

@@ -10,14 +10,14 @@ import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.catalog import STATUSES
-from service.team.accounts import MODERATION, REDACTION, roles_of
+from service.team.accounts import MODERATION, REDACTION
+from service.team.guard import Visit, requires
 
 PAGE_SIZE = 50
 KIND_FILTERS = {"articles": "Articles", "pages": "Pages"}
@@ -47,12 +47,9 @@ class Listing:
         self.room = room
         self.area = room.area
 
-    async def home(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def home(self, visit: Visit) -> Response:
         rules = await self.room.ready()
-        query = request.query_params
+        query = visit.request.query_params
         status = query.get("statut", "") if query.get("statut") in STATUSES else ""
         theme = query.get("theme", "") if query.get("theme") in rules.categories else ""
         kind = query.get("type", "") if query.get("type") in KIND_FILTERS else ""
@@ -78,8 +75,8 @@ class Listing:
         base = urlencode({k: v for k, v in filters.items() if v})
         return self.area.page(
             "articles.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             title="Articles",
             section="articles",
             rows=[self._row(entry, changes, pending) for entry in shown],
@@ -92,7 +89,7 @@ class Listing:
             page=page,
             pages=max(1, -(-len(chosen) // PAGE_SIZE)),
             query_base=base + "&" if base else "",
-            can_moderate=MODERATION in roles_of(account),
+            can_moderate=MODERATION in visit.roles,
         )
 
     def _row(self, entry, changes, pending) -> dict:
@@ -110,4 +107,4 @@ class Listing:
         }
 
     def routes(self) -> list[Route]:
-        return [Route("/", self.home, methods=["GET"])]
+        return [Route("/", requires(REDACTION)(self.home), methods=["GET"])]

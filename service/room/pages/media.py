@@ -13,14 +13,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core.forms import FormError
 from service.room import blocks
 from service.room.draft import MAX_SPEAKERS
 from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
 from service.room.uploads import read_posted
 from service.team import journal
 from service.team.accounts import REDACTION
-from site_core.paths import ROOM_PATH
+from service.team.guard import Visit, requires
+from site_core.paths import TEAM_PATH
 
 PORTRAIT_FIELD = re.compile(r"intervenant-([1-9][0-9]?)-portrait-fichier")
 IMAGE_HEADERS = {
@@ -110,10 +110,7 @@ class MediaPages:
             ctx, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
         )
 
-    async def library(self, request: Request, error: str = "", status_code: int = 200):
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def library(self, visit: Visit, error: str = "", status_code: int = 200):
         rules = await self.room.ready()
         names = await self.room.run(self.media.listing)
         uses: dict[str, list] = {name: [] for name in names}
@@ -122,11 +119,11 @@ class MediaPages:
             for name in names:
                 if f"/{IMAGE_FOLDER}/{name}" in text:
                     uses[name].append((self.room.editor.url(folder, other), document.get("title")))
-        done = request.query_params.get("ajoutee", "")
+        done = visit.request.query_params.get("ajoutee", "")
         return self.area.page(
             "images.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             status_code,
             title="Images",
             section="images",
@@ -138,30 +135,22 @@ class MediaPages:
             message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
         )
 
-    async def upload(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
-        try:
-            posted = await read_posted(request, self.room.config.upload_max_bytes + 64 * 1024)
-        except FormError as error:
-            return self.area.error(session, account, error.status_code, error.title, error.message)
-        if not self.area.auth.sessions.csrf_ok(session, posted.get("csrf")):
-            return self.area.error(session, account, 403, "Formulaire expiré", "Rechargez la page.")
-        upload = posted.files.get("image_fichier")
+    def read_upload(self, request: Request):
+        """The library's form: one image, up to the upload limit (refused before reading)."""
+        return read_posted(request, self.room.config.upload_max_bytes + 64 * 1024)
+
+    async def upload(self, visit: Visit) -> Response:
+        upload = visit.form.files.get("image_fichier")
         try:
             if upload is None:
                 raise ImageRefused("Choisissez une image à envoyer.")
-            name = await self.room.run(self.store, upload, account)
+            name = await self.room.run(self.store, upload, visit.account)
         except ImageRefused as refused:
-            return await self.library(request, str(refused), 400)
-        return RedirectResponse(f"{ROOM_PATH}images/?{urlencode({'ajoutee': name})}", 303)
+            return await self.library(visit, str(refused), 400)
+        return RedirectResponse(f"{TEAM_PATH}images/?{urlencode({'ajoutee': name})}", 303)
 
-    async def file(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
-        name, size = request.path_params["name"], request.path_params["size"]
+    async def file(self, visit: Visit) -> Response:
+        name, size = visit.request.path_params["name"], visit.request.path_params["size"]
         if size not in ("vignette", "fichier"):
             return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
         if size == "vignette":
@@ -176,8 +165,13 @@ class MediaPages:
         return FileResponse(found[0], media_type=found[1], headers=IMAGE_HEADERS)
 
     def routes(self) -> list[Route]:
+        writer = requires(REDACTION)
         return [
-            Route("/images/", self.library, methods=["GET"]),
-            Route("/images/", self.upload, methods=["POST"]),
-            Route("/images/{size:str}/{name:str}", self.file, methods=["GET"]),
+            Route("/images/", writer(self.library), methods=["GET"]),
+            Route(
+                "/images/",
+                requires(REDACTION, read=self.read_upload)(self.upload),
+                methods=["POST"],
+            ),
+            Route("/images/{size:str}/{name:str}", writer(self.file), methods=["GET"]),
         ]

@@ -30,7 +30,8 @@ from service.room.articles import KINDS, PathRefused
 from service.room.building import BuildFailed
 from service.room.draft import BUILD_FIELDS
 from service.team.accounts import REDACTION
-from site_core.paths import ROOM_PATH
+from service.team.guard import Visit, requires
+from site_core.paths import TEAM_PATH
 
 FIELD = re.compile(r"champ « (\w+) »")
 PREVIEW_HEADERS = {
@@ -82,13 +83,13 @@ class Previews:
         done = self._built.get(key)
         if done and done[:2] == (relative, number):
             return done[2]
-        base = self.area.absolute(request, f"{ROOM_PATH}apercu/{key}")
+        base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
         rules = self.room.rules()
         others = await self.room.run(self.room.catalog.neighbours, relative, rules.timezone)
         answer = await self.room.run(
             self.room.worker.preview, relative, self.folder(key), base, others
         )
-        url = f"{ROOM_PATH}apercu/{key}/{answer['url']}"
+        url = f"{TEAM_PATH}apercu/{key}/{answer['url']}"
         self._built[key] = (relative, number, url)
         return url
 
@@ -114,10 +115,8 @@ class Previews:
             "refuse ce contenu : corrigez ce qui est signalé, puis demandez l’aperçu à nouveau.",
         )
 
-    async def page(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def page(self, visit: Visit) -> Response:
+        request, session, account = visit.request, visit.session, visit.account
         folder, name = request.path_params["folder"], request.path_params["name"]
         try:
             if folder not in KINDS:
@@ -149,13 +148,11 @@ class Previews:
             revision=number,
         )
 
-    async def files(self, request: Request) -> Response:
+    async def files(self, visit: Visit) -> Response:
         """The owner's preview files; anyone else's key is not found."""
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+        request = visit.request
         key = request.path_params["key"]
-        if not hmac.compare_digest(key.encode(), self.key(account).encode()):
+        if not hmac.compare_digest(key.encode(), self.key(visit.account).encode()):
             return Response("Aperçu introuvable.", 404, headers=PREVIEW_HEADERS)
         files = SiteFiles(directory=self.folder(key), html=True, check_dir=False)
         scope = {**request.scope, "path": "/" + request.path_params["path"]}
@@ -167,7 +164,8 @@ class Previews:
         return response
 
     def routes(self) -> list[Route]:
+        writer = requires(REDACTION)
         return [
-            Route("/{folder}/{name}/apercu", self.page, methods=["GET"]),
-            Route("/apercu/{key}/{path:path}", self.files, methods=["GET", "HEAD"]),
+            Route("/{folder}/{name}/apercu", writer(self.page), methods=["GET"]),
+            Route("/apercu/{key}/{path:path}", writer(self.files), methods=["GET", "HEAD"]),
         ]

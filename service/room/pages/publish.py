@@ -22,10 +22,11 @@ from service.room.articles import KINDS, PathRefused
 from service.room.catalog import parse_date
 from service.room.store import Conflict
 from service.team.accounts import REDACTION
+from service.team.guard import Visit, requires
 from site_core.dates import format_datetime
-from site_core.paths import ROOM_PATH
+from site_core.paths import TEAM_PATH
 
-JOBS = ROOM_PATH + "publications/"
+JOBS = TEAM_PATH + "publications/"
 # What a withdrawal may set: draft (off the site) or hidden (online at its address, unlisted).
 WITHDRAW = {"draft": "remis en brouillon", "hidden": "masqué"}
 
@@ -86,26 +87,19 @@ class PublishPages:
         job = await self.room.run(
             self.publish_file, ctx["folder"], ctx["name"], ctx["account"], ctx["saved"].number
         )
-        return self._to_job(ctx, job)
-
-    def _to_job(self, ctx, job: int) -> Response:
-        response = RedirectResponse(f"{JOBS}{job}", 303)
-        if ctx.get("new_session"):
-            self.area.auth.set_cookie(response, ctx["session"])
-        return response
+        return RedirectResponse(f"{JOBS}{job}", 303)
 
     async def editor_action(self, request: Request, ctx: dict) -> Response:
         """The editor's « Publier »: save the form, then publish what was saved."""
         ctx["after"] = self.publish_after_save
         return await self.room.editor.save(request, ctx, "publier")
 
-    async def change_status(self, request: Request) -> Response:
+    async def change_status(self, visit: Visit) -> Response:
         """« Publier cette version » (preview) and « Retirer du site » (editor)."""
-        session, account, form, refused = await self.area.posted(request, REDACTION)
-        if refused:
-            return refused
-        folder, name = request.path_params["folder"], request.path_params["name"]
-        status = "published" if request.path_params["verb"] == "publier" else form.get("statut")
+        session, account, form = visit.session, visit.account, visit.form
+        params = visit.request.path_params
+        folder, name = params["folder"], params["name"]
+        status = "published" if params["verb"] == "publier" else form.get("statut")
         if folder not in KINDS or status not in ("published", *WITHDRAW):
             return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
         try:
@@ -119,13 +113,11 @@ class PublishPages:
             return self.room.conflicts.refused(
                 session, account, conflict.current, "rien n’a été publié ni retiré."
             )
-        return self._to_job({"session": session}, job)
+        return RedirectResponse(f"{JOBS}{job}", 303)
 
-    async def job_page(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
-        raw = request.path_params["job"]
+    async def job_page(self, visit: Visit) -> Response:
+        session, account = visit.session, visit.account
+        raw = visit.request.path_params["job"]
         as_json = raw.endswith(".json")
         job = await self.area.run(
             publishing.get, parse_number(raw.removesuffix(".json")) or 0, write=False
@@ -155,15 +147,12 @@ class PublishPages:
         folder, _, file_name = path.partition("/")
         return self.room.editor.url(folder, file_name.removesuffix(".md")) if path else ""
 
-    async def jobs(self, request: Request) -> Response:
-        session, account, away = await self.area.enter(request, REDACTION)
-        if away:
-            return away
+    async def jobs(self, visit: Visit) -> Response:
         rows = await self.area.run(publishing.recent, write=False)
         return self.area.page(
             "publications.html",
-            session,
-            account,
+            visit.session,
+            visit.account,
             title="Publications",
             section="publications",
             rows=rows,
@@ -171,17 +160,21 @@ class PublishPages:
         )
 
     def routes(self) -> list[Route]:
+        writer = requires(REDACTION)
         return [
-            Route("/publications/", self.jobs, methods=["GET"]),
-            Route("/publications/{job}", self.job_page, methods=["GET"]),
+            Route("/publications/", writer(self.jobs), methods=["GET"]),
+            Route("/publications/{job}", writer(self.job_page), methods=["GET"]),
         ]
 
     def file_routes(self) -> list[Route]:
         """After the editor's: /articles/<name>/publier and /retirer."""
-        return [Route("/{folder}/{name}/{verb:str}", self._verb, methods=["POST"])]
+        return [
+            Route("/{folder}/{name}/{verb:str}", requires(REDACTION)(self._verb), methods=["POST"])
+        ]
 
-    async def _verb(self, request: Request) -> Response:
-        if request.path_params["verb"] not in ("publier", "retirer"):
-            session, account, _ = await self.area.enter(request, REDACTION)
-            return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
-        return await self.change_status(request)
+    async def _verb(self, visit: Visit) -> Response:
+        if visit.request.path_params["verb"] not in ("publier", "retirer"):
+            return self.area.error(
+                visit.session, visit.account, 404, "Introuvable", "Action inconnue."
+            )
+        return await self.change_status(visit)

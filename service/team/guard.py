@@ -171,6 +171,15 @@ class Guard:
 
         return await self.area.run(attempt, write=False)
 
+    @staticmethod
+    def login_refused(wait: float) -> tuple[int, str]:
+        """The status and French reason of a refused login: throttled (`wait` seconds), or a
+        wrong identifier or password (never saying which)."""
+        if wait:
+            minutes = max(1, round(wait / 60))
+            return 429, f"Trop de tentatives de connexion : réessayez dans {minutes} min."
+        return 401, "Identifiant ou mot de passe incorrect."
+
     # --- the door --------------------------------------------------------------------------
 
     async def answer(self, request: Request, rule: Rule, handler: Handler) -> Response:
@@ -242,10 +251,16 @@ class Guard:
             form = await rule.read(request)
         except FormError as error:
             return self.area.error(session, None, error.status_code, error.title, error.message)
-        outcome = await self.relogin.log_in(request, session, new, form)
+        relogin = self.relogin
+        if not form.get("reprise"):  # the post itself: its token was the ended session's
+            return relogin.page(request, session, new, form, 401)
+        if not self.sessions.csrf_ok(session, form.get("csrf")):  # the login form's own token
+            expired = "La page de connexion avait expiré : réessayez."
+            return relogin.page(request, session, new, form, 403, expired)
+        outcome = await relogin.log_in(request, session, new, form)
         if isinstance(outcome, Response):
             return outcome
         session, account = outcome
         if not roles_of(account) & set(rule.roles):
-            return self.relogin.refused(request, session, form, account, rule.roles)
+            return relogin.refused(request, session, form, account, rule.roles)
         return await self.call(handler, Visit(request, session, account, form, True))

@@ -49,20 +49,12 @@ class LoginPages:
         wanted = visit.form.get("suite")
         password = visit.form.get("mot_de_passe")
         wait, opened = await self.guard.log_in(visit.request, username, password)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            response = self.form(
-                visit,
-                429,
-                username=username,
-                suite=wanted,
-                error=f"Trop de tentatives de connexion : réessayez dans {minutes} min.",
-            )
-            response.headers["Retry-After"] = str(int(wait) + 1)
-            return response
         if opened is None:
-            error = "Identifiant ou mot de passe incorrect."
-            return self.form(visit, 401, username=username, suite=wanted, error=error)
+            status, reason = self.guard.login_refused(wait)
+            response = self.form(visit, status, username=username, suite=wanted, error=reason)
+            if wait:
+                response.headers["Retry-After"] = str(int(wait) + 1)
+            return response
         account = await self.guard.account(opened)
         return self.guard.set_cookie(RedirectResponse(landing(account, wanted), 303), opened)
 

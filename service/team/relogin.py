@@ -1,7 +1,7 @@
 """A post whose session has ended keeps its text (routes with `relogin=True`: the editor): the
 answer is the login form, carrying the whole posted form in hidden fields (and the text in
-view, to copy); logging in there re-posts it, and the guard lets the post go on as if nothing
-had happened.
+view, to copy); logging in there re-posts it, and the guard (which checks that form's CSRF
+token, then the account's role) lets the post go on as if nothing had happened.
 
 The login is the login page's own (guard.log_in: same throttling, same argon2 check), its CSRF
 token bound to the visitor's current cookie; the re-posted form needs no other token, since
@@ -42,23 +42,13 @@ class Relogin:
         return self.guard.keep(response, session, new)
 
     async def log_in(self, request: Request, session, new, posted):
-        """(the new session, its account) when the posted form logged the person in; else the
-        page to show."""
-        if not posted.get("reprise"):
-            return self.page(request, session, new, posted, 401)
-        if not self.guard.sessions.csrf_ok(session, posted.get("csrf")):
-            message = "La page de connexion avait expiré : réessayez."
-            return self.page(request, session, new, posted, 403, message)
+        """(the new session, its account) when the password posted with the kept form is right;
+        else the page again, saying why."""
         username = posted.get("identifiant").strip()[:200]
         wait, opened = await self.guard.log_in(request, username, posted.get("mot_de_passe"))
-        if wait:
-            minutes = max(1, round(wait / 60))
-            message = f"Trop de tentatives de connexion : réessayez dans {minutes} min."
-            return self.page(request, session, new, posted, 429, message)
         if opened is None:
-            return self.page(
-                request, session, new, posted, 401, "Identifiant ou mot de passe incorrect."
-            )
+            status, reason = self.guard.login_refused(wait)
+            return self.page(request, session, new, posted, status, reason)
         return opened, await self.guard.account(opened)
 
     def refused(self, request: Request, session, posted, account, wanted) -> Response:

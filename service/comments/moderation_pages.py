@@ -201,7 +201,6 @@ class ModerationPages:
     def routes(self) -> list[Route]:
         return [
             Route("/", self.queue, methods=["GET"]),
-            *self.auth.routes(),
             Route("/{id}/{action}", self.text_form, methods=["GET"]),
             Route("/{id}/{action}", self.dispatch_post, methods=["POST"]),
         ]

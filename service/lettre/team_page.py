@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.validation import email_error
-from service.core.config import Config
+from service.core.events import MAIL_QUEUED, Bus
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION, roles_of
@@ -22,11 +22,10 @@ DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instan
 
 
 class LetterTeamPage:
-    def __init__(self, config: Config, site: Site, auth: Auth, wake):
-        self.config = config
+    def __init__(self, site: Site, auth: Auth, bus: Bus):
         self.site = site
         self.auth = auth
-        self.wake = wake  # the sender, so a test send leaves at once
+        self.bus = bus  # mail-queued: the sender sends a test at once
 
     def is_admin(self, moderator) -> bool:
         return ADMINISTRATION in roles_of(moderator)
@@ -67,7 +66,7 @@ class LetterTeamPage:
                 stats.queue_test_send(conn, email)
 
         await self.auth.read(queue)
-        self.wake()
+        self.bus.emit(MAIL_QUEUED, self)
         return RedirectResponse(f"{PAGE}?fait=essai", 303)
 
     async def export(self, request: Request) -> Response:

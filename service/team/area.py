@@ -40,10 +40,9 @@ def iso_datetime_fr(value: str) -> str:
 
 
 class Area:
-    def __init__(self, auth: Auth, database, public_url: Callable[[], str]):
+    def __init__(self, auth: Auth, database):
         self.auth = auth
         self.database = database
-        self.public_url = public_url
 
     async def enter(self, request: Request, role: str):
         return await self.auth.guard(request, role)
@@ -102,7 +101,7 @@ class Area:
 
     def absolute(self, request: Request, path: str) -> str:
         """`path` (from the site's root) as a full address, for links sent to someone."""
-        base = self.public_url() or f"{request.url.scheme}://{request.url.netloc}"
+        base = self.auth.site.public_url() or f"{request.url.scheme}://{request.url.netloc}"
         return base.rstrip("/") + path
 
     def run(self, function: Callable, *args, write: bool = True, **kwargs):

@@ -6,7 +6,6 @@ moderation pages need « modération », the writing room (/redaction/) « réda
 accounts « administration ». The session cookie is set for both areas' paths.
 """
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,10 +28,9 @@ COOKIES = ((SESSION_COOKIE, MODERATION_PATH.rstrip("/")), ("redaction", ROOM_PAT
 class Auth:
     """Who is logged in, the session cookie, CSRF checks, and the login and logout routes."""
 
-    def __init__(self, database: Path, secret_key: str, site: Site, public_url: Callable[[], str]):
+    def __init__(self, database: Path, secret_key: str, site: Site):
         self.database = database
         self.site = site
-        self.public_url = public_url
         self.sessions = Sessions(secret_key)
         self.throttle = LoginThrottle(secret_key)
 
@@ -63,7 +61,7 @@ class Auth:
                 path=path,
                 httponly=True,
                 samesite="lax",
-                secure=self.public_url().startswith("https://"),
+                secure=self.site.public_url().startswith("https://"),
             )
         return response
 

@@ -41,6 +41,8 @@ class Editor:
         self.room = room
         self.area = room.area
         self.auth = room.area.auth
+        # The room's own registries, not events: the editor's buttons of other room pages
+        # (publishing, images) and their checks, filled by room.Room, one domain's business.
         self.extra_actions = {}  # action -> coroutine(request, context) (publishing, images)
         self.before_actions = []  # coroutines(context) -> errors by field (portraits sent)
 
@@ -146,7 +148,7 @@ class Editor:
         session, new = await self.auth.session(request)
         account = await self.auth.read(self.auth.moderator, session)
         try:
-            posted = await read_posted(request, self.room.config.upload_max_bytes + 1024 * 1024)
+            posted = await read_posted(request, self.room.settings.upload_max_bytes + 1024 * 1024)
         except FormError as error:
             return self.area.error(session, account, error.status_code, error.title, error.message)
         ctx = {"session": session, "account": account, "new_session": new, "posted": posted}

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from pelican.utils import slugify
 
 from service import commands
 from service import tasks as comment_tasks
-from service.app import build_parts
-from service.core.config import load
+from service.app import assemble
+from service.settings import load
 from service.team.accounts import ensure_first_account
 from site_core import db
 from site_core.build import build as fast_build
@@ -69,7 +70,7 @@ def _serve_with_comments():
     from service.__main__ import main as serve_comments
 
     # The writing room publishes with publishconf.py: links must point at this local server.
-    os.environ.setdefault("COMMENTS_SITE_URL", f"http://{HOST}:{PORT}")
+    os.environ.setdefault("SERVICE_SITE_URL", f"http://{HOST}:{PORT}")
     print(f"Site et commentaires : http://{HOST}:{PORT}/  (Ctrl+C pour arrêter)")
     serve_comments(["--host", HOST, "--port", str(PORT)])
 
@@ -110,7 +111,7 @@ def serve(c):
 
 def _ensure_local_moderator():
     """On a machine with no moderation account yet, create one so moderation can be tried."""
-    conn = db.init(load().database)
+    conn = db.init(load().core.database)
     try:
         password = ensure_first_account(conn, "Équipe communication")
     finally:
@@ -160,7 +161,7 @@ def publish(c, target=""):
             code=2,
         )
     # Under the site lock: an approval during the build and the copy waits, then patches the
-    # published pages (COMMENTS_SITE_DIR) instead of being overwritten by the copy.
+    # published pages (SERVICE_SITE_DIR) instead of being overwritten by the copy.
     with site_lock(_settings("publishconf.py")["COMMENTS_DB"]):
         _build("publishconf.py")
         if ":" in target:
@@ -172,16 +173,16 @@ def publish(c, target=""):
 
 
 def _announce(target: str):
-    """Tell the lettre's subscribers about the new articles (`comment_service announce`) when
-    the site went to a local folder, the one the comment service serves (COMMENTS_SITE_DIR);
-    a server's own comment service notices the new build by itself."""
+    """Tell the lettre's subscribers about the new articles (`python -m service announce`)
+    when the site went to a local folder, the one the service serves (SERVICE_SITE_DIR); a
+    server's own service notices the new build by itself."""
     if ":" in target:
         print("Les abonnés à la lettre seront prévenus par le service de commentaires du serveur.")
         return
-    config = load()
-    config.site_dir = Path(target).absolute()
+    settings = load()
+    settings = replace(settings, core=replace(settings.core, site_dir=Path(target).absolute()))
     status = commands.execute(
-        build_parts(config), commands.BY_NAME["announce"], {"sans_envoi": False}
+        assemble(settings), commands.BY_NAME["announce"], {"sans_envoi": False}
     )
     if status:
         raise Exit(code=status)

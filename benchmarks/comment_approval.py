@@ -88,15 +88,16 @@ def main() -> None:
         corpus = write_corpus(work / "content", args.articles)
         slugs = sorted(p.stem for p in (corpus / "articles").glob("*.md"))
         output = work / "output"
-        config = make_config(work, output, republish=True, flood_ip_count=0, flood_email_count=0)
-        pending = seed(config.database, slugs, args.runs)
+        comments = {"republish": True, "flood_ip_count": 0, "flood_email_count": 0}
+        config = make_config(work, output, comments=comments)
+        pending = seed(config.core.database, slugs, args.runs)
         started = time.perf_counter()
         build_site(
             output,
             PATH=str(corpus),
             ALLOWED_CATEGORIES=CATEGORIES,
-            COMMENTS_DB=str(config.database),
-            COMMENTS_SECRET_KEY=config.secret_key,
+            COMMENTS_DB=str(config.core.database),
+            COMMENTS_SECRET_KEY=config.core.secret_key,
         )
         build_seconds = time.perf_counter() - started
         with running_service(config, serve_site=True) as service:

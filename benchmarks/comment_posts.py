@@ -46,11 +46,11 @@ def start_service(tmp: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     proc = start_service_process(
         port,
-        database=str(tmp / "comments.sqlite3"),
-        site_dir=str(site),
-        secret_key=SECRET,
+        SERVICE_DATABASE=str(tmp / "comments.sqlite3"),
+        SERVICE_SITE_DIR=str(site),
+        SERVICE_SECRET_KEY=SECRET,
         **NO_FLOOD_LIMITS,
-        republish="0",
+        COMMENTS_REPUBLISH="0",
     )
     return proc, port
 

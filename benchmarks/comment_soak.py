@@ -45,9 +45,9 @@ LOGIN = "/redaction/connexion"
 def start(tmp: Path, site: Path, port: int):
     return start_service_process(
         port,
-        database=str(tmp / "comments.sqlite3"),
-        site_dir=str(site),
-        secret_key=SECRET,
+        SERVICE_DATABASE=str(tmp / "comments.sqlite3"),
+        SERVICE_SITE_DIR=str(site),
+        SERVICE_SECRET_KEY=SECRET,
         **NO_FLOOD_LIMITS,
     )
 

@@ -36,10 +36,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from letter_crash import SECRET, crash_and_restart, duplicate_kinds, seed, start_sink  # noqa: E402
 from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site  # noqa: E402
 
-from service.core.config import Config  # noqa: E402
+from service.core.settings import CoreSettings  # noqa: E402
 from service.core.site import Site  # noqa: E402
 from service.lettre import outbox  # noqa: E402
 from service.lettre.sender import Sender  # noqa: E402
+from service.lettre.settings import LettreSettings  # noqa: E402
 from site_core import db  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -105,17 +106,16 @@ def one_send(tmp: Path, subscribers: int) -> dict:
     sink, port, mailbox = start_sink(tmp)
     try:
         site_dir = write_letter_site(tmp / "site")
-        config = Config(
+        config = CoreSettings(
             database=tmp / "comments.sqlite3",
             site_dir=site_dir,
             secret_key=SECRET,
             site_url=PUBLIC,
             smtp_host="127.0.0.1",
             smtp_port=port,
-            letter_rate=0,
         )
         db.init(config.database).close()
-        sender = Sender(config, Site(site_dir))
+        sender = Sender(LettreSettings(rate=0), config, Site(site_dir, PUBLIC))
         conn = sender.connect()
         sender.send_round(conn)  # the first run records the back catalogue
         seed(config.database, subscribers)

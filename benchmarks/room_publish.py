@@ -135,16 +135,18 @@ def measure(size: int, runs: int, publishes: int) -> dict:
     config = make_config(
         base,
         base / "public" / "site",
-        content_dir=content,
-        build_settings=settings,
-        room_dir=base / "redaction",
-        content_git="0",
+        room={
+            "content_dir": content,
+            "build_settings": settings,
+            "work_dir": base / "redaction",
+            "content_git": "0",
+        },
     )
-    add_account(config.database, "banc", accounts.ROLES, "Banc d’essai")
+    add_account(config.core.database, "banc", accounts.ROLES, "Banc d’essai")
     result = {"articles": size}
     try:
         with running_service(config, serve_site=True) as service:
-            config.site_url = service.url
+            service.site.address = service.url
             result["first_publication_s"] = publish_now(service)["seconds"]
             client = login(service.url)
             editor = f"{ROOM}articles/{name}/"

@@ -3,7 +3,7 @@
 Moderation and RGPD commands (`python -m service approve 12`, …) are in cli.py.
 
 By default it also serves the built site (output/) at "/", so http://127.0.0.1:8000 shows the
-site with working comment forms. Settings come from COMMENTS_* variables (see config.py).
+site with working comment forms. Settings come from the environment (see settings.py).
 """
 
 import argparse
@@ -14,7 +14,7 @@ import uvicorn
 
 from service import cli, commands
 from service.app import create_app
-from service.core.config import load
+from service.settings import load
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,12 +36,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    config = load()
+    settings = load()
     # The writer thread needs the GIL back after each SQLite call; with the default 5 ms switch
     # interval a busy event loop would make every group commit wait several times that.
     sys.setswitchinterval(0.0005)
     uvicorn.run(
-        create_app(config, serve_site=not args.sans_site),
+        create_app(settings, serve_site=not args.sans_site),
         host=args.host,
         port=args.port,
         loop="uvloop",

@@ -1,14 +1,19 @@
-"""The comment service, assembled in one place (flaskr's app factory).
+"""The service, assembled in one place (flaskr's app factory).
 
-`build_parts(config)` makes what the command line needs too: the built site as the service sees
-it, the hooks, and the moderation actions; republishing is connected here as a hook, once.
-`create_app(config)` adds the web side: the comment writer, the moderator e-mails, the reader
-routes under /commentaires/ and every team page under /redaction/, behind the team's guard
-(articles, images, publications, comments, lettre, accounts, log); with `serve_site` the same
-app serves the built site at "/", so one command runs site and comments.
+`assemble(settings)` calls each domain's `setup()` once, in the order they depend on each
+other: the core (shared settings, the event bus, the built site), the team (the guard and the
+team area's pages), then the comments, the lettre and the room, each handed its own settings,
+the core and the team area;
+each connects its handlers to the bus (core/events.py lists the events) and returns its routes
+and background workers. The command line uses these parts as they are (cli.py); `create_app`
+adds the web: the routes mounted, the workers started and stopped with the server, the error
+pages. Readers' routes go under /commentaires/, every team page under /redaction/, bound to
+the guard (team/guard.py), which refuses a route that declares no role; with `serve_site` the
+same app serves the built site at "/", so one command runs site and service.
 
-What happens when a comment is approved: moderation.py (the button) → actions.set_status (the
-database, returning a Change) → hooks → republish.Republisher (the pages and the feed).
+What happens when a comment is approved: comments/moderation_pages.py (the button) →
+comments/actions.py (the database, returning a Change) → `comment-changed` →
+comments/republish.py (the pages and the feed), then comments/search_refresh.py.
 """
 
 import contextlib
@@ -21,112 +26,69 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from service.comments.actions import Moderation
-from service.comments.moderation_pages import ModerationPages
-from service.comments.notifier import Notifier
-from service.comments.posting import Posting
-from service.comments.reader_pages import ReaderPages
-from service.comments.republish import Republisher
-from service.comments.search_refresh import SearchRefresher
-from service.comments.writer import CommentWriter
-from service.core.config import Config
-from service.core.events import Hooks
+from service import comments, core, lettre, room, team
 from service.core.forms import FormError
-from service.core.site import Site
-from service.core.site_copy import SiteCopy
 from service.core.static import SiteFiles
-from service.lettre.archive import ArchiveWriter
-from service.lettre.follows import Follows
-from service.lettre.link_pages import LinkPages
-from service.lettre.sender import Sender
-from service.lettre.subscribe_pages import SubscribePages
-from service.lettre.team_page import LetterTeamPage
-from service.room import Room
+from service.settings import Settings
 from service.team import moved
-from service.team.accounts_pages import TeamPages
-from service.team.area import Area
-from service.team.guard import Guard
-from service.team.login_pages import LoginPages
-from service.team.sessions import LoginThrottle, Sessions
-from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT, TEAM_PATH
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Parts:
-    config: Config
-    site: Site
-    hooks: Hooks
-    moderation: Moderation
-    republisher: Republisher
-    search: SearchRefresher
-    copy: SiteCopy
+    core: core.Core
+    team: team.TeamDomain
+    comments: comments.CommentsDomain
+    lettre: lettre.LettreDomain
+    room: room.RoomDomain
 
-    def public_url(self) -> str:
-        """The address readers use, for links that leave the site (e-mails, cookies)."""
-        return self.config.site_url or self.site.url
+    def routes(self, path: str) -> list:
+        """Every domain's routes under `path`; the room's last (its /{folder}/{name}/ would
+        take the others' addresses)."""
+        domains = (self.team, self.lettre, self.comments, self.room)
+        unknown = {key for domain in domains for key in domain.routes} - set(PATHS)
+        if unknown:
+            raise ValueError(f"routes under {unknown}: app.py mounts no such path")
+        return [route for domain in domains for route in domain.routes.get(path, [])]
 
-
-def build_parts(config: Config) -> Parts:
-    site = Site(config.site_dir)
-    hooks = Hooks()
-    republisher = Republisher(site, config.database)
-    search = SearchRefresher(site, config.database, config.search_refresh_delay)
-    copy = SiteCopy(config)  # to another web server, if COMMENTS_PUBLISH_COPY says so
-    if config.republish:
-        for handler in (republisher, search, copy):
-            hooks.connect(handler)
-    hooks.connect_in_transaction(Follows(config, site).on_change)  # e-mails to followers
-    moderation = Moderation(config.database, hooks)
-    return Parts(config, site, hooks, moderation, republisher, search, copy)
+    def workers(self) -> list:
+        """Started in this order (the comments' writer makes the database), stopped in
+        reverse."""
+        return [*self.comments.workers, *self.room.workers, *self.lettre.workers]
 
 
-def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
-    parts = build_parts(config)
-    notifier = Notifier(config, parts.site)
-    writer = CommentWriter(
-        config.database,
-        on_commit=notifier.wake,
-        in_transaction=Follows(config, parts.site).record,
+PATHS = (COMMENTS_ENDPOINT, TEAM_PATH)  # where domains put routes: readers', the team's
+
+
+def assemble(settings: Settings) -> Parts:
+    shared = core.setup(settings.core)
+    guard = team.setup(shared)
+    return Parts(
+        shared,
+        guard,
+        comments.setup(settings.comments, shared, guard.area),
+        lettre.setup(settings.lettre, shared, guard.area),
+        room.setup(settings.room, shared, guard.area),
     )
-    pages = ReaderPages(config, parts.site)
-    posting = Posting(config, pages, writer)
-    area = Area(parts.site, Sessions(config.secret_key), config.database, parts.public_url)
-    guard = Guard(area, LoginThrottle(config.secret_key))  # the team area's one door
-    moderation = ModerationPages(parts.site, parts.moderation, area)
-    room = Room(config, parts, area)  # /redaction/
-    # E-mail subscriptions (issue 11): the lettre's pages and its sender.
-    sender = Sender(config, parts.site, ArchiveWriter(parts.site, config.database))
-    subscribe = SubscribePages(config, parts.site, on_queued=sender.wake)
-    link_pages = LinkPages(subscribe, sender.composer.links)
-    team = LetterTeamPage(config, parts.site, area, sender.wake)
-    # After a publication from the room: the copy to the web server, if any, then the
-    # lettre announces its article at once, not at the next poll.
-    if config.publish_copy:
-        room.publishing.publisher.after_swap.append(("copie vers le serveur", parts.copy.copy))
-    room.publishing.publisher.on_published.append(lambda jobs: sender.wake())
+
+
+def create_app(settings: Settings, *, serve_site: bool = False) -> Starlette:
+    parts = assemble(settings)
+    pages = parts.comments.pages
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        writer.start()  # creates and migrates the database
-        pages.reader = db.connect(config.database)
-        notifier.start()
-        parts.search.start()
-        parts.copy.start()
-        room.start()
-        sender.start()
+        started = []
         try:
+            for worker in parts.workers():
+                worker.start()
+                started.append(worker)
             yield
         finally:
-            sender.stop()
-            room.stop()
-            parts.copy.stop()
-            parts.search.stop()
-            notifier.stop()
-            writer.stop()
-            pages.reader.close()
+            for worker in reversed(started):
+                worker.stop()
 
     async def http_error(request, error: HTTPException | FormError):
         return pages.error_page(error)
@@ -144,20 +106,15 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             )
         )
 
-    readers = [*posting.routes(), *subscribe.routes(), *link_pages.routes(), moved.mount()]
-    team_area = [
-        *LoginPages(guard).routes(),
-        Mount("/commentaires", routes=moderation.routes()),  # before the room's /{folder}/…
-        *team.routes(),
-        *TeamPages(area).routes(),
-        *room.routes(),
-    ]
+    readers = [*parts.routes(COMMENTS_ENDPOINT), moved.mount()]
     routes = [
         Mount(COMMENTS_ENDPOINT.rstrip("/"), routes=readers),
-        Mount(TEAM_PATH.rstrip("/"), routes=guard.bind(team_area)),
+        Mount(TEAM_PATH.rstrip("/"), routes=parts.team.guard.bind(parts.routes(TEAM_PATH))),
     ]
     if serve_site:
-        routes.append(Mount("/", SiteFiles(directory=config.site_dir, html=True, check_dir=False)))
+        routes.append(
+            Mount("/", SiteFiles(directory=settings.core.site_dir, html=True, check_dir=False))
+        )
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
@@ -168,8 +125,5 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             Exception: server_error,
         },
     )
-    app.state.parts = parts
-    app.state.notifier = notifier  # tests wake it instead of waiting for its poll
-    app.state.room = room
-    app.state.sender = sender
+    app.state.parts = parts  # tests wake its workers instead of waiting for their polls
     return app

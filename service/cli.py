@@ -1,7 +1,7 @@
 """The command line: `python -m service <commande> …`, made from commands.COMMANDS.
 
-Settings come from the COMMENTS_* environment variables (config.py). Messages are in French,
-for the Caf's staff.
+Settings come from the environment (settings.py: SERVICE_*, COMMENTS_*, LETTRE_*,
+REDACTION_*). Messages are in French, for the Caf's staff.
 """
 
 import argparse
@@ -9,8 +9,8 @@ import sys
 from typing import IO
 
 from service import commands
-from service.app import build_parts
-from service.core.config import Config, load
+from service.app import assemble
+from service.settings import Settings, load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,11 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(config: Config, argv: list[str], out: IO = sys.stdout) -> int:
+def run(settings: Settings, argv: list[str], out: IO = sys.stdout) -> int:
     """Run one command line; return the exit status (0 done, 1 refused)."""
     args = vars(_parser().parse_args(argv))
     command = commands.BY_NAME[args.pop("command")]
-    return commands.execute(build_parts(config), command, args, out)
+    return commands.execute(assemble(settings), command, args, out)
 
 
 def main(argv: list[str] | None = None) -> None:

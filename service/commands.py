@@ -2,7 +2,9 @@
 
 Both the command line (`python -m service <commande>`, cli.py) and the invoke tasks
 (`invoke comments.<commande>`, tasks.py) are made from `COMMANDS`, so a command is written once:
-its arguments, its French help, and what it does with the service's parts (app.build_parts).
+its arguments, its French help, and what it does with the service's parts (app.assemble, the
+same parts as the web service's: an approval republishes, e-mails followers, copies the site).
+The lettre's commands are handed the lettre's part only.
 """
 
 import getpass
@@ -54,10 +56,15 @@ class Command:
     args: tuple[Arg, ...] = ()
 
 
+def _lettre(run: Callable) -> Callable:
+    """A lettre command (lettre/commands.py, bounces.py), handed the lettre's part."""
+    return lambda parts, values, out: run(parts.lettre, values, out)
+
+
 def _status_command(status: str) -> Callable:
     def run(parts, values, out):
         for comment_id in values["ids"]:
-            parts.moderation.perform(actions.set_status, comment_id, status, CLI_MODERATOR)
+            parts.comments.moderation.perform(actions.set_status, comment_id, status, CLI_MODERATOR)
             print(f"Commentaire n° {comment_id} {STATUS_LABELS[status][0]}.", file=out)
 
     return run
@@ -65,7 +72,7 @@ def _status_command(status: str) -> Callable:
 
 def _delete(parts, values, out):
     for comment_id in values["ids"]:
-        parts.moderation.perform(actions.delete, comment_id)
+        parts.comments.moderation.perform(actions.delete, comment_id)
         print(f"Commentaire n° {comment_id} supprimé.", file=out)
 
 
@@ -74,12 +81,13 @@ def _text(values) -> str:
 
 
 def _edit(parts, values, out):
-    parts.moderation.perform(actions.edit, values["id"], _text(values), CLI_MODERATOR)
+    parts.comments.moderation.perform(actions.edit, values["id"], _text(values), CLI_MODERATOR)
     print(f"Commentaire n° {values['id']} modifié.", file=out)
 
 
 def _reply(parts, values, out):
-    change = parts.moderation.perform(actions.reply, values["id"], _text(values), CLI_MODERATOR)
+    moderation = parts.comments.moderation
+    change = moderation.perform(actions.reply, values["id"], _text(values), CLI_MODERATOR)
     print(
         f"Réponse n° {change.comment_id} publiée sous le commentaire n° {values['id']}.", file=out
     )
@@ -87,7 +95,7 @@ def _reply(parts, values, out):
 
 def _list(parts, values, out):
     status = values["statut"]
-    rows = parts.moderation.read(
+    rows = parts.comments.moderation.read(
         actions.list_comments, status, newest_first=status != "pending", limit=values["max"]
     )
     print(f"{len(rows)} commentaire(s) {STATUS_LABELS[status][1]} :", file=out)
@@ -107,7 +115,7 @@ def _create_moderator(parts, values, out):
         password = getpass.getpass("Mot de passe (12 caractères au moins) : ")
         if getpass.getpass("Le même, pour confirmer : ") != password:
             raise AccountError("Les deux mots de passe saisis diffèrent.")
-    conn = db.connect(parts.config.database)
+    conn = db.connect(parts.core.database)
     try:
         roles = (values.get("roles") or "moderation").replace(",", " ").split()
         create_moderator(conn, values["username"], password, values["nom"], values["email"], roles)
@@ -117,7 +125,7 @@ def _create_moderator(parts, values, out):
 
 
 def _export(parts, values, out):
-    data = parts.moderation.read(rgpd.export, values["email"])
+    data = parts.comments.moderation.read(rgpd.export, values["email"])
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if values["sortie"]:
         values["sortie"].write_text(text + "\n", encoding="utf-8")
@@ -131,14 +139,14 @@ def _erase(parts, values, out):
     if not values["oui"] and input(f"Effacer toutes les données de {email} ? [o/N] ") != "o":
         print("Rien n’a été effacé.", file=out)
         return 1
-    change = parts.moderation.perform(rgpd.erase, email)
-    parts.moderation.read(rgpd.wipe)
+    change = parts.comments.moderation.perform(rgpd.erase, email)
+    parts.comments.moderation.read(rgpd.wipe)
     print(f"{change.count} commentaire(s) effacé(s) pour {email}.", file=out)
 
 
 def _purge_ips(parts, values, out):
-    days = parts.config.ip_retention_days
-    count = parts.moderation.read(rgpd.purge_ips, days)
+    days = parts.comments.settings.ip_retention_days
+    count = parts.comments.moderation.read(rgpd.purge_ips, days)
     print(f"Empreinte d’IP oubliée pour {count} commentaire(s) de plus de {days} jours.", file=out)
 
 
@@ -219,25 +227,25 @@ COMMANDS = (
     Command(
         "announce",
         "Annoncer aux abonnés les articles publiés et envoyer les e-mails en attente.",
-        lettre_commands.announce,
+        _lettre(lettre_commands.announce),
         (Arg("sans_envoi", "annoncer seulement (le service enverra)", "flag", True, False),),
     ),
     Command(
         "lettre-essai",
         "Envoyer à une adresse un essai de la dernière lettre (ou du dernier article).",
-        lettre_commands.test_send,
+        _lettre(lettre_commands.test_send),
         (Arg("email", "adresse e-mail qui reçoit l’essai"),),
     ),
     Command(
         "lettre-abonnes",
         "Exporter (CSV) la liste des abonnés à la lettre, avec leur consentement.",
-        lettre_commands.export,
+        _lettre(lettre_commands.export),
         (Arg("sortie", "fichier CSV à écrire", "path", True),),
     ),
     Command(
         "rebond",
         "Lire un avis de non-remise (rebond) reçu après l’envoi : stdin, ou --fichier.",
-        bounces.command,
+        _lettre(bounces.command),
         (Arg("fichier", "l’e-mail d’avis de non-remise à lire", "path", True),),
     ),
 )

@@ -7,8 +7,8 @@ import inspect
 from invoke import Collection, Exit, Task
 
 from service import commands
-from service.app import build_parts
-from service.core.config import load
+from service.app import assemble
+from service.settings import load
 
 
 def _task(command: commands.Command) -> Task:
@@ -16,7 +16,7 @@ def _task(command: commands.Command) -> Task:
         bound = body.__signature__.bind(c, *args, **kwargs)
         bound.apply_defaults()
         values = {arg.name: arg.parse(bound.arguments[arg.name]) for arg in command.args}
-        status = commands.execute(build_parts(load()), command, values)
+        status = commands.execute(assemble(load()), command, values)
         if status:
             raise Exit(code=status)
 

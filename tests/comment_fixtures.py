@@ -7,10 +7,12 @@ available to every test; helpers are imported from it (tests/ is on sys.path).
 - `comment_site`: a temp site dir with the article manifest (articles "premier-article",
   "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the
   article pages; `write_site(site_dir, articles)` makes others.
-- `comment_config`: a `Config` on that site and a fresh database (tests may edit it before
-  `comment_service` starts); flood limits on, notifications off (no moderator e-mail).
+- `comment_config`: the service's `Settings` on that site and a fresh database
+  (`make_config(tmp_path, site, comments={…}, lettre={…}, room={…}, **shared)` for others);
+  flood limits on, notifications off (no moderator e-mail).
 - `comment_service`: the app served by uvicorn in a thread; `.url`, `.config`, `.db()` (a new
-  connection), `.form(...)` (valid form fields with a token old enough to pass).
+  connection), `.form(...)` (valid form fields with a token old enough to pass), `.parts`
+  (app.assemble's), `.site` (whose public `address` a test may point elsewhere meanwhile).
   `running_service(config)` is the same as a context manager, for custom configs.
 - `smtp_server`: aiosmtpd on a free port; `.messages` (email.message.Message list), `.fail_next`
   (number of next deliveries to refuse with 451), `.wait_for(n)`.
@@ -34,8 +36,12 @@ import uvicorn
 from pelican.settings import read_settings
 
 from service.app import create_app
+from service.comments.settings import CommentsSettings
 from service.core import tokens
-from service.core.config import Config
+from service.core.settings import CoreSettings
+from service.lettre.settings import LettreSettings
+from service.room import RoomSettings
+from service.settings import Settings
 from site_core import db
 from site_core.comments.sections import SHELL_CONTENT as CONTENT_MARK
 from site_core.comments.sections import SHELL_TITLE as TITLE_MARK
@@ -96,17 +102,17 @@ def spaces(text: str) -> str:
 
 # Settings that lift every flood limit, for load tests and benchmarks.
 NO_FLOOD_LIMITS = {
-    "flood_ip_count": "0",
-    "flood_client_count": "0",
-    "flood_email_count": "0",
-    "flood_ip_hard": "0",
+    "COMMENTS_FLOOD_IP_COUNT": "0",
+    "COMMENTS_FLOOD_CLIENT_COUNT": "0",
+    "COMMENTS_FLOOD_EMAIL_COUNT": "0",
+    "COMMENTS_FLOOD_IP_HARD": "0",
 }
 
 
-def start_service_process(port: int, **settings: str) -> subprocess.Popen:
-    """`python -m service --sans-site` in its own process (so it can be killed -9),
-    with COMMENTS_<NAME> settings; returns once it accepts connections."""
-    env = {**os.environ, **{f"COMMENTS_{name.upper()}": value for name, value in settings.items()}}
+def start_service_process(port: int, **environment: str) -> subprocess.Popen:
+    """`python -m service --sans-site` in its own process (so it can be killed -9), with
+    these environment variables (SERVICE_DATABASE=…); returns once it accepts connections."""
+    env = {**os.environ, **environment}
     proc = subprocess.Popen(
         [sys.executable, "-m", "service", "--sans-site", "--port", str(port)],
         cwd=PROJECT_ROOT,
@@ -165,36 +171,45 @@ def comment_site(tmp_path) -> Path:
     return write_site(tmp_path / "site")
 
 
-def make_config(tmp_path: Path, site_dir: Path, **override) -> Config:
-    config = Config(
-        database=tmp_path / "data" / "comments.sqlite3",
-        site_dir=site_dir,
-        secret_key="clé de test",
-        republish=False,
-        notify_poll_seconds=0.2,
+def make_config(
+    tmp_path: Path, site_dir: Path, *, comments=None, lettre=None, room=None, **shared
+) -> Settings:
+    """Settings on `site_dir` and a database in `tmp_path`; `shared` overrides the shared
+    settings, the dicts `comments`, `lettre` and `room` each domain's."""
+    core = {"database": tmp_path / "data" / "comments.sqlite3", "secret_key": "clé de test"}
+    return Settings(
+        CoreSettings(site_dir=site_dir, **{**core, **shared}),
+        CommentsSettings(**{"republish": False, "notify_poll_seconds": 0.2, **(comments or {})}),
+        LettreSettings(**(lettre or {})),
+        RoomSettings(**(room or {})),
     )
-    for name, value in override.items():
-        setattr(config, name, value)
-    return config
 
 
 @pytest.fixture
-def comment_config(tmp_path, comment_site) -> Config:
+def comment_config(tmp_path, comment_site) -> Settings:
     return make_config(tmp_path, comment_site)
 
 
 @dataclass
 class RunningService:
     url: str
-    config: Config
+    config: Settings
     app: object
 
+    @property
+    def parts(self):
+        return self.app.state.parts
+
+    @property
+    def site(self):
+        return self.parts.core.site
+
     def db(self) -> sqlite3.Connection:
-        return db.connect(self.config.database)
+        return db.connect(self.config.core.database)
 
     def token(self, slug: str = "premier-article", age: float = 10) -> str:
         """A token for `slug` issued `age` seconds ago (old enough to pass min_fill_seconds)."""
-        return tokens.issue(self.config.secret_key, now=time.time() - age)
+        return tokens.issue(self.config.core.secret_key, now=time.time() - age)
 
     def form(self, slug: str = "premier-article", **fields) -> dict[str, str]:
         """A valid form for `slug`; keyword arguments override fields (`jeton` too)."""
@@ -213,7 +228,7 @@ class RunningService:
 
 
 @contextlib.contextmanager
-def running_service(config: Config, *, serve_site: bool = False):
+def running_service(config: Settings, *, serve_site: bool = False):
     """Serve `config` with uvicorn in a thread on a free 127.0.0.1 port until the block ends."""
     app = create_app(config, serve_site=serve_site)
     port = free_port()

@@ -9,15 +9,15 @@ from comment_fixtures import make_config
 MODERATORS = ["moderation@caf-essonne.example", "redaction@caf-essonne.example"]
 
 
-def smtp_config(tmp_path, site, smtp, **override):
+def smtp_config(tmp_path, site, smtp, **comments):
+    """Settings mailing MODERATORS through `smtp`; `comments` overrides the comments'."""
     return make_config(
         tmp_path,
         site,
         smtp_host=smtp.host,
         smtp_port=smtp.port,
-        moderator_emails=MODERATORS,
         site_url="https://partenaires.caf-essonne.example",
-        **override,
+        comments={"moderator_emails": MODERATORS, **comments},
     )
 
 
@@ -51,7 +51,7 @@ def store_comment(
             "INSERT INTO notifications (comment_id, next_attempt_at) VALUES (?, ?)",
             (comment_id, created_at),
         )
-    service.app.state.notifier.wake()
+    service.parts.comments.notifier.wake()
     return comment_id
 
 
@@ -62,4 +62,4 @@ def end_interval(service) -> None:
             "UPDATE notifications SET sent_at = '2000-01-01T00:00:00.000+00:00'"
             " WHERE sent_at IS NOT NULL"
         )
-    service.app.state.notifier.wake()
+    service.parts.comments.notifier.wake()

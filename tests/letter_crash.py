@@ -76,15 +76,15 @@ def seed(database: Path, count: int) -> None:
 
 def settings(tmp: Path, smtp_port: int, **extra) -> dict:
     return {
-        "database": str(tmp / "comments.sqlite3"),
-        "site_dir": str(tmp / "site"),
-        "secret_key": SECRET,
-        "site_url": PUBLIC,
-        "smtp_host": "127.0.0.1",
-        "smtp_port": str(smtp_port),
-        "mail_from": "Caf de l’Essonne <lettre@caf-essonne.example.fr>",
-        "letter_rate": "0",
-        "letter_poll_seconds": "0.2",
+        "SERVICE_DATABASE": str(tmp / "comments.sqlite3"),
+        "SERVICE_SITE_DIR": str(tmp / "site"),
+        "SERVICE_SECRET_KEY": SECRET,
+        "SERVICE_SITE_URL": PUBLIC,
+        "SERVICE_SMTP_HOST": "127.0.0.1",
+        "SERVICE_SMTP_PORT": str(smtp_port),
+        "SERVICE_MAIL_FROM": "Caf de l’Essonne <lettre@caf-essonne.example.fr>",
+        "LETTRE_RATE": "0",
+        "LETTRE_POLL_SECONDS": "0.2",
         **extra,
     }
 

@@ -65,19 +65,23 @@ def write_letter_site(site_dir: Path, articles=BACK_CATALOGUE) -> Path:
     return site_dir
 
 
-def letter_config(tmp_path: Path, site_dir: Path, smtp, **override):
-    settings = {
-        "site_url": PUBLIC,
-        "smtp_host": smtp.host,
-        "smtp_port": smtp.port,
-        "mail_from": "Caf de l’Essonne <lettre@caf-essonne.example.fr>",
-        "letter_poll_seconds": 0.1,
-        "letter_rate": 0,
-        "letter_retry_base": 0.2,
-        "letter_min_fill_seconds": 0,
-        **override,
-    }
-    return make_config(tmp_path, site_dir, **settings)
+def letter_config(tmp_path: Path, site_dir: Path, smtp, **lettre):
+    """Settings sending through `smtp` at once; `lettre` overrides the lettre's."""
+    return make_config(
+        tmp_path,
+        site_dir,
+        site_url=PUBLIC,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+        mail_from="Caf de l’Essonne <lettre@caf-essonne.example.fr>",
+        lettre={
+            "poll_seconds": 0.1,
+            "rate": 0,
+            "retry_base": 0.2,
+            "min_fill_seconds": 0,
+            **lettre,
+        },
+    )
 
 
 @pytest.fixture
@@ -86,8 +90,10 @@ def letter_site(tmp_path) -> Path:
 
 
 @pytest.fixture
-def letter_service(tmp_path, letter_site, smtp_server):
-    config = letter_config(tmp_path, letter_site, smtp_server)
+def letter_service(request, tmp_path, letter_site, smtp_server):
+    """The service on `letter_site`, once it announced the back catalogue; a test changes the
+    lettre's settings with `@pytest.mark.parametrize("letter_service", [{…}], indirect=True)`."""
+    config = letter_config(tmp_path, letter_site, smtp_server, **getattr(request, "param", {}))
     with running_service(config) as service:
         wait_until(lambda: announced(service) >= len(BACK_CATALOGUE))
         yield service
@@ -105,7 +111,7 @@ def subscribe(service, email: str, **fields) -> httpx.Response:
     form = {
         "email": email,
         "origine": "page",
-        "jeton": tokens.issue(service.config.secret_key, now=time.time() - 10),
+        "jeton": tokens.issue(service.config.core.secret_key, now=time.time() - 10),
         "reference_dossier": "",
         "rythme": "each",
         **fields,
@@ -161,8 +167,8 @@ def subscribed(service, smtp, email: str, **fields) -> None:
 
 def publish(service, *new_articles) -> None:
     """A new build with `new_articles` added to the back catalogue; the sender is woken."""
-    write_letter_site(service.config.site_dir, [*BACK_CATALOGUE, *new_articles])
-    service.app.state.sender.wake()
+    write_letter_site(service.config.core.site_dir, [*BACK_CATALOGUE, *new_articles])
+    service.parts.lettre.sender.wake()
 
 
 def received(smtp, email: str) -> list:
@@ -198,4 +204,4 @@ def post_comment(service, **fields) -> int:
 
 def moderate(service, comment_id: int, status: str) -> None:
     """A moderator's action, as the moderation pages perform it (hooks included)."""
-    service.app.state.parts.moderation.perform(actions.set_status, comment_id, status, "test")
+    service.parts.comments.moderation.perform(actions.set_status, comment_id, status, "test")

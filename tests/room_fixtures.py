@@ -68,17 +68,18 @@ __all__ = [
 ]
 
 
-def room_config(tmp_path: Path, site_dir: Path, **override):
-    """A service config whose room edits a copy of content/ with the production settings."""
+def room_config(tmp_path: Path, site_dir: Path, *, room=None, **settings):
+    """Service settings whose room edits a copy of content/ with the production settings;
+    `room` overrides the room's settings, the rest goes to make_config."""
     from comment_fixtures import make_config
 
-    settings = {
+    defaults = {
         "content_dir": copy_content(tmp_path),
         "build_settings": ROOT / "publishconf.py",
-        "room_dir": tmp_path / "redaction",
+        "work_dir": tmp_path / "redaction",
         "content_git": "0",
     }
-    return make_config(tmp_path, site_dir, **{**settings, **override})
+    return make_config(tmp_path, site_dir, room={**defaults, **(room or {})}, **settings)
 
 
 def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
@@ -125,8 +126,8 @@ def room(tmp_path_factory):
 
     tmp_path = tmp_path_factory.mktemp("room")
     config = room_config(tmp_path, write_site(tmp_path / "site"))
-    add_account(config.database, "claire", name="Claire Martin")
-    add_account(config.database, "karim", name="Karim Benali")
+    add_account(config.core.database, "claire", name="Claire Martin")
+    add_account(config.core.database, "karim", name="Karim Benali")
     with running_service(config) as service:
         yield service
 
@@ -140,7 +141,7 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        conn = db.connect(service.config.database)
+        conn = db.connect(service.config.core.database)
         row = dict(publishing.get(conn, job))
         conn.close()
         if row["state"] in ("done", "failed"):
@@ -154,12 +155,12 @@ def publish_now(service, reason: str = "Première publication", timeout: float =
     from service.room import publishing
     from site_core import db
 
-    conn = db.connect(service.config.database)
+    conn = db.connect(service.config.core.database)
     try:
         job = publishing.enqueue(conn, {"username": "essai"}, reason)
     finally:
         conn.close()
-    service.app.state.room.publishing.publisher.wake()
+    service.parts.room.room.publishing.publisher.wake()
     return wait_job(service, job, timeout)
 
 

@@ -22,9 +22,9 @@ SECRET = "clé du test de panne"
 def start(tmp_path: Path, port: int) -> subprocess.Popen:
     return start_service_process(
         port,
-        database=str(tmp_path / "comments.sqlite3"),
-        site_dir=str(tmp_path / "site"),
-        secret_key=SECRET,
+        SERVICE_DATABASE=str(tmp_path / "comments.sqlite3"),
+        SERVICE_SITE_DIR=str(tmp_path / "site"),
+        SERVICE_SECRET_KEY=SECRET,
         **NO_FLOOD_LIMITS,
     )
 

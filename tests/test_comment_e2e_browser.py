@@ -17,9 +17,11 @@ TEXT = "Notre relais petite enfance a beaucoup apprécié cet entretien."
 
 def test_post_moderate_and_read_a_comment(browser, tmp_path):
     output = tmp_path / "output"
-    config = make_config(tmp_path, output, republish=True, min_fill_seconds=1)
-    build_site(output, COMMENTS_DB=str(config.database), COMMENTS_SECRET_KEY=config.secret_key)
-    conn = db.init(config.database)
+    config = make_config(tmp_path, output, comments={"republish": True, "min_fill_seconds": 1})
+    build_site(
+        output, COMMENTS_DB=str(config.core.database), COMMENTS_SECRET_KEY=config.core.secret_key
+    )
+    conn = db.init(config.core.database)
     accounts.create_moderator(conn, "sophie", PASSWORD, "Sophie")
     conn.close()
 

@@ -208,7 +208,7 @@ def test_robots_are_caught_and_a_real_reader_after_them_is_accepted(tmp_path, co
     """The bot simulation of issue 8: an instant post, a replayed token, the hidden field, and
     30 posts from one address are each caught (spam queue or refused); then a real reader on
     the same address is accepted."""
-    config = make_config(tmp_path, comment_site, min_fill_seconds=1)
+    config = make_config(tmp_path, comment_site, comments={"min_fill_seconds": 1})
     address = {"X-Forwarded-For": "198.51.100.20"}  # the town hall's one public address
     with running_service(config) as service:
         url = service.url + "/commentaires/"

@@ -38,7 +38,7 @@ def assert_harmless(message, config) -> None:
     for name in ("From", "To", "Subject", "Date", "Message-ID"):
         assert len(message.get_all(name, [])) == 1, name
     assert message["Reply-To"] is None and message["Bcc"] is None
-    assert str(message["From"]) == config.mail_from
+    assert str(message["From"]) == config.core.mail_from
     assert sorted(a.addr_spec for a in message["To"].addresses) == sorted(MODERATORS)
     assert sorted(message.recipients) == sorted(MODERATORS)
     assert not message.is_multipart()

@@ -41,7 +41,7 @@ def add(conn, *, status="pending", parent=None, body="Un commentaire à modérer
 
 
 def row_of(config, comment_id):
-    conn = db.connect(config.database)
+    conn = db.connect(config.core.database)
     try:
         return conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
     finally:
@@ -254,9 +254,9 @@ def test_spam_tab_lists_spam_with_its_reason(comment_service, moderator):
 def run_cli(config, *args, stdin=""):
     env = {
         **os.environ,
-        "COMMENTS_DATABASE": str(config.database),
-        "COMMENTS_SITE_DIR": str(config.site_dir),
-        "COMMENTS_SECRET_KEY": config.secret_key,
+        "SERVICE_DATABASE": str(config.core.database),
+        "SERVICE_SITE_DIR": str(config.core.site_dir),
+        "SERVICE_SECRET_KEY": config.core.secret_key,
         "COMMENTS_REPUBLISH": "0",
     }
     return subprocess.run(
@@ -270,7 +270,7 @@ def run_cli(config, *args, stdin=""):
 
 
 def test_cli_actions_and_moderator_account(comment_config):
-    conn = db.init(comment_config.database)
+    conn = db.init(comment_config.core.database)
     first, second, third = add(conn), add(conn), add(conn)
     conn.close()
     # The real entry point once; the other commands in-process (same code, faster).
@@ -291,7 +291,7 @@ def test_cli_actions_and_moderator_account(comment_config):
     assert command("reply", str(first), "--texte", "Réponse officielle")[0] == 0
     assert command("edit", str(second), "--texte", "Nouveau texte")[0] == 0
     assert command("delete", str(third))[0] == 0
-    conn = db.connect(comment_config.database)
+    conn = db.connect(comment_config.core.database)
     assert accounts.authenticate(conn, "amina", PASSWORD) is not None
     rows = {r["id"]: r for r in conn.execute("SELECT * FROM comments")}
     conn.close()
@@ -307,13 +307,13 @@ def test_invoke_tasks_run_the_same_commands(comment_config, monkeypatch):
 
     from service.tasks import namespace
 
-    conn = db.init(comment_config.database)
+    conn = db.init(comment_config.core.database)
     comment_id = add(conn)
     conn.close()
     for name, value in {
-        "COMMENTS_DATABASE": str(comment_config.database),
-        "COMMENTS_SITE_DIR": str(comment_config.site_dir),
-        "COMMENTS_SECRET_KEY": comment_config.secret_key,
+        "SERVICE_DATABASE": str(comment_config.core.database),
+        "SERVICE_SITE_DIR": str(comment_config.core.site_dir),
+        "SERVICE_SECRET_KEY": comment_config.core.secret_key,
         "COMMENTS_REPUBLISH": "0",
     }.items():
         monkeypatch.setenv(name, value)

@@ -48,7 +48,7 @@ def test_first_comment_after_a_quiet_period_is_mailed_at_once(tmp_path, comment_
 
 def test_a_burst_of_comments_makes_one_email_per_interval(tmp_path, comment_site, smtp_server):
     config = smtp_config(tmp_path, comment_site, smtp_server, **NO_SPAM_LIMITS)
-    assert config.notify_interval == 600  # the default
+    assert config.comments.notify_interval == 600  # the default
     with running_service(config) as service:
         assert post(service, nom="Première lectrice").status_code == 303
         smtp_server.wait_for(1)
@@ -153,8 +153,7 @@ def test_unreachable_server_backs_off_and_keeps_the_row(tmp_path, comment_site):
         comment_site,
         smtp_host="127.0.0.1",
         smtp_port=free_port(),  # nobody listens
-        moderator_emails=MODERATORS,
-        notify_retry_base=60,
+        comments={"moderator_emails": MODERATORS, "notify_retry_base": 60},
     )
     with running_service(config) as service:
         assert post(service).status_code == 303
@@ -170,13 +169,14 @@ def test_unreachable_server_backs_off_and_keeps_the_row(tmp_path, comment_site):
 
 def test_rows_already_moderated_are_not_mailed(tmp_path, comment_site, smtp_server):
     config = smtp_config(tmp_path, comment_site, smtp_server)
-    conn = db.init(config.database)
+    conn = db.init(config.core.database)
     conn.execute(
         "INSERT INTO comments (id, article_slug, author_name, author_email, body, status,"
         " created_at) VALUES (7, 'premier-article', 'A', 'a@b.fr', 'x', 'approved', '2026')"
     )
     conn.execute("INSERT INTO notifications (comment_id, next_attempt_at) VALUES (7, '2026')")
-    assert Notifier(config, Site(config.site_dir)).send_due(conn) == 0
+    site = Site(config.core.site_dir, config.core.site_url)
+    assert Notifier(config.comments, config.core, site).send_due(conn) == 0
     assert smtp_server.messages == []
     assert conn.execute("SELECT sent_at FROM notifications").fetchone()[0]
 
@@ -195,8 +195,9 @@ def _queue_comment(conn, comment_id: int) -> None:
 
 def test_a_failed_digest_is_retried_whole_after_its_delay(tmp_path, comment_site, smtp_server):
     config = smtp_config(tmp_path, comment_site, smtp_server, notify_retry_base=60)
-    conn = db.init(config.database)
-    notifier = Notifier(config, Site(config.site_dir))
+    conn = db.init(config.core.database)
+    site = Site(config.core.site_dir, config.core.site_url)
+    notifier = Notifier(config.comments, config.core, site)
     _queue_comment(conn, 1)
     _queue_comment(conn, 2)
     smtp_server.fail_next = 1

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from comment_fixtures import ARTICLES, make_config, running_service, spaces, write_site
 
 from service.core import tokens
-from service.core.config import Config
+from service.settings import Settings
 from site_core.manifest import ManifestFile
 from site_core.paths import SHELL_NAME as SHELL_FILE
 
@@ -121,7 +121,7 @@ NEW_ARTICLE = {"title": "Nouveau", "url": "articles/n/", "comments_open": True}
 
 
 def test_manifest_is_reloaded_after_a_build(comment_service):
-    write_site(comment_service.config.site_dir, {**ARTICLES, "nouvel-article": NEW_ARTICLE})
+    write_site(comment_service.config.core.site_dir, {**ARTICLES, "nouvel-article": NEW_ARTICLE})
     assert post(comment_service, comment_service.form("nouvel-article")).status_code == 303
 
 
@@ -153,14 +153,14 @@ def test_token_endpoint_gives_the_browser_a_single_use_token_cookie(comment_serv
         assert image.status_code == 200 and image.headers["content-type"] == "image/gif"
         assert "no-store" in image.headers["cache-control"]
         cookie = image.cookies[tokens.COOKIE]
-        first = tokens.read(comment_service.config.secret_key, cookie)
+        first = tokens.read(comment_service.config.core.secret_key, cookie)
         assert first is not None and first.age() < 5
         assert "httponly" in image.headers["set-cookie"].lower()
         again = browser.get("/commentaires/jeton")
-        second = tokens.read(comment_service.config.secret_key, again.cookies[tokens.COOKIE])
+        second = tokens.read(comment_service.config.core.secret_key, again.cookies[tokens.COOKIE])
         assert second.client == first.client and second.nonce != first.nonce
         # The cookie goes back with the post; the form's own field is empty, as on the page.
-        time.sleep(comment_service.config.min_fill_seconds)
+        time.sleep(comment_service.config.comments.min_fill_seconds)
         form = comment_service.form(jeton="")
         assert browser.post("/commentaires/poster", data=form).status_code == 303
         # Used once: the same cookie again is a replay.
@@ -180,7 +180,7 @@ def test_wrong_content_type_and_oversized_body(comment_service):
     assert multipart.status_code == 415
 
     # Declared too big: refused from the header, before the body is read.
-    limit = comment_service.config.max_request_bytes
+    limit = comment_service.config.comments.max_request_bytes
     huge = httpx.post(
         url,
         content=b"commentaire=" + b"x" * (limit + 10),
@@ -302,7 +302,7 @@ def test_form_of_a_built_article_page_posts_as_is(tmp_path, built_site):
     assert fields["jeton"] == ""  # no token in a static page: scrapers get nothing
     # The form's background image, asked for when the reader starts writing, gives the token.
     token_url = re.search(r"--jeton: url\('([^']+)'\)", form["style"]).group(1)
-    config = make_config(tmp_path, built_site, min_fill_seconds=0.2)
+    config = make_config(tmp_path, built_site, comments={"min_fill_seconds": 0.2})
     with running_service(config) as service, httpx.Client(base_url=service.url) as browser:
         assert browser.get(token_url).status_code == 200
         time.sleep(0.3)
@@ -332,18 +332,19 @@ def test_storage_failure_answers_503_keeping_the_text(comment_service):
 
 def test_config_from_env_persists_a_dev_secret_and_parses_lists(tmp_path):
     env = {
-        "COMMENTS_DATABASE": str(tmp_path / "data" / "c.sqlite3"),
+        "SERVICE_DATABASE": str(tmp_path / "data" / "c.sqlite3"),
         "COMMENTS_MODERATOR_EMAILS": "a@caf.fr, b@caf.fr",
         "COMMENTS_SPAM_WORDS": "tondeuse,bitcoin",
         "COMMENTS_FLOOD_IP_COUNT": "50",
-        "COMMENTS_SITE_URL": "https://partenaires.example/",
+        "SERVICE_SITE_URL": "https://partenaires.example/",
     }
-    first = Config.from_env(env)
-    assert len(first.secret_key) >= 32
-    assert Config.from_env(env).secret_key == first.secret_key  # read back, not regenerated
+    first = Settings.from_env(env)
+    assert len(first.core.secret_key) >= 32
+    # Read back, not regenerated:
+    assert Settings.from_env(env).core.secret_key == first.core.secret_key
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
-    assert first.moderator_emails == ["a@caf.fr", "b@caf.fr"]
-    assert first.spam_words == ["tondeuse", "bitcoin"]
-    assert first.flood_ip_count == 50 and first.min_fill_seconds == 3
-    assert first.site_url == "https://partenaires.example"
-    assert Config.from_env({**env, "COMMENTS_SECRET_KEY": "fixe"}).secret_key == "fixe"
+    assert first.comments.moderator_emails == ["a@caf.fr", "b@caf.fr"]
+    assert first.comments.spam_words == ["tondeuse", "bitcoin"]
+    assert first.comments.flood_ip_count == 50 and first.comments.min_fill_seconds == 3
+    assert first.core.site_url == "https://partenaires.example"
+    assert Settings.from_env({**env, "SERVICE_SECRET_KEY": "fixe"}).core.secret_key == "fixe"

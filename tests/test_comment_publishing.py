@@ -12,9 +12,10 @@ from comment_fixtures import spaces
 from conftest import ROOT, build_site
 from pelican import signals
 
-from service.app import build_parts
+from service.app import assemble
 from service.comments import actions
-from service.core.config import Config
+from service.core.settings import CoreSettings
+from service.settings import Settings
 from site_core import db
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
@@ -241,14 +242,13 @@ def test_closed_comments_have_no_form(tmp_path):
 
 
 def moderation_of(database: Path, output: Path):
-    return build_parts(Config(database=database, site_dir=output, secret_key=SECRET)).moderation
+    settings = Settings(CoreSettings(database=database, site_dir=output, secret_key=SECRET))
+    return assemble(settings).comments.moderation
 
 
 def test_moderation_republishes_pages_like_a_full_build(thread, tmp_path):
     database, output, ids = thread
-    moderation = build_parts(
-        Config(database=database, site_dir=output, secret_key=SECRET)
-    ).moderation
+    moderation = moderation_of(database, output)
     moderation.perform(actions.set_status, ids["pending"], "approved", "test")
     page = soup(output / PAGE)
     assert comment_ids(page).count(ids["pending"]) == 1
@@ -277,9 +277,7 @@ def test_moderation_republishes_pages_like_a_full_build(thread, tmp_path):
 def test_rejecting_a_pending_comment_rewrites_nothing(thread):
     database, output, ids = thread
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}
-    moderation = build_parts(
-        Config(database=database, site_dir=output, secret_key=SECRET)
-    ).moderation
+    moderation = moderation_of(database, output)
     moderation.perform(actions.set_status, ids["pending"], "rejected", "test")
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*.html")} == before
 

@@ -8,7 +8,8 @@ from bs4 import BeautifulSoup
 from conftest import build_site
 
 from service import cli, rgpd
-from service.core.config import Config
+from service.core.settings import CoreSettings
+from service.settings import Settings
 from site_core import db
 
 SLUG = "30-ans-caf-essonne"
@@ -54,7 +55,7 @@ def test_erase_keeps_other_peoples_replies_under_a_placeholder_and_republishes(t
     page = output / f"articles/{SLUG}/index.html"
     assert "Commentaire de Claire" in page.read_text(encoding="utf-8")
 
-    config = Config(database=database, site_dir=output, secret_key="k")
+    config = Settings(CoreSettings(database=database, site_dir=output, secret_key="k"))
     out = io.StringIO()
     assert cli.run(config, ["erase", "CLAIRE@mairie.example", "--oui"], out=out) == 0
     assert "2 commentaire(s) effacé(s)" in out.getvalue()
@@ -84,7 +85,7 @@ def test_erased_data_leaves_no_byte_in_the_database_files(tmp_path):
         add(conn, f"p{n}@asso.example", f"Commentaire {n} " + "x" * 300)
     add(conn, "secret.person@mairie.example", secret + " bis")
     conn.close()
-    config = Config(database=database, site_dir=tmp_path / "site", secret_key="k")
+    config = Settings(CoreSettings(database=database, site_dir=tmp_path / "site", secret_key="k"))
     assert cli.run(config, ["erase", "secret.person@mairie.example", "--oui"], io.StringIO()) == 0
     for path in tmp_path.glob("c.sqlite3*"):
         data = path.read_bytes()
@@ -95,8 +96,10 @@ def test_erased_data_leaves_no_byte_in_the_database_files(tmp_path):
 
 
 def test_export_command_writes_a_json_file(tmp_path):
-    config = Config(database=tmp_path / "c.sqlite3", site_dir=tmp_path / "site", secret_key="k")
-    conn = db.init(config.database)
+    config = Settings(
+        CoreSettings(database=tmp_path / "c.sqlite3", site_dir=tmp_path / "site", secret_key="k")
+    )
+    conn = db.init(config.core.database)
     add(conn, "claire@mairie.example", "texte")
     conn.close()
     target = tmp_path / "export.json"

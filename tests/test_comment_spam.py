@@ -7,6 +7,8 @@ from comment_fixtures import make_config, running_service
 
 from service.core.spam import spam_reason
 
+TWO_PER_ADDRESS = {"flood_email_count": 2, "flood_ip_count": 100}
+
 
 def post(service, form):
     return httpx.post(f"{service.url}/commentaires/poster", data=form, timeout=10)
@@ -48,7 +50,7 @@ def test_two_links_are_allowed(comment_service):
 
 
 def test_spam_words_come_from_the_config(tmp_path, comment_site):
-    config = make_config(tmp_path, comment_site, spam_words=["tondeuse"])
+    config = make_config(tmp_path, comment_site, comments={"spam_words": ["tondeuse"]})
     with running_service(config) as service:
         post(service, service.form(commentaire="Achetez une Tondeuse"))
         post(service, service.form(commentaire="Le casino municipal rouvre"))
@@ -56,13 +58,13 @@ def test_spam_words_come_from_the_config(tmp_path, comment_site):
 
 
 def test_flood_per_email_answers_429_in_french_keeping_the_text(tmp_path, comment_site):
-    config = make_config(tmp_path, comment_site, flood_email_count=2, flood_ip_count=100)
+    config = make_config(tmp_path, comment_site, comments=TWO_PER_ADDRESS)
     with running_service(config) as service:
         for n in range(2):
             assert post(service, service.form(commentaire=f"Message {n}")).status_code == 303
         response = post(service, service.form(commentaire="Le troisième, gardé"))
         assert response.status_code == 429
-        assert 0 < int(response.headers["retry-after"]) <= config.flood_window + 1
+        assert 0 < int(response.headers["retry-after"]) <= config.core.flood_window + 1
         doc = BeautifulSoup(response.text, "lxml")
         assert "Trop de commentaires" in doc.find(id="erreurs-commentaire").get_text()
         assert doc.find(id="champ-commentaire").get_text() == "Le troisième, gardé"
@@ -78,7 +80,9 @@ def test_flood_per_address_goes_to_the_spam_queue_then_is_refused_far_beyond(
     """A town hall's staff share one address: past the generous count their comments are
     kept for a moderator (spam queue), and only an absurd volume is refused."""
     config = make_config(
-        tmp_path, comment_site, flood_ip_count=3, flood_ip_hard=5, flood_email_count=100
+        tmp_path,
+        comment_site,
+        comments={"flood_ip_count": 3, "flood_ip_hard": 5, "flood_email_count": 100},
     )
     with running_service(config) as service:
         statuses = [
@@ -90,7 +94,7 @@ def test_flood_per_address_goes_to_the_spam_queue_then_is_refused_far_beyond(
 
 
 def test_flood_counts_survive_a_restart(tmp_path, comment_site):
-    config = make_config(tmp_path, comment_site, flood_email_count=2, flood_ip_count=100)
+    config = make_config(tmp_path, comment_site, comments=TWO_PER_ADDRESS)
     for _ in range(2):
         with running_service(config) as service:
             post(service, service.form(commentaire=f"Message {len(rows(service))}"))

@@ -10,7 +10,7 @@ import sys
 from letter_fixtures import article, publish, received, rows, subscribed, wait_until
 
 from service import commands
-from service.app import build_parts
+from service.app import assemble
 
 ADDRESS = "perdu@exemple.fr"
 
@@ -39,9 +39,9 @@ def report(original, recipient: str = ADDRESS, status: str = "5.1.1", message_id
 
 def bounce(service, data: bytes) -> str:
     out = io.StringIO()
-    path = service.config.database.parent / "rebond.eml"
+    path = service.config.core.database.parent / "rebond.eml"
     path.write_bytes(data)
-    parts = build_parts(service.config)
+    parts = assemble(service.config)
     assert commands.execute(parts, commands.BY_NAME["rebond"], {"fichier": path}, out) == 0
     return out.getvalue()
 
@@ -57,9 +57,9 @@ def test_a_report_piped_by_the_mail_server_counts_a_bounce_once(letter_service, 
     lettre = lettre_to(letter_service, smtp_server, "1")
     environ = {
         **os.environ,
-        "COMMENTS_DATABASE": str(letter_service.config.database),
-        "COMMENTS_SITE_DIR": str(letter_service.config.site_dir),
-        "COMMENTS_SECRET_KEY": letter_service.config.secret_key,
+        "SERVICE_DATABASE": str(letter_service.config.core.database),
+        "SERVICE_SITE_DIR": str(letter_service.config.core.site_dir),
+        "SERVICE_SECRET_KEY": letter_service.config.core.secret_key,
     }
     piped = subprocess.run(
         [sys.executable, "-m", "service", "rebond"],
@@ -133,7 +133,7 @@ def test_mangled_reports_are_ignored_without_a_traceback(letter_service, smtp_se
     huge = tmp_path / "enorme.eml"
     huge.write_bytes(b"Subject: x\r\n\r\n" + b"a" * (11 * 1024 * 1024))
     out = io.StringIO()
-    parts = build_parts(letter_service.config)
+    parts = assemble(letter_service.config)
     rebond = commands.BY_NAME["rebond"]
     assert commands.execute(parts, rebond, {"fichier": huge}, out) == 0
     assert "trop gros" in out.getvalue()

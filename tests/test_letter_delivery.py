@@ -60,7 +60,7 @@ def test_a_temporary_refusal_of_the_message_raises_a_4xx(smtp_server):
 
 
 def test_a_dead_senders_rows_are_sent_again_only_if_never_handed_over(tmp_path):
-    conn = db.init(make_config(tmp_path, tmp_path).database)
+    conn = db.init(make_config(tmp_path, tmp_path).core.database)
     for status in ("sending", "handed", "sent", "queued"):
         outbox.enqueue(conn, "essai", recipient=f"{status}@exemple.fr")
         conn.execute("UPDATE outbox SET status = ? WHERE id = last_insert_rowid()", (status,))

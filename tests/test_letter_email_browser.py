@@ -35,8 +35,8 @@ def messages(tmp_path, letter_site, smtp_server) -> dict:
         tmp_path,
         letter_site,
         smtp_server,
-        letter_digest_day=datetime.now().weekday(),
-        letter_digest_hour=0,
+        digest_day=datetime.now().weekday(),
+        digest_hour=0,
     )
     with running_service(config) as service:
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 2)
@@ -66,8 +66,8 @@ def messages(tmp_path, letter_site, smtp_server) -> dict:
         )
         moderate(service, reply, "approved")
         wait_until(lambda: len(received(smtp_server, "chaque@exemple.fr")) == 3)
-        service.app.state.sender.clock = lambda: datetime.now(UTC) + timedelta(days=7)
-        service.app.state.sender.wake()
+        service.parts.lettre.sender.clock = lambda: datetime.now(UTC) + timedelta(days=7)
+        service.parts.lettre.sender.wake()
         wait_until(lambda: received(smtp_server, "semaine@exemple.fr"))
     single = next(m for m in received(smtp_server, "chaque@exemple.fr") if "relais" in m["Subject"])
     return {

@@ -79,7 +79,7 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
     own = post_comment(letter_service, parent=str(first), email=claire, commentaire="Merci Bob !")
     moderate(letter_service, own, "approved")
     # The Caf's official reply is.
-    letter_service.app.state.parts.moderation.perform(actions.reply, first, "Merci à vous.", "t")
+    letter_service.parts.comments.moderation.perform(actions.reply, first, "Merci à vous.", "t")
     wait_until(lambda: len(to(smtp_server, claire)) == 3)
     assert "Caf de l’Essonne" in text_part(to(smtp_server, claire)[2])
 

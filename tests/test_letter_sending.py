@@ -66,9 +66,9 @@ def test_a_new_article_goes_once_to_each_matching_subscriber(letter_service, smt
 
     # The lettre is a page of the site too.
     [letter] = rows(letter_service, "SELECT id FROM letters")
-    page = letter_service.config.site_dir / f"lettres/{letter['id']}/index.html"
+    page = letter_service.config.core.site_dir / f"lettres/{letter['id']}/index.html"
     assert "L’accueil du jeune enfant" in page.read_text()
-    index = (letter_service.config.site_dir / "lettres/index.html").read_text()
+    index = (letter_service.config.core.site_dir / "lettres/index.html").read_text()
     assert f'href="/lettres/{letter["id"]}/"' in index and "L’accueil du jeune enfant" in index
 
     # A second build with the same article announces nothing more.
@@ -117,9 +117,7 @@ def test_weekly_digest_lists_the_weeks_articles_of_each_subscribers_themes(
     tmp_path, letter_site, smtp_server
 ):
     today = datetime.now().weekday()
-    config = letter_config(
-        tmp_path, letter_site, smtp_server, letter_digest_day=today, letter_digest_hour=0
-    )
+    config = letter_config(tmp_path, letter_site, smtp_server, digest_day=today, digest_hour=0)
     with running_service(config) as service:
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 2)
         subscribed(service, smtp_server, "tout@exemple.fr", rythme="weekly")
@@ -138,7 +136,7 @@ def test_weekly_digest_lists_the_weeks_articles_of_each_subscribers_themes(
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 4)
         time.sleep(0.3)
         assert smtp_server.messages == []  # this week's digest time was before them
-        sender = service.app.state.sender
+        sender = service.parts.lettre.sender
         sender.clock = lambda: datetime.now(UTC) + timedelta(days=7)
         sender.wake()
         wait_until(lambda: len(smtp_server.messages) == 2)
@@ -183,7 +181,7 @@ def test_temporary_failures_are_retried_and_the_message_arrives_once(letter_serv
 
 
 def test_repeated_bounces_suspend_the_address(tmp_path, letter_site, refusing_smtp):
-    config = letter_config(tmp_path, letter_site, refusing_smtp, letter_max_bounces=2)
+    config = letter_config(tmp_path, letter_site, refusing_smtp, max_bounces=2)
     with running_service(config) as service:
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 2)
         subscribed(service, refusing_smtp, "parti@exemple.fr")
@@ -212,7 +210,7 @@ def test_repeated_bounces_suspend_the_address(tmp_path, letter_site, refusing_sm
 
 
 def test_the_rate_limit_spaces_the_messages(tmp_path, letter_site, smtp_server):
-    config = letter_config(tmp_path, letter_site, smtp_server, letter_rate=20)
+    config = letter_config(tmp_path, letter_site, smtp_server, rate=20)
     with running_service(config) as service:
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 2)
         conn = service.db()
@@ -236,11 +234,11 @@ def test_the_rate_limit_spaces_the_messages(tmp_path, letter_site, smtp_server):
 
 
 def test_an_idle_round_takes_no_write_lock(tmp_path, letter_site, smtp_server):
-    config = letter_config(tmp_path, letter_site, smtp_server, letter_poll_seconds=60)
-    sender = Sender(config, Site(letter_site))
+    config = letter_config(tmp_path, letter_site, smtp_server, poll_seconds=60)
+    sender = Sender(config.lettre, config.core, Site(letter_site, config.core.site_url))
     conn = sender.connect()
     sender.send_round(conn)  # the back catalogue
-    other = db.connect(config.database)
+    other = db.connect(config.core.database)
     other.execute("PRAGMA busy_timeout=100")
     conn.execute("PRAGMA busy_timeout=100")
     other.execute("BEGIN IMMEDIATE")  # someone else writing for a long time

@@ -5,6 +5,7 @@ import re
 import time
 
 import httpx
+import pytest
 from letter_fixtures import (
     confirm_by_mail,
     html_part,
@@ -62,7 +63,7 @@ def test_robots_get_the_same_page_and_nobody_is_mailed(letter_service, smtp_serv
         subscribe(letter_service, "b@exemple.fr", jeton=""),  # no token
         subscribe(letter_service, "c@exemple.fr", jeton="forged.token.value.x"),
     ]
-    token = tokens.issue(letter_service.config.secret_key, now=time.time() - 10)
+    token = tokens.issue(letter_service.config.core.secret_key, now=time.time() - 10)
     answers.append(subscribe(letter_service, "d@exemple.fr", jeton=token))
     answers.append(subscribe(letter_service, "e@exemple.fr", jeton=token))  # replayed
     assert {(r.status_code, r.headers["location"]) for r in answers} == {
@@ -90,9 +91,10 @@ def test_one_address_gets_one_e_mail_per_interval_whatever_the_requests(
     ]
 
 
+@pytest.mark.parametrize("letter_service", [{"confirm_interval": 0}], indirect=True)
 def test_the_answer_does_not_reveal_a_subscribed_address(letter_service, smtp_server):
+    # confirm_interval 0: the second e-mail goes at once.
     subscribed(letter_service, smtp_server, "abonne@exemple.fr")
-    letter_service.config.letter_confirm_interval = 0  # let the second e-mail go at once
     known = subscribe(letter_service, "abonne@exemple.fr")
     unknown = subscribe(letter_service, "nouveau@exemple.fr")
     assert (known.status_code, known.headers["location"]) == (
@@ -118,8 +120,8 @@ def test_a_wrong_address_comes_back_with_a_french_message(letter_service, smtp_s
     assert not re.search(r'name="theme-petite-enfance" value="1" checked', response.text)
 
 
+@pytest.mark.parametrize("letter_service", [{"ip_count": 3}], indirect=True)
 def test_too_many_requests_from_one_network_address_are_refused(letter_service, smtp_server):
-    letter_service.config.letter_ip_count = 3
     answers = [subscribe(letter_service, f"n{n}@exemple.fr").status_code for n in range(4)]
     assert answers == [303, 303, 303, 429]
 
@@ -130,7 +132,9 @@ def test_late_and_unknown_links_get_a_clear_page(letter_service, smtp_server):
     url = local(letter_service, link(message, "confirmer"))
     [person] = rows(letter_service, "SELECT id, link_key FROM subscribers")
     [sub] = rows(letter_service, "SELECT id FROM subscriptions")
-    links = signed.Links(letter_service.config.secret_key, f"{letter_service.url}/commentaires/")
+    links = signed.Links(
+        letter_service.config.core.secret_key, f"{letter_service.url}/commentaires/"
+    )
     old = signed.Link(
         person["id"], person["link_key"], (sub["id"],), issued=time.time() - 49 * 3600
     )
@@ -145,7 +149,9 @@ def test_late_and_unknown_links_get_a_clear_page(letter_service, smtp_server):
 def test_the_manage_page_changes_thèmes_and_ends_what_was_asked(letter_service, smtp_server):
     subscribed(letter_service, smtp_server, "gere@exemple.fr")
     [person] = rows(letter_service, "SELECT id, link_key FROM subscribers")
-    links = signed.Links(letter_service.config.secret_key, f"{letter_service.url}/commentaires/")
+    links = signed.Links(
+        letter_service.config.core.secret_key, f"{letter_service.url}/commentaires/"
+    )
     url = links.url(signed.MANAGE, signed.Link(person["id"], person["link_key"]))
     page = httpx.get(url)
     assert page.status_code == 200 and "gere@exemple.fr" in page.text

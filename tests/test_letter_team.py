@@ -61,7 +61,7 @@ def test_announce_from_the_command_line_sends_without_the_service(tmp_path, smtp
     site = write_letter_site(tmp_path / "site")
     config = letter_config(tmp_path, site, smtp_server)
     assert "Nouvelles lettres : 0." in run(config, "announce")  # the back catalogue
-    add_subscriber(config.database, "abonne@exemple.fr")
+    add_subscriber(config.core.database, "abonne@exemple.fr")
     write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01, title="Neuf")])
     output = run(config, "announce")
     assert "Nouvelles lettres : 1." in output and "E-mails envoyés : 1 " in output
@@ -82,7 +82,7 @@ def test_announce_from_the_command_line_sends_without_the_service(tmp_path, smtp
 
 
 def rows_of(config, sql):
-    conn = db.connect(config.database)
+    conn = db.connect(config.core.database)
     try:
         return conn.execute(sql).fetchall()
     finally:
@@ -93,9 +93,9 @@ def test_announce_leaves_the_sending_to_a_running_sender(tmp_path, smtp_server):
     site = write_letter_site(tmp_path / "site")
     config = letter_config(tmp_path, site, smtp_server)
     run(config, "announce")
-    add_subscriber(config.database, "abonne@exemple.fr")
+    add_subscriber(config.core.database, "abonne@exemple.fr")
     write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
-    with send_lock(config.database) as held:  # as the running service holds it
+    with send_lock(config.core.database) as held:  # as the running service holds it
         assert held
         output = run(config, "announce")
     assert "Nouvelles lettres : 1." in output and "envoyés par le service" in output
@@ -105,8 +105,8 @@ def test_announce_leaves_the_sending_to_a_running_sender(tmp_path, smtp_server):
 
 def test_subscriber_list_as_csv_with_consent(tmp_path, letter_site, smtp_server):
     config = letter_config(tmp_path, letter_site, smtp_server)
-    add_subscriber(config.database, "=HYPERLINK(1)@exemple.fr", themes="solidarite")
-    add_subscriber(config.database, "b@exemple.fr", status="ended")
+    add_subscriber(config.core.database, "=HYPERLINK(1)@exemple.fr", themes="solidarite")
+    add_subscriber(config.core.database, "b@exemple.fr", status="ended")
     lines = run(config, "lettre-abonnes").splitlines()
     assert lines[0].startswith("adresse;statut;")
     assert lines[1].startswith("'=HYPERLINK(1)@exemple.fr;abonné;;à chaque publication;Solidarité;")
@@ -138,7 +138,7 @@ def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):
     smtp_server.wait_for(1)
     assert httpx.get(letter_service.url + BASE + "lettre").status_code == 303  # log in first
 
-    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    letter_service.site.address = ""  # an http address: session cookies without Secure
     admin = login(letter_service, "admin")  # the first account: an administrator
     editor = login(letter_service, "redaction")
     page = editor.get(BASE + "lettre")
@@ -185,9 +185,8 @@ def test_rgpd_export_and_erase_cover_subscriptions_and_follows(letter_service, s
 
 
 def make_config_like(service):
-    config = make_config(service.config.database.parent.parent, service.config.site_dir)
-    config.database = service.config.database
-    return config
+    database = service.config.core.database
+    return make_config(database.parent.parent, service.config.core.site_dir, database=database)
 
 
 def test_unconfirmed_requests_are_purged_after_the_delay(letter_service, smtp_server):
@@ -210,14 +209,14 @@ def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, m
     target = write_letter_site(tmp_path / "www")
     database = tmp_path / "data" / "comments.sqlite3"
     for name, value in {
-        "DATABASE": str(database),
-        "SECRET_KEY": "clé",
-        "SITE_URL": "https://partenaires.example.fr",
-        "SMTP_HOST": smtp_server.host,
-        "SMTP_PORT": str(smtp_server.port),
-        "LETTER_RATE": "0",
+        "SERVICE_DATABASE": str(database),
+        "SERVICE_SECRET_KEY": "clé",
+        "SERVICE_SITE_URL": "https://partenaires.example.fr",
+        "SERVICE_SMTP_HOST": smtp_server.host,
+        "SERVICE_SMTP_PORT": str(smtp_server.port),
+        "LETTRE_RATE": "0",
     }.items():
-        monkeypatch.setenv(f"COMMENTS_{name}", value)
+        monkeypatch.setenv(name, value)
     tasks._announce(str(target))  # the first publication: the back catalogue
     add_subscriber(database, "abonne@exemple.fr")
     write_letter_site(target, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
@@ -230,7 +229,7 @@ def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, m
 
 
 def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
-    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    letter_service.site.address = ""  # an http address: session cookies without Secure
     login(letter_service, "admin")  # the first account: an administrator
     writer = login(letter_service, "claire", roles=(accounts.REDACTION,))
     page = writer.get(BASE + "lettre")
@@ -243,7 +242,7 @@ def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
 
 
 def test_an_administrator_without_other_roles_exports_the_list(letter_service):
-    letter_service.config.site_url = ""  # an http address: session cookies without Secure
+    letter_service.site.address = ""  # an http address: session cookies without Secure
     login(letter_service, "premier")  # the first account of a machine has every role
     admin = login(letter_service, "chef", roles=(accounts.ADMINISTRATION,))
     assert admin.get(BASE + "lettre").status_code == 200

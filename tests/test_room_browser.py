@@ -26,9 +26,9 @@ def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("room-browser")
     (tmp_path / "public").mkdir()
     config = room_config(tmp_path, tmp_path / "public" / "site")
-    add_account(config.database, "admin", accounts.ROLES, "Aline Admin")
+    add_account(config.core.database, "admin", accounts.ROLES, "Aline Admin")
     with running_service(config, serve_site=True) as service:
-        config.site_url = service.url
+        service.site.address = service.url
         assert publish_now(service)["state"] == "done"
         yield service
 
@@ -123,7 +123,7 @@ def test_a_newcomer_writes_previews_publishes_restores_and_withdraws_an_intervie
     assert "le-relais-petite-enfance-de-massy" in feed
     sitemap = httpx.get(url + "/sitemap.xml").text
     assert "/articles/le-relais-petite-enfance-de-massy/</loc>" in sitemap
-    path = Path(site.config.content_dir, "articles", "le-relais-petite-enfance-de-massy.md")
+    path = Path(site.config.room.content_dir, "articles", "le-relais-petite-enfance-de-massy.md")
     published = path.read_text(encoding="utf-8")
     assert "**Julie Martin :**{: .speaker} « Réponse numéro 2. »" in published
     assert (
@@ -212,7 +212,7 @@ def test_every_room_page_passes_axe_at_320_px(browser, site):
     check_page(page, "link")
     other_page.goto(page.input_value("#lien"))
     check_page(other_page, "password")
-    add_account(site.config.database, "modo", ("moderation",))
+    add_account(site.config.core.database, "modo", ("moderation",))
     modo, modo_page = log_in(browser, site.url, "modo", width=320)
     modo_page.goto(site.url + ROOM_PATH)
     check_page(modo_page, "forbidden")
@@ -258,13 +258,13 @@ def test_the_editor_works_with_the_keyboard_alone(browser, site):
     page.focus("#titre")
     page.keyboard.press("Enter")  # the first button of the form: « Enregistrer »
     page.wait_for_selector("text=Enregistré (révision n° 1)")
-    assert Path(site.config.content_dir, "articles", "ecrit-au-clavier.md").is_file()
+    assert Path(site.config.room.content_dir, "articles", "ecrit-au-clavier.md").is_file()
     context.close()
 
 
 def test_the_launch_articles_come_back_unchanged_from_chromium(browser, site):
     context, page = log_in(browser, site.url, "admin")
-    for path in sorted(Path(site.config.content_dir, "articles").glob("*.md")):
+    for path in sorted(Path(site.config.room.content_dir, "articles").glob("*.md")):
         if "relais" in path.name or "clavier" in path.name:
             continue
         before = path.read_bytes()

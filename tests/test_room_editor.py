@@ -28,7 +28,7 @@ LAUNCH_FILES = sorted((path.parent.name, path.stem) for path in (ROOT / "content
 
 
 def revisions_of(service, path: str) -> list:
-    conn = db.connect(service.config.database)
+    conn = db.connect(service.config.core.database)
     try:
         return conn.execute(
             "SELECT number, author, kind FROM revisions WHERE path = ? ORDER BY number", (path,)
@@ -40,7 +40,7 @@ def revisions_of(service, path: str) -> list:
 @pytest.mark.parametrize(("folder", "name"), LAUNCH_FILES)
 def test_launch_files_open_and_save_byte_identical(room, folder, name):
     client = login(room.url, "claire")
-    path = Path(room.config.content_dir) / folder / f"{name}.md"
+    path = Path(room.config.room.content_dir) / folder / f"{name}.md"
     before = path.read_bytes()
     page = client.get(editor_url(folder, name))
     assert page.status_code == 200
@@ -106,14 +106,16 @@ def test_a_new_interview_is_written_like_the_launch_articles(room):
         page = client.post(ROOM_PATH + "nouveau", data={**fields, "action": "ajouter", **block})
         fields = form_fields(page)
     assert "Réponse ajoutée au texte" in spaces(page.text)
-    assert not list(Path(room.config.content_dir, "articles").glob("rencontre-*"))
+    assert not list(Path(room.config.room.content_dir, "articles").glob("rencontre-*"))
     saved = client.post(ROOM_PATH + "nouveau", data={**form_fields(page), "action": "enregistrer"})
     assert saved.status_code == 303
     assert saved.headers["location"].startswith(
         editor_url("articles", "rencontre-avec-le-relais-petite-enfance-d-arpajon")
     )
     path = Path(
-        room.config.content_dir, "articles", "rencontre-avec-le-relais-petite-enfance-d-arpajon.md"
+        room.config.room.content_dir,
+        "articles",
+        "rencontre-avec-le-relais-petite-enfance-d-arpajon.md",
     )
     assert path.read_text(encoding="utf-8") == INTERVIEW
     rows = revisions_of(room, "articles/rencontre-avec-le-relais-petite-enfance-d-arpajon.md")
@@ -134,12 +136,12 @@ def test_missing_fields_are_named_next_to_them_and_the_text_stays(room):
     assert 'aria-invalid="true" ' in page.text or 'aria-invalid="true">' in page.text
     assert "Un texte précieux\nsur deux lignes.\n</textarea>" in page.text
     assert "Indiquez au moins une personne interviewée" in spaces(page.text)
-    assert not Path(room.config.content_dir, "articles", "sans-chapo.md").exists()
+    assert not Path(room.config.room.content_dir, "articles", "sans-chapo.md").exists()
 
 
 def test_the_second_save_is_a_conflict_showing_both_and_nothing_is_lost(room):
     url = editor_url("articles", "enjeux-prioritaires-2022")
-    path = Path(room.config.content_dir, "articles", "enjeux-prioritaires-2022.md")
+    path = Path(room.config.room.content_dir, "articles", "enjeux-prioritaires-2022.md")
     original = path.read_text(encoding="utf-8")
     claire, karim = login(room.url, "claire"), login(room.url, "karim")
     claire_form, karim_form = form_fields(claire.get(url)), form_fields(karim.get(url))
@@ -171,7 +173,7 @@ def test_the_second_save_is_a_conflict_showing_both_and_nothing_is_lost(room):
 
 def test_a_hand_edit_meanwhile_is_recorded_and_is_a_conflict(room):
     url = editor_url("pages", "a-propos")
-    path = Path(room.config.content_dir, "pages", "a-propos.md")
+    path = Path(room.config.room.content_dir, "pages", "a-propos.md")
     client = login(room.url, "claire")
     fields = form_fields(client.get(url))
     path.write_text(path.read_text(encoding="utf-8") + "\nAjout à la main.\n", encoding="utf-8")
@@ -183,11 +185,13 @@ def test_a_hand_edit_meanwhile_is_recorded_and_is_a_conflict(room):
 
 def test_an_expired_session_keeps_the_text_and_saves_it_after_login(room):
     url = editor_url("articles", "bilan-conventions-territoriales-globales")
-    path = Path(room.config.content_dir, "articles", "bilan-conventions-territoriales-globales.md")
+    path = Path(
+        room.config.room.content_dir, "articles", "bilan-conventions-territoriales-globales.md"
+    )
     client = login(room.url, "karim")
     fields = form_fields(client.get(url))
     fields["texte"] += "\r\nUn paragraphe écrit pendant deux heures.\r\n"
-    conn = db.connect(room.config.database)
+    conn = db.connect(room.config.core.database)
     conn.execute("DELETE FROM sessions WHERE username = 'karim'")  # the session expired
     conn.close()
     page = client.post(url, data={**fields, "action": "enregistrer"})
@@ -214,7 +218,7 @@ def test_logging_in_again_with_an_account_without_redaction_saves_nothing(room):
     """The relogin form of an expired session used to save for any role (moderation only)."""
     from room_fixtures import PASSWORD
 
-    add_account(room.config.database, "modo", roles=("moderation",))
+    add_account(room.config.core.database, "modo", roles=("moderation",))
     anonymous = httpx.Client(base_url=room.url, headers={"X-Forwarded-For": "192.0.2.44"})
     page = anonymous.post(ROOM_PATH + "nouveau", data={"titre": "Article du modérateur"})
     assert page.status_code == 401
@@ -232,13 +236,13 @@ def test_logging_in_again_with_an_account_without_redaction_saves_nothing(room):
     assert refused.status_code == 403
     assert "n’a pas le rôle « rédaction » : rien n’a été enregistré" in spaces(refused.text)
     assert "Un texte." in refused.text  # what was typed is still in the page
-    articles = Path(room.config.content_dir, "articles")
+    articles = Path(room.config.room.content_dir, "articles")
     assert not (articles / "article-du-moderateur.md").exists()
 
 
 def test_a_stale_form_comes_back_filled_and_saves_nothing(room):
     url = editor_url("pages", "mentions-legales")
-    path = Path(room.config.content_dir, "pages", "mentions-legales.md")
+    path = Path(room.config.room.content_dir, "pages", "mentions-legales.md")
     before = path.read_bytes()
     client = login(room.url, "claire")
     fields = {**form_fields(client.get(url)), "csrf": "0" * 64, "chapo": "Texte gardé."}
@@ -256,7 +260,7 @@ def test_a_published_article_keeps_its_slug(room):
     assert 'id="slug"' in page.text and " readonly" in page.text.split('id="slug"')[1].split(">")[0]
     client.post(url, data={**form_fields(page), "slug": "autre-adresse"})
     text = Path(
-        room.config.content_dir, "articles", "territorialisation-se-concretise.md"
+        room.config.room.content_dir, "articles", "territorialisation-se-concretise.md"
     ).read_text(encoding="utf-8")
     assert "Slug: territorialisation-se-concretise\n" in text
 
@@ -287,15 +291,15 @@ def test_no_other_file_can_be_reached(room, path):
 
 
 def test_saves_are_commits_when_the_content_folder_is_a_git_work_tree(tmp_path, comment_site):
-    config = room_config(tmp_path, comment_site, content_git="auto")
-    content = Path(config.content_dir)
+    config = room_config(tmp_path, comment_site, room={"content_git": "auto"})
+    content = Path(config.room.content_dir)
     for args in (
         ["init", "-q"],
         ["add", "."],
         ["-c", "user.name=Dev", "-c", "user.email=d@x", "commit", "-qm", "import"],
     ):
         subprocess.run(["git", "-C", str(content), *args], check=True)
-    add_account(config.database, "claire", name="Claire Martin")
+    add_account(config.core.database, "claire", name="Claire Martin")
     with running_service(config) as service:
         client = login(service.url, "claire")
         url = editor_url("pages", "a-propos")
@@ -317,7 +321,7 @@ def test_a_new_page_has_the_fields_of_a_page(room):
     fields = {**form_fields(page), "titre": "Nous contacter", "texte": "Écrivez-nous.\r\n"}
     saved = client.post(ROOM_PATH + "nouveau", data=fields)
     assert saved.headers["location"].startswith(editor_url("pages", "nous-contacter"))
-    path = Path(room.config.content_dir, "pages", "nous-contacter.md")
+    path = Path(room.config.room.content_dir, "pages", "nous-contacter.md")
     assert (
         path.read_text()
         == "Title: Nous contacter\nSlug: nous-contacter\nStatus: draft\n\nÉcrivez-nous.\n"
@@ -326,7 +330,7 @@ def test_a_new_page_has_the_fields_of_a_page(room):
 
 
 def test_a_theme_unknown_to_the_site_is_shown_not_silently_replaced(room):
-    path = Path(room.config.content_dir, "articles", "enjeux-prioritaires-2022.md")
+    path = Path(room.config.room.content_dir, "articles", "enjeux-prioritaires-2022.md")
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("Category: Vie de la Caf", "Category: Ancien thème"))
     try:

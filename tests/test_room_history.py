@@ -26,7 +26,7 @@ def titles(page: httpx.Response) -> list[str]:
 
 
 def test_every_area_page_needs_the_redaction_role(room):
-    add_account(room.config.database, "modo", ("moderation",))
+    add_account(room.config.core.database, "modo", ("moderation",))
     anonymous = httpx.get(room.url + ROOM_PATH + "articles/30-ans-caf-essonne/revisions")
     assert anonymous.status_code == 303
     assert (
@@ -71,11 +71,11 @@ def test_the_list_shows_statuses_filters_and_searches(room):
     ]
     assert titles(client.get(ROOM_PATH + "?statut=masque")) == ["Page introuvable"]
     assert len(titles(client.get(ROOM_PATH + "?type=pages"))) == 6
-    Path(room.config.content_dir, "articles", "economie-sociale-un-entretien.md").unlink()
+    Path(room.config.room.content_dir, "articles", "economie-sociale-un-entretien.md").unlink()
 
 
 def test_pending_comments_are_counted_per_article(room):
-    conn = db.connect(room.config.database)
+    conn = db.connect(room.config.core.database)
     conn.execute(
         "INSERT INTO comments (article_slug, author_name, author_email, body, status, created_at)"
         " VALUES ('30-ans-caf-essonne', 'Léa', 'lea@example.org', 'Bravo', 'pending', 'now')"
@@ -88,7 +88,9 @@ def test_pending_comments_are_counted_per_article(room):
 
 def test_any_revision_is_shown_compared_and_restored(room):
     url = editor_url("articles", "service-public-mobilise-crise-sanitaire")
-    path = Path(room.config.content_dir, "articles", "service-public-mobilise-crise-sanitaire.md")
+    path = Path(
+        room.config.room.content_dir, "articles", "service-public-mobilise-crise-sanitaire.md"
+    )
     original = path.read_text(encoding="utf-8")
     claire = login(room.url, "claire")
     saved = claire.post(url, data={**form_fields(claire.get(url)), "titre": "Un titre changé"})

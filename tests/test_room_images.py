@@ -60,7 +60,7 @@ def test_an_uploaded_photo_is_upright_without_gps_and_in_the_text(room):
     assert page.status_code == 200, spaces(page.text)[:2000]
     line = '![Une équipe en réunion](/images/photo-de-terrain.jpg "L’équipe à Évry © Caf de '
     assert line + 'l’Essonne")\n</textarea>' in html.unescape(page.text)
-    stored = Path(room.config.content_dir, "images", "photo-de-terrain.jpg")
+    stored = Path(room.config.room.content_dir, "images", "photo-de-terrain.jpg")
     image = Image.open(stored)
     assert image.size == (480, 640)  # turned the right way up
     assert not image.getexif() and b"Appareil de test" not in stored.read_bytes()
@@ -68,7 +68,7 @@ def test_an_uploaded_photo_is_upright_without_gps_and_in_the_text(room):
     # Not saved yet: the text is in the page, the article file is unchanged.
     assert (
         "photo-de-terrain"
-        not in Path(room.config.content_dir, "articles", "30-ans-caf-essonne.md").read_text()
+        not in Path(room.config.room.content_dir, "articles", "30-ans-caf-essonne.md").read_text()
     )
     library = client.get(ROOM_PATH + "images/")
     assert "photo-de-terrain.jpg" in library.text
@@ -112,21 +112,21 @@ def test_what_is_not_a_usable_picture_is_refused_and_the_text_stays(room, data, 
     assert message in spaces(refused.text)
     assert 'id="image_fichier-erreur"' in refused.text
     assert "Mon texte.\n</textarea>" in refused.text
-    assert not list(Path(room.config.content_dir, "images").glob(Path(filename).stem + "*"))
+    assert not list(Path(room.config.room.content_dir, "images").glob(Path(filename).stem + "*"))
 
 
 def test_a_picture_needs_its_text_alternative_before_anything_is_stored(room):
     client = login(room.url, "claire")
     page = send_image(client, photo(), "sans-alt.jpg", image_alt="  ")
     assert page.status_code == 400 and 'id="image_alt-erreur"' in page.text
-    assert not Path(room.config.content_dir, "images", "sans-alt.jpg").exists()
+    assert not Path(room.config.room.content_dir, "images", "sans-alt.jpg").exists()
 
 
 def test_bytes_hidden_after_a_picture_do_not_survive(room):
     client = login(room.url, "claire")
     data = photo(fmt="PNG") + b"<script>alert('x')</script>"
     assert send_image(client, data, "polyglotte.png").status_code == 200
-    stored = Path(room.config.content_dir, "images", "polyglotte.png").read_bytes()
+    stored = Path(room.config.room.content_dir, "images", "polyglotte.png").read_bytes()
     assert b"<script>" not in stored and Image.open(io.BytesIO(stored)).format == "PNG"
 
 
@@ -175,7 +175,7 @@ def test_the_room_serves_library_pictures_only(room, path):
 
 def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
     client = login(room.url, "claire")
-    articles = Path(room.config.content_dir, "articles")
+    articles = Path(room.config.room.content_dir, "articles")
     files = {
         "intervenant-1-portrait-fichier": ("Awa Diallo.jpg", photo((400, 400)), "image/jpeg"),
         "image_fichier": ("", b"", "application/octet-stream"),  # left empty, as browsers send
@@ -186,7 +186,10 @@ def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
     assert saved.status_code == 303, spaces(saved.text)[:2000]
     text = (articles / "un-portrait-envoye.md").read_text(encoding="utf-8")
     assert "/images/awa-diallo.jpg" in text
-    assert Image.open(Path(room.config.content_dir, "images", "awa-diallo.jpg")).size == (400, 400)
+    assert Image.open(Path(room.config.room.content_dir, "images", "awa-diallo.jpg")).size == (
+        400,
+        400,
+    )
     # Too small for a portrait: refused beside its field, the text kept, nothing saved.
     form = new_article(client, "Un portrait trop petit", texte="Mon texte à garder.")
     small = {"intervenant-1-portrait-fichier": ("petit.jpg", photo((100, 100)), "image/jpeg")}
@@ -202,7 +205,7 @@ def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
 
 def test_portrait_fields_out_of_range_or_on_a_page_store_nothing(room):
     client = login(room.url, "claire")
-    images = Path(room.config.content_dir, "images")
+    images = Path(room.config.room.content_dir, "images")
     before = set(images.iterdir())
     stray = {
         f"intervenant-{n}-portrait-fichier": (f"hors-{i}.jpg", photo((400, 400)), "image/jpeg")

@@ -17,18 +17,20 @@ def test_an_article_published_in_the_room_is_mailed_to_subscribers(tmp_path, smt
         smtp_host=smtp_server.host,
         smtp_port=smtp_server.port,
         mail_from="Caf de l’Essonne <lettre@caf-essonne.example.fr>",
-        letter_poll_seconds=3600,  # only the publisher's wake can make it in time
-        letter_rate=0,
-        letter_min_fill_seconds=0,
+        lettre={
+            "poll_seconds": 3600,  # only the publisher's wake can make it in time
+            "rate": 0,
+            "min_fill_seconds": 0,
+        },
     )
     (tmp_path / "public").mkdir()
-    add_account(config.database, "claire", name="Claire Martin")
+    add_account(config.core.database, "claire", name="Claire Martin")
     with running_service(config, serve_site=True) as service:
         assert publish_now(service)["state"] == "done"  # the launch articles: never announced
         subscribed(service, smtp_server, "mairie@exemple.fr")
-        config.site_url = service.url  # log in over http: session cookies without Secure
+        service.site.address = service.url  # log in over http: session cookies without Secure
         client = login(service.url, "claire")
-        config.site_url = PUBLIC  # the e-mails' links
+        service.site.address = PUBLIC  # the e-mails' links
         form = new_article(client, "La Ctg signée à Massy", action="publier")
         form["chapo"] = "La commune et la Caf signent leur convention."
         assert client.post(ROOM_PATH + "nouveau", data=form).status_code == 303

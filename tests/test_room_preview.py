@@ -82,13 +82,15 @@ def test_a_new_draft_previews_as_published(room):
     assert "Une question\u202f?" in html and "Awa Diallo" in html
     home = client.get(src.split("/articles/")[0] + "/").text
     assert "Un brouillon à prévisualiser" in home  # listed first, as it will be once published
-    text = Path(room.config.content_dir, "articles", "un-brouillon-a-previsualiser.md").read_text()
+    text = Path(
+        room.config.room.content_dir, "articles", "un-brouillon-a-previsualiser.md"
+    ).read_text()
     assert "Status: draft\n" in text  # the file itself stays a draft
-    Path(room.config.content_dir, "articles", "un-brouillon-a-previsualiser.md").unlink()
+    Path(room.config.room.content_dir, "articles", "un-brouillon-a-previsualiser.md").unlink()
 
 
 def test_a_file_the_build_refuses_gets_its_messages(room):
-    path = Path(room.config.content_dir, "pages", "accessibilite.md")
+    path = Path(room.config.room.content_dir, "pages", "accessibilite.md")
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("Title: ", "Status: bizarre\nTitle: ", 1), encoding="utf-8")
     try:

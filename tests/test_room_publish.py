@@ -35,9 +35,9 @@ def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("publish")
     config = room_config(tmp_path, tmp_path / "public" / "site")
     (tmp_path / "public").mkdir()
-    add_account(config.database, "claire", name="Claire Martin")
+    add_account(config.core.database, "claire", name="Claire Martin")
     with running_service(config, serve_site=True) as service:
-        config.site_url = service.url  # links of the published site point at this server
+        service.site.address = service.url  # links of the published site point at this server
         assert publish_now(service)["state"] == "done"
         yield service
 
@@ -67,7 +67,7 @@ def test_publish_then_withdraw_a_new_article(site):
     assert "/articles/un-article-publie/" in httpx.get(site.url + "/sitemap.xml").text
     assert (
         "Status: published\n"
-        in Path(site.config.content_dir, "articles", "un-article-publie.md").read_text()
+        in Path(site.config.room.content_dir, "articles", "un-article-publie.md").read_text()
     )
     assert "Publiée le" in client.get(f"{ROOM_PATH}publications/{job}").text
     # Withdrawn: back to draft, gone from the site and its feeds.
@@ -85,7 +85,7 @@ def test_publish_then_withdraw_a_new_article(site):
 
 
 def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
-    broken = Path(site.config.content_dir, "articles", "casse.md")
+    broken = Path(site.config.room.content_dir, "articles", "casse.md")
     broken.write_text("Title: Cassé\nDate: 2024-01-01\n\nSans thème ni chapô.\n", encoding="utf-8")
     home_before = httpx.get(site.url + "/").content
     client = login(site.url, "claire")
@@ -105,9 +105,9 @@ def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
     assert "le site public n’a pas changé" in page and "casse.md" in page
     assert httpx.get(site.url + "/").content == home_before
     assert httpx.get(site.url + "/articles/jamais-en-ligne/").status_code == 404
-    text = Path(site.config.content_dir, "articles", "jamais-en-ligne.md").read_text()
+    text = Path(site.config.room.content_dir, "articles", "jamais-en-ligne.md").read_text()
     assert "Status: draft\n" in text  # put back
-    conn = db.connect(site.config.database)
+    conn = db.connect(site.config.core.database)
     kinds = [
         r[0]
         for r in conn.execute(
@@ -120,7 +120,7 @@ def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
 
 def test_a_future_date_publishes_itself_on_time(site):
     when = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(seconds=4)
-    path = Path(site.config.content_dir, "articles", "a-paraitre.md")
+    path = Path(site.config.room.content_dir, "articles", "a-paraitre.md")
     path.write_text(
         f"Title: À paraître\nDate: {when:%Y-%m-%d %H:%M:%S}\nCategory: Solidarité\n"
         "Authors: Awa Diallo\nSummary: Bientôt.\nStatus: draft\n\nTexte.\n",
@@ -188,7 +188,7 @@ def test_a_reader_polling_during_publications_never_sees_a_missing_or_mixed_page
 
 
 def test_hidden_stays_at_its_address_unlisted_and_comments_follow(site):
-    conn = db.connect(site.config.database)
+    conn = db.connect(site.config.core.database)
     conn.execute(
         "INSERT INTO comments (article_slug, author_name, author_email, body, status, created_at)"
         " VALUES ('territorialisation-se-concretise', 'Léa Morel', 'lea@example.org',"

@@ -43,11 +43,11 @@ FIELDS = {
 
 def state(service) -> tuple:
     """Everything a refused post must leave as it was: files and the room's tables."""
-    content = Path(service.config.content_dir)
+    content = Path(service.config.room.content_dir)
     files = hashlib.sha256(
         b"".join(p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file())
     ).hexdigest()
-    conn = db.connect(service.config.database)
+    conn = db.connect(service.config.core.database)
     try:
         tables = tuple(
             conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -72,7 +72,7 @@ def test_a_post_without_this_sessions_token_changes_nothing(room, path):
 
 @pytest.fixture(scope="module")
 def moderator_only(room):
-    add_account(room.config.database, "lecteur-modo", ("moderation",))
+    add_account(room.config.core.database, "lecteur-modo", ("moderation",))
     return "lecteur-modo"
 
 

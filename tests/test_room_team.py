@@ -41,7 +41,7 @@ def test_migration_gives_existing_moderators_roles_and_the_oldest_administration
 
 
 def test_first_account_is_an_administrator_and_the_cli_takes_roles(comment_config, monkeypatch):
-    conn = db.init(comment_config.database)
+    conn = db.init(comment_config.core.database)
     assert accounts.ensure_first_account(conn, "Équipe") is not None
     first = conn.execute("SELECT roles FROM moderators").fetchone()["roles"]
     conn.close()
@@ -51,14 +51,14 @@ def test_first_account_is_an_administrator_and_the_cli_takes_roles(comment_confi
         out = io.StringIO()
         status = cli.run(comment_config, ["create-moderator", *argv, "--mot-de-passe-stdin"], out)
         assert status == 0, out.getvalue()
-    conn = db.connect(comment_config.database)
+    conn = db.connect(comment_config.core.database)
     roles = dict(conn.execute("SELECT username, roles FROM moderators"))
     conn.close()
     assert roles["karim"] == "moderation" and roles["nadia"] == "redaction"
 
 
 def test_each_area_needs_its_role(comment_service):
-    database = comment_service.config.database
+    database = comment_service.config.core.database
     add_account(database, "admin", accounts.ROLES)
     add_account(database, "modo", ("moderation",))
     add_account(database, "plume", ("redaction",))
@@ -108,7 +108,7 @@ def test_an_administrator_creates_an_account_and_the_person_chooses_the_password
     comment_service,
 ):
     url = comment_service.url
-    add_account(comment_service.config.database, "admin", accounts.ROLES, "Aline Admin")
+    add_account(comment_service.config.core.database, "admin", accounts.ROLES, "Aline Admin")
     admin = login(url, "admin")
     token = csrf(admin.get(TEAM))
     bad = admin.post(TEAM, data={"csrf": token, "identifiant": "Claire Martin", "nom": "Claire"})
@@ -177,7 +177,7 @@ def test_an_administrator_creates_an_account_and_the_person_chooses_the_password
 
 
 def test_the_last_administrator_stays(comment_service):
-    add_account(comment_service.config.database, "admin", accounts.ROLES)
+    add_account(comment_service.config.core.database, "admin", accounts.ROLES)
     admin = login(comment_service.url, "admin")
     page = admin.get(TEAM + "admin")
     token = csrf(page)
@@ -186,6 +186,6 @@ def test_the_last_administrator_stays(comment_service):
     refused = admin.post(TEAM + "admin", data={"csrf": token, "action": "desactiver"})
     assert refused.status_code == 400 and "dernier administrateur" in refused.text
     assert admin.post(TEAM + "admin", data={"action": "desactiver"}).status_code == 403  # CSRF
-    conn = db.connect(comment_service.config.database)
+    conn = db.connect(comment_service.config.core.database)
     assert accounts_admin.get(conn, "admin")["disabled_at"] is None
     conn.close()

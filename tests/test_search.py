@@ -203,10 +203,10 @@ def test_a_comment_approved_by_the_service_becomes_searchable(tmp_path):
     conn.close()
     site = build_site(tmp_path / "output", COMMENTS_DB=str(database))
     assert "Zébulon" not in json.dumps(fragments(site), ensure_ascii=False)
-    config = make_config(tmp_path, site, republish=True, search_refresh_delay=0.2)
-    config.database = database
+    comments = {"republish": True, "search_refresh_delay": 0.2}
+    config = make_config(tmp_path, site, database=database, comments=comments)
     with running_service(config) as service:
-        service.app.state.parts.moderation.perform(
+        service.parts.comments.moderation.perform(
             actions.set_status, comment_id, "approved", "test"
         )
         deadline = time.monotonic() + 30

@@ -1,6 +1,6 @@
-"""The service's settings (COMMENTS_* environment variables): every number is read as its type,
-and a value the service cannot use stops it with a French message naming the variable, never a
-traceback."""
+"""The service's settings (SERVICE_*, COMMENTS_*, LETTRE_*, REDACTION_* environment variables):
+every number is read as its type, and a value the service cannot use stops it with a French
+message naming the variable, never a traceback."""
 
 import os
 import subprocess
@@ -9,58 +9,89 @@ from dataclasses import fields
 
 import pytest
 
-from service.core.config import Config, load
+from service.comments.settings import CommentsSettings
+from service.core.settings import CoreSettings
+from service.lettre.settings import LettreSettings
+from service.room import RoomSettings
+from service.settings import Settings, load
+
+DOMAINS = {
+    "SERVICE_": ("core", CoreSettings),
+    "COMMENTS_": ("comments", CommentsSettings),
+    "LETTRE_": ("lettre", LettreSettings),
+    "REDACTION_": ("room", RoomSettings),
+}
 
 
 def numbers():
-    return [f for f in fields(Config) if f.type in (int, float)]
+    """(variable, domain, field) of every number setting."""
+    return [
+        (prefix + f.name.upper(), domain, f)
+        for prefix, (domain, settings) in DOMAINS.items()
+        for f in fields(settings)
+        if f.type in (int, float)
+    ]
 
 
 def test_every_number_reads_from_its_environment_variable(tmp_path):
-    wanted = {f.name: 3 if f.type is int else 2.5 for f in numbers()}
-    environ = {f"COMMENTS_{name.upper()}": str(value) for name, value in wanted.items()}
-    environ["COMMENTS_DATABASE"] = str(tmp_path / "db.sqlite3")
-    config = Config.from_env(environ)
-    assert {name: getattr(config, name) for name in wanted} == wanted
-    assert "notify_interval" in wanted and "letter_rate" in wanted and "smtp_port" in wanted
+    wanted = {name: 3 if f.type is int else 2.5 for name, _, f in numbers()}
+    environ = {name: str(value) for name, value in wanted.items()}
+    environ["SERVICE_DATABASE"] = str(tmp_path / "db.sqlite3")
+    config = Settings.from_env(environ)
+    read = {name: getattr(getattr(config, domain), f.name) for name, domain, f in numbers()}
+    assert read == wanted
+    assert "COMMENTS_NOTIFY_INTERVAL" in wanted and "LETTRE_RATE" in wanted
+    assert "SERVICE_SMTP_PORT" in wanted
 
 
 @pytest.mark.parametrize(
     "name, raw, message",
     [
         (
-            "NOTIFY_INTERVAL",
+            "COMMENTS_NOTIFY_INTERVAL",
             "dix",
             "Réglage COMMENTS_NOTIFY_INTERVAL : « dix » n’est pas un nombre "
             "(décimales avec un point).",
         ),
         (
-            "FLOOD_IP_COUNT",
+            "COMMENTS_FLOOD_IP_COUNT",
             "2.5",
             "Réglage COMMENTS_FLOOD_IP_COUNT : « 2.5 » n’est pas un nombre entier.",
         ),
-        ("LETTER_RATE", "-1", "Réglage COMMENTS_LETTER_RATE : « -1 » doit être entre 0 et"),
-        ("LETTER_RATE", "nan", "Réglage COMMENTS_LETTER_RATE : « nan » doit être entre 0 et"),
-        ("LETTER_POLL_SECONDS", "inf", "COMMENTS_LETTER_POLL_SECONDS : « inf » doit être entre"),
-        ("SCHEDULE_POLL_SECONDS", "1e309", "« 1e309 » doit être entre 0.05 et 1000000000."),
-        ("NOTIFY_POLL_SECONDS", "0", "« 0 » doit être entre 0.05 et"),
-        ("SMTP_PORT", "٣", "Réglage COMMENTS_SMTP_PORT : « ٣ » n’est pas un nombre entier."),
-        ("SMTP_PORT", "70000", "« 70000 » doit être entre 1 et 65535."),
-        ("LETTER_MAX_BOUNCES", "0", "« 0 » doit être entre 1 et"),
-        ("FLOOD_WINDOW", "1_000", "« 1_000 » n’est pas un nombre entier."),
-        ("FLOOD_WINDOW", "9" * 5000, "« " + "9" * 40 + "… » n’est pas un nombre entier."),
-        ("LETTER_DIGEST_DAY", "7", "COMMENTS_LETTER_DIGEST_DAY (0 lundi … 6 dimanche)"),
+        ("LETTRE_RATE", "-1", "Réglage LETTRE_RATE : « -1 » doit être entre 0 et"),
+        ("LETTRE_RATE", "nan", "Réglage LETTRE_RATE : « nan » doit être entre 0 et"),
+        ("LETTRE_POLL_SECONDS", "inf", "LETTRE_POLL_SECONDS : « inf » doit être entre"),
         (
-            "SMTP_STARTTLS",
-            "peut-être",
-            "COMMENTS_SMTP_STARTTLS : « peut-être » n’est ni oui ni non",
+            "REDACTION_SCHEDULE_POLL_SECONDS",
+            "1e309",
+            "« 1e309 » doit être entre 0.05 et 1000000000.",
         ),
-        ("CONTENT_GIT", "parfois", "COMMENTS_CONTENT_GIT : « parfois » n’est ni oui ni non"),
-        ("PUBLISH_COPY", "rsync '{site}/ web:/srv", "COMMENTS_PUBLISH_COPY : commande illisible"),
+        ("COMMENTS_NOTIFY_POLL_SECONDS", "0", "« 0 » doit être entre 0.05 et"),
+        ("SERVICE_SMTP_PORT", "٣", "Réglage SERVICE_SMTP_PORT : « ٣ » n’est pas un nombre entier."),
+        ("SERVICE_SMTP_PORT", "70000", "« 70000 » doit être entre 1 et 65535."),
+        ("LETTRE_MAX_BOUNCES", "0", "« 0 » doit être entre 1 et"),
+        ("SERVICE_FLOOD_WINDOW", "1_000", "« 1_000 » n’est pas un nombre entier."),
+        ("SERVICE_FLOOD_WINDOW", "9" * 5000, "« " + "9" * 40 + "… » n’est pas un nombre entier."),
+        ("LETTRE_DIGEST_DAY", "7", "LETTRE_DIGEST_DAY (0 lundi … 6 dimanche)"),
+        (
+            "SERVICE_SMTP_STARTTLS",
+            "peut-être",
+            "SERVICE_SMTP_STARTTLS : « peut-être » n’est ni oui ni non",
+        ),
+        (
+            "REDACTION_CONTENT_GIT",
+            "parfois",
+            "REDACTION_CONTENT_GIT : « parfois » n’est ni oui ni non",
+        ),
+        (
+            "REDACTION_PUBLISH_COPY",
+            "rsync '{site}/ web:/srv",
+            "REDACTION_PUBLISH_COPY : commande illisible",
+        ),
     ],
 )
 def test_a_bad_number_is_named_in_french(tmp_path, name, raw, message):
-    environ = {"COMMENTS_DATABASE": str(tmp_path / "db.sqlite3"), f"COMMENTS_{name}": raw}
+    environ = {"SERVICE_DATABASE": str(tmp_path / "db.sqlite3"), name: raw}
     with pytest.raises(SystemExit) as stopped:
         load(environ)
     assert message in str(stopped.value)
@@ -68,16 +99,16 @@ def test_a_bad_number_is_named_in_french(tmp_path, name, raw, message):
 
 def test_a_decimal_interval_is_accepted(tmp_path):
     """COMMENTS_NOTIFY_INTERVAL=0.5 used to stop the service (its default, 600, is an int)."""
-    environ = {"COMMENTS_DATABASE": str(tmp_path / "db.sqlite3"), "COMMENTS_NOTIFY_INTERVAL": "0.5"}
-    assert load(environ).notify_interval == 0.5
+    environ = {"SERVICE_DATABASE": str(tmp_path / "db.sqlite3"), "COMMENTS_NOTIFY_INTERVAL": "0.5"}
+    assert load(environ).comments.notify_interval == 0.5
 
 
 def test_the_service_stops_with_the_message_and_no_traceback(tmp_path):
     environ = {
         **os.environ,
-        "COMMENTS_DATABASE": str(tmp_path / "db.sqlite3"),
-        "COMMENTS_SITE_DIR": str(tmp_path),
-        "COMMENTS_SMTP_PORT": "vingt-cinq",
+        "SERVICE_DATABASE": str(tmp_path / "db.sqlite3"),
+        "SERVICE_SITE_DIR": str(tmp_path),
+        "SERVICE_SMTP_PORT": "vingt-cinq",
     }
     done = subprocess.run(
         [sys.executable, "-m", "service", "--port", "1"],
@@ -87,13 +118,13 @@ def test_the_service_stops_with_the_message_and_no_traceback(tmp_path):
         timeout=60,
     )
     assert done.returncode == 1
-    assert "Réglage COMMENTS_SMTP_PORT : « vingt-cinq » n’est pas un nombre entier." in done.stderr
+    assert "Réglage SERVICE_SMTP_PORT : « vingt-cinq » n’est pas un nombre entier." in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_yes_and_no_in_french_or_english(tmp_path):
-    base = {"COMMENTS_DATABASE": str(tmp_path / "db.sqlite3")}
-    config = load({**base, "COMMENTS_SMTP_STARTTLS": "vrai", "COMMENTS_REPUBLISH": "Non"})
-    assert config.smtp_starttls is True and config.republish is False
-    assert load({**base, "COMMENTS_CONTENT_GIT": "oui"}).content_git == "1"
-    assert load(base).content_git == "auto" and load(base).letter_announce is True
+    base = {"SERVICE_DATABASE": str(tmp_path / "db.sqlite3")}
+    config = load({**base, "SERVICE_SMTP_STARTTLS": "vrai", "COMMENTS_REPUBLISH": "Non"})
+    assert config.core.smtp_starttls is True and config.comments.republish is False
+    assert load({**base, "REDACTION_CONTENT_GIT": "oui"}).room.content_git == "1"
+    assert load(base).room.content_git == "auto" and load(base).lettre.announce is True

@@ -60,8 +60,9 @@ def test_every_team_route_is_guarded_or_declared_public(comment_config):
 
 
 def test_a_route_that_declares_nothing_is_refused_when_mounted(comment_config):
-    site, key = Site(comment_config.site_dir), comment_config.secret_key
-    area = Area(site, Sessions(key), comment_config.database, lambda: "")
+    core = comment_config.core
+    site, key = Site(core.site_dir), core.secret_key
+    area = Area(site, Sessions(key), core.database)
     guard = Guard(area, LoginThrottle(key))
 
     async def page(request):

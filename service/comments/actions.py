@@ -1,15 +1,16 @@
 """Moderation actions on comments, for the web pages and the command line alike.
 
 Each action works on an open connection inside a transaction and returns a `Change`;
-`Moderation.perform` runs it in its own transaction and then emits the change to the hooks
-(republishing), so what readers see follows every action, wherever it came from.
+`Moderation.perform` runs it in its own transaction and emits it on the bus (core/events.py:
+`comment-changed-in-transaction` inside, `comment-changed` once committed), so what readers see
+follows every action, wherever it came from.
 """
 
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from service.core.events import Change, Hooks
+from service.core.events import COMMENT_CHANGED, COMMENT_CHANGED_IN_TRANSACTION, Bus, Change
 from site_core import db
 
 OFFICIAL_AUTHOR = "Caf de l’Essonne"
@@ -158,11 +159,11 @@ def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 class Moderation:
-    """Runs actions on the comment store, each in its own transaction, then emits the change."""
+    """Runs actions on the comment store, each in its own transaction, and emits the change."""
 
-    def __init__(self, database, hooks: Hooks):
+    def __init__(self, database, bus: Bus):
         self.database = database
-        self.hooks = hooks
+        self.bus = bus
 
     def connect(self) -> sqlite3.Connection:
         return db.connect(self.database)
@@ -172,10 +173,10 @@ class Moderation:
         try:
             with db.transaction(conn):
                 change = action(conn, *args)
-                self.hooks.emit_in_transaction(conn, change)
+                self.bus.emit(COMMENT_CHANGED_IN_TRANSACTION, self, conn=conn, change=change)
         finally:
             conn.close()
-        self.hooks.emit(change)
+        self.bus.emit(COMMENT_CHANGED, self, change=change)
         return change
 
     def read(self, function: Callable, *args, **kwargs):

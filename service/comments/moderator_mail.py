@@ -22,7 +22,6 @@ from email.utils import format_datetime, make_msgid
 
 from babel.numbers import format_decimal
 
-from service.core.config import Config
 from site_core import dates
 from site_core.manifest import ArticleEntry
 from site_core.paths import MODERATION_PATH
@@ -74,14 +73,16 @@ def body_text(text: str) -> str:
     return "\n".join("".join(map(_safe, line)).rstrip() for line in lines)
 
 
-def compose(config: Config, subject: str, body: str, now: datetime) -> EmailMessage:
+def compose(
+    sender: str, recipients: Sequence[str], subject: str, body: str, now: datetime
+) -> EmailMessage:
     """The e-mail to the moderators: our headers only, each once, and one text/plain part.
 
     `subject` and `body` must come from `header_text` and `body_text` (or be our own text).
     """
     msg = EmailMessage(policy=policy.SMTP)
-    msg["From"] = config.mail_from
-    msg["To"] = ", ".join(config.moderator_emails)
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
     msg["Subject"] = header_text(subject)
     msg["Date"] = format_datetime(now.astimezone(dates.PARIS))
     msg["Message-ID"] = make_msgid(domain="commentaires.local")
@@ -125,7 +126,8 @@ def _entry(number: int, row: sqlite3.Row, title: str, moderation: str) -> str:
 
 
 def digest(
-    config: Config,
+    sender: str,
+    recipients: Sequence[str],
     site_url: str,
     articles: Mapping[str, ArticleEntry],
     rows: Sequence[sqlite3.Row],
@@ -150,4 +152,4 @@ def digest(
     if (others := total - len(rows)) > 0:
         parts.append(f"… et {_count(others, 'autre')} {_plural(others, 'commentaire')} en attente.")
     parts.append(typeset_text(f"Tous les commentaires en attente : {moderation}"))
-    return compose(config, subject, "\n\n".join(parts) + "\n", now)
+    return compose(sender, recipients, subject, "\n\n".join(parts) + "\n", now)

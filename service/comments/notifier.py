@@ -19,7 +19,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from service.comments.moderator_mail import DIGEST_LIMIT, digest
-from service.core.config import Config
+from service.comments.settings import CommentsSettings
+from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker
 from site_core import db
@@ -42,15 +43,16 @@ class Notifier(BackgroundWorker):
 
     name = "comment-notifier"
 
-    def __init__(self, config: Config, site: Site):
-        super().__init__(config.database, config.notify_poll_seconds)
-        self.config = config
+    def __init__(self, settings: CommentsSettings, shared: CoreSettings, site: Site):
+        super().__init__(shared.database, settings.notify_poll_seconds)
+        self.settings = settings
+        self.shared = shared  # the SMTP server and the sender's address
         self.site = site
 
     @property
     def enabled(self) -> bool:
         # Without recipients rows simply wait: they go out once moderators are configured.
-        return bool(self.config.moderator_emails and self.config.smtp_host)
+        return bool(self.settings.moderator_emails and self.shared.smtp_host)
 
     def start(self) -> None:
         if self.enabled:
@@ -58,13 +60,13 @@ class Notifier(BackgroundWorker):
 
     def round(self, conn: sqlite3.Connection) -> float:
         self.send_due(conn)
-        return self.config.notify_poll_seconds
+        return self.settings.notify_poll_seconds
 
     def send_due(self, conn: sqlite3.Connection) -> int:
         """Send the digest if one is due; return how many comments it listed."""
         now = _now()
         last = self._last_sent(conn)
-        if last and now < last + timedelta(seconds=self.config.notify_interval):
+        if last and now < last + timedelta(seconds=self.settings.notify_interval):
             return 0
         self._drop_moderated(conn, now)
         queue = conn.execute(
@@ -72,7 +74,7 @@ class Notifier(BackgroundWorker):
             " JOIN comments c ON c.id = n.comment_id"
             " WHERE n.sent_at IS NULL AND n.attempts < ? AND c.status = 'pending'"
             " ORDER BY n.id",
-            (self.config.notify_max_attempts,),
+            (self.settings.notify_max_attempts,),
         ).fetchall()
         # A digest waiting after a failure keeps waiting, even if new comments joined it.
         if not queue or max(row["next_attempt_at"] for row in queue) > _iso(now):
@@ -83,10 +85,15 @@ class Notifier(BackgroundWorker):
             f" WHERE id IN ({', '.join('?' * len(shown))}) ORDER BY id",
             shown,
         ).fetchall()
-        site_url = self.config.site_url or self.site.url
         try:
             message = digest(
-                self.config, site_url, self.site.manifest.articles, rows, len(queue), _now()
+                self.shared.mail_from,
+                self.settings.moderator_emails,
+                self.site.public_url(),
+                self.site.manifest.articles,
+                rows,
+                len(queue),
+                _now(),
             )
             smtp = self._connect()
             try:
@@ -124,13 +131,13 @@ class Notifier(BackgroundWorker):
         )
 
     def _connect(self) -> smtplib.SMTP:
-        return connect_smtp(self.config)
+        return connect_smtp(self.shared)
 
     def _mark_failed(self, conn: sqlite3.Connection, queue: list, error: Exception) -> None:
         """The whole digest waits for the next attempt; the error stays for an operator."""
         attempts = max(row["attempts"] for row in queue) + 1
         delay = min(
-            self.config.notify_retry_base * 2 ** (attempts - 1), self.config.notify_retry_max
+            self.settings.notify_retry_base * 2 ** (attempts - 1), self.settings.notify_retry_max
         )
         log.warning(
             "notification digest of %d comment(s) failed (attempt %d), retry in %.0f s: %s",
@@ -151,13 +158,13 @@ class Notifier(BackgroundWorker):
             )
 
 
-def connect_smtp(config: Config, timeout: float = 20) -> smtplib.SMTP:
+def connect_smtp(shared: CoreSettings, timeout: float = 20) -> smtplib.SMTP:
     """A connection to the mail server of the settings (STARTTLS and login if set)."""
-    smtp = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=timeout)
-    if config.smtp_starttls:
+    smtp = smtplib.SMTP(shared.smtp_host, shared.smtp_port, timeout=timeout)
+    if shared.smtp_starttls:
         smtp.starttls()
-    if config.smtp_user:
-        smtp.login(config.smtp_user, config.smtp_password)
+    if shared.smtp_user:
+        smtp.login(shared.smtp_user, shared.smtp_password)
     return smtp
 
 

@@ -16,44 +16,52 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.reader_pages import ReaderPages
+from service.comments.settings import CommentsSettings
 from service.comments.validation import HONEYPOT, clean
 from service.comments.writer import CommentWriter, NewComment
 from service.core import rates, tokens
-from service.core.config import Config
 from service.core.forms import parse_number, read_form
+from service.core.settings import CoreSettings
 from service.core.spam import hash_ip, spam_reason
 from service.lettre import follows
 
 
 class Posting:
-    def __init__(self, config: Config, pages: ReaderPages, writer: CommentWriter):
-        self.config = config
+    def __init__(
+        self,
+        settings: CommentsSettings,
+        shared: CoreSettings,
+        pages: ReaderPages,
+        writer: CommentWriter,
+    ):
+        self.settings = settings
+        self.shared = shared  # the signing key, the tokens' lifetime, the flood window
         self.pages = pages
         self.writer = writer
 
     def robot_signs(self, form, token: tokens.Token | None, ip_key: str, email: str) -> list[str]:
         """Why this post looks automated or abusive (French, for moderators); [] if it does not."""
-        config, conn = self.config, self.pages.reader
+        settings, shared, conn = self.settings, self.shared, self.pages.reader
         signs = []
         if form.get(HONEYPOT):
             signs.append("Champ piège rempli (robot).")
         if token is None:
             signs.append("Envoyé sans jeton de formulaire : la page n’a pas été affichée.")
-        elif token.age() > config.token_max_age:
+        elif token.age() > shared.token_max_age:
             signs.append("Jeton de formulaire expiré.")
-        elif token.age() < config.min_fill_seconds:
+        elif token.age() < settings.min_fill_seconds:
             signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
-        window = config.flood_window
+        window = shared.flood_window
         for bucket, key, limit, what in (
-            ("ip", ip_key, config.flood_ip_count, "depuis cette connexion"),
-            ("client", token.client if token else "", config.flood_client_count, "de ce lecteur"),
+            ("ip", ip_key, settings.flood_ip_count, "depuis cette connexion"),
+            ("client", token.client if token else "", settings.flood_client_count, "de ce lecteur"),
         ):
             if key and rates.retry_after(conn, bucket, key, limit, window):
                 signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
         return signs
 
     async def post(self, request: Request) -> Response:
-        form = await read_form(request, self.config.max_request_bytes)
+        form = await read_form(request, self.settings.max_request_bytes)
         slug = form.get("article").strip()
         sub = clean(form.fields)
         sub.values.update(follows.from_form(form))  # shown back ticked if the form returns
@@ -61,7 +69,7 @@ class Posting:
         article = self.pages.article_or_404(slug, typed)
         self.pages.open_or_403(article, typed)
         token_text = form.get("jeton") or request.cookies.get(tokens.COOKIE, "")
-        token = tokens.read(self.config.secret_key, token_text)
+        token = tokens.read(self.shared.secret_key, token_text)
 
         def again(notice: str = "", status: int = 422, **options) -> Response:
             return self.pages.form_page(
@@ -90,13 +98,13 @@ class Posting:
             return again(parent=parent)
 
         client_ip = request.client.host if request.client else ""
-        ip_key = hash_ip(self.config.secret_key, client_ip)
+        ip_key = hash_ip(self.shared.secret_key, client_ip)
         email_key = sub.values["email"].casefold()
-        window = self.config.flood_window
+        window = self.shared.flood_window
         conn = self.pages.reader
         wait = max(
-            rates.retry_after(conn, "ip_all", ip_key, self.config.flood_ip_hard, window),
-            rates.retry_after(conn, "email", email_key, self.config.flood_email_count, window),
+            rates.retry_after(conn, "ip_all", ip_key, self.settings.flood_ip_hard, window),
+            rates.retry_after(conn, "email", email_key, self.settings.flood_email_count, window),
         )
         if wait > 0:
             minutes = max(1, round(wait / 60))
@@ -115,8 +123,8 @@ class Posting:
             values["commentaire"],
             values["nom"],
             values["site"],
-            max_links=self.config.max_links,
-            spam_words=self.config.spam_words,
+            max_links=self.settings.max_links,
+            spam_words=self.settings.spam_words,
         ):
             reasons.append(content)
         comment = NewComment(

@@ -13,8 +13,8 @@ from starlette.responses import HTMLResponse, Response
 
 from service.comments.validation import Submission
 from service.core import tokens
-from service.core.config import Config
 from service.core.forms import FormError, parse_number
+from service.core.settings import CoreSettings
 from service.core.site import Site
 from site_core.comments.threads import render_body
 from site_core.manifest import ArticleEntry
@@ -31,8 +31,8 @@ _GENERIC_TITLES = {
 
 
 class ReaderPages:
-    def __init__(self, config: Config, site: Site):
-        self.config = config
+    def __init__(self, shared: CoreSettings, site: Site):
+        self.shared = shared  # the signing key and the tokens' lifetime
         self.site = site
         self.reader: sqlite3.Connection | None = None  # opened by the app at startup
 
@@ -56,8 +56,8 @@ class ReaderPages:
     ) -> HTMLResponse:
         """The form in the site's page with everything kept, and a token: the reader's own if
         it is valid (its age still counts from when they started writing), else a fresh one."""
-        if tokens.read(self.config.secret_key, token) is None:
-            token = tokens.issue(self.config.secret_key)
+        if tokens.read(self.shared.secret_key, token) is None:
+            token = tokens.issue(self.shared.secret_key)
         title = f"Commentaire sur « {article.title} »"
         if sub and (sub.errors or notice):
             title = f"Erreur — {title}"
@@ -132,7 +132,7 @@ class ReaderPages:
 
     async def token(self, request: Request) -> Response:
         """The form's background image; it gives the browser a fresh single-use token."""
-        return token_image(request, self.config, tokens.COOKIE, urlsplit(self.site.endpoint).path)
+        return token_image(request, self.shared, tokens.COOKIE, urlsplit(self.site.endpoint).path)
 
     def error_page(self, error: HTTPException | FormError) -> HTMLResponse:
         if isinstance(error, FormError):
@@ -151,16 +151,16 @@ class ReaderPages:
         )
 
 
-def token_image(request: Request, config: Config, cookie: str, path: str) -> Response:
+def token_image(request: Request, shared: CoreSettings, cookie: str, path: str) -> Response:
     """A transparent pixel setting `cookie` to a fresh token (for the reader's same client)."""
-    current = tokens.read(config.secret_key, request.cookies.get(cookie))
+    current = tokens.read(shared.secret_key, request.cookies.get(cookie))
     response = Response(
         PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, private"}
     )
     response.set_cookie(
         cookie,
-        tokens.issue(config.secret_key, current.client if current else None),
-        max_age=config.token_max_age,
+        tokens.issue(shared.secret_key, current.client if current else None),
+        max_age=shared.token_max_age,
         path=path,
         httponly=True,
         samesite="lax",

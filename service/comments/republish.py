@@ -1,7 +1,7 @@
 """Update the built site after a moderation action, without a Pelican build.
 
 A full build takes seconds at 1,000 articles; a moderator expects the page to change at once.
-So, as a hook on every change (see hooks.py), the service re-renders the article's comments
+So, on every change (event `comment-changed`), the service re-renders the article's comments
 section and its « N commentaires » counts with the build's own functions
 (site_core.comments.sections) and swaps them into the built pages between their markers, then
 rewrites the comments feed with the build's feed writer (site_core.feeds) and the settings the

@@ -21,11 +21,11 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.core import rates
+from service.core.events import COMMENT_STORED, COMMENT_STORED_IN_TRANSACTION, Bus
 from site_core import db
 
 log = logging.getLogger(__name__)
@@ -66,16 +66,9 @@ class Outcome:
 
 
 class CommentWriter:
-    def __init__(
-        self,
-        database: Path,
-        on_commit: Callable[[], None] | None = None,
-        in_transaction: Callable | None = None,
-    ):
+    def __init__(self, database: Path, bus: Bus):
         self._database = database
-        self._on_commit = on_commit
-        # in_transaction(conn, [(comment id, NewComment)…]) runs before each group's commit.
-        self._in_transaction = in_transaction
+        self._bus = bus  # comment-stored-in-transaction before each commit, comment-stored after
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._checkpointer: threading.Thread | None = None
@@ -165,19 +158,17 @@ class CommentWriter:
             with db.transaction(conn):
                 comments = [comment for comment, _, _ in group]
                 outcomes = _store(conn, comments)
-                if self._in_transaction:
-                    stored = zip(outcomes, comments, strict=True)
-                    self._in_transaction(
-                        conn, [(o.comment_id, c) for o, c in stored if o.kind == "stored"]
-                    )
+                pairs = zip(outcomes, comments, strict=True)
+                stored = [(o.comment_id, c) for o, c in pairs if o.kind == "stored"]
+                self._bus.emit(COMMENT_STORED_IN_TRANSACTION, self, conn=conn, stored=stored)
         except Exception as error:
             log.exception("could not store %d comment(s)", len(group))
             _resolve(group, [error] * len(group))
             return
         _resolve(group, outcomes)
         self._dirty.set()
-        if self._on_commit and any(o.kind == "stored" for o in outcomes):
-            self._on_commit()
+        if stored:
+            self._bus.emit(COMMENT_STORED, self, ids=[comment_id for comment_id, _ in stored])
 
 
 _COLUMNS = (

@@ -1,16 +1,56 @@
-"""Side effects of changes, connected once by the app factory (see app.py).
+"""The service's one event bus: named events (blinker signals), one bus per assembled service.
 
-Actions only change the database and return what they changed (a `Change`); whoever performs
-them emits it here, and the handlers do the rest (republishing the pages, later e-mails to
-people following a discussion). So no action calls a side effect by itself, and the command
-line and the web pages get the same effects.
+A domain that changed something emits an event; the domains that care connected a handler in
+their own `setup()`. So no domain calls another's objects, the command line and the web pages
+get the same effects (both are assembled by app.py), and the list below is every side effect
+there is. The bus is never module-global: tests run several services in one process.
+
+| event | payload | emitted by | handled by |
+|---|---|---|---|
+| `comment-stored` | `ids` | comments (writer.py, after the commit) | comments: the notifier wakes |
+| `comment-stored-in-transaction` | `conn`, `stored` | comments (writer.py) | lettre: follows |
+| `comment-changed` | `change` | comments (actions.Moderation) | comments: republish, search |
+| `comment-changed-in-transaction` | `conn`, `change` | comments (Moderation) | lettre: follows |
+| `site-patched` | — | comments (search_refresh.py) | room: the copy to the web server |
+| `site-swapped` | `stage` | room (publishing.py) | room: the copy to the web server |
+| `site-published` | `jobs` | room (publishing.py) | lettre: the sender wakes |
+| `mail-queued` | — | lettre (subscription form, test send) | lettre: the sender wakes |
+
+The `-in-transaction` events run inside the transaction that stores or changes the comment,
+on its connection: what a handler writes (the followers' e-mails) is committed with the change
+or not at all, and a handler's failure rolls the change back. Every other event is emitted once
+the change is committed. Handlers of one event run in no set order: a domain that needs an
+order connects one handler that does its steps in turn (comments: republish, then search).
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-log = logging.getLogger(__name__)
+from blinker import Namespace
+
+COMMENT_STORED = "comment-stored"
+COMMENT_STORED_IN_TRANSACTION = "comment-stored-in-transaction"
+COMMENT_CHANGED = "comment-changed"
+COMMENT_CHANGED_IN_TRANSACTION = "comment-changed-in-transaction"
+SITE_PATCHED = "site-patched"
+SITE_SWAPPED = "site-swapped"
+SITE_PUBLISHED = "site-published"
+MAIL_QUEUED = "mail-queued"
+
+EVENTS = {
+    COMMENT_STORED: "New comments are on disk (`ids`: their numbers).",
+    COMMENT_STORED_IN_TRANSACTION: "New comments are being stored: `stored` is (id, NewComment)"
+    " pairs, `conn` the writer's connection, in its transaction.",
+    COMMENT_CHANGED: "A moderation action is committed (`change`: a Change).",
+    COMMENT_CHANGED_IN_TRANSACTION: "A moderation action is being committed on `conn`.",
+    SITE_PATCHED: "The service changed the public folder outside a build: pages, feed and search"
+    " index are up to date after moderation.",
+    SITE_SWAPPED: "A new build is the public folder; the job is not done yet. Handlers name their"
+    ' step with `stage(label)` and return what went wrong, in French, or "".',
+    SITE_PUBLISHED: "Publication jobs (`jobs`: their ids) are done.",
+    MAIL_QUEUED: "E-mails wait in the outbox, to send now rather than at the next poll.",
+}
 
 
 @dataclass(frozen=True)
@@ -23,24 +63,30 @@ class Change:
     count: int = 1
 
 
-class Hooks:
+class Bus:
+    """The events of one assembled service (core.setup). Handlers are held for the bus's life
+    (blinker's weak references would drop the closures the setups connect)."""
+
     def __init__(self):
-        self._handlers: list[Callable[[Change], object]] = []
-        self._in_transaction: list[Callable] = []
+        self._signals = Namespace()
+        for name, doc in EVENTS.items():
+            self._signals.signal(name, doc)
 
-    def connect(self, handler: Callable[[Change], object]) -> None:
-        self._handlers.append(handler)
+    def _signal(self, name: str):
+        if name not in EVENTS:
+            raise KeyError(f"no event named {name!r} (see core/events.py)")
+        return self._signals[name]
 
-    def connect_in_transaction(self, handler: Callable) -> None:
-        """`handler(conn, change)` runs inside the action's transaction: what it writes (an
-        e-mail to queue) is committed with the change, or not at all."""
-        self._in_transaction.append(handler)
+    def connect(self, name: str, handler: Callable[..., object]) -> None:
+        """Call `handler(**payload)` at each `name` event, for the life of the bus."""
+        self._signal(name).connect(lambda sender, **payload: handler(**payload), weak=False)
 
-    def emit_in_transaction(self, conn, change: Change) -> None:
-        for handler in self._in_transaction:
-            handler(conn, change)
+    def emit(self, name: str, sender: object, **payload) -> list:
+        """Run every handler now, in this thread; return their results. A failure propagates
+        (in a transaction: the change is rolled back)."""
+        return [result for _, result in self._signal(name).send(sender, **payload)]
 
-    def emit(self, change: Change) -> None:
-        """Run every handler once the change is committed (never inside its transaction)."""
-        for handler in self._handlers:
-            handler(change)
+    def handlers(self, name: str) -> list[Callable[..., object]]:
+        """The handlers of `name` as `handler(**payload)`, for an emitter that runs each on its
+        own terms (the publisher: one failed step does not stop the next)."""
+        return [partial(receiver, None) for receiver in self._signal(name).receivers_for(None)]

@@ -64,8 +64,10 @@ class Shell:
 class Site:
     """One built site (the folder the service serves or patches) and its rendering."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, address: str = ""):
         self.dir = Path(site_dir)
+        # SERVICE_SITE_URL: the public address when the build's SITEURL is not it (empty: it is).
+        self.address = address
         self.manifest_file = ManifestFile(self.dir)
         self.shell = Shell(self.dir)
         self._envs: dict[str, jinja2.Environment] = {}
@@ -78,6 +80,11 @@ class Site:
     def url(self) -> str:
         """The SITEURL the site was built with: links in service pages match the build's."""
         return self.manifest.site_url.rstrip("/")
+
+    def public_url(self) -> str:
+        """The address readers use, for links that leave the site (e-mails, secure cookies):
+        the one place that decides it."""
+        return self.address or self.url
 
     @property
     def endpoint(self) -> str:

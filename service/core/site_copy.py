@@ -1,12 +1,12 @@
 """Copies the public site to the web server that serves it, when that is another machine.
 
-COMMENTS_PUBLISH_COPY is a command, e.g. `rsync -a --delete --delay-updates {site}/
-web@serveur:/srv/site/` ({site}: the public folder). It runs after every publication of the
-writing room, and after moderation changed pages (debounced, a little after the search index's
-refresh), under the site lock, so it copies a site that no approval or publication is changing;
-rsync's --delay-updates puts the new files in place together at the end. A failure is logged,
-written to the team's log and, for a publication, to its page (the publisher's `after_swap`
-step); the next change copies again.
+REDACTION_PUBLISH_COPY is a command, e.g. `rsync -a --delete --delay-updates {site}/
+web@serveur:/srv/site/` ({site}: the public folder). The room's setup connects it: it runs
+after every publication of the writing room (event `site-swapped`), and after moderation
+changed pages (`site-patched`, once the search index is rewritten too; debounced), under the
+site lock, so it copies a site that no approval or publication is changing; rsync's
+--delay-updates puts the new files in place together at the end. A failure is logged, written
+to the team's log and, for a publication, to its page; the next change copies again.
 Empty (the default): the service serves or patches the public folder itself and copies nothing.
 """
 
@@ -17,7 +17,6 @@ import signal
 import subprocess
 from pathlib import Path
 
-from service.core.config import Config
 from service.core.workers import DebouncedWorker
 from service.team import journal
 from site_core import db
@@ -26,19 +25,24 @@ from site_core.locks import site_lock
 log = logging.getLogger(__name__)
 
 SYSTEM = "publication"
+STAGE = "copie vers le serveur"  # the publication's step, on its page while it runs
+# After moderation: seconds between the search index's rewrite and the copy.
+DELAY = 2.0
 
 
 class SiteCopy(DebouncedWorker):
     name = "site-copy"
 
-    def __init__(self, config: Config):
-        super().__init__(config.database, config.search_refresh_delay + 2)
-        self.command = config.publish_copy
-        self.public_dir = Path(config.publish_dir or config.site_dir)
-        self.timeout = config.publish_copy_timeout
+    def __init__(self, database: Path, public_dir: Path, command: str, timeout: float):
+        super().__init__(database, DELAY)
+        self.command = command
+        self.public_dir = Path(public_dir)
+        self.timeout = timeout
 
-    def wanted(self, change) -> bool:
-        return bool(self.command and change.articles)
+    def after_swap(self, stage) -> str:
+        """The publication's step (event `site-swapped`): what went wrong, or ""."""
+        stage(STAGE)
+        return self.copy()
 
     def refresh(self) -> None:
         self.copy()

@@ -91,8 +91,11 @@ class DebouncedWorker(BackgroundWorker):
         raise NotImplementedError
 
     def __call__(self, change) -> None:
-        if not self.wanted(change):
-            return
+        if self.wanted(change):
+            self.schedule()
+
+    def schedule(self) -> None:
+        """Refresh `delay` seconds from the first call of a burst (at once with no thread)."""
         if not self.running:
             self.refresh()
             return

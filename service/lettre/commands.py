@@ -1,5 +1,6 @@
-"""The lettre's commands (entries of commands.COMMANDS): announce what was published, send a
-test to oneself, export the subscriber list.
+"""The lettre's commands (entries of commands.COMMANDS, each handed the lettre's part: its
+settings, the core, its sender): announce what was published, send a test to oneself, export
+the subscriber list.
 
 `python -m service announce` is what `invoke publish` runs after copying the site to
 a local folder, and what the writing room's publish calls: it announces the new articles (one
@@ -9,17 +10,12 @@ service is already sending (then the service sends it).
 
 from service.comments.validation import clean_email, email_error
 from service.lettre import stats
-from service.lettre.archive import ArchiveWriter
-from service.lettre.sender import Report, Sender
+from service.lettre.sender import Report
 from site_core import db
 
 
 class LetterCommandError(ValueError):
     """A lettre command cannot run as asked; the message is French."""
-
-
-def _sender(parts) -> Sender:
-    return Sender(parts.config, parts.site, ArchiveWriter(parts.site, parts.config.database))
 
 
 def _report(report: Report, out) -> None:
@@ -39,8 +35,8 @@ def _report(report: Report, out) -> None:
         )
 
 
-def announce(parts, values, out) -> None:
-    sender = _sender(parts)
+def announce(lettre, values, out) -> None:
+    sender = lettre.sender
     conn = sender.connect()
     try:
         if values["sans_envoi"]:
@@ -54,11 +50,11 @@ def announce(parts, values, out) -> None:
     _report(report, out)
 
 
-def test_send(parts, values, out) -> None:
+def test_send(lettre, values, out) -> None:
     email = clean_email(values["email"])
     if error := email_error(email):
         raise LetterCommandError(error)
-    sender = _sender(parts)
+    sender = lettre.sender
     conn = sender.connect()
     try:
         with db.transaction(conn):
@@ -70,10 +66,10 @@ def test_send(parts, values, out) -> None:
     _report(report, out)
 
 
-def export(parts, values, out) -> None:
-    conn = db.connect(parts.config.database, readonly=True)
+def export(lettre, values, out) -> None:
+    conn = db.connect(lettre.core.database, readonly=True)
     try:
-        text = stats.subscribers_csv(conn, parts.site.manifest.categories)
+        text = stats.subscribers_csv(conn, lettre.core.site.manifest.categories)
     finally:
         conn.close()
     if values["sortie"]:

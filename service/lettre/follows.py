@@ -2,27 +2,27 @@
 
 « Me prévenir par e-mail des réponses à mon commentaire » follows the comment (`reponses`,
 target its number); « … des nouveaux commentaires sur cet article » follows the article
-(`article`, target its slug). Both are recorded by the comment writer in the transaction that
-stores the comment (`record`), with the confirmation e-mail when the address was never
-confirmed; a comment sent to the spam queue records nothing (it may be a robot's, and a
-robot must not make us e-mail anyone).
+(`article`, target its slug). Both are recorded in the transaction that stores the comment
+(`record`, on the writer's `comment-stored-in-transaction`), with the confirmation e-mail when
+the address was never confirmed; a comment sent to the spam queue records nothing (it may be a
+robot's, and a robot must not make us e-mail anyone).
 
 When a moderation action approves a comment, `on_change` runs inside the action's transaction
-(hooks.Hooks.emit_in_transaction) and queues one e-mail per follower: those of the comment it
-answers and those of its article; only active follows begun before the comment was written,
-never its own author, one e-mail per person and comment however many reasons they have
-(outbox.dedupe). Pending, rejected and spam comments send nothing; an e-mail queued for a
-comment unpublished before it left is dropped by the sender.
+(`comment-changed-in-transaction`; both connected by the lettre's setup) and queues one e-mail
+per follower: those of the comment it answers and those of its article; only active follows
+begun before the comment was written, never its own author, one e-mail per person and comment
+however many reasons they have (outbox.dedupe). Pending, rejected and spam comments send
+nothing; an e-mail queued for a comment unpublished before it left is dropped by the sender.
 """
 
 import sqlite3
 import time
 
-from service.core.config import Config
 from service.core.events import Change
 from service.core.site import Site
 from service.lettre import subscriptions
 from service.lettre.outbox import now_iso
+from service.lettre.settings import LettreSettings
 from service.lettre.subscriptions import ARTICLE, REPONSES
 
 # Comment form fields (theme partials/comment_form.html) -> kind of follow.
@@ -39,8 +39,8 @@ def kinds(values: dict) -> tuple[str, ...]:
 
 
 class Follows:
-    def __init__(self, config: Config, site: Site):
-        self.config = config
+    def __init__(self, settings: LettreSettings, site: Site):
+        self.settings = settings
         self.site = site
 
     def _consent(self, kind: str, comment_id: int, slug: str) -> str:
@@ -58,8 +58,7 @@ class Follows:
         )
 
     def record(self, conn: sqlite3.Connection, stored: list) -> None:
-        """The comment writer's hook: `stored` is (comment id, NewComment) pairs just inserted
-        in this transaction."""
+        """`stored` is (comment id, NewComment) pairs just inserted in this transaction."""
         wanted = [(comment_id, comment) for comment_id, comment in stored if comment.follow]
         if not wanted:
             return
@@ -79,11 +78,17 @@ class Follows:
                 target = str(comment_id) if kind == REPONSES else comment.article_slug
                 consent = self._consent(kind, comment_id, comment.article_slug)
                 subscriptions.follow(
-                    conn, comment.author_email, kind, target, consent, now, self.config
+                    conn,
+                    comment.author_email,
+                    kind,
+                    target,
+                    consent,
+                    now,
+                    self.settings.confirm_interval,
                 )
 
     def on_change(self, conn: sqlite3.Connection, change: Change) -> None:
-        """Moderation's in-transaction hook: e-mail the followers of what became public."""
+        """E-mail the followers of what became public, in the moderation's transaction."""
         if change.comment_id is None:
             return
         comments = conn.execute(

@@ -68,7 +68,7 @@ class LinkPages:
         form, token, link, refusal = await self._link(request, signed.CONFIRM)
         if refusal:
             return refusal
-        late = signed.expired(link, self.pages.config.letter_confirm_hours)
+        late = signed.expired(link, self.pages.settings.confirm_hours)
         act = form is not None and not late
 
         def settle(conn):
@@ -83,7 +83,7 @@ class LinkPages:
             return ("pending" if pending else "gone"), self._described(conn, pending)
 
         state, rows = await self.pages.run(settle)
-        hours = f"{self.pages.config.letter_confirm_hours:g}"
+        hours = f"{self.pages.settings.confirm_hours:g}"
         if state == "already":
             return self.pages.page(
                 "Demande déjà confirmée", "confirmer.html", state=state, items=rows

@@ -7,7 +7,7 @@ every link they were sent stops working; numbers are never reused (AUTOINCREMENT
 
 The serializer is the untimed one, deterministic: a message sent again after a crash carries
 the very same links, byte for byte. A confirmation link carries its own issue time, checked
-against `letter_confirm_hours`.
+against LETTRE_CONFIRM_HOURS.
 """
 
 import time

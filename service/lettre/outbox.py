@@ -27,6 +27,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 
+from service.lettre.settings import LettreSettings
 from site_core import db
 
 KINDS = ("confirmation", "deja-abonne", "lettre", "reponse", "essai")
@@ -163,18 +164,18 @@ def release(conn: sqlite3.Connection, rows, until: float) -> None:
     )
 
 
-def mark_retry(conn, row: sqlite3.Row, error: str, now: float, config) -> bool:
+def mark_retry(conn, row: sqlite3.Row, error: str, now: float, settings: LettreSettings) -> bool:
     """A temporary failure: try again later, the delay doubling; False once out of attempts
     (the row is then failed, with its last error, for the team's page)."""
     attempts = row["attempts"] + 1
-    if attempts >= config.letter_max_attempts:
+    if attempts >= settings.max_attempts:
         _settle(
             conn,
             "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?",
             (attempts, error[:500], row["id"]),
         )
         return False
-    delay = min(config.letter_retry_base * 2 ** (attempts - 1), config.letter_retry_max)
+    delay = min(settings.retry_base * 2 ** (attempts - 1), settings.retry_max)
     _settle(
         conn,
         "UPDATE outbox SET status = 'queued', attempts = ?, next_attempt_at = ?, last_error = ?"
@@ -184,7 +185,7 @@ def mark_retry(conn, row: sqlite3.Row, error: str, now: float, config) -> bool:
     return True
 
 
-def mark_refused(conn, row: sqlite3.Row, error: str, now: float, config) -> bool:
+def mark_refused(conn, row: sqlite3.Row, error: str, now: float, settings: LettreSettings) -> bool:
     """A permanent refusal (5xx) of this address: the row fails, the address counts a bounce,
     and after `letter_max_bounces` in a row it is suspended (its queued mail dropped). Returns
     whether the address was suspended now."""
@@ -200,7 +201,7 @@ def mark_refused(conn, row: sqlite3.Row, error: str, now: float, config) -> bool
                 "UPDATE subscribers SET bounces = bounces + 1, last_error = ? WHERE id = ?",
                 (error[:500], row["subscriber_id"]),
             )
-            suspended = _suspend(conn, row["subscriber_id"], now, config.letter_max_bounces)
+            suspended = _suspend(conn, row["subscriber_id"], now, settings.max_bounces)
     return suspended
 
 
@@ -224,7 +225,9 @@ def _suspend(conn, subscriber_id: int, now: float, bounces: int) -> bool:
     return bool(suspended)
 
 
-def mark_bounced(conn, row_id: int, error: str, now: float, config) -> bool | None:
+def mark_bounced(
+    conn, row_id: int, error: str, now: float, settings: LettreSettings
+) -> bool | None:
     """A bounce that came back after the server had accepted the message (bounces.py): the
     row becomes failed and the address counts a refusal. A relay says 250 to every later
     message too (which resets the count in mark_sent), so here the address is suspended when
@@ -247,11 +250,11 @@ def mark_bounced(conn, row_id: int, error: str, now: float, config) -> bool | No
         last = conn.execute(
             "SELECT status FROM outbox WHERE subscriber_id = ?"
             " AND status IN ('sent', 'handed', 'failed') ORDER BY id DESC LIMIT ?",
-            (subscriber, config.letter_max_bounces),
+            (subscriber, settings.max_bounces),
         ).fetchall()
         in_a_row = next((n for n, (status,) in enumerate(last) if status != "failed"), len(last))
         conn.execute(
             "UPDATE subscribers SET bounces = ?, last_error = ? WHERE id = ?",
             (in_a_row, error[:500], subscriber),
         )
-        return _suspend(conn, subscriber, now, config.letter_max_bounces)
+        return _suspend(conn, subscriber, now, settings.max_bounces)

@@ -5,7 +5,7 @@ One thread in the service (like notifications.Notifier), or the foreground of
 database), so one process sends at a time and rows found « sending » when it is taken belonged
 to a sender that died (outbox.py explains how they are settled, exactly once).
 
-Per message: compose (emails.py), wait for the rate limit (`letter_rate` per second), hand it
+Per message: compose (compose.py), wait for the rate limit (LETTRE_RATE per second), hand it
 to the mail server on one kept-open SMTP connection, committing « handed over » just before
 the final "." of DATA (delivery.py) and « sent » after the 250. The sender's connection
 commits with synchronous=NORMAL: in WAL mode a commit then survives the process being killed
@@ -14,7 +14,7 @@ commits with synchronous=NORMAL: in WAL mode a commit then survives the process 
 What the server answers decides: 250 sent; 4xx for this address, retried later with a
 doubling delay; 5xx for this address, failed and counted as a bounce (outbox.mark_refused);
 the server unreachable, gone, or refusing our sender address: nothing is counted against the
-addresses, the batch waits and the sender backs off (doubling, up to `letter_retry_max`).
+addresses, the batch waits and the sender backs off (doubling, up to LETTRE_RETRY_MAX).
 """
 
 import contextlib
@@ -30,13 +30,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from service.comments.notifier import connect_smtp, with_quit
-from service.core.config import Config
+from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker
 from service.lettre import announce, outbox, subscriptions
 from service.lettre.mail.compose import Composer
 from service.lettre.mail.delivery import transmit
 from service.lettre.mail.letters import Drop
+from service.lettre.settings import LettreSettings
 from site_core import db
 
 log = logging.getLogger(__name__)
@@ -80,14 +81,16 @@ class Sender(BackgroundWorker):
 
     def __init__(
         self,
-        config: Config,
+        settings: LettreSettings,
+        shared: CoreSettings,
         site: Site,
         publish_letters: Callable[[list[int]], object] | None = None,
     ):
-        super().__init__(config.database, config.letter_poll_seconds)
-        self.config = config
+        super().__init__(shared.database, settings.poll_seconds)
+        self.settings = settings
+        self.shared = shared  # the database, the SMTP server, the signing key
         self.site = site
-        self.composer = Composer(config, site)
+        self.composer = Composer(settings, shared, site)
         self.publish_letters = publish_letters
         self._next_purge = 0.0
         self._next_slot = 0.0
@@ -99,19 +102,19 @@ class Sender(BackgroundWorker):
     def connect(self) -> sqlite3.Connection:
         """The sender's connection; the command line may run before the service ever did, so
         it creates and migrates the database if needed."""
-        conn = db.init(self.config.database)
+        conn = db.init(self.database)
         conn.execute("PRAGMA synchronous=NORMAL")  # see the module's docstring
         return conn
 
     def round(self, conn: sqlite3.Connection) -> float:
-        self.send_round(conn, announce=self.config.letter_announce)
-        return self.config.letter_poll_seconds
+        self.send_round(conn, announce=self.settings.announce)
+        return self.settings.poll_seconds
 
     def send_round(self, conn: sqlite3.Connection, *, announce: bool = True) -> Report:
         """Announce (if asked: one idempotent transaction, whoever sends), then, if no other
         process is sending (Report.held), purge (hourly) and send every due row."""
         report = Report(letters=self.announce(conn) if announce else [])
-        with send_lock(self.config.database) as held:
+        with send_lock(self.database) as held:
             if not held:
                 report.held = False
                 return report
@@ -120,7 +123,7 @@ class Sender(BackgroundWorker):
             if time.monotonic() >= self._next_purge:
                 self._next_purge = time.monotonic() + PURGE_EVERY
                 with db.transaction(conn):
-                    subscriptions.purge_unconfirmed(conn, self.config.letter_purge_days)
+                    subscriptions.purge_unconfirmed(conn, self.settings.purge_days)
             return self.send_due(conn, report)
 
     def announce(self, conn: sqlite3.Connection) -> list[int]:
@@ -128,16 +131,14 @@ class Sender(BackgroundWorker):
         transaction is skipped while the manifest has nothing this sender has not seen
         announced and the digest's week has not changed: a round every 2 s costs no lock."""
         now = self.clock()
-        config, manifest = self.config, self.site.manifest
+        settings, manifest = self.settings, self.site.manifest
         eligible = {article.slug for article in announce.eligible(manifest, now)}
-        period = announce.digest_period(now, config.letter_digest_day, config.letter_digest_hour)
+        period = announce.digest_period(now, settings.digest_day, settings.digest_hour)
         if eligible <= self._announced and period == self._digest_seen:
             return []
         with db.transaction(conn):
             created = announce.announce(conn, manifest, now)
-            digest = announce.make_digest(
-                conn, now, config.letter_digest_day, config.letter_digest_hour
-            )
+            digest = announce.make_digest(conn, now, settings.digest_day, settings.digest_hour)
             self._announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
         self._digest_seen = period
         created += [digest] if digest else []
@@ -147,12 +148,12 @@ class Sender(BackgroundWorker):
 
     def _pace(self) -> None:
         """Wait for the next slot of `letter_rate` messages per second."""
-        if self.config.letter_rate <= 0:
+        if self.settings.rate <= 0:
             return
         now = time.monotonic()
-        self._next_slot = max(self._next_slot, now) + 1 / self.config.letter_rate
-        if self._next_slot - now > 1 / self.config.letter_rate:
-            self._stop.wait(self._next_slot - now - 1 / self.config.letter_rate)
+        self._next_slot = max(self._next_slot, now) + 1 / self.settings.rate
+        if self._next_slot - now > 1 / self.settings.rate:
+            self._stop.wait(self._next_slot - now - 1 / self.settings.rate)
 
     def send_due(self, conn: sqlite3.Connection, report: Report) -> Report:
         smtp = None
@@ -171,8 +172,8 @@ class Sender(BackgroundWorker):
                         # The server, not this address: nobody is counted a failure.
                         report.server_error = str(error)[:300]
                         self._backoff = min(
-                            max(self._backoff * 2, self.config.letter_retry_base),
-                            self.config.letter_retry_max,
+                            max(self._backoff * 2, self.settings.retry_base),
+                            self.settings.retry_max,
                         )
                         log.warning("mail server failed, retry in %.0f s: %s", self._backoff, error)
                         outbox.release(conn, rows[position:], time.time() + self._backoff)
@@ -197,7 +198,7 @@ class Sender(BackgroundWorker):
             return smtp
         self._pace()
         if smtp is None:
-            smtp = connect_smtp(self.config, timeout=30)
+            smtp = connect_smtp(self.shared, timeout=30)
             # The final "." is written on its own (delivery.py): without this, Nagle's algorithm
             # holds it until the server's delayed ACK, 40 ms per message (20 e-mails/s).
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -221,12 +222,12 @@ class Sender(BackgroundWorker):
     def _settle_failure(self, conn, row, error: str, code: int, report: Report) -> None:
         now = time.time()
         if code >= outbox.PERMANENT:
-            if outbox.mark_refused(conn, row, error, now, self.config):
+            if outbox.mark_refused(conn, row, error, now, self.settings):
                 log.warning(
                     "address of subscriber %s suspended after bounces", row["subscriber_id"]
                 )
             report.failed += 1
-        elif outbox.mark_retry(conn, row, error, now, self.config):
+        elif outbox.mark_retry(conn, row, error, now, self.settings):
             report.retried += 1
         else:
             report.failed += 1

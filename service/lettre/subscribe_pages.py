@@ -3,7 +3,7 @@
 The form (theme partials/subscribe_form.html, in every page's footer and on « S’abonner ») has
 the comment form's protections: a honeypot, a single-use token given when the reader starts
 typing (its own cookie and URL, so it never uses up the comment form's), a limit per network
-address, and at most one e-mail per address per `letter_confirm_interval` (subscriptions.py),
+address, and at most one e-mail per address per LETTRE_CONFIRM_INTERVAL (subscriptions.py),
 so it cannot be used to flood a third party's mailbox. A request caught as a robot gets the
 same « vérifiez votre boîte » page as everyone, and nothing is sent. That page never says
 whether the address was known: a subscribed address gets an e-mail with its « gérer » link
@@ -21,11 +21,13 @@ from starlette.routing import Route
 from service.comments.reader_pages import token_image
 from service.comments.validation import HONEYPOT, clean_email, email_error
 from service.core import offloop, rates, tokens
-from service.core.config import Config
+from service.core.events import MAIL_QUEUED, Bus
 from service.core.forms import read_form
+from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.spam import hash_ip
 from service.lettre import subscriptions
+from service.lettre.settings import LettreSettings
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,13 @@ PRIVATE = {
 ORIGINS = {"pied": "le pied de page du site", "page": "la page « S’abonner »"}
 
 
-def record_request(conn, config: Config, request: dict, token, ip_key: str, signs: list) -> str:
-    """Store a form's request (inside a transaction): "flood" (refused), "robot" (nothing
-    done, nothing said), or "queued" (its e-mail is in the outbox)."""
-    if rates.retry_after(conn, IP_BUCKET, ip_key, config.letter_ip_count, config.flood_window):
+def record_request(
+    conn, settings: LettreSettings, window: int, request: dict, token, ip_key: str, signs: list
+) -> str:
+    """Store a form's request (inside a transaction): "flood" (refused: more than
+    LETTRE_IP_COUNT in `window` seconds), "robot" (nothing done, nothing said), or "queued"
+    (its e-mail is in the outbox)."""
+    if rates.retry_after(conn, IP_BUCKET, ip_key, settings.ip_count, window):
         return "flood"
     rates.record(conn, [(IP_BUCKET, ip_key)])
     if token is not None and not signs:
@@ -57,15 +62,16 @@ def record_request(conn, config: Config, request: dict, token, ip_key: str, sign
     if signs:
         log.info("lettre request ignored (robot signs: %s)", ", ".join(signs))
         return "robot"
-    subscriptions.request_lettre(conn, **request, config=config)
+    subscriptions.request_lettre(conn, **request, interval=settings.confirm_interval)
     return "queued"
 
 
 class SubscribePages:
-    def __init__(self, config: Config, site: Site, on_queued=None):
-        self.config = config
+    def __init__(self, settings: LettreSettings, shared: CoreSettings, site: Site, bus: Bus):
+        self.settings = settings
+        self.shared = shared  # the signing key, the tokens' lifetime, the flood window
         self.site = site
-        self.on_queued = on_queued  # wakes the sender
+        self.bus = bus  # mail-queued: the sender sends the confirmation at once
 
     def page(self, title: str, template: str, status: int = 200, **context) -> HTMLResponse:
         html = self.site.page(title, f"lettre/{template}", **context)
@@ -76,7 +82,7 @@ class SubscribePages:
 
     def run(self, function, *args):
         """`function(conn, *args)` in one transaction, off the event loop."""
-        return offloop.run(self.config.database, function, *args, write=True)
+        return offloop.run(self.shared.database, function, *args, write=True)
 
     def themes(self) -> list[tuple[str, str]]:
         """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""
@@ -89,9 +95,9 @@ class SubscribePages:
             signs.append("honeypot filled")
         if token is None:
             signs.append("no token")
-        elif not 0 <= token.age() <= self.config.token_max_age:
+        elif not 0 <= token.age() <= self.shared.token_max_age:
             signs.append("expired token")
-        elif token.age() < self.config.letter_min_fill_seconds:
+        elif token.age() < self.settings.min_fill_seconds:
             signs.append("sent too fast")
         return signs
 
@@ -102,7 +108,7 @@ class SubscribePages:
             422,
             lettre_form={"email": email, "themes": chosen, "rythme": rhythm},
             lettre_errors={"email": error},
-            lettre_token=tokens.issue(self.config.secret_key),
+            lettre_token=tokens.issue(self.shared.secret_key),
             lettre_themes=self.themes(),
         )
 
@@ -119,8 +125,8 @@ class SubscribePages:
         if error:
             return self.form_again(email, chosen, rhythm, error)
         token_text = form.get("jeton") or request.cookies.get(COOKIE)
-        token = tokens.read(self.config.secret_key, token_text)
-        ip_key = hash_ip(self.config.secret_key, request.client.host if request.client else "")
+        token = tokens.read(self.shared.secret_key, token_text)
+        ip_key = hash_ip(self.shared.secret_key, request.client.host if request.client else "")
         names = subscriptions.themes_text(" ".join(themes), categories)
         origin = ORIGINS.get(form.get("origine"), "le site")
         consent = (
@@ -131,11 +137,14 @@ class SubscribePages:
         )
         request_data = {"email": email, "themes": themes, "rhythm": rhythm, "consent": consent}
         signs = self.robot_signs(form, token)
-        outcome = await self.run(record_request, self.config, request_data, token, ip_key, signs)
-        if outcome == "queued" and self.on_queued:
-            self.on_queued()
+        window = self.shared.flood_window
+        outcome = await self.run(
+            record_request, self.settings, window, request_data, token, ip_key, signs
+        )
+        if outcome == "queued":
+            self.bus.emit(MAIL_QUEUED, self)
         if outcome == "flood":
-            minutes = max(1, round(self.config.flood_window / 60))
+            minutes = max(1, round(window / 60))
             return self.message(
                 "Trop de demandes",
                 "Trop de demandes d’abonnement ont été envoyées depuis votre connexion en peu "
@@ -145,20 +154,20 @@ class SubscribePages:
         return RedirectResponse(f"{self.site.endpoint}lettre/verifiez", status_code=303)
 
     async def check_inbox(self, request: Request) -> Response:
-        hours = self.config.letter_confirm_interval / 3600
+        hours = self.settings.confirm_interval / 3600
         return self.page(
             "Vérifiez votre boîte aux lettres",
             "verifiez.html",
-            hours=f"{self.config.letter_confirm_hours:g}",
+            hours=f"{self.settings.confirm_hours:g}",
             interval=f"{hours:g} heure{'s' if hours > 1 else ''}"
             if hours >= 1
-            else f"{self.config.letter_confirm_interval / 60:g} minutes",
+            else f"{self.settings.confirm_interval / 60:g} minutes",
         )
 
     async def token(self, request: Request) -> Response:
         """The form's background image; it gives the browser a fresh single-use token."""
         path = urlsplit(self.site.endpoint).path
-        return token_image(request, self.config, COOKIE, path)
+        return token_image(request, self.shared, COOKIE, path)
 
     def routes(self) -> list[Route]:
         return [

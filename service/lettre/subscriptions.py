@@ -8,7 +8,7 @@ at once if the address was confirmed before. What the person accepted is kept (`
 when it was asked and confirmed). Every function works inside the caller's transaction.
 
 Mail-bombing a third party is bounded: an address gets at most one confirmation (or « déjà
-abonné ») e-mail per `letter_confirm_interval`, whatever the requests; a request inside the
+abonné ») e-mail per LETTRE_CONFIRM_INTERVAL, whatever the requests; a request inside the
 interval updates the pending subscription, which the e-mail already sent will confirm.
 """
 
@@ -71,16 +71,18 @@ def _upsert(conn, person, kind, target, status, consent, now, themes="", rhythm=
     ).fetchone()[0]
 
 
-def request_lettre(conn, email: str, themes: list[str], rhythm: str, consent: str, config) -> None:
+def request_lettre(
+    conn, email: str, themes: list[str], rhythm: str, consent: str, interval: float
+) -> None:
     """A request from the form. Whatever the address's state, the form answers the same; the
-    e-mail differs: a confirmation, or, to an address already subscribed, its « gérer » link."""
+    e-mail differs: a confirmation, or, to an address already subscribed, its « gérer » link;
+    either at most once per `interval` seconds (LETTRE_CONFIRM_INTERVAL)."""
     now = time.time()
     person = subscriber(conn, email, now)
     current = conn.execute(
         "SELECT id, status FROM subscriptions WHERE subscriber_id = ? AND kind = 'lettre'",
         (person["id"],),
     ).fetchone()
-    interval = config.letter_confirm_interval
     if current and current["status"] == "active" and not person["suspended_at"]:
         _mail_once_per_interval(conn, person, "deja-abonne", "", now, interval)
         return
@@ -88,7 +90,9 @@ def request_lettre(conn, email: str, themes: list[str], rhythm: str, consent: st
     _mail_once_per_interval(conn, person, "confirmation", [sid], now, interval)
 
 
-def follow(conn, email: str, kind: str, target: str, consent: str, now: float, config) -> None:
+def follow(
+    conn, email: str, kind: str, target: str, consent: str, now: float, interval: float
+) -> None:
     """Follow a discussion (from the comment form, in the comment's own transaction)."""
     person = subscriber(conn, email, now)
     current = conn.execute(
@@ -102,9 +106,7 @@ def follow(conn, email: str, kind: str, target: str, consent: str, now: float, c
     if known:
         record_event(conn, "confirmation", kind, now)
     else:
-        _mail_once_per_interval(
-            conn, person, "confirmation", [sid], now, config.letter_confirm_interval
-        )
+        _mail_once_per_interval(conn, person, "confirmation", [sid], now, interval)
 
 
 def confirm(conn, link, now: float) -> tuple[str, list[sqlite3.Row]]:

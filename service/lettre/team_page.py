@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.validation import email_error
-from service.core.config import Config
+from service.core.events import MAIL_QUEUED, Bus
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION
@@ -20,11 +20,10 @@ DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instan
 
 
 class LetterTeamPage:
-    def __init__(self, config: Config, site: Site, area: Area, wake):
-        self.config = config
+    def __init__(self, site: Site, area: Area, bus: Bus):
         self.site = site
         self.area = area
-        self.wake = wake  # the sender, so a test send leaves at once
+        self.bus = bus  # mail-queued: the sender sends a test at once
 
     async def page(self, visit: Visit, error: str = "", status: int = 200) -> Response:
         numbers = await self.area.run(stats.stats, self.site.manifest.categories, write=False)
@@ -55,7 +54,7 @@ class LetterTeamPage:
                 stats.queue_test_send(conn, email)
 
         await self.area.run(queue, write=False)
-        self.wake()
+        self.bus.emit(MAIL_QUEUED, self)
         return RedirectResponse(f"{LETTRE_TEAM_PATH}?fait=essai", 303)
 
     async def export(self, visit: Visit) -> Response:

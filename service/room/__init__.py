@@ -2,8 +2,11 @@
 illustrates, previews and publishes articles in the browser, while the Markdown files in the
 content folder stay the single source of truth.
 
-`Room(config, parts, area)` assembles its parts; app.py mounts `routes()` and calls `start()`
-and `stop()` with the service. The parts, each in its module:
+`setup(settings, core, area)` assembles it for app.py: `Room` (its pages and its publisher),
+and the copy of the public site to another web server (core/site_copy.py), connected to the
+bus when REDACTION_PUBLISH_COPY is set: after a publication (`site-swapped`) and after
+moderation patched pages (`site-patched`). Its settings (REDACTION_*) are `RoomSettings`. The
+parts, each in its module:
 
 | module | its one job |
 |---|---|
@@ -19,7 +22,10 @@ and `stop()` with the service. The parts, each in its module:
 | `media.py`, `uploads.py` | images: checked uploads, the library; reading multipart forms |
 """
 
+import shlex
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +34,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from service.core import Core, Domain
+from service.core.events import SITE_PATCHED, SITE_SWAPPED
+from service.core.settings import Environment, SettingsError, flag
+from service.core.site_copy import SiteCopy
 from service.room.articles import KINDS
 from service.room.building import BuildPlaces, BuildWorker, SiteRules
 from service.room.catalog import Catalog, status_of
@@ -43,23 +53,76 @@ from service.room.pages.publish import PublishPages
 from service.room.store import ArticleStore
 from service.team.area import Area
 from site_core import db
+from site_core.paths import TEAM_PATH
 
 STATIC = Path(__file__).parent / "static"
+PREFIX = "REDACTION_"
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    # The Markdown files it edits, the settings file its previews and publications build with
+    # (the production settings), its working folder (previews, build cache and log; None:
+    # "redaction" beside the database), the public folder a publication replaces (None:
+    # SERVICE_SITE_DIR, the folder served and patched), whether saves are committed when the
+    # content folder is a git work tree ("auto", "1", "0"), the largest image upload, and how
+    # often scheduled articles are looked for.
+    content_dir: Path = Path("content")
+    build_settings: Path = Path("publishconf.py")
+    work_dir: Path | None = None
+    publish_dir: Path | None = None
+    content_git: str = "auto"
+    # A command that copies the public folder to the web server when that is another machine
+    # ({site}: the folder; e.g. rsync …), run after publications and moderation (site_copy.py).
+    publish_copy: str = ""
+    # The copy holds the site lock (approvals wait): it is stopped after this many seconds.
+    publish_copy_timeout: float = 600
+    upload_max_bytes: int = 20 * 1024 * 1024
+    schedule_poll_seconds: float = 30
+    publish_timeout: float = 1800
+
+    LOWEST = {"publish_timeout": 1, "publish_copy_timeout": 1, "schedule_poll_seconds": 0.05}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "RoomSettings":
+        env = Environment(PREFIX, environ)
+        git = env.get("CONTENT_GIT", "auto").lower()
+        if git != "auto":
+            git = "1" if flag(env.name("CONTENT_GIT"), git, False) else "0"
+        copy = env.get("PUBLISH_COPY")
+        try:
+            shlex.split(copy)
+        except ValueError as error:
+            raise SettingsError(
+                f"Réglage {env.name('PUBLISH_COPY')} : commande illisible ({error}) : vérifiez "
+                "les guillemets."
+            ) from None
+        settings = cls(
+            content_dir=env.path("CONTENT_DIR", "content"),
+            build_settings=env.path("BUILD_SETTINGS", "publishconf.py"),
+            work_dir=env.path("WORK_DIR"),
+            publish_dir=env.path("PUBLISH_DIR"),
+            content_git=git,
+            publish_copy=copy,
+        )
+        return env.numbers(settings)
 
 
 class Room:
-    def __init__(self, config, parts, area: Area):
-        self.config = config
-        self.parts = parts
+    def __init__(self, settings: RoomSettings, core: Core, area: Area):
+        self.settings = settings
+        self.core = core  # the site (its manifest), the database, the bus, the signing key
         self.area = area
-        content = Path(config.content_dir).resolve()
-        self.room_dir = Path(config.room_dir or Path(config.database).parent / "redaction")
-        self.public_dir = Path(config.publish_dir or config.site_dir)
+        content = Path(settings.content_dir).resolve()
+        database = Path(core.database)
+        self.room_dir = Path(settings.work_dir or database.parent / "redaction")
+        self.public_dir = public_dir(settings, core)
         self.places = BuildPlaces(
-            Path(config.build_settings).resolve(), content, Path(config.database), self.room_dir
+            Path(settings.build_settings).resolve(), content, database, self.room_dir
         )
         self.worker = BuildWorker(self.places)
-        self.store = ArticleStore(config.database, content, ContentGit(content, config.content_git))
+        git = ContentGit(content, settings.content_git)
+        self.store = ArticleStore(core.database, content, git)
         self.catalog = Catalog(content)
         self.media = Media(content)
         self.conflicts = Conflicts(area)
@@ -68,6 +131,7 @@ class Room:
         self.previews = Previews(self)
         self.publishing = PublishPages(self)
         self.media_pages = MediaPages(self)
+        # The editor's registries stay inside the room (one domain; editor.py says so).
         self.editor.extra_actions["publier"] = self.publishing.editor_action
         self.editor.extra_actions["image"] = self.media_pages.editor_action
         self.editor.before_actions.append(self.media_pages.portraits)
@@ -82,7 +146,7 @@ class Room:
 
     def transaction(self, function):
         """`function(conn)` in one transaction, on this thread."""
-        conn = db.connect(self.config.database)
+        conn = db.connect(self.core.database)
         try:
             with db.transaction(conn):
                 return function(conn)
@@ -115,7 +179,7 @@ class Room:
         now = datetime.now(ZoneInfo(rules.timezone))
         ctx["status"] = status_of(document, KINDS[folder], rules.timezone, now)
         slug = document.get("slug") or ctx["name"]
-        online = folder == "articles" and slug in self.parts.site.manifest.articles
+        online = folder == "articles" and slug in self.core.site.manifest.articles
         ctx["slug_frozen"] = online or ctx["status"] != "brouillon"
 
     # --- life cycle ----------------------------------------------------------------------
@@ -138,3 +202,29 @@ class Room:
             *self.publishing.file_routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="room-static"),
         ]
+
+
+def public_dir(settings: RoomSettings, core: Core) -> Path:
+    """The folder a publication replaces and the copy sends: REDACTION_PUBLISH_DIR, else the
+    one the service serves and patches."""
+    return Path(settings.publish_dir or core.settings.site_dir)
+
+
+@dataclass(kw_only=True)
+class RoomDomain(Domain):
+    room: Room
+    copy: SiteCopy
+
+
+def setup(settings: RoomSettings, core: Core, area: Area) -> RoomDomain:
+    room = Room(settings, core, area)
+    copy = SiteCopy(
+        core.database,
+        public_dir(settings, core),
+        settings.publish_copy,
+        settings.publish_copy_timeout,
+    )
+    if settings.publish_copy:
+        core.bus.connect(SITE_PATCHED, copy.schedule)
+        core.bus.connect(SITE_SWAPPED, copy.after_swap)
+    return RoomDomain(routes={TEAM_PATH: room.routes()}, workers=[copy, room], room=room, copy=copy)

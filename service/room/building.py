@@ -48,7 +48,7 @@ class SiteRules:
 
 @dataclass(frozen=True)
 class BuildPlaces:
-    """Where the room's builds read and write (config.py's room settings)."""
+    """Where the room's builds read and write (the room's settings, RoomSettings)."""
 
     settings: Path
     content: Path

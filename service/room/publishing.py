@@ -11,8 +11,9 @@ due time and publishes, with nobody online, and after a restart too (jobs are in
 
 A job that changed a file's status (publish, schedule, withdraw) and failed puts the status
 back, if nobody changed it since, so the list never says « publié » for what is not online.
-Once a build is in place, the `after_swap` steps run (the copy to another web server: what
-they say goes on the job's page), then the `on_published` callbacks (the lettre's sender).
+Once a build is in place, the handlers of `site-swapped` run (the copy to another web server:
+what they say goes on the job's page), then, the jobs done, `site-published` is emitted (the
+lettre's sender wakes); each handler's failure is logged and stops no other (core/events.py).
 """
 
 import logging
@@ -20,6 +21,7 @@ import time
 from datetime import UTC, datetime
 
 from service.comments.actions import now_iso
+from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
 from service.room.building import BuildFailed, run_publication
 from service.team import journal
@@ -78,12 +80,11 @@ class Publisher(BackgroundWorker):
 
     def __init__(self, room):
         super().__init__(
-            room.config.database, room.config.schedule_poll_seconds, room.config.publish_timeout
+            room.core.database, room.settings.schedule_poll_seconds, room.settings.publish_timeout
         )
         self.room = room
-        self.config = room.config
-        self.after_swap: list = []  # (stage label, callable() -> problem or ""), before « done »
-        self.on_published: list = []  # callables(job ids), once the jobs are done
+        self.settings = room.settings
+        self.bus = room.core.bus
 
     def first(self, conn) -> None:
         """Jobs left running by a stopped service are run again."""
@@ -113,7 +114,7 @@ class Publisher(BackgroundWorker):
         row = conn.execute(
             "SELECT min(due_at) FROM publish_jobs WHERE state = 'queued' AND due_at IS NOT NULL"
         ).fetchone()
-        wait = self.config.schedule_poll_seconds
+        wait = self.settings.schedule_poll_seconds
         if row[0]:
             wait = min(wait, (datetime.fromisoformat(row[0]) - datetime.now(UTC)).total_seconds())
         return max(0.05, wait + 0.5)  # half a second after the date: the build sees it past
@@ -125,7 +126,10 @@ class Publisher(BackgroundWorker):
             return self._next_due(conn)
         ids = [job["id"] for job in jobs]
 
+        stages = []
+
         def stage(name: str) -> None:
+            stages.append(name)
             conn.executemany(
                 "UPDATE publish_jobs SET stage = ? WHERE id = ?", [(name, i) for i in ids]
             )
@@ -135,9 +139,9 @@ class Publisher(BackgroundWorker):
             seconds = run_publication(
                 self.room.places,
                 self.room.public_dir,
-                self.config.site_url,
+                self.room.core.site.address,  # SERVICE_SITE_URL; empty: the settings' SITEURL
                 stage,
-                self.config.publish_timeout,
+                self.settings.publish_timeout,
             )
         except BuildFailed as failure:
             elapsed = time.monotonic() - started
@@ -146,21 +150,22 @@ class Publisher(BackgroundWorker):
                 self._put_back(job)
             return 0.05
         problems = []
-        for label, step in self.after_swap:
-            stage(label)
+        for step in self.bus.handlers(SITE_SWAPPED):
+            named = len(stages)  # the step names itself with stage(label) first
             try:
-                problems.append(step())
+                problems.append(step(stage=stage))
             except Exception:
+                label = stages[-1] if len(stages) > named else "après la mise en ligne"
                 log.exception("after-swap step %r failed", label)
                 problems.append(f"l’étape « {label} » a échoué (voir le journal du service)")
         message = "; ".join(problem for problem in problems if problem)
         message = f"Publiée sur ce serveur, mais {message}." if message else ""
         self._finish(conn, jobs, "done", message, seconds)
-        for callback in self.on_published:
+        for handler in self.bus.handlers(SITE_PUBLISHED):
             try:
-                callback(ids)
+                handler(jobs=ids)
             except Exception:
-                log.exception("on_published callback failed")
+                log.exception("a site-published handler failed")
         return 0.05
 
     def _finish(self, conn, jobs, state: str, message: str, seconds: float) -> None:

@@ -49,11 +49,10 @@ def iso_datetime_fr(value: str) -> str:
 
 
 class Area:
-    def __init__(self, site: Site, sessions: Sessions, database, public_url: Callable[[], str]):
+    def __init__(self, site: Site, sessions: Sessions, database):
         self.site = site
         self.sessions = sessions
         self.database = database
-        self.public_url = public_url
 
     def page(
         self, template: str, session: Session, account, status_code: int = 200, **context
@@ -78,7 +77,7 @@ class Area:
 
     def absolute(self, request: Request, path: str) -> str:
         """`path` (from the site's root) as a full address, for links sent to someone."""
-        base = self.public_url() or f"{request.url.scheme}://{request.url.netloc}"
+        base = self.site.public_url() or f"{request.url.scheme}://{request.url.netloc}"
         return base.rstrip("/") + path
 
     def run(self, function: Callable, *args, write: bool = True, **kwargs):

@@ -150,7 +150,7 @@ class Guard:
             path=TEAM_PATH.rstrip("/"),
             httponly=True,
             samesite="lax",
-            secure=self.area.public_url().startswith("https://"),
+            secure=self.area.site.public_url().startswith("https://"),
         )
         return response
 

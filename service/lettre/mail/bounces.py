@@ -1,7 +1,7 @@
 """Bounces that come back after the send: delivery status notifications (RFC 3464).
 
 Most SMTP relays accept every message (250) and report a failed delivery later, by e-mail to
-the envelope sender (COMMENTS_MAIL_FROM). The mail server hands each such e-mail to
+the envelope sender (SERVICE_MAIL_FROM). The mail server hands each such e-mail to
 `python -m service rebond` (a pipe alias, see the README); this module reads it.
 
 A bounce counts only if it proves it is about one of our messages: the returned headers must
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from email import policy
 from email.message import Message
 
-from service.core.config import Config
 from service.lettre import outbox
+from service.lettre.settings import LettreSettings
 from site_core import db
 
 # A report is a few kilobytes; anything much larger is not one (and is not read whole).
@@ -86,11 +86,11 @@ def read(data: bytes, secret_key: str) -> list[Failure]:
     return failures
 
 
-def record(conn, config: Config, data: bytes) -> list[str]:
+def record(conn, secret_key: str, settings: LettreSettings, data: bytes) -> list[str]:
     """Count each proven permanent failure of `data` against its address; French lines saying
-    what was done, for the command's output."""
+    what was done, for the command's output (LETTRE_MAX_BOUNCES in a row suspend it)."""
     lines = []
-    for failure in read(data, config.secret_key):
+    for failure in read(data, secret_key):
         row = None
         if failure.row_id is not None:
             row = conn.execute(
@@ -105,7 +105,7 @@ def record(conn, config: Config, data: bytes) -> list[str]:
             )
             continue
         error = f"rebond {failure.status} {failure.diagnostic}".strip()
-        suspended = outbox.mark_bounced(conn, failure.row_id, error, time.time(), config)
+        suspended = outbox.mark_bounced(conn, failure.row_id, error, time.time(), settings)
         if suspended is None:
             lines.append(f"Rebond déjà compté pour {address}.")
         else:
@@ -114,7 +114,7 @@ def record(conn, config: Config, data: bytes) -> list[str]:
     return lines or ["Aucun rebond définitif dans ce message."]
 
 
-def command(parts, values, out) -> int:
+def command(lettre, values, out) -> int:
     """`rebond [--fichier F]`: one delivery report, from the mail server's pipe (stdin). Exit 0
     for anything piped in (a failure would bounce the bounce); 1 for a file that cannot be read."""
     source = values.get("fichier")
@@ -129,9 +129,9 @@ def command(parts, values, out) -> int:
     if len(data) > MAX_REPORT:
         print("Message trop gros pour un avis de non-remise : ignoré.", file=out)
         return 0
-    conn = db.init(parts.config.database)
+    conn = db.init(lettre.core.database)
     try:
-        for line in record(conn, parts.config, data):
+        for line in record(conn, lettre.core.settings.secret_key, lettre.settings, data):
             print(line, file=out)
     finally:
         conn.close()

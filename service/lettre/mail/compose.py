@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 import jinja2
 
 from service.comments.moderator_mail import body_text, header_text
-from service.core.config import Config
+from service.core.settings import CoreSettings
 from service.core.site import SERVICE_TEMPLATES, Site
 from service.lettre import links as signed
 from service.lettre.mail import letters, mime, notices
 from service.lettre.mail.bounces import message_tag
+from service.lettre.settings import LettreSettings
 from site_core import dates
 from site_core.typography import typeset_html, typeset_text
 
@@ -58,8 +59,9 @@ MAX_VARIANTS = 256
 class Composer:
     """Renders the e-mails of one service; used by one sender thread at a time."""
 
-    def __init__(self, config: Config, site: Site):
-        self.config = config
+    def __init__(self, settings: LettreSettings, shared: CoreSettings, site: Site):
+        self.settings = settings
+        self.shared = shared  # the signing key, the sender's address
         self.site = site
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(SERVICE_TEMPLATES / "courriels"),
@@ -73,12 +75,12 @@ class Composer:
 
     @property
     def site_url(self) -> str:
-        url = self.config.site_url or self.site.url
+        url = self.site.public_url()
         if not url and not self._warned:
             self._warned = True
             log.warning(
-                "neither COMMENTS_SITE_URL nor the build's SITEURL is set: links in e-mails "
-                "are relative and will not work (set COMMENTS_SITE_URL to the https address)"
+                "neither SERVICE_SITE_URL nor the build's SITEURL is set: links in e-mails "
+                "are relative and will not work (set SERVICE_SITE_URL to the https address)"
             )
         return url
 
@@ -88,7 +90,7 @@ class Composer:
 
     def links(self) -> signed.Links:
         endpoint = self.site.manifest.comments_endpoint
-        return signed.Links(self.config.secret_key, self.site_url + endpoint)
+        return signed.Links(self.shared.secret_key, self.site_url + endpoint)
 
     def absolute(self, url: str) -> str:
         return url if urlsplit(url).scheme else f"{self.site_url}/{url.lstrip('/')}"
@@ -109,7 +111,7 @@ class Composer:
 
     def head(self, list_name: str, subject: str) -> str:
         """The headers with text from outside, made safe: From (the list's name), Subject."""
-        address = parseaddr(self.config.mail_from)[1] or "ne-pas-repondre@localhost"
+        address = parseaddr(self.shared.mail_from)[1] or "ne-pas-repondre@localhost"
         return mime.constant_headers(
             [
                 ("From", formataddr((f"{list_name} – Caf de l’Essonne", address))),
@@ -145,7 +147,7 @@ class Composer:
         recipient = row["recipient"] or row["email"]
         if not recipient:
             raise letters.Drop("adresse effacée")
-        tag = message_tag(self.config.secret_key, row["kind"], row["id"])  # bounces.py
+        tag = message_tag(self.shared.secret_key, row["kind"], row["id"])  # bounces.py
         message_id = f"<{row['kind']}.{row['id']}.{tag}@{self.host}>"
         created = datetime.fromisoformat(row["created_at"])
         headers = [
@@ -165,5 +167,5 @@ class Composer:
             url = parts.links.get(name, "")
             text = text.replace(placeholder, url)
             page = page.replace(placeholder, html.escape(url))
-        sender = parseaddr(self.config.mail_from)[1]
+        sender = parseaddr(self.shared.mail_from)[1]
         return sender, recipient, mime.assemble(parts.head, headers, text, page, message_id)

@@ -42,7 +42,7 @@ def confirmation(composer, conn, row) -> Parts:
         list_name,
         items=[describe(conn, sub, manifest) for sub in pending],
         confirm_url=composer.links().url(signed.CONFIRM, link),
-        hours=f"{composer.config.letter_confirm_hours:g}",
+        hours=f"{composer.settings.confirm_hours:g}",
         preheader="Un clic pour confirmer : rien ne vous sera envoyé sans cela.",
     )
     return Parts(composer.head(list_name, subject), text, page, {}, "")

@@ -42,6 +42,8 @@ class Editor:
     def __init__(self, room):
         self.room = room
         self.area = room.area
+        # The room's own registries, not events: the editor's buttons of other room pages
+        # (publishing, images) and their checks, filled by room.Room, one domain's business.
         self.extra_actions = {}  # action -> coroutine(request, context) (publishing, images)
         self.before_actions = []  # coroutines(context) -> errors by field (portraits sent)
 
@@ -138,7 +140,7 @@ class Editor:
     def read(self, request: Request):
         """The editor's form: its text, and the images sent with it up to the upload limit
         (refused before reading)."""
-        return read_posted(request, self.room.config.upload_max_bytes + 1024 * 1024)
+        return read_posted(request, self.room.settings.upload_max_bytes + 1024 * 1024)
 
     async def _opened(self, visit: Visit) -> dict | Response:
         """The post's context with the file it edits loaded (or the 404 page)."""

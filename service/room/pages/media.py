@@ -43,10 +43,10 @@ class MediaPages:
         rules = self.room.rules()
         side = rules.portrait_min_size
         min_size = (side, side) if portrait else rules.image_min_size
-        if len(upload.data) > self.room.config.upload_max_bytes:
+        if len(upload.data) > self.room.settings.upload_max_bytes:
             raise ImageRefused(
                 f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
-                f"{self.room.config.upload_max_bytes // (1024 * 1024)} Mo au plus."
+                f"{self.room.settings.upload_max_bytes // (1024 * 1024)} Mo au plus."
             )
         name = self.media.store(upload.data, upload.filename, min_size)
         relative = f"{IMAGE_FOLDER}/{name}"
@@ -130,14 +130,14 @@ class MediaPages:
             names=names,
             uses=uses,
             min_size=rules.image_min_size,
-            max_mb=self.room.config.upload_max_bytes // (1024 * 1024),
+            max_mb=self.room.settings.upload_max_bytes // (1024 * 1024),
             error=error,
             message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
         )
 
     def read_upload(self, request: Request):
         """The library's form: one image, up to the upload limit (refused before reading)."""
-        return read_posted(request, self.room.config.upload_max_bytes + 64 * 1024)
+        return read_posted(request, self.room.settings.upload_max_bytes + 64 * 1024)
 
     async def upload(self, visit: Visit) -> Response:
         upload = visit.form.files.get("image_fichier")

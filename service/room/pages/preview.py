@@ -67,7 +67,7 @@ class Previews:
     def __init__(self, room):
         self.room = room
         self.area = room.area
-        self._secret = room.config.secret_key.encode()
+        self._secret = room.core.settings.secret_key.encode()
         self._built: dict[str, tuple[str, int, str]] = {}  # key -> (file, revision, url)
 
     def key(self, account) -> str:

@@ -71,7 +71,7 @@ class PublishPages:
 
         def queue(conn):
             slug = document.get("slug") or name
-            online = slug in self.room.parts.site.manifest.articles
+            online = slug in self.room.core.site.manifest.articles
             job = publishing.enqueue(
                 conn, account, reason, relative, change, due if scheduled else None
             )

@@ -1,0 +1,51 @@
+"""The settings of « La lettre des partenaires » and of following a discussion (LETTRE_*
+environment variables): confirmations, the subscription form's limits, the sender's pace."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from service.core.settings import Environment, SettingsError
+
+PREFIX = "LETTRE_"
+
+
+@dataclass(frozen=True)
+class LettreSettings:
+    # A confirmation link is valid this many hours; unconfirmed requests are deleted after
+    # `purge_days`; one address gets at most one confirmation e-mail per `confirm_interval`
+    # seconds (the form cannot be used to mail-bomb anyone).
+    confirm_hours: float = 48.0
+    purge_days: float = 7.0
+    confirm_interval: float = 3600.0
+    # Subscription requests from one network address per SERVICE_FLOOD_WINDOW (0: no limit); a
+    # request sooner than `min_fill_seconds` after the form got its token is a robot's (the
+    # footer form has one field, which a browser may fill by itself: kept short).
+    ip_count: int = 20
+    min_fill_seconds: float = 1.0
+    # Sending: messages per second at most (0: no limit); temporary failures are retried after
+    # `retry_base` seconds, doubling up to `retry_max`, `max_attempts` times; after
+    # `max_bounces` permanent refusals in a row an address is suspended.
+    rate: float = 50.0
+    retry_base: float = 60.0
+    retry_max: float = 6 * 3600.0
+    max_attempts: int = 10
+    max_bounces: int = 3
+    poll_seconds: float = 2.0
+    # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
+    digest_day: int = 0
+    digest_hour: int = 9
+    # The service announces newly published articles by itself (off: only `announce` does).
+    announce: bool = True
+
+    LOWEST = {"max_attempts": 1, "max_bounces": 1, "poll_seconds": 0.05}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "LettreSettings":
+        env = Environment(PREFIX, environ)
+        settings = env.numbers(cls(announce=env.flag("ANNOUNCE", True)))
+        if settings.digest_day > 6 or settings.digest_hour > 23:
+            raise SettingsError(
+                f"Réglages {env.name('DIGEST_DAY')} (0 lundi … 6 dimanche) et "
+                f"{env.name('DIGEST_HOUR')} (0 … 23) : valeur hors de ces bornes."
+            )
+        return settings

@@ -11,11 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
 
 from service.core import tokens
+from tests.support.comments import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "clé du test de panne"
 
 

@@ -2,11 +2,11 @@
 moderator logs in and approves, and the article page then shows the comment."""
 
 import pytest
-from comment_fixtures import make_config, running_service, spaces
-from conftest import build_site
 
 from service.team import accounts
 from site_core import db
+from tests.support.comments import make_config, running_service, spaces
+from tests.support.site import build_site
 
 pytestmark = pytest.mark.browser
 

@@ -1,8 +1,6 @@
 """The comment service under hostile input: a parameter fuzz of every route, robots, and the
 errors that used to lose or alter what a reader typed (issue 8)."""
 
-# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
-
 import itertools
 import logging
 import re
@@ -12,16 +10,10 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
-from comment_fixtures import (  # noqa: F401
-    comment_config,
-    comment_service,
-    comment_site,
-    make_config,
-    running_service,
-)
 
 from service.core import tokens
 from service.team import accounts
+from tests.support.comments import make_config, running_service
 
 BASE = "/commentaires/moderation/"
 PASSWORD = "un mot de passe assez long"

@@ -4,10 +4,10 @@ through a real local SMTP server (aiosmtpd), checked on the message as received.
 import base64
 
 import pytest
-from comment_fixtures import running_service
-from comment_mail_helpers import MODERATORS, post, smtp_config, store_comment
 
 from service.comments import moderator_mail
+from tests.support.comment_mail import MODERATORS, post, smtp_config, store_comment
+from tests.support.comments import running_service
 
 
 def _b(text: str, charset: str = "utf-8") -> str:

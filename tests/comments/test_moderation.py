@@ -1,8 +1,6 @@
 """The moderation pages over real HTTP (uvicorn on 127.0.0.1, real SQLite), the CLI and the
 invoke tasks."""
 
-# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
-
 import io
 import os
 import re
@@ -11,19 +9,12 @@ import sys
 
 import httpx
 import pytest
-from comment_fixtures import (  # noqa: F401
-    comment_config,
-    comment_service,
-    comment_site,
-    make_config,
-    running_service,
-    spaces,
-)
 
 from service import cli
 from service.team import accounts
 from service.team.sessions import LoginThrottle
 from site_core import db
+from tests.support.comments import make_config, running_service, spaces
 
 BASE = "/commentaires/moderation/"
 PASSWORD = "un mot de passe assez long"

@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from comment_fixtures import free_port, make_config, running_service, spaces
-from comment_mail_helpers import (
+from service.comments.notifier import Notifier
+from service.core.site import Site
+from site_core import db
+from tests.support.comment_mail import (
     MODERATORS,
     end_interval,
     notifications,
@@ -17,10 +19,7 @@ from comment_mail_helpers import (
     store_comment,
     wait_until,
 )
-
-from service.comments.notifier import Notifier
-from service.core.site import Site
-from site_core import db
+from tests.support.comments import free_port, make_config, running_service, spaces
 
 SITE = "https://partenaires.caf-essonne.example"
 TITLE = "«\u202fPremier article\u00a0: l’accueil des tout-petits\u202f»"

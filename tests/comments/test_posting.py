@@ -6,12 +6,12 @@ import time
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from comment_fixtures import ARTICLES, make_config, running_service, spaces, write_site
 
 from service.core import tokens
 from service.core.config import Config
 from site_core.manifest import ManifestFile
 from site_core.paths import SHELL_NAME as SHELL_FILE
+from tests.support.comments import ARTICLES, make_config, running_service, spaces, write_site
 
 
 def post(service, form=None, **kwargs):

@@ -8,8 +8,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from comment_fixtures import spaces
-from conftest import ROOT, build_site
 from pelican import signals
 
 from service.app import build_parts
@@ -18,6 +16,8 @@ from service.core.config import Config
 from site_core import db
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
+from tests.support.comments import spaces
+from tests.support.site import ROOT, build_site
 
 SECRET = "clé de test du build"
 SLUG = "30-ans-caf-essonne"

@@ -5,11 +5,11 @@ import json
 from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
-from conftest import build_site
 
 from service import cli, rgpd
 from service.core.config import Config
 from site_core import db
+from tests.support.site import build_site
 
 SLUG = "30-ans-caf-essonne"
 INSERT = (

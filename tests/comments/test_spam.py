@@ -3,9 +3,9 @@
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from comment_fixtures import make_config, running_service
 
 from service.core.spam import spam_reason
+from tests.support.comments import make_config, running_service
 
 
 def post(service, form):

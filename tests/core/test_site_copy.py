@@ -6,12 +6,11 @@ import os
 import sys
 from pathlib import Path
 
-from comment_fixtures import make_config, running_service, wait_until
-from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
-
 from service.comments import actions
 from service.core.site_copy import SiteCopy
 from site_core import db
+from tests.support.comments import make_config, running_service, wait_until
+from tests.support.room import ROOM_PATH, add_account, login, publish_now, room_config
 
 ARTICLE = "articles/30-ans-caf-essonne/index.html"
 

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import httpx
-from comment_fixtures import make_config, running_service
 
 from service.core.static import OpenFileResponse
+from tests.support.comments import make_config, running_service
 
 PAGE = "articles/premier-article/index.html"
 URL = "/articles/premier-article/"

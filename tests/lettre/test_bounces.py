@@ -7,10 +7,9 @@ import os
 import subprocess
 import sys
 
-from letter_fixtures import article, publish, received, rows, subscribed, wait_until
-
 from service import commands
 from service.app import build_parts
+from tests.support.lettre import article, publish, received, rows, subscribed, wait_until
 
 ADDRESS = "perdu@exemple.fr"
 

@@ -9,7 +9,7 @@ measures that window and runs this scenario repeatedly.
 
 import signal
 
-from letter_crash import crash_and_restart
+from tests.support.letter_crash import crash_and_restart
 
 
 def test_kill_9_in_the_middle_of_10000_e_mails_loses_none_and_repeats_none(tmp_path):

@@ -4,11 +4,11 @@
 import smtplib
 
 import pytest
-from comment_fixtures import make_config
 
 from service.lettre import outbox
 from service.lettre.mail.delivery import transmit
 from site_core import db
+from tests.support.comments import make_config
 
 MESSAGE = (
     b"From: a@exemple.fr\r\nTo: b@exemple.fr\r\nSubject: essai\r\n\r\n"

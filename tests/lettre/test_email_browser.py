@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from comment_fixtures import running_service
-from letter_fixtures import (
+
+from tests.support.browser import axe_violations
+from tests.support.comments import running_service
+from tests.support.lettre import (
     article,
     html_part,
     letter_config,
@@ -23,7 +25,6 @@ from letter_fixtures import (
     subscribed,
     wait_until,
 )
-from test_browser_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,9 @@ never to its own author, one-click unsubscription per discussion."""
 import time
 
 import httpx
-from letter_fixtures import (
+
+from service.comments import actions
+from tests.support.lettre import (
     PUBLIC,
     html_part,
     link,
@@ -17,8 +19,6 @@ from letter_fixtures import (
     text_part,
     wait_until,
 )
-
-from service.comments import actions
 
 
 def to(smtp, email: str) -> list:

@@ -9,8 +9,12 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
-from comment_fixtures import running_service, spaces
-from letter_fixtures import (
+
+from service.core.site import Site
+from service.lettre.sender import Sender
+from site_core import db
+from tests.support.comments import running_service, spaces
+from tests.support.lettre import (
     BACK_CATALOGUE,
     PUBLIC,
     article,
@@ -25,10 +29,6 @@ from letter_fixtures import (
     wait_until,
     write_letter_site,
 )
-
-from service.core.site import Site
-from service.lettre.sender import Sender
-from site_core import db
 
 
 def test_a_new_article_goes_once_to_each_matching_subscriber(letter_service, smtp_server):

@@ -5,7 +5,10 @@ import re
 import time
 
 import httpx
-from letter_fixtures import (
+
+from service.core import tokens
+from service.lettre import links as signed
+from tests.support.lettre import (
     confirm_by_mail,
     html_part,
     link,
@@ -16,9 +19,6 @@ from letter_fixtures import (
     text_part,
     values,
 )
-
-from service.core import tokens
-from service.lettre import links as signed
 
 
 def test_double_opt_in_sends_nothing_before_the_link_is_followed(letter_service, smtp_server):

@@ -2,16 +2,21 @@
 the page of the team's area, personal data (RGPD export and erase, purge of unconfirmed
 requests)."""
 
-import importlib.util
 import io
 import json
 import re
 import time
-from pathlib import Path
 
 import httpx
-from comment_fixtures import make_config
-from letter_fixtures import (
+
+import tasks
+from service import cli
+from service.lettre import subscriptions
+from service.lettre.sender import send_lock
+from service.team import accounts
+from site_core import db
+from tests.support.comments import make_config
+from tests.support.lettre import (
     BACK_CATALOGUE,
     article,
     letter_config,
@@ -24,14 +29,7 @@ from letter_fixtures import (
     write_letter_site,
 )
 
-from service import cli
-from service.lettre import subscriptions
-from service.lettre.sender import send_lock
-from service.team import accounts
-from site_core import db
-
 PASSWORD = "mot de passe de test"
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "/commentaires/moderation/"
 
 
@@ -204,9 +202,6 @@ def test_unconfirmed_requests_are_purged_after_the_delay(letter_service, smtp_se
 
 
 def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, monkeypatch, capsys):
-    spec = importlib.util.spec_from_file_location("project_tasks", ROOT / "tasks.py")
-    tasks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tasks)
     target = write_letter_site(tmp_path / "www")
     database = tmp_path / "data" / "comments.sqlite3"
     for name, value in {

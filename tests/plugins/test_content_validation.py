@@ -1,7 +1,8 @@
 """Bad content fails the build with a French message naming the file and the field."""
 
 import pytest
-from conftest import build_site
+
+from tests.support.site import build_site
 
 GOOD = """Title: Un article correct
 Date: 2022-01-10 09:00

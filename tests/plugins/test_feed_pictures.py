@@ -6,9 +6,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import build_site
-from image_fixtures import jpeg_bytes, new_site, photo, transparent_png
 from PIL import Image
+
+from tests.support.images import jpeg_bytes, new_site, photo, transparent_png
+from tests.support.site import build_site
 
 SITE_URL = "https://partenaires.example.fr"
 BODY = """\

@@ -7,14 +7,15 @@ import re
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, serve_directory
-from feed_checker import (
+
+from tests.support.feed_checker import (
     SITE_URL,
     alternate_links,
     feed_files,
     feed_problems,
     untypeset_texts,
 )
+from tests.support.site import build_site, serve_directory
 
 
 def test_checker_catches_what_the_validator_flags(tmp_path):

@@ -13,14 +13,6 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from conftest import ROOT
-from feed_checker import (
-    SITE_URL,
-    alternate_links,
-    feed_files,
-    feed_problems,
-    untypeset_texts,
-)
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category
 from PIL import Image
@@ -28,6 +20,14 @@ from PIL import Image
 from site_core import db
 from site_core.comments.threads import Comment
 from site_core.feeds import write_comment_feeds
+from tests.support.feed_checker import (
+    SITE_URL,
+    alternate_links,
+    feed_files,
+    feed_problems,
+    untypeset_texts,
+)
+from tests.support.site import ROOT
 
 ODD_THEME = "L’accueil du jeune enfant à Évry-Courcouronnes"
 CAP = 3
@@ -124,12 +124,12 @@ def edge(tmp_path_factory):
         "WITH_FUTURE_DATES": True,
     }
     script = (
-        "import json, sys; from pathlib import Path; from conftest import build_site; "
+        "import json, sys; from pathlib import Path; from tests.support.site import build_site; "
         "build_site(Path(sys.argv[1]), **json.loads(sys.argv[2]))"
     )
     subprocess.run(
         [sys.executable, "-c", script, str(base / "output"), json.dumps(override)],
-        cwd=ROOT / "tests",
+        cwd=ROOT,
         check=True,
         capture_output=True,
         timeout=120,

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
 from site_core.dates import format_date
 from site_core.typography import NBSP, NNBSP, typeset_html, typeset_text
+from tests.support.site import ROOT, build_site
 
 N, B = NNBSP, NBSP
 SPACES = re.compile(f"[ \t\n{N}{B}]")

@@ -1,15 +1,11 @@
 """Acronyms explained under the articles that use them (plugins/glossary)."""
 
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
 from pelican.settings import read_settings
 
-# The plugin as Pelican imports it: from the plugin path.
-sys.path.append(str(ROOT / "plugins"))
-from glossary import Glossary  # noqa: E402
+from plugins.glossary import Glossary
+from tests.support.site import ROOT
 
 GLOSSARY = {"Ctg": "convention territoriale globale", "Eaje": "crèche"}
 

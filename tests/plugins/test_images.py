@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site
-from image_fixtures import (
+from PIL import Image
+
+import site_core.images.pixels
+from tests.support.images import (
     bomb_png,
     jpeg_bytes,
     new_site,
@@ -14,9 +16,7 @@ from image_fixtures import (
     rotated_jpeg,
     transparent_png,
 )
-from PIL import Image
-
-import site_core.images.pixels
+from tests.support.site import build_site
 
 BODY = """\
 ![Une salle d’accueil de la Caf](/images/paysage.jpg "L’accueil d’Évry © Caf de l’Essonne")

@@ -2,9 +2,10 @@
 reserve their box (no layout shift), and axe finds nothing on illustrated pages."""
 
 import pytest
-from conftest import build_site, serve_directory
-from image_fixtures import jpeg_bytes, new_site, photo
-from test_browser_accessibility import axe_violations
+
+from tests.support.browser import axe_violations
+from tests.support.images import jpeg_bytes, new_site, photo
+from tests.support.site import build_site, serve_directory
 
 pytestmark = pytest.mark.browser
 ARTICLE = "/articles/illustre/"

@@ -6,9 +6,10 @@ import re
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import serve_directory
-from test_browser_accessibility import axe_violations, open_page
-from test_search import SEARCH_WORD, search_site  # noqa: F401 (a fixture)
+
+from tests.support.browser import axe_violations, open_page
+from tests.support.search_site import SEARCH_WORD
+from tests.support.site import serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -147,7 +148,7 @@ def test_keyboard_only_from_an_article_to_a_result(browser, site_url):
         context.close()
 
 
-def test_more_results_on_demand(browser, search_site):  # noqa: F811 (the imported fixture)
+def test_more_results_on_demand(browser, search_site):
     with serve_directory(search_site) as base:
         context, page, _ = search(browser, base, SEARCH_WORD)
         try:

@@ -11,9 +11,10 @@ from datetime import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site
-from image_fixtures import new_site
 from lxml import etree
+
+from tests.support.images import new_site
+from tests.support.site import build_site
 
 SITE_URL = "https://partenaires.example.fr"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

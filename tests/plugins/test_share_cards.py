@@ -2,20 +2,17 @@
 reads them, drawn cards that never overflow, illustrations cropped to 1200 × 630."""
 
 import io
-import sys
 import urllib.request
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site, serve_directory
-from image_fixtures import jpeg_bytes, new_site, photo
 from PIL import Image
 
-# The plugin as Pelican imports it: from the plugin path (the same module object).
-sys.path.append(str(ROOT / "plugins"))
-from share_cards import drawing  # noqa: E402
+from plugins.share_cards import drawing
+from tests.support.images import jpeg_bytes, new_site, photo
+from tests.support.site import ROOT, build_site, serve_directory
 
 FONTS = str(ROOT / "theme" / "fonts")
 LONGEST_TITLE = (

@@ -2,21 +2,19 @@
 back, axe-core and 320 px on every room page, keyboard only, and the launch articles saved
 unchanged by a real browser."""
 
-# ruff: noqa: F811  (pytest fixtures imported from conftest)
-
 import io
 import re
 from pathlib import Path
 
 import httpx
 import pytest
-from comment_fixtures import running_service
 from PIL import Image
-from room_fixtures import PASSWORD, ROOM_PATH, add_account, publish_now, room_config
-from test_browser_accessibility import axe_violations
 
 from service.team import accounts
 from site_core.paths import MODERATION_PATH
+from tests.support.browser import axe_violations
+from tests.support.comments import running_service
+from tests.support.room import PASSWORD, ROOM_PATH, add_account, publish_now, room_config
 
 pytestmark = pytest.mark.browser
 

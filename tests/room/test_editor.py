@@ -2,27 +2,24 @@
 the launch articles, checks next to their fields, conflicts, expired sessions, stale forms,
 frozen slugs, refused paths, git commits."""
 
-# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
-
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
-from comment_fixtures import comment_site, running_service, spaces  # noqa: F401
-from room_fixtures import (
+
+from site_core import db
+from tests.support.comments import running_service, spaces
+from tests.support.room import (
     ROOM_PATH,
-    ROOT,
     add_account,
     csrf,
     editor_url,
     form_fields,
     login,
-    room,  # noqa: F401  (a fixture)
     room_config,
 )
-
-from site_core import db
+from tests.support.site import ROOT
 
 LAUNCH_FILES = sorted((path.parent.name, path.stem) for path in (ROOT / "content").glob("*/*.md"))
 

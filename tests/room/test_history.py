@@ -1,24 +1,14 @@
 """The articles list (statuses, filters, search, last change, pending comments) and an
 article's history (view, compare, restore), over real HTTP."""
 
-# ruff: noqa: F811  (pytest fixtures imported from room_fixtures)
-
 import re
 from pathlib import Path
 
 import httpx
-from comment_fixtures import spaces
-from room_fixtures import (
-    ROOM_PATH,
-    add_account,
-    csrf,
-    editor_url,
-    form_fields,
-    login,
-    room,  # noqa: F401  (a fixture)
-)
 
 from site_core import db
+from tests.support.comments import spaces
+from tests.support.room import ROOM_PATH, add_account, csrf, editor_url, form_fields, login
 
 
 def titles(page: httpx.Response) -> list[str]:

@@ -2,8 +2,6 @@
 upright and stripped of GPS/EXIF, stored re-encoded in content/images/, size-limited before
 reading; the library; the room serving them as images only."""
 
-# ruff: noqa: F811  (pytest fixtures imported from room_fixtures)
-
 import html
 import io
 import socket
@@ -12,17 +10,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from comment_fixtures import spaces
 from PIL import Image
-from room_fixtures import (
-    ROOM_PATH,
-    csrf,
-    editor_url,
-    form_fields,
-    login,
-    new_article,
-    room,  # noqa: F401  (a fixture)
-)
+
+from tests.support.comments import spaces
+from tests.support.room import ROOM_PATH, csrf, editor_url, form_fields, login, new_article
 
 URL = editor_url("articles", "30-ans-caf-essonne")
 

@@ -1,12 +1,11 @@
 """A publication from the writing room reaches the lettre's subscribers (issues 10 and 11): the
 room's publisher wakes the sender, so the e-mail leaves without waiting for its next poll."""
 
-# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
-
 import httpx
-from comment_fixtures import running_service, smtp_server  # noqa: F401
-from letter_fixtures import PUBLIC, received, subscribed, text_part, wait_until
-from room_fixtures import ROOM_PATH, add_account, login, new_article, publish_now, room_config
+
+from tests.support.comments import running_service
+from tests.support.lettre import PUBLIC, received, subscribed, text_part, wait_until
+from tests.support.room import ROOM_PATH, add_account, login, new_article, publish_now, room_config
 
 
 def test_an_article_published_in_the_room_is_mailed_to_subscribers(tmp_path, smtp_server):

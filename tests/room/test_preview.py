@@ -1,24 +1,16 @@
 """Previews: built with the production settings, the previewed draft shown as published, served
 to its owner only, the build's own messages placed next to the editor's fields."""
 
-# ruff: noqa: F811  (pytest fixtures imported from room_fixtures)
-
 import re
 from pathlib import Path
 
 import httpx
-from comment_fixtures import spaces
-from room_fixtures import (
-    ROOM_PATH,
-    ROOT,
-    editor_url,
-    form_fields,
-    login,
-    room,  # noqa: F401  (a fixture)
-)
 
 from service.room.building import BuildFailed, BuildPlaces, BuildWorker
 from service.room.pages.preview import place_errors
+from tests.support.comments import spaces
+from tests.support.room import ROOM_PATH, editor_url, form_fields, login
+from tests.support.site import ROOT
 
 
 def test_save_and_preview_shows_the_page_as_the_site_will(room):

@@ -2,8 +2,6 @@
 leaves the site as it was, and a reader polling during publications who never sees a missing
 or mixed page."""
 
-# ruff: noqa: F811  (pytest fixtures imported from room_fixtures)
-
 import threading
 import time
 from datetime import datetime, timedelta
@@ -12,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from comment_fixtures import running_service, spaces
-from room_fixtures import (
+
+from site_core import db
+from tests.support.comments import running_service, spaces
+from tests.support.room import (
     ROOM_PATH,
     add_account,
     csrf,
@@ -25,8 +25,6 @@ from room_fixtures import (
     room_config,
     wait_job,
 )
-
-from site_core import db
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,14 @@
 """Safe by construction: every form of the room refuses a post without this session's CSRF
 token, every page its role, and nothing changes when a post is refused."""
 
-# ruff: noqa: F811  (pytest fixtures imported from room_fixtures)
-
 import hashlib
 from pathlib import Path
 
 import httpx
 import pytest
-from room_fixtures import (
-    ROOM_PATH,
-    add_account,
-    login,
-    room,  # noqa: F401  (a fixture)
-)
 
 from site_core import db
+from tests.support.room import ROOM_PATH, add_account, login
 
 POSTS = [
     "equipe/",

@@ -1,14 +1,12 @@
 """The built site in Debian's Chromium: axe-core (WCAG 2.1 A and AA), layout from 320 px,
 no request to any other host, readable without JavaScript."""
 
-from pathlib import Path
 from urllib.parse import urlparse
 
-import axe_playwright_python
 import pytest
 
-AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tests.support.browser import axe_violations, open_page
+
 ARTICLE = "/articles/enjeux-prioritaires-2022/"
 PAGES = [
     "/",
@@ -22,26 +20,6 @@ PAGES = [
 ]
 
 pytestmark = pytest.mark.browser
-
-
-def open_page(browser, url, width, **context_options):
-    context = browser.new_context(viewport={"width": width, "height": 900}, **context_options)
-    page = context.new_page()
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(url, wait_until="load")
-    return context, page, requested
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.parametrize("width", [390, 1280])

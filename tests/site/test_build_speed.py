@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
-from image_fixtures import jpeg_bytes, photo
 from livereload.handlers import LiveReloadHandler
 from pelican.settings import read_settings
 
@@ -19,6 +17,8 @@ from benchmarks.corpus import CATEGORIES, write_corpus
 from benchmarks.site_tree import differences, indexed, tree
 from site_core import db
 from site_core.build import contents, preview, writing
+from tests.support.images import jpeg_bytes, photo
+from tests.support.site import ROOT, build_site
 
 ARTICLES = 30
 

@@ -13,8 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+from tests.support.site import ROOT
+
+SEEDS = ROOT / "tests" / "data" / "seeds"
 ARTICLES = ROOT / "content" / "articles"
 ALLOWED_CATEGORIES = read_settings(str(ROOT / "pelicanconf.py"))["ALLOWED_CATEGORIES"]
 

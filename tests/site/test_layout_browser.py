@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
-from conftest import build_site, serve_directory
-from test_browser_accessibility import open_page
-from test_search import search_site  # noqa: F401 (a fixture: a site with an approved comment)
+
+from tests.support.browser import open_page
+from tests.support.site import build_site, serve_directory
 
 pytestmark = pytest.mark.browser
 ARTICLE = "/articles/enjeux-prioritaires-2022/"
@@ -70,7 +70,7 @@ def test_sommaire_above_the_text_on_a_phone(browser, site_url):
         assert toc["y"] + toc["height"] <= body["y"]
 
 
-def test_every_comment_is_a_box(browser, search_site):  # noqa: F811 (the imported fixture)
+def test_every_comment_is_a_box(browser, search_site):
     with serve_directory(search_site) as base:
         with opened(browser, f"{base}/articles/jeu-01/", 390) as page:
             style = page.locator(".comment__box").first.evaluate(

@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-from conftest import ROOT, build_site
-from image_fixtures import new_site
+from tests.support.images import new_site
+from tests.support.site import ROOT, build_site
 
 
 def test_scaffold_has_picture_fields_and_builds_as_a_draft(tmp_path):

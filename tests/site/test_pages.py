@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site
+
+from tests.support.site import ROOT, build_site
 
 ARTICLE = "articles/enjeux-prioritaires-2022/index.html"
 # (slug, French date, thème, speakers) read from the content by the editors' own words.
@@ -197,8 +198,8 @@ def test_no_resource_from_another_host(built_site):
 def test_dates_do_not_depend_on_the_machine_locale(tmp_path):
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "LANGUAGE": "en"}
     script = (
-        "import sys; sys.path.insert(0, 'tests'); from pathlib import Path;"
-        f"from conftest import build_site; build_site(Path({str(tmp_path / 'out')!r}))"
+        "from pathlib import Path;"
+        f"from tests.support.site import build_site; build_site(Path({str(tmp_path / 'out')!r}))"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
     page = soup(tmp_path / "out", ARTICLE)

@@ -1,10 +1,11 @@
-"""Helpers shared by the moderator e-mail tests (the fixtures are in comment_fixtures)."""
+"""Helpers shared by the moderator e-mail tests (the fixtures are in tests/conftest.py)."""
 
 import contextlib
 import time
 
 import httpx
-from comment_fixtures import make_config
+
+from tests.support.comments import make_config
 
 MODERATORS = ["moderation@caf-essonne.example", "redaction@caf-essonne.example"]
 

@@ -1,20 +1,7 @@
-"""Shared fixtures for the comment tests: a real service over HTTP on 127.0.0.1, a temporary
-SQLite file, a small site folder, and a real SMTP server.
-
-tests/conftest.py registers this module (and letter_fixtures) as a plugin: its fixtures are
-available to every test; helpers are imported from it (tests/ is on sys.path).
-
-- `comment_site`: a temp site dir with the article manifest (articles "premier-article",
-  "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the
-  article pages; `write_site(site_dir, articles)` makes others.
-- `comment_config`: a `Config` on that site and a fresh database (tests may edit it before
-  `comment_service` starts); flood limits on, notifications off (no moderator e-mail).
-- `comment_service`: the app served by uvicorn in a thread; `.url`, `.config`, `.db()` (a new
-  connection), `.form(...)` (valid form fields with a token old enough to pass).
-  `running_service(config)` is the same as a context manager, for custom configs.
-- `smtp_server`: aiosmtpd on a free port; `.messages` (email.message.Message list), `.fail_next`
-  (number of next deliveries to refuse with 451), `.wait_for(n)`.
-"""
+"""The comment service for tests: a small site folder (`write_site`), a `Config` on it and a
+fresh database (`make_config`), the app served by uvicorn in a thread (`running_service`) or
+as its own process (`start_service_process`), and a real SMTP server's handler (`SmtpServer`).
+tests/conftest.py makes fixtures of them."""
 
 import contextlib
 import os
@@ -29,7 +16,6 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import pytest
 import uvicorn
 from pelican.settings import read_settings
 
@@ -41,6 +27,7 @@ from site_core.comments.sections import SHELL_CONTENT as CONTENT_MARK
 from site_core.comments.sections import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME as SHELL_FILE
+from tests.support.site import ROOT
 
 ARTICLES = {
     "premier-article": {
@@ -69,9 +56,6 @@ SHELL = f"""<!doctype html>
 <footer>Pied de page du site</footer></body>
 </html>
 """
-
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -109,7 +93,7 @@ def start_service_process(port: int, **settings: str) -> subprocess.Popen:
     env = {**os.environ, **{f"COMMENTS_{name.upper()}": value for name, value in settings.items()}}
     proc = subprocess.Popen(
         [sys.executable, "-m", "service", "--sans-site", "--port", str(port)],
-        cwd=PROJECT_ROOT,
+        cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -127,10 +111,10 @@ def start_service_process(port: int, **settings: str) -> subprocess.Popen:
 
 def test_manifest(articles: dict = ARTICLES) -> Manifest:
     """The manifest of a small site, as a build would write it (pelicanconf's settings)."""
-    settings = read_settings(str(PROJECT_ROOT / "pelicanconf.py"))
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
     return Manifest(
         site_url="",
-        theme_templates=str(PROJECT_ROOT / "theme" / "templates"),
+        theme_templates=str(ROOT / "theme" / "templates"),
         feed_settings={name: settings[name] for name in FEED_SETTINGS},
         articles={
             slug: ArticleEntry(
@@ -160,11 +144,6 @@ def write_site(site_dir: Path, articles: dict = ARTICLES) -> Path:
     return site_dir
 
 
-@pytest.fixture
-def comment_site(tmp_path) -> Path:
-    return write_site(tmp_path / "site")
-
-
 def make_config(tmp_path: Path, site_dir: Path, **override) -> Config:
     config = Config(
         database=tmp_path / "data" / "comments.sqlite3",
@@ -176,11 +155,6 @@ def make_config(tmp_path: Path, site_dir: Path, **override) -> Config:
     for name, value in override.items():
         setattr(config, name, value)
     return config
-
-
-@pytest.fixture
-def comment_config(tmp_path, comment_site) -> Config:
-    return make_config(tmp_path, comment_site)
 
 
 @dataclass
@@ -234,12 +208,6 @@ def running_service(config: Config, *, serve_site: bool = False):
         thread.join(10)
 
 
-@pytest.fixture
-def comment_service(comment_config):
-    with running_service(comment_config) as service:
-        yield service
-
-
 @dataclass
 class SmtpServer:
     host: str
@@ -263,17 +231,3 @@ class SmtpServer:
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.messages
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    port = free_port()
-    handler = SmtpServer("127.0.0.1", port)
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()

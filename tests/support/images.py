@@ -7,8 +7,9 @@ import struct
 import zlib
 from pathlib import Path
 
-from conftest import ROOT
 from PIL import Image, ImageDraw
+
+from tests.support.site import ROOT
 
 ARTICLE = """\
 Title: {title}

@@ -1,9 +1,9 @@
-"""The lettre's crash scenario, shared by tests/test_letter_crash.py and
+"""The lettre's crash scenario, shared by tests/lettre/test_crash.py and
 benchmarks/letter_send.py: N confirmed subscribers, a new article, `kill -9` of the service in
 the middle of the send, a restart, and what each subscriber's mailbox got.
 
-The mail server is tests/smtp_sink.py (aiosmtpd) in its own process, so it keeps every message
-it accepted across the service's death.
+The mail server is tests/support/smtp_sink.py (aiosmtpd) in its own process, so it keeps every
+message it accepted across the service's death.
 """
 
 import os
@@ -16,11 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from comment_fixtures import free_port, start_service_process
-from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site
-
 from service.lettre import outbox
 from site_core import db
+from tests.support.comments import free_port, start_service_process
+from tests.support.lettre import BACK_CATALOGUE, PUBLIC, article, write_letter_site
 
 SECRET = "clé du test de panne de la lettre"
 HERE = Path(__file__).resolve().parent

@@ -1,9 +1,6 @@
-"""Shared fixtures for the lettre tests: a site whose manifest has thèmes and chapôs, a service
+"""Helpers for the lettre tests: a site whose manifest has thèmes and chapôs, a service
 configured to send to the test SMTP server, and helpers to subscribe, confirm, publish and
-read the e-mails.
-
-Registered as a plugin by tests/conftest.py.
-"""
+read the e-mails (the fixtures made of them are in tests/lettre/conftest.py)."""
 
 import re
 import sqlite3
@@ -12,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
-from comment_fixtures import SHELL, make_config, running_service, wait_until  # noqa: F401
 
 from service.comments import actions
 from service.core import tokens
 from site_core.comments.sections import SHELL_CONTENT
 from site_core.manifest import ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME
+from tests.support.comments import SHELL, make_config, wait_until
+from tests.support.site import ROOT
 
 PUBLIC = "https://partenaires.example.fr"
 THEMES = {"petite-enfance": "Petite enfance et jeunesse", "solidarite": "Solidarité"}
@@ -48,10 +45,9 @@ def write_letter_site(site_dir: Path, articles=BACK_CATALOGUE) -> Path:
     """A built site as far as the service cares: manifest (with thèmes), shell, article pages.
     Writing it again with more articles is what a new build does."""
     site_dir.mkdir(parents=True, exist_ok=True)
-    root = Path(__file__).resolve().parent.parent
     manifest = Manifest(
         site_url="",
-        theme_templates=str(root / "theme" / "templates"),
+        theme_templates=str(ROOT / "theme" / "templates"),
         articles={a.slug: a for a in articles},
         categories=dict(THEMES),
     )
@@ -78,19 +74,6 @@ def letter_config(tmp_path: Path, site_dir: Path, smtp, **override):
         **override,
     }
     return make_config(tmp_path, site_dir, **settings)
-
-
-@pytest.fixture
-def letter_site(tmp_path) -> Path:
-    return write_letter_site(tmp_path / "site")
-
-
-@pytest.fixture
-def letter_service(tmp_path, letter_site, smtp_server):
-    config = letter_config(tmp_path, letter_site, smtp_server)
-    with running_service(config) as service:
-        wait_until(lambda: announced(service) >= len(BACK_CATALOGUE))
-        yield service
 
 
 def announced(service) -> int:
@@ -167,21 +150,6 @@ def publish(service, *new_articles) -> None:
 
 def received(smtp, email: str) -> list:
     return [m for m in smtp.messages if email in m.recipients]
-
-
-@pytest.fixture
-def refusing_smtp(smtp_server):
-    """The test SMTP server, refusing for good (550) the addresses in `.refused`."""
-    smtp_server.refused = set()
-
-    async def handle_RCPT(server, session, envelope, address, rcpt_options):
-        if address in smtp_server.refused:
-            return "550 5.1.1 Mailbox unknown"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    smtp_server.handle_RCPT = handle_RCPT
-    return smtp_server
 
 
 def values(service, sql: str, *args) -> list[tuple]:

@@ -11,14 +11,14 @@ import shutil
 from pathlib import Path
 
 import httpx
-import pytest
 
 from service.team import accounts
 from site_core import db
 from site_core.paths import MODERATION_PATH, ROOM_PATH
+from tests.support.comments import make_config
+from tests.support.site import ROOT
 
 PASSWORD = "une phrase de passe assez longue"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def csrf(page: httpx.Response) -> str:
@@ -60,8 +60,6 @@ __all__ = ["MODERATION_PATH", "ROOM_PATH", "add_account", "copy_content", "csrf"
 
 def room_config(tmp_path: Path, site_dir: Path, **override):
     """A service config whose room edits a copy of content/ with the production settings."""
-    from comment_fixtures import make_config
-
     settings = {
         "content_dir": copy_content(tmp_path),
         "build_settings": ROOT / "publishconf.py",
@@ -105,20 +103,6 @@ def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
 
 def editor_url(folder: str, name: str) -> str:
     return f"{ROOM_PATH}{folder}/{name}/"
-
-
-@pytest.fixture(scope="module")
-def room(tmp_path_factory):
-    """One service for a module's tests (its builder worker starts once), on a small fake site
-    (comment_fixtures.write_site), with the accounts « claire » and « karim » (rédaction)."""
-    from comment_fixtures import running_service, write_site
-
-    tmp_path = tmp_path_factory.mktemp("room")
-    config = room_config(tmp_path, write_site(tmp_path / "site"))
-    add_account(config.database, "claire", name="Claire Martin")
-    add_account(config.database, "karim", name="Karim Benali")
-    with running_service(config) as service:
-        yield service
 
 
 def wait_job(service, job: int, timeout: float = 600) -> dict:

@@ -1,20 +1,18 @@
 """Team accounts and roles: the migration, the first administrator, roles enforced on every
 area, accounts managed in the browser with one-time password links, and the team's log."""
 
-# ruff: noqa: F811  (pytest fixtures imported from comment_fixtures)
-
 import io
 import re
 import sqlite3
 
 import httpx
 import pytest
-from comment_fixtures import comment_config, comment_service, comment_site, spaces  # noqa: F401
-from room_fixtures import MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
 
 from service import cli
 from service.team import accounts, accounts_admin
 from site_core import db
+from tests.support.comments import spaces
+from tests.support.room import MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
 
 TEAM = ROOM_PATH + "equipe/"
 

@@ -11,6 +11,7 @@ import pytest
 from site_core import db
 from tests.support.comments import running_service, spaces
 from tests.support.room import (
+    PASSWORD,
     ROOM_PATH,
     add_account,
     csrf,
@@ -197,8 +198,6 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_login(room):
     )
     assert wrong.status_code == 401 and "Un paragraphe écrit pendant deux heures." in wrong.text
     relogin = form_fields(wrong)
-    from room_fixtures import PASSWORD
-
     done = client.post(url, data={**relogin, "identifiant": "karim", "mot_de_passe": PASSWORD})
     assert done.status_code == 303 and "fait=enregistre" in done.headers["location"]
     assert "Un paragraphe écrit pendant deux heures.\n" in path.read_text(encoding="utf-8")
@@ -209,8 +208,6 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_login(room):
 
 def test_logging_in_again_with_an_account_without_redaction_saves_nothing(room):
     """The relogin form of an expired session used to save for any role (moderation only)."""
-    from room_fixtures import PASSWORD
-
     add_account(room.config.database, "modo", roles=("moderation",))
     anonymous = httpx.Client(base_url=room.url, headers={"X-Forwarded-For": "192.0.2.44"})
     page = anonymous.post(ROOM_PATH + "nouveau", data={"titre": "Article du modérateur"})

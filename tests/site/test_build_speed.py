@@ -281,14 +281,8 @@ def test_live_preview_reports_errors_in_french_then_rebuilds(corpus, tmp_path, m
 def test_live_preview_serves_and_rebuilds_on_save(tmp_path):
     """The real server and file watcher, driven by the benchmark's measure (a few edits)."""
     done = subprocess.run(
-        [
-            sys.executable,
-            ROOT / "benchmarks" / "preview_latency.py",
-            "--size",
-            "30",
-            "--edits",
-            "3",
-        ],
+        [sys.executable, "-m", "benchmarks.preview_latency", "--size", "30", "--edits", "3"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=240,

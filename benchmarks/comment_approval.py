@@ -6,13 +6,12 @@ a thread), logs in as a moderator over HTTP, then for several pending comments: 
 approval form and polls the public article page until the comment appears. Prints the median
 and extremes, and the full build time for comparison.
 
-    .venv/bin/python benchmarks/comment_approval.py [--articles 1000] [--runs 9]
+    .venv/bin/python -m benchmarks.comment_approval [--articles 1000] [--runs 9]
 """
 
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -20,15 +19,13 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.corpus import CATEGORIES, write_corpus
+from service.team import accounts
+from site_core import db
+from tests.support.comments import make_config, running_service
+from tests.support.site import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
-
-from comment_fixtures import make_config, running_service  # noqa: E402
-from conftest import build_site  # noqa: E402
-from corpus import CATEGORIES, write_corpus  # noqa: E402
-
-from service.team import accounts  # noqa: E402
-from site_core import db  # noqa: E402
 
 PASSWORD = "mot de passe du banc d’essai"
 BASE = "/redaction/commentaires/"

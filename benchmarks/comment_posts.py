@@ -12,7 +12,7 @@ Finally checks every accepted post is in the database. The client is raw asyncio
 uvloop in this process (it shares the 2 cores with the server), and builds each request in a
 few microseconds so it is not the bottleneck.
 
-    .venv/bin/python benchmarks/comment_posts.py [--duration 5] [--clients 10 50] [--rate 1000]
+    .venv/bin/python -m benchmarks.comment_posts [--duration 5] [--clients 10 50] [--rate 1000]
 """
 
 import argparse
@@ -20,7 +20,6 @@ import asyncio
 import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,12 +27,10 @@ from urllib.parse import urlencode
 
 import uvloop
 
+from service.core import tokens
+from tests.support.comments import NO_FLOOD_LIMITS, free_port, start_service_process, write_site
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process, write_site  # noqa: E402
-
-from service.core import tokens  # noqa: E402
 
 SECRET = "bench-secret"
 SLUG = "article-de-test"

@@ -10,7 +10,7 @@
 4. Streams posts again and kills the service with SIGKILL after 300 acknowledgements, restarts
    it, and counts acknowledged posts missing from the database (target: 0).
 
-    .venv/bin/python benchmarks/comment_soak.py [--duration 20] [--clients 50]
+    .venv/bin/python -m benchmarks.comment_soak [--duration 20] [--clients 50]
 """
 
 import argparse
@@ -19,22 +19,19 @@ import os
 import re
 import signal
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
+from service.core import tokens
+from service.team import accounts
+from site_core import db
+from tests.support.comments import NO_FLOOD_LIMITS, free_port, start_service_process
+from tests.support.site import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
-
-from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process  # noqa: E402
-from conftest import build_site  # noqa: E402
-
-from service.core import tokens  # noqa: E402
-from service.team import accounts  # noqa: E402
-from site_core import db  # noqa: E402
 
 SECRET = "soak-secret"
 PASSWORD = "un mot de passe de test assez long"

@@ -1,7 +1,7 @@
 """Pictures: build time with 50 photos, and what a phone fetches for an illustrated article.
 
-    .venv/bin/python benchmarks/images_build.py [--photos 50] [--repeat 3] [--instructions]
-                                                [--out bench-results]
+    .venv/bin/python -m benchmarks.images_build [--photos 50] [--repeat 3] [--instructions]
+                                                 [--out bench-results]
 
 1. Corpus: 50 articles (benchmarks/corpus.py), built twice: (a) as is, (b) each article with
    one 4000 × 3000 JPEG photo (caption and credit) and its speaker's portrait (5 portraits of
@@ -36,20 +36,14 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "tests"))
+from benchmarks.corpus import write_corpus
+from benchmarks.site_build import settings_for
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.site import serve_directory
 
-from corpus import write_corpus  # noqa: E402
-from site_build import settings_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PHOTO_SIZE = (4000, 3000)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 
 
 def synthetic_photo(seed: int, size=PHOTO_SIZE) -> Image.Image:
@@ -95,9 +89,9 @@ def build(corpus: Path, work: Path, cache: Path) -> tuple[float, float]:
     override = settings_for("ours", corpus, work)
     override["IMAGES_CACHE_PATH"] = str(cache)
     shutil.rmtree(work / "output", ignore_errors=True)
-    command = [sys.executable, str(ROOT / "benchmarks" / "site_build.py"), "_build", "ours"]
+    command = [sys.executable, "-m", "benchmarks.site_build", "_build", "ours"]
     done = subprocess.run(
-        [*command, json.dumps(override)], capture_output=True, text=True, cwd=work, check=False
+        [*command, json.dumps(override)], capture_output=True, text=True, cwd=ROOT, check=False
     )
     if done.returncode:
         raise SystemExit(f"Build failed:\n{done.stderr[-3000:]}")
@@ -106,14 +100,11 @@ def build(corpus: Path, work: Path, cache: Path) -> tuple[float, float]:
 
 def phone_fetch(site: Path, path: str, ratio: float) -> dict:
     """Bytes and requests of `path` in Chromium at 390 px, loaded then scrolled to the end."""
-    from conftest import serve_directory
     from playwright.sync_api import sync_playwright
 
     sizes, first_load = {}, []
     with serve_directory(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=ratio)
         page.add_init_script(
             "window.__cls = 0; new PerformanceObserver(l => { for (const e of l.getEntries())"
@@ -176,8 +167,8 @@ def instructions(corpus: Path, work: Path, cache: Path) -> int:
     for mode in ("run", "setup"):
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-             __file__, "_count", str(corpus), str(work), str(cache), mode],
-            capture_output=True, text=True, check=True,
+             "-m", "benchmarks.images_build", "_count", str(corpus), str(work), str(cache), mode],
+            capture_output=True, text=True, check=True, cwd=ROOT,
         )  # fmt: skip
         refs = next(line for line in done.stderr.splitlines() if "I   refs:" in line)
         counts.append(int(refs.rsplit(":", 1)[1].replace(",", "")))

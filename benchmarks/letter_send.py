@@ -6,42 +6,39 @@ local SMTP server; time, rate, memory, and the exactly-once window.
    service's sender (service.lettre.sender.Sender) run in this process for one round:
    announce (the lettre and N outbox rows in one transaction), then compose and send every
    row over one SMTP connection, committing each « sent » after its 250. The server is
-   aiosmtpd (tests/smtp_sink.py) in its own process. Reported: the round's wall time, e-mails
-   per second, the time to the first message (announce + enqueue), the resident memory the
-   round added (sampled every 10 ms), and the only span in which a crash loses a message
+   aiosmtpd (tests/support/smtp_sink.py) in its own process. Reported: the round's wall time,
+   e-mails per second, the time to the first message (announce + enqueue), the resident memory
+   the round added (sampled every 10 ms), and the only span in which a crash loses a message
    (delivery.py): from the « handed over » commit returning to the final "." written; the
    sum of those spans over the send's time is the chance that a kill -9 at a random moment
    loses one message. `--sizes 10000,40000` shows memory does not grow with N.
 2. Crash runs (`--kill-runs`): the service as a process (`python -m service`),
    `kill -9` once 30 % of the N messages were received, a restart, and per subscriber the
-   copies the server got (tests/letter_crash.py, like the kill -9 test): missing ones, and
-   duplicates (same Message-ID or not).
+   copies the server got (tests/support/letter_crash.py, like the kill -9 test): missing ones,
+   and duplicates (same Message-ID or not).
 
-    .venv/bin/python benchmarks/letter_send.py [--sizes 10000] [--repeat 3] [--kill-runs 5]
+    .venv/bin/python -m benchmarks.letter_send [--sizes 10000] [--repeat 3] [--kill-runs 5]
 """
 
 import argparse
 import os
 import smtplib
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from service.core.settings import CoreSettings
+from service.core.site import Site
+from service.lettre import outbox
+from service.lettre.sender import Sender
+from service.lettre.settings import LettreSettings
+from site_core import db
+from tests.support.letter_crash import SECRET, crash_and_restart, duplicate_kinds, seed, start_sink
+from tests.support.lettre import BACK_CATALOGUE, PUBLIC, article, write_letter_site
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from letter_crash import SECRET, crash_and_restart, duplicate_kinds, seed, start_sink  # noqa: E402
-from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site  # noqa: E402
-
-from service.core.settings import CoreSettings  # noqa: E402
-from service.core.site import Site  # noqa: E402
-from service.lettre import outbox  # noqa: E402
-from service.lettre.sender import Sender  # noqa: E402
-from service.lettre.settings import LettreSettings  # noqa: E402
-from site_core import db  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

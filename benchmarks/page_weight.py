@@ -4,7 +4,7 @@ Counts the HTML and every resource the page pulls in (stylesheets, scripts, imag
 article body, fonts referenced by the CSS), as a browser on an empty cache would. Articles' own
 photos are excluded, as the target says. Target: an article page ≤ 15 KB gzip in ≤ 4 requests.
 
-    python benchmarks/page_weight.py [SITE_DIR]      (default: builds the site into a temp dir)
+    python -m benchmarks.page_weight [SITE_DIR]      (default: builds the site into a temp dir)
 """
 
 import gzip
@@ -56,8 +56,7 @@ def main() -> int:
     if len(sys.argv) > 1:
         site = Path(sys.argv[1])
     else:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from conftest import build_site
+        from tests.support.site import build_site
 
         site = build_site(Path(tempfile.mkdtemp()) / "output")
     articles = sorted(site.glob("articles/*/index.html"))

@@ -1,6 +1,6 @@
 """Live preview latency: from saving an article to its rebuilt page on disk.
 
-    .venv/bin/python benchmarks/preview_latency.py [--size 1000] [--edits 10]
+    .venv/bin/python -m benchmarks.preview_latency [--size 1000] [--edits 10]
 
 The preview server (site_core.build.preview, what `invoke livereload` runs) is started in a
 subprocess on a corpus of --size articles (benchmarks/corpus.py) and builds it once. Then, one
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.corpus import CATEGORIES, write_corpus
 
-from corpus import CATEGORIES, write_corpus  # noqa: E402  (this script's folder is on sys.path)
+ROOT = Path(__file__).resolve().parent.parent
 
 TIMEOUT = 60.0
 
@@ -81,8 +81,14 @@ def _report(server) -> dict:
 
 def measure(corpus: Path, edits: int, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, __file__, "_serve", str(corpus), str(work), str(_free_port())]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "benchmarks.preview_latency", "_serve", str(corpus)]
+    server = subprocess.Popen(
+        [*command, str(work), str(_free_port())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         first = _report(server)
         time.sleep(1.0)  # the server starts watching once the first build is over

@@ -15,7 +15,7 @@ with the production settings:
    answer must be a 200 whose body is one of the versions seen before or after a publication
    (never a missing page, never half of one).
 
-    .venv/bin/python benchmarks/room_publish.py [--sizes 5,1000] [--runs 9] [--publishes 3]
+    .venv/bin/python -m benchmarks.room_publish [--sizes 5,1000] [--runs 9] [--publishes 3]
 """
 
 import argparse
@@ -23,7 +23,6 @@ import json
 import re
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -31,12 +30,10 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
-
-from comment_fixtures import make_config, running_service  # noqa: E402
-from corpus import CATEGORIES, write_corpus  # noqa: E402
-from room_fixtures import (  # noqa: E402
+from benchmarks.corpus import CATEGORIES, write_corpus
+from service.team import accounts
+from tests.support.comments import make_config, running_service
+from tests.support.room import (
     PASSWORD,
     add_account,
     csrf,
@@ -45,7 +42,7 @@ from room_fixtures import (  # noqa: E402
     wait_job,
 )
 
-from service.team import accounts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ROOM = "/redaction/"
 

@@ -1,7 +1,7 @@
 """Search at scale: Pagefind's index build time, and what a reader's browser fetches and waits
 for, on the synthetic corpus (benchmarks/corpus.py) at N articles.
 
-    .venv/bin/python benchmarks/search.py [--size 1000] [--runs 5] [--out bench-results]
+    .venv/bin/python -m benchmarks.search [--size 1000] [--runs 5] [--out bench-results]
 
 1. **Build**: the corpus is built once with this site's settings (as site_build.py's « ours »),
    in this process; then the index alone is rewritten `--runs` times (site_core.search_index
@@ -28,15 +28,13 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
+from benchmarks.corpus import write_corpus
+from benchmarks.site_build import settings_for
+from site_core.search_index import write_index
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.site import serve_directory
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory  # noqa: E402
-from corpus import write_corpus  # noqa: E402
-from site_build import settings_for  # noqa: E402
-
-from site_core.search_index import write_index  # noqa: E402
 
 TARGET_FIRST_QUERY = 150 * 1024
 # What partners type (issue 12), each followed by a second query on the same page.

@@ -1,7 +1,7 @@
 """Build time of this site against stock Pelican 4.12, on the same synthetic corpus: clean
 builds (sequential and parallel), and the live preview's rebuild after one edited article.
 
-    .venv/bin/python benchmarks/site_build.py [--sizes 5,100,1000,5000] [--repeat 3]
+    .venv/bin/python -m benchmarks.site_build [--sizes 5,100,1000,5000] [--repeat 3]
                                               [--workers 2] [--live-size 1000] [--live-edits 10]
                                               [--profile-size 5000] [--out bench-results]
 
@@ -31,17 +31,17 @@ import time
 import timeit
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import preview_latency
+from benchmarks.build_profile import print_profiles, profile_parts, sample_stacks
+from benchmarks.corpus import CATEGORIES, write_corpus
+from benchmarks.site_tree import differences
 
-import preview_latency  # noqa: E402  (this script's folder is on sys.path)
-from build_profile import print_profiles, profile_parts, sample_stacks  # noqa: E402
-from corpus import CATEGORIES, write_corpus  # noqa: E402
-from site_tree import differences  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SITES = ("stock", "sequential", "parallel")
 
 
-def settings_for(site: str, corpus: Path, work: Path, workers: int) -> dict:
+def settings_for(site: str, corpus: Path, work: Path, workers: int = 1) -> dict:
     """Pelican settings of one build: ours from pelicanconf.py, stock from Pelican's defaults.
 
     Ours keep their encoded images (share cards, pictures) in the corpus's image cache, shared
@@ -117,11 +117,11 @@ def timed_build(
 
     CPU time is reported too: on a shared machine it is far less disturbed by other loads."""
     override = settings_for(site, corpus, work, workers)
-    command = [sys.executable, __file__, "_build", site, json.dumps(override)]
+    command = [sys.executable, "-m", "benchmarks.site_build", "_build", site, json.dumps(override)]
     if profile_to:
         command.append(str(profile_to))
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     )
     peak = 0
     while process.poll() is None:

@@ -1,46 +1,34 @@
-"""Shared fixtures: the real site built into a temporary folder, served over HTTP on 127.0.0.1,
-and Debian's Chromium to look at it."""
+"""The fixtures every folder may use, registered here once: the real site built into a
+temporary folder and served over HTTP on 127.0.0.1, Debian's Chromium to look at it, and the
+comment service with a real SMTP server (tests/support has the helpers they are made of).
 
-import functools
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+- `comment_site`: a temp site dir with the article manifest (articles "premier-article",
+  "deuxieme-article", and "article-ferme" with comments closed), a comment shell page and the
+  article pages; `write_site(site_dir, articles)` makes others.
+- `comment_config`: the `Settings` on that site and a fresh database (tests may edit it before
+  `comment_service` starts); flood limits on, notifications off (no moderator e-mail).
+- `comment_service`: the app served by uvicorn in a thread; `.url`, `.config`, `.db()` (a new
+  connection), `.form(...)` (valid form fields with a token old enough to pass).
+  `running_service(config)` is the same as a context manager, for custom configs.
+- `smtp_server`: aiosmtpd on a free port; `.messages` (email.message.Message list), `.fail_next`
+  (number of next deliveries to refuse with 451), `.wait_for(n)`.
+"""
+
 from pathlib import Path
 
 import pytest
-from pelican import Pelican
-from pelican.settings import read_settings
 
-# The service's and the lettre's fixtures, registered here first so pytest rewrites their asserts.
-pytest_plugins = ["comment_fixtures", "letter_fixtures"]
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-# This machine has no network: keep Chromium from trying to reach any other host.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
-
-
-def build_site(output: Path, **override) -> Path:
-    """Build the site with pelicanconf.py (plus `override`) into `output` and return it."""
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(ROOT / "content"),
-            "THEME": str(ROOT / "theme"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
-            "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / "cache"),
-            "COMMENTS_DB": str(output.parent / "no-comments.sqlite3"),
-            **override,
-        },
-    )
-    Pelican(settings).run()
-    return output
+from service.settings import Settings
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.comments import (
+    SmtpServer,
+    free_port,
+    make_config,
+    running_service,
+    write_site,
+)
+from tests.support.search_site import build_search_site
+from tests.support.site import build_site, serve_directory
 
 
 @pytest.fixture(scope="session")
@@ -49,29 +37,15 @@ def built_site(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("site") / "output")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve_directory(directory: Path):
-    """Serve `directory` over HTTP on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
     with serve_directory(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search-site"))
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +57,33 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def comment_site(tmp_path) -> Path:
+    return write_site(tmp_path / "site")
+
+
+@pytest.fixture
+def comment_config(tmp_path, comment_site) -> Settings:
+    return make_config(tmp_path, comment_site)
+
+
+@pytest.fixture
+def comment_service(comment_config):
+    with running_service(comment_config) as service:
+        yield service
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    handler = SmtpServer("127.0.0.1", port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -1,0 +1,1 @@
+"""The comment service: posting, moderation, moderator e-mail, publishing, personal data."""

@@ -1,0 +1,1 @@
+"""The service's core: settings, static files, the site copy."""

@@ -1,0 +1,1 @@
+"""« La lettre des partenaires »: subscription, sending, bounces, the team's page."""

@@ -1,0 +1,1 @@
+"""The writing room: editor, images, previews, publications."""

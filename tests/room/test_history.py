@@ -1,0 +1,115 @@
+"""The articles list (statuses, filters, search, last change, pending comments) and an
+article's history (view, compare, restore), over real HTTP."""
+
+import re
+from pathlib import Path
+
+import httpx
+
+from site_core import db
+from tests.support.comments import spaces
+from tests.support.room import ROOM_PATH, add_account, csrf, editor_url, form_fields, login
+
+
+def titles(page: httpx.Response) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', spaces(page.text))
+
+
+def test_every_area_page_needs_the_redaction_role(room):
+    add_account(room.config.core.database, "modo", ("moderation",))
+    anonymous = httpx.get(room.url + ROOM_PATH + "articles/30-ans-caf-essonne/revisions")
+    assert anonymous.status_code == 303
+    assert (
+        "suite=%2Fredaction%2Farticles%2F30-ans-caf-essonne%2Frevisions"
+        in (anonymous.headers["location"])
+    )
+    modo = login(room.url, "modo")
+    for path in ("", "nouveau", "articles/30-ans-caf-essonne/", "pages/a-propos/revisions"):
+        assert modo.get(ROOM_PATH + path).status_code == 403, path
+    token = csrf(modo.get(ROOM_PATH))
+    refused = modo.post(editor_url("pages", "a-propos"), data={"csrf": token, "chapo": "x"})
+    assert refused.status_code == 403
+
+
+def test_the_list_shows_statuses_filters_and_searches(room):
+    client = login(room.url, "claire")
+    page = client.get(ROOM_PATH)
+    assert page.status_code == 200
+    assert len(titles(page)) == 11  # 5 articles and 6 pages
+    assert titles(page)[0] == "Les enjeux prioritaires de 2022"  # newest first
+    assert "10 publiés, 1 masqué" in spaces(page.text).replace("0 brouillon, 0 programmé, ", "")
+    # A draft, saved by Claire.
+    form = form_fields(client.get(ROOM_PATH + "nouveau"))
+    form.update(
+        titre="Économie sociale : un entretien",
+        theme="Solidarité",
+        chapo="Un chapô.",
+        **{"intervenant-1-nom": "Awa Diallo"},
+    )
+    assert client.post(ROOM_PATH + "nouveau", data=form).status_code == 303
+    drafts = client.get(ROOM_PATH + "?statut=brouillon")
+    assert titles(drafts) == ["Économie sociale : un entretien"]
+    assert "Claire Martin" in drafts.text and "status--brouillon" in drafts.text
+    assert titles(client.get(ROOM_PATH + "?q=economie"))[0].startswith("Économie")
+    assert titles(client.get(ROOM_PATH + "?q=CONCRETISE")) == [
+        "La démarche de territorialisation se concrétise"
+    ]
+    themed = titles(client.get(ROOM_PATH + "?theme=Vie+de+la+Caf&type=articles"))
+    assert themed == [
+        "Les enjeux prioritaires de 2022",
+        "30 ans d’actions innovantes et partenariales au service des Essonniens",
+    ]
+    assert titles(client.get(ROOM_PATH + "?statut=masque")) == ["Page introuvable"]
+    assert len(titles(client.get(ROOM_PATH + "?type=pages"))) == 6
+    Path(room.config.room.content_dir, "articles", "economie-sociale-un-entretien.md").unlink()
+
+
+def test_pending_comments_are_counted_per_article(room):
+    conn = db.connect(room.config.core.database)
+    conn.execute(
+        "INSERT INTO comments (article_slug, author_name, author_email, body, status, created_at)"
+        " VALUES ('30-ans-caf-essonne', 'Léa', 'lea@example.org', 'Bravo', 'pending', 'now')"
+    )
+    conn.close()
+    page = login(room.url, "claire").get(ROOM_PATH + "?q=30+ans")
+    row = page.text.split("30 ans d’actions")[1].split("</tr>")[0]
+    assert re.search(r"<td>(<a [^>]+>)?1(</a>)?</td>$", row.strip())
+
+
+def test_any_revision_is_shown_compared_and_restored(room):
+    url = editor_url("articles", "service-public-mobilise-crise-sanitaire")
+    path = Path(
+        room.config.room.content_dir, "articles", "service-public-mobilise-crise-sanitaire.md"
+    )
+    original = path.read_text(encoding="utf-8")
+    claire = login(room.url, "claire")
+    saved = claire.post(url, data={**form_fields(claire.get(url)), "titre": "Un titre changé"})
+    assert saved.status_code == 303
+    assert "Title: Un titre changé\n" in path.read_text(encoding="utf-8")
+    history = claire.get(url + "revisions")
+    assert history.status_code == 200
+    assert "n° 2 (actuelle)" in spaces(history.text) and "Claire Martin" in history.text
+    assert "Enregistrement demandé" not in history.text  # the log says « Enregistrement »
+    first = claire.get(url + "revisions/1")
+    assert "Retiré : </span>Title: Un employeur responsable" in spaces(first.text)
+    assert "Ajouté : </span>Title: Un titre changé" in spaces(first.text)
+    # A restore from a page opened before someone else's save is refused.
+    stale = form_fields(first)
+    karim = login(room.url, "karim")
+    assert (
+        karim.post(
+            url, data={**form_fields(karim.get(url)), "chapo": "Chapô de Karim."}
+        ).status_code
+        == 303
+    )
+    refused = claire.post(url + "revisions/1/restaurer", data=stale)
+    assert refused.status_code == 409 and "karim a enregistré" in spaces(refused.text)
+    restored = claire.post(
+        url + "revisions/1/restaurer", data=form_fields(claire.get(url + "revisions/1"))
+    )
+    assert restored.status_code == 303 and "fait=restaure&n=4" in restored.headers["location"]
+    assert path.read_text(encoding="utf-8") == original
+    kinds = re.findall(r"<td>([^<]+)</td>\s*<td>\s*<a", claire.get(url + "revisions").text)
+    assert kinds[0] == "Restauration d’une révision"
+    assert claire.get(url + "revisions/99").status_code == 404
+    assert claire.post(url + "revisions/1/restaurer", data={"revision": "4"}).status_code == 403

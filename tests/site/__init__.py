@@ -1,0 +1,1 @@
+"""The built site as a whole: pages, layout, accessibility, build speed, launch content."""

@@ -1,0 +1,37 @@
+"""Debian's Chromium (never a downloaded browser) kept off the network, and what the browser
+tests do with a page: open it at a width, run axe-core on it."""
+
+from pathlib import Path
+
+import axe_playwright_python
+
+CHROMIUM = "/usr/bin/chromium"
+# This machine has no network: keep Chromium from trying to reach any other host.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def open_page(browser, url, width, **context_options):
+    context = browser.new_context(viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url, wait_until="load")
+    return context, page, requested
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]

@@ -1,0 +1,162 @@
+"""Helpers for the writing-room tests: a service over real HTTP on 127.0.0.1 with a copy of the
+launch content, team accounts, and logged-in clients.
+
+`room_config(tmp_path)` copies content/ into the temporary folder, builds it once (the site the
+service serves and patches) and points the room at it; `login(url, username)` returns an httpx
+client holding that account's session.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+
+from service.team import accounts
+from site_core import db
+from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
+from tests.support.comments import make_config
+from tests.support.site import ROOT
+
+ROOM_PATH = TEAM_PATH  # the writing room's list of articles: the team area's home
+
+PASSWORD = "une phrase de passe assez longue"
+
+
+def csrf(page: httpx.Response) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def add_account(database: Path, username: str, roles=("redaction",), name: str = "") -> None:
+    conn = db.init(database)
+    try:
+        accounts.create_moderator(conn, username, PASSWORD, name or username.title(), "", roles)
+    finally:
+        conn.close()
+
+
+def login(url: str, username: str, password: str = PASSWORD, suite: str = "") -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=60)
+    page = client.get(LOGIN_PATH)
+    response = client.post(
+        LOGIN_PATH,
+        data={
+            "csrf": csrf(page),
+            "identifiant": username,
+            "mot_de_passe": password,
+            "suite": suite,
+        },
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+__all__ = [
+    "LOGIN_PATH",
+    "MODERATION_PATH",
+    "ROOM_PATH",
+    "add_account",
+    "copy_content",
+    "csrf",
+    "login",
+]
+
+
+def room_config(tmp_path: Path, site_dir: Path, *, room=None, **settings):
+    """Service settings whose room edits a copy of content/ with the production settings;
+    `room` overrides the room's settings, the rest goes to make_config."""
+    defaults = {
+        "content_dir": copy_content(tmp_path),
+        "build_settings": ROOT / "publishconf.py",
+        "work_dir": tmp_path / "redaction",
+        "content_git": "0",
+    }
+    return make_config(tmp_path, site_dir, room={**defaults, **(room or {})}, **settings)
+
+
+def form_fields(page: httpx.Response, form_index: int = 0) -> dict[str, str]:
+    """The fields a browser would send for the `form_index`-th form of `page` (the menu's
+    logout form aside): inputs (checked boxes only), selects (the selected option, else the
+    first), text areas (less the line break after the tag, with line ends sent as CRLF, as
+    browsers do). No button."""
+    from bs4 import BeautifulSoup
+
+    forms = BeautifulSoup(page.text, "html.parser").find_all("form")
+    form = [f for f in forms if "moderation-logout" not in f.get("class", [])][form_index]
+    fields = {}
+    for element in form.find_all(["input", "select", "textarea"]):
+        name = element.get("name")
+        if not name or element.name == "input" and element.get("type") in ("submit", "file"):
+            continue
+        if element.name == "input":
+            if element.get("type") == "checkbox" and not element.has_attr("checked"):
+                continue
+            fields[name] = element.get("value", "")
+        elif element.name == "select":
+            options = element.find_all("option")
+            chosen = next(
+                (o for o in options if o.has_attr("selected")), options[0] if options else None
+            )
+            if chosen is not None:
+                fields[name] = chosen.get("value", chosen.text)
+        else:
+            text = element.text
+            text = text[1:] if text.startswith("\n") else text
+            fields[name] = text.replace("\n", "\r\n")
+    return fields
+
+
+def editor_url(folder: str, name: str) -> str:
+    return f"{ROOM_PATH}{folder}/{name}/"
+
+
+def wait_job(service, job: int, timeout: float = 600) -> dict:
+    """The row of publication `job` once it is done or failed."""
+    import time
+
+    from service.room import publishing
+    from site_core import db
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = db.connect(service.config.core.database)
+        row = dict(publishing.get(conn, job))
+        conn.close()
+        if row["state"] in ("done", "failed"):
+            return row
+        time.sleep(0.05)
+    raise AssertionError(f"publication {job} did not finish")
+
+
+def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
+    """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
+    from service.room import publishing
+    from site_core import db
+
+    conn = db.connect(service.config.core.database)
+    try:
+        job = publishing.enqueue(conn, {"username": "essai"}, reason)
+    finally:
+        conn.close()
+    service.parts.room.room.publishing.publisher.wake()
+    return wait_job(service, job, timeout)
+
+
+def new_article(client, title: str, **extra) -> dict:
+    """The new-article form of the room, filled as a person would (one speaker)."""
+    form = form_fields(client.get(ROOM_PATH + "nouveau"))
+    form.update(
+        titre=title,
+        theme="Solidarité",
+        chapo=f"Le chapô de « {title} ».",
+        texte="## Une question ?\n\n**Awa Diallo :**{: .speaker} « Une réponse. »\n",
+        **{"intervenant-1-nom": "Awa Diallo", "intervenant-1-role": "animatrice"},
+    )
+    form.update(extra)
+    return form

@@ -1,0 +1,1 @@
+"""Team accounts, roles and the team's log."""

@@ -27,8 +27,8 @@ from comment_fixtures import make_config, running_service  # noqa: E402
 from conftest import build_site  # noqa: E402
 from corpus import CATEGORIES, write_corpus  # noqa: E402
 
+from service.core import db  # noqa: E402
 from service.team import accounts  # noqa: E402
-from site_core import db  # noqa: E402
 
 PASSWORD = "mot de passe du banc d’essai"
 BASE = "/commentaires/moderation/"

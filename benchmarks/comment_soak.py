@@ -32,9 +32,8 @@ sys.path[:0] = [str(ROOT / "tests")]
 from comment_fixtures import NO_FLOOD_LIMITS, free_port, start_service_process  # noqa: E402
 from conftest import build_site  # noqa: E402
 
-from service.core import tokens  # noqa: E402
+from service.core import db, tokens  # noqa: E402
 from service.team import accounts  # noqa: E402
-from site_core import db  # noqa: E402
 
 SECRET = "soak-secret"
 PASSWORD = "un mot de passe de test assez long"

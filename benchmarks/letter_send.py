@@ -36,11 +36,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from letter_crash import SECRET, crash_and_restart, duplicate_kinds, seed, start_sink  # noqa: E402
 from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site  # noqa: E402
 
+from service.core import db  # noqa: E402
 from service.core.config import Config  # noqa: E402
 from service.core.site import Site  # noqa: E402
 from service.lettre import outbox  # noqa: E402
 from service.lettre.sender import Sender  # noqa: E402
-from site_core import db  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

@@ -43,7 +43,6 @@ from service.lettre.team_page import LetterTeamPage
 from service.room import Room
 from service.team.area import Area
 from service.team.login import Auth
-from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT, ROOM_PATH
 
 log = logging.getLogger(__name__)
@@ -105,7 +104,6 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         writer.start()  # creates and migrates the database
-        pages.reader = db.connect(config.database)
         notifier.start()
         parts.search.start()
         parts.copy.start()
@@ -120,7 +118,6 @@ def create_app(config: Config, *, serve_site: bool = False) -> Starlette:
             parts.search.stop()
             notifier.stop()
             writer.stop()
-            pages.reader.close()
 
     async def http_error(request, error: HTTPException | FormError):
         return pages.error_page(error)

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import IO
 
 from service import rgpd
-from service.comments import actions
+from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS
+from service.core import db
 from service.lettre import commands as lettre_commands
 from service.lettre.mail import bounces
 from service.team.accounts import AccountError, create_moderator
-from site_core import db
 
 # The identity written in moderated_by for actions taken from the command line.
 CLI_MODERATOR = "ligne-de-commande"
@@ -87,9 +87,8 @@ def _reply(parts, values, out):
 
 def _list(parts, values, out):
     status = values["statut"]
-    rows = parts.moderation.read(
-        actions.list_comments, status, newest_first=status != "pending", limit=values["max"]
-    )
+    with db.connection(parts.config.database) as conn:
+        rows = store.listing(conn, status, newest_first=status != "pending", limit=values["max"])
     print(f"{len(rows)} commentaire(s) {STATUS_LABELS[status][1]} :", file=out)
     for row in rows:
         excerpt = " ".join(row["body"].split())[:80]
@@ -107,17 +106,15 @@ def _create_moderator(parts, values, out):
         password = getpass.getpass("Mot de passe (12 caractères au moins) : ")
         if getpass.getpass("Le même, pour confirmer : ") != password:
             raise AccountError("Les deux mots de passe saisis diffèrent.")
-    conn = db.connect(parts.config.database)
-    try:
-        roles = (values.get("roles") or "moderation").replace(",", " ").split()
+    roles = (values.get("roles") or "moderation").replace(",", " ").split()
+    with db.connection(parts.config.database) as conn:
         create_moderator(conn, values["username"], password, values["nom"], values["email"], roles)
-    finally:
-        conn.close()
     print(f"Compte de modération « {values['username']} » créé.", file=out)
 
 
 def _export(parts, values, out):
-    data = parts.moderation.read(rgpd.export, values["email"])
+    with db.connection(parts.config.database) as conn:
+        data = rgpd.export(conn, values["email"])
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if values["sortie"]:
         values["sortie"].write_text(text + "\n", encoding="utf-8")
@@ -132,13 +129,15 @@ def _erase(parts, values, out):
         print("Rien n’a été effacé.", file=out)
         return 1
     change = parts.moderation.perform(rgpd.erase, email)
-    parts.moderation.read(rgpd.wipe)
+    with db.connection(parts.config.database) as conn:
+        rgpd.wipe(conn)
     print(f"{change.count} commentaire(s) effacé(s) pour {email}.", file=out)
 
 
 def _purge_ips(parts, values, out):
     days = parts.config.ip_retention_days
-    count = parts.moderation.read(rgpd.purge_ips, days)
+    with db.connection(parts.config.database) as conn:
+        count = rgpd.purge_ips(conn, days)
     print(f"Empreinte d’IP oubliée pour {count} commentaire(s) de plus de {days} jours.", file=out)
 
 

@@ -34,9 +34,8 @@ import uvicorn
 from pelican.settings import read_settings
 
 from service.app import create_app
-from service.core import tokens
+from service.core import db, tokens
 from service.core.config import Config
-from site_core import db
 from site_core.comments.sections import SHELL_CONTENT as CONTENT_MARK
 from site_core.comments.sections import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest

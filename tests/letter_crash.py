@@ -19,8 +19,8 @@ from pathlib import Path
 from comment_fixtures import free_port, start_service_process
 from letter_fixtures import BACK_CATALOGUE, PUBLIC, article, write_letter_site
 
+from service.core import db
 from service.lettre import outbox
-from site_core import db
 
 SECRET = "clé du test de panne de la lettre"
 HERE = Path(__file__).resolve().parent
@@ -59,7 +59,7 @@ def seed(database: Path, count: int) -> None:
     """`count` confirmed subscribers to the lettre (every thème, each publication)."""
     conn = db.init(database)
     try:
-        with db.transaction(conn):
+        with db.begin(conn):
             conn.executemany(
                 "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
                 " VALUES (?, ?, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",

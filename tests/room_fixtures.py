@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.core import db
 from service.team import accounts
-from site_core import db
 from site_core.paths import MODERATION_PATH, ROOM_PATH
 
 PASSWORD = "une phrase de passe assez longue"
@@ -125,8 +125,8 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
     """The row of publication `job` once it is done or failed."""
     import time
 
+    from service.core import db
     from service.room import publishing
-    from site_core import db
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -141,8 +141,8 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
 
 def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
     """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
+    from service.core import db
     from service.room import publishing
-    from site_core import db
 
     conn = db.connect(service.config.database)
     try:

@@ -5,8 +5,8 @@ import pytest
 from comment_fixtures import make_config, running_service, spaces
 from conftest import build_site
 
+from service.core import db
 from service.team import accounts
-from site_core import db
 
 pytestmark = pytest.mark.browser
 

@@ -21,9 +21,9 @@ from comment_fixtures import (  # noqa: F401
 )
 
 from service import cli
+from service.core import db
 from service.team import accounts
 from service.team.sessions import LoginThrottle
-from site_core import db
 
 BASE = "/commentaires/moderation/"
 PASSWORD = "un mot de passe assez long"

@@ -19,8 +19,8 @@ from comment_mail_helpers import (
 )
 
 from service.comments.notifier import Notifier
+from service.core import db
 from service.core.site import Site
-from site_core import db
 
 SITE = "https://partenaires.caf-essonne.example"
 TITLE = "«\u202fPremier article\u00a0: l’accueil des tout-petits\u202f»"

@@ -14,8 +14,8 @@ from pelican import signals
 
 from service.app import build_parts
 from service.comments import actions
+from service.core import db
 from service.core.config import Config
-from site_core import db
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
 

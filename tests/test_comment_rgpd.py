@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from conftest import build_site
 
 from service import cli, rgpd
+from service.core import db
 from service.core.config import Config
-from site_core import db
 
 SLUG = "30-ans-caf-essonne"
 INSERT = (

@@ -26,9 +26,9 @@ from letter_fixtures import (
     write_letter_site,
 )
 
+from service.core import db
 from service.core.site import Site
 from service.lettre.sender import Sender
-from site_core import db
 
 
 def test_a_new_article_goes_once_to_each_matching_subscriber(letter_service, smtp_server):

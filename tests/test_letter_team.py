@@ -25,10 +25,10 @@ from letter_fixtures import (
 )
 
 from service import cli
+from service.core import db
 from service.lettre import subscriptions
 from service.lettre.sender import send_lock
 from service.team import accounts
-from site_core import db
 
 PASSWORD = "mot de passe de test"
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from comment_fixtures import make_config, running_service, wait_until
 from room_fixtures import ROOM_PATH, add_account, login, publish_now, room_config
 
 from service.comments import actions
+from service.core import db
 from service.core.site_copy import SiteCopy
-from site_core import db
 
 ARTICLE = "articles/30-ans-caf-essonne/index.html"
 

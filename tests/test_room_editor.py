@@ -22,7 +22,7 @@ from room_fixtures import (
     room_config,
 )
 
-from site_core import db
+from service.core import db
 
 LAUNCH_FILES = sorted((path.parent.name, path.stem) for path in (ROOT / "content").glob("*/*.md"))
 

@@ -26,7 +26,7 @@ from room_fixtures import (
     wait_job,
 )
 
-from site_core import db
+from service.core import db
 
 
 @pytest.fixture(scope="module")

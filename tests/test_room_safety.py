@@ -15,7 +15,7 @@ from room_fixtures import (
     room,  # noqa: F401  (a fixture)
 )
 
-from site_core import db
+from service.core import db
 
 POSTS = [
     "equipe/",

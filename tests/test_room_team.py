@@ -13,8 +13,8 @@ from comment_fixtures import comment_config, comment_service, comment_site, spac
 from room_fixtures import MODERATION_PATH, PASSWORD, ROOM_PATH, add_account, csrf, login
 
 from service import cli
+from service.core import db
 from service.team import accounts, accounts_admin
-from site_core import db
 
 TEAM = ROOM_PATH + "equipe/"
 

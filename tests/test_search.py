@@ -14,7 +14,7 @@ from comment_fixtures import make_config, running_service
 from conftest import ROOT, build_site
 
 from service.comments import actions
-from site_core import db
+from service.core import db
 
 # A Pagefind fragment: gzip of this signature then the page's JSON (url, content, meta, filters).
 FRAGMENT_SIGNATURE = b"pagefind_dcd"

@@ -8,7 +8,6 @@ address) never loses a text and a moderator can still publish it. Only a flood f
 address far beyond any office's use, or from one e-mail address, is refused (429), text kept.
 """
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -18,7 +17,7 @@ from starlette.routing import Route
 from service.comments.reader_pages import ReaderPages
 from service.comments.validation import HONEYPOT, clean
 from service.comments.writer import CommentWriter, NewComment
-from service.core import rates, tokens
+from service.core import clock, db, rates, tokens
 from service.core.config import Config
 from service.core.forms import parse_number, read_form
 from service.core.spam import hash_ip, spam_reason
@@ -31,9 +30,9 @@ class Posting:
         self.pages = pages
         self.writer = writer
 
-    def robot_signs(self, form, token: tokens.Token | None, ip_key: str, email: str) -> list[str]:
-        """Why this post looks automated or abusive (French, for moderators); [] if it does not."""
-        config, conn = self.config, self.pages.reader
+    def robot_signs(self, form, token: tokens.Token | None) -> list[str]:
+        """Why this post looks automated (French, for moderators); [] if it does not."""
+        config = self.config
         signs = []
         if form.get(HONEYPOT):
             signs.append("Champ piège rempli (robot).")
@@ -43,14 +42,24 @@ class Posting:
             signs.append("Jeton de formulaire expiré.")
         elif token.age() < config.min_fill_seconds:
             signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
-        window = config.flood_window
+        return signs
+
+    def floods(self, conn, ip_key: str, email_key: str, client: str) -> tuple[float, list[str]]:
+        """From the stored counts (one trip to the database): seconds until this address and
+        e-mail may post again (0: now), and the signs of abuse to tell moderators (French)."""
+        config, window = self.config, self.config.flood_window
+        wait = max(
+            rates.retry_after(conn, "ip_all", ip_key, config.flood_ip_hard, window),
+            rates.retry_after(conn, "email", email_key, config.flood_email_count, window),
+        )
+        signs = []
         for bucket, key, limit, what in (
             ("ip", ip_key, config.flood_ip_count, "depuis cette connexion"),
-            ("client", token.client if token else "", config.flood_client_count, "de ce lecteur"),
+            ("client", client, config.flood_client_count, "de ce lecteur"),
         ):
             if key and rates.retry_after(conn, bucket, key, limit, window):
                 signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
-        return signs
+        return wait, signs
 
     async def post(self, request: Request) -> Response:
         form = await read_form(request, self.config.max_request_bytes)
@@ -71,7 +80,7 @@ class Posting:
         parent_id = None
         if form.get("parent").strip():
             parent_id = parse_number(form.get("parent"))
-            parent = self.pages.approved_parent(slug, parent_id)
+            parent = await self.pages.approved_parent(slug, parent_id)
             if parent is None:
                 return again(
                     "Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
@@ -92,11 +101,9 @@ class Posting:
         client_ip = request.client.host if request.client else ""
         ip_key = hash_ip(self.config.secret_key, client_ip)
         email_key = sub.values["email"].casefold()
-        window = self.config.flood_window
-        conn = self.pages.reader
-        wait = max(
-            rates.retry_after(conn, "ip_all", ip_key, self.config.flood_ip_hard, window),
-            rates.retry_after(conn, "email", email_key, self.config.flood_email_count, window),
+        client = token.client if token else ""
+        wait, floods = await db.run(
+            self.config.database, self.floods, ip_key, email_key, client, write=False
         )
         if wait > 0:
             minutes = max(1, round(wait / 60))
@@ -110,7 +117,7 @@ class Posting:
             )
 
         values = sub.values
-        reasons = self.robot_signs(form, token, ip_key, email_key)
+        reasons = self.robot_signs(form, token) + floods
         if content := spam_reason(
             values["commentaire"],
             values["nom"],
@@ -129,11 +136,11 @@ class Posting:
             status="spam" if reasons else "pending",
             spam_reason=" ".join(reasons),
             ip_hash=ip_key,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            created_at=clock.now_iso(),
             nonce=token.nonce if token else None,
             rate_keys=(
                 ("ip", ip_key),
-                ("client", token.client if token else ""),
+                ("client", client),
                 ("email", email_key),
             ),
             follow=follows.kinds(values),

@@ -8,10 +8,10 @@ service is already sending (then the service sends it).
 """
 
 from service.comments.validation import clean_email, email_error
+from service.core import db
 from service.lettre import stats
 from service.lettre.archive import ArchiveWriter
 from service.lettre.sender import Report, Sender
-from site_core import db
 
 
 class LetterCommandError(ValueError):
@@ -61,7 +61,7 @@ def test_send(parts, values, out) -> None:
     sender = _sender(parts)
     conn = sender.connect()
     try:
-        with db.transaction(conn):
+        with db.begin(conn):
             stats.queue_test_send(conn, email)
         report = sender.send_round(conn, announce=False)
     finally:
@@ -71,11 +71,8 @@ def test_send(parts, values, out) -> None:
 
 
 def export(parts, values, out) -> None:
-    conn = db.connect(parts.config.database, readonly=True)
-    try:
+    with db.connection(parts.config.database, readonly=True) as conn:
         text = stats.subscribers_csv(conn, parts.site.manifest.categories)
-    finally:
-        conn.close()
     if values["sortie"]:
         values["sortie"].write_text(text, encoding="utf-8")
         print(f"Liste écrite dans {values['sortie']}.", file=out)

@@ -11,7 +11,6 @@ instead of a confirmation, and the page is the same.
 """
 
 import logging
-import time
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -20,7 +19,7 @@ from starlette.routing import Route
 
 from service.comments.reader_pages import token_image
 from service.comments.validation import HONEYPOT, clean_email, email_error
-from service.core import offloop, rates, tokens
+from service.core import clock, db, rates, tokens
 from service.core.config import Config
 from service.core.forms import read_form
 from service.core.site import Site
@@ -48,12 +47,10 @@ def record_request(conn, config: Config, request: dict, token, ip_key: str, sign
         return "flood"
     rates.record(conn, [(IP_BUCKET, ip_key)])
     if token is not None and not signs:
-        if conn.execute("SELECT 1 FROM used_tokens WHERE nonce = ?", (token.nonce,)).fetchone():
+        if tokens.used(conn, [token.nonce]):
             signs = ["replayed token"]
         else:
-            conn.execute(
-                "INSERT INTO used_tokens (nonce, used_at) VALUES (?, ?)", (token.nonce, time.time())
-            )
+            tokens.use(conn, [token.nonce], clock.now())
     if signs:
         log.info("lettre request ignored (robot signs: %s)", ", ".join(signs))
         return "robot"
@@ -73,10 +70,6 @@ class SubscribePages:
 
     def message(self, title: str, message: str, status: int = 200, **context) -> HTMLResponse:
         return self.page(title, "message.html", status, heading=title, message=message, **context)
-
-    def run(self, function, *args):
-        """`function(conn, *args)` in one transaction, off the event loop."""
-        return offloop.run(self.config.database, function, *args, write=True)
 
     def themes(self) -> list[tuple[str, str]]:
         """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""
@@ -131,7 +124,16 @@ class SubscribePages:
         )
         request_data = {"email": email, "themes": themes, "rhythm": rhythm, "consent": consent}
         signs = self.robot_signs(form, token)
-        outcome = await self.run(record_request, self.config, request_data, token, ip_key, signs)
+        outcome = await db.run(
+            self.config.database,
+            record_request,
+            self.config,
+            request_data,
+            token,
+            ip_key,
+            signs,
+            write=True,
+        )
         if outcome == "queued" and self.on_queued:
             self.on_queued()
         if outcome == "flood":

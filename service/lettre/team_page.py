@@ -8,12 +8,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.validation import email_error
+from service.core import db
 from service.core.config import Config
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION, roles_of
 from service.team.login import Auth
-from site_core import db
 from site_core.paths import MODERATION_PATH
 
 PAGE = MODERATION_PATH + "lettre"
@@ -35,7 +35,8 @@ class LetterTeamPage:
         session, moderator, away = await self.auth.guard(request, TEAM)
         if away:
             return away
-        numbers = await self.auth.read(stats.stats, self.site.manifest.categories)
+        categories = self.site.manifest.categories
+        numbers = await db.run(self.config.database, stats.stats, categories, write=False)
         return self.auth.render(
             "lettre.html",
             session,
@@ -61,12 +62,7 @@ class LetterTeamPage:
                 "donner à la création du compte (create-moderator --email).",
                 400,
             )
-
-        def queue(conn):
-            with db.transaction(conn):
-                stats.queue_test_send(conn, email)
-
-        await self.auth.read(queue)
+        await db.run(self.config.database, stats.queue_test_send, email, write=True)
         self.wake()
         return RedirectResponse(f"{PAGE}?fait=essai", 303)
 
@@ -84,7 +80,8 @@ class LetterTeamPage:
                 error="L’export de la liste des abonnés est réservé aux comptes qui ont le "
                 "rôle « administration ».",
             )
-        text = await self.auth.read(stats.subscribers_csv, self.site.manifest.categories)
+        categories = self.site.manifest.categories
+        text = await db.run(self.config.database, stats.subscribers_csv, categories, write=False)
         headers = {
             **PRIVATE_HEADERS,
             "Content-Disposition": 'attachment; filename="abonnes-lettre.csv"',

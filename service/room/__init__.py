@@ -20,7 +20,6 @@ and `stop()` with the service. The parts, each in its module:
 """
 
 import threading
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from service.core import clock
 from service.room.articles import KINDS
 from service.room.building import BuildPlaces, BuildWorker, SiteRules
 from service.room.catalog import Catalog, status_of
@@ -44,7 +44,6 @@ from service.room.pages.relogin import Relogin
 from service.room.store import ArticleStore
 from service.team.accounts_pages import TeamPages
 from service.team.area import Area
-from site_core import db
 
 STATIC = Path(__file__).parent / "static"
 
@@ -84,15 +83,6 @@ class Room:
     def run(self, function, *args, **kwargs):
         return run_in_threadpool(function, *args, **kwargs)
 
-    def transaction(self, function):
-        """`function(conn)` in one transaction, on this thread."""
-        conn = db.connect(self.config.database)
-        try:
-            with db.transaction(conn):
-                return function(conn)
-        finally:
-            conn.close()
-
     def rules(self) -> SiteRules:
         """The build's rules (thèmes, slugs, time zone), asked from the builder when a settings
         file changed; call `await ready()` first so the asking happens off the event loop."""
@@ -116,7 +106,7 @@ class Room:
         the article has been online: links to it would break)."""
         rules = self.rules()
         document, folder = ctx["document"], ctx["folder"]
-        now = datetime.now(ZoneInfo(rules.timezone))
+        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
         ctx["status"] = status_of(document, KINDS[folder], rules.timezone, now)
         slug = document.get("slug") or ctx["name"]
         online = folder == "articles" and slug in self.parts.site.manifest.articles

@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from service.core import db
 from service.core.forms import parse_number
-from service.team import accounts_admin, journal
+from service.team import accounts, accounts_admin, journal
 from service.team.accounts import ADMINISTRATION, ROLES, AccountError
 from service.team.area import Area
 from site_core.paths import ROOM_PATH
@@ -46,14 +47,14 @@ class TeamPages:
         session, account, away = await self.area.enter(request, ADMINISTRATION)
         if away:
             return away
-        accounts = await self.area.run(accounts_admin.listing, write=False)
+        rows = await db.run(self.area.database, accounts.listing, write=False)
         return self.area.page(
             "equipe.html",
             session,
             account,
             400 if error else 200,
             title="Équipe",
-            accounts=accounts,
+            accounts=rows,
             form=form or {"roles": ["redaction"]},
             error=error,
             message=_done(request.query_params),
@@ -65,13 +66,15 @@ class TeamPages:
             return refused
         values = {"username": form.get("identifiant"), **_profile(form)}
         try:
-            token = await self.area.run(
+            token = await db.run(
+                self.area.database,
                 accounts_admin.create,
                 account["username"],
                 values["username"],
                 values["display_name"],
                 values["email"],
                 values["roles"],
+                write=True,
             )
         except AccountError as error:
             return await self.listing(request, values, str(error))
@@ -84,10 +87,12 @@ class TeamPages:
             return away
         username = request.path_params["username"]
         try:
-            row = await self.area.run(accounts_admin.get, username, write=False)
+            row = await db.run(self.area.database, accounts_admin.get, username, write=False)
         except AccountError as failure:
             return self.area.error(session, account, 404, "Compte introuvable", str(failure))
-        history = await self.area.run(journal.entries, write=False, target=username, limit=20)
+        history = await db.run(
+            self.area.database, journal.entries, write=False, target=username, limit=20
+        )
         return self.area.page(
             "compte.html",
             session,
@@ -110,20 +115,31 @@ class TeamPages:
         values = _profile(form)
         try:
             if action == "lien":
-                token = await self.area.run(accounts_admin.new_link, admin, username)
+                token = await db.run(
+                    self.area.database, accounts_admin.new_link, admin, username, write=True
+                )
                 return self._link_page(request, session, account, username, token, False)
             if action in ("desactiver", "reactiver"):
                 enabled = action == "reactiver"
-                await self.area.run(accounts_admin.set_enabled, admin, username, enabled)
+                await db.run(
+                    self.area.database,
+                    accounts_admin.set_enabled,
+                    admin,
+                    username,
+                    enabled,
+                    write=True,
+                )
                 done = "reactive" if enabled else "desactive"
             else:
-                await self.area.run(
+                await db.run(
+                    self.area.database,
                     accounts_admin.update,
                     admin,
                     username,
                     values["display_name"],
                     values["email"],
                     values["roles"],
+                    write=True,
                 )
                 done = "enregistre"
         except AccountError as error:
@@ -134,18 +150,20 @@ class TeamPages:
         """GET and POST of the page a one-time link opens (no login: the link is the key)."""
         session, new = await self.area.auth.session(request)
         token = request.path_params["token"]
-        owner = await self.area.run(accounts_admin.link_owner, token, write=False)
+        owner = await db.run(self.area.database, accounts_admin.link_owner, token, write=False)
         error, done = "", False
         if request.method == "POST" and owner is not None:
             form, refused = await self.area.form(request, session, None)
             if refused:
                 return refused
             try:
-                await self.area.run(
+                await db.run(
+                    self.area.database,
                     accounts_admin.use_link,
                     token,
                     form.get("mot_de_passe"),
                     form.get("confirmation"),
+                    write=True,
                 )
                 done = True
             except AccountError as failure:
@@ -167,7 +185,9 @@ class TeamPages:
         if away:
             return away
         before = parse_number(request.query_params.get("avant")) or 0
-        rows = await self.area.run(journal.entries, write=False, limit=LOG_PAGE + 1, before=before)
+        rows = await db.run(
+            self.area.database, journal.entries, write=False, limit=LOG_PAGE + 1, before=before
+        )
         return self.area.page(
             "journal.html",
             session,

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from service.core import offloop
 from service.core.forms import FormError, read_form
 from service.core.site import PRIVATE_HEADERS
 from service.team.accounts import ROLES, roles_of
@@ -104,8 +103,3 @@ class Area:
         """`path` (from the site's root) as a full address, for links sent to someone."""
         base = self.public_url() or f"{request.url.scheme}://{request.url.netloc}"
         return base.rstrip("/") + path
-
-    def run(self, function: Callable, *args, write: bool = True, **kwargs):
-        """`function(conn, *args, **kwargs)` off the event loop, in one transaction when
-        `write`."""
-        return offloop.run(self.database, function, *args, write=write, **kwargs)

@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core import offloop
+from service.core import db
 from service.core.forms import FormError, read_form
 from service.core.site import PRIVATE_HEADERS, Site
+from service.team import accounts
 from service.team.accounts import MODERATION, ROLES, authenticate, roles_of
 from service.team.sessions import SESSION_COOKIE, SESSION_MAX_AGE, LoginThrottle, Session, Sessions
 from site_core.paths import MODERATION_PATH, ROOM_PATH
@@ -36,22 +37,19 @@ class Auth:
         self.sessions = Sessions(secret_key)
         self.throttle = LoginThrottle(secret_key)
 
-    def read(self, function, *args):
-        """`function(conn, *args)` with a fresh connection, off the event loop."""
-        return offloop.run(self.database, function, *args)
-
     async def session(self, request: Request) -> tuple[Session, bool]:
         """The request's session, and whether it is new (its cookie must be set)."""
         cookie = next(filter(None, (request.cookies.get(name) for name, _ in COOKIES)), None)
-        session = await self.read(self.sessions.from_cookie, cookie) if cookie else None
+        session = None
+        if cookie:
+            session = await db.run(self.database, self.sessions.from_cookie, cookie, write=False)
         return (session, False) if session else (self.sessions.anonymous(), True)
 
-    def moderator(self, conn, session: Session):
+    async def account(self, session: Session):
+        """The account row of a logged-in session (None when anonymous)."""
         if not session.username:
             return None
-        return conn.execute(
-            "SELECT * FROM moderators WHERE username = ?", (session.username,)
-        ).fetchone()
+        return await db.run(self.database, accounts.find, session.username, write=False)
 
     def set_cookie(self, response: Response, session: Session) -> Response:
         value = self.sessions.cookie(session)
@@ -115,7 +113,7 @@ class Auth:
         afterwards), or a 403."""
         wanted = (role,) if isinstance(role, str) else role
         session, _ = await self.session(request)
-        account = await self.read(self.moderator, session)
+        account = await self.account(session)
         if not roles_of(account):
             path = request.url.path
             after = f"?{urlencode({'suite': path})}" if path.startswith(ROOM_PATH) else ""
@@ -150,7 +148,7 @@ class Auth:
         session, new = await self.session(request)
         wanted = request.query_params.get("suite", "")
         if session.username:  # already logged in (e.g. a link opened from a webmail)
-            account = await self.read(self.moderator, session)
+            account = await self.account(session)
             return RedirectResponse(self.landing(account, wanted), 303)
         logged_out = "deconnecte" in request.query_params
         response = self.render(
@@ -178,7 +176,8 @@ class Auth:
             self.throttle.success(conn, username, ip)
             return 0, self.sessions.open(conn, moderator["username"])
 
-        return await self.read(attempt)
+        # Each statement commits on its own: argon2's check must not hold the write lock.
+        return await db.run(self.database, attempt, write=False)
 
     async def login(self, request: Request) -> Response:
         session, _ = await self.session(request)
@@ -211,7 +210,7 @@ class Auth:
                 suite=wanted,
                 error="Identifiant ou mot de passe incorrect.",
             )
-        account = await self.read(self.moderator, opened)
+        account = await self.account(opened)
         return self.set_cookie(RedirectResponse(self.landing(account, wanted), 303), opened)
 
     async def logout(self, request: Request) -> Response:
@@ -219,7 +218,7 @@ class Auth:
         _, refused = await self.form(request, session)
         if refused:
             return refused
-        await self.read(self.sessions.close, session)
+        await db.run(self.database, self.sessions.close, session, write=True)
         response = RedirectResponse(MODERATION_PATH + "connexion?deconnecte=1", 303)
         return self.set_cookie(response, self.sessions.anonymous())
 

@@ -14,7 +14,6 @@ whose CSRF token is stale (session replaced) shows the form again, filled, to po
 A save on top of someone else's is a conflict page with both texts (conflicts.py).
 """
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -22,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
+from service.core import clock
 from service.core.forms import FormError, parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse
@@ -96,7 +96,7 @@ class Editor:
         await self.room.ready()
         kind = "page" if request.query_params.get("type") == "page" else "article"
         rules = self.room.rules()
-        now = datetime.now(ZoneInfo(rules.timezone))
+        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
         work = draft.Draft(
             kind,
             date=now.strftime("%Y-%m-%d"),
@@ -144,7 +144,7 @@ class Editor:
 
     async def post(self, request: Request) -> Response:
         session, new = await self.auth.session(request)
-        account = await self.auth.read(self.auth.moderator, session)
+        account = await self.auth.account(session)
         try:
             posted = await read_posted(request, self.room.config.upload_max_bytes + 1024 * 1024)
         except FormError as error:

@@ -8,7 +8,6 @@ what the build said, in French. The page works without JavaScript (« Actualiser
 it follows the job by itself and announces the result.
 """
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
+from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import publishing
 from service.room.articles import KINDS, PathRefused
@@ -43,7 +43,7 @@ class PublishPages:
         title = document.get("title") or name
         before = document.get("status") or None
         due = parse_date(document.get("date"), rules.timezone) if folder == "articles" else None
-        scheduled = status == "published" and due is not None and due > datetime.now(due.tzinfo)
+        scheduled = status == "published" and due is not None and due > clock.utc()
         kind, action = {
             (True, "published"): ("programmation", "schedule"),
             (False, "published"): ("publication", "publish"),
@@ -67,18 +67,13 @@ class PublishPages:
             reason = f"Publication de « {title} »"
         else:
             reason = f"« {title} » {WITHDRAW[status]}"
-
-        def queue(conn):
-            slug = document.get("slug") or name
-            online = slug in self.room.parts.site.manifest.articles
+        online = (document.get("slug") or name) in self.room.parts.site.manifest.articles
+        with db.transaction(self.room.config.database) as conn:
             job = publishing.enqueue(
                 conn, account, reason, relative, change, due if scheduled else None
             )
             if scheduled and online:  # it leaves the site now, and comes back on time
                 job = publishing.enqueue(conn, account, f"Retrait avant la date de « {title} »")
-            return job
-
-        job = self.room.transaction(queue)
         self.publisher.wake()
         return job
 
@@ -127,8 +122,11 @@ class PublishPages:
             return away
         raw = request.path_params["job"]
         as_json = raw.endswith(".json")
-        job = await self.area.run(
-            publishing.get, parse_number(raw.removesuffix(".json")) or 0, write=False
+        job = await db.run(
+            self.area.database,
+            publishing.get,
+            parse_number(raw.removesuffix(".json")) or 0,
+            write=False,
         )
         if job is None:
             return self.area.error(session, account, 404, "Introuvable", "Publication inconnue.")
@@ -159,7 +157,7 @@ class PublishPages:
         session, account, away = await self.area.enter(request, REDACTION)
         if away:
             return away
-        rows = await self.area.run(publishing.recent, write=False)
+        rows = await db.run(self.area.database, publishing.recent, write=False)
         return self.area.page(
             "publications.html",
             session,

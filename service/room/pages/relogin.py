@@ -58,7 +58,7 @@ class Relogin:
             return self.page(request, ctx, 429, message)
         if opened is None:
             return self.page(request, ctx, 401, "Identifiant ou mot de passe incorrect.")
-        account = await self.auth.read(self.auth.moderator, opened)
+        account = await self.auth.account(opened)
         ctx.update(session=opened, account=account, new_session=True, relogged=True)
         if not roles_of(account):
             return self.page(request, ctx, 403, "Ce compte ne peut pas se connecter.")

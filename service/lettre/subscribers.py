@@ -21,6 +21,10 @@ def get_or_create(conn: sqlite3.Connection, email: str, now: float) -> sqlite3.R
         "INSERT OR IGNORE INTO subscribers (email, link_key, created_at) VALUES (?, ?, ?)",
         (email, secrets.token_urlsafe(6), clock.iso(now)),
     )
+    return find(conn, email)
+
+
+def find(conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
 
 
@@ -48,14 +52,6 @@ def purge_unconfirmed(conn: sqlite3.Connection, before: str) -> None:
         " (SELECT 1 FROM subscriptions s WHERE s.subscriber_id = subscribers.id)",
         (before,),
     )
-
-
-def for_export(conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT id, email, created_at, confirmed_at, bounces, suspended_at FROM subscribers"
-        " WHERE email = ?",
-        (email,),
-    ).fetchone()
 
 
 def erase(conn: sqlite3.Connection, email: str) -> int:

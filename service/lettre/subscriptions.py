@@ -220,11 +220,12 @@ def purge_unconfirmed(conn, days: float, now: float | None = None) -> int:
 _EXPORTED = (
     "kind, target, themes, rhythm, status, consent, created_at, confirmed_at, ended_at, end_reason"
 )
+_EXPORTED_ADDRESS = ("email", "created_at", "confirmed_at", "bounces", "suspended_at")
 
 
 def export(conn, email: str) -> dict:
     """Everything kept about the subscriptions of `email`, for the RGPD export."""
-    person = subscribers.for_export(conn, email.strip())
+    person = subscribers.find(conn, email.strip())
     if person is None:
         return {}
     rows = conn.execute(
@@ -233,7 +234,7 @@ def export(conn, email: str) -> dict:
     ).fetchall()
     sent = outbox.of_subscriber(conn, person["id"])
     return {
-        "adresse": {key: person[key] for key in person.keys() if key != "id"},
+        "adresse": {key: person[key] for key in _EXPORTED_ADDRESS},
         "abonnements": [dict(row) for row in rows],
         "courriels": [dict(row) for row in sent],
     }

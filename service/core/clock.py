@@ -3,9 +3,10 @@
 Stored times, as the existing columns have them (data already stored is never rewritten):
 
 - ISO 8601 text in UTC, to the second: « 2025-03-01T13:05:00+00:00 » (`now_iso()`,
-  `iso(moment)`): every `*_at` column not listed below, and `publish_jobs.due_at`;
-- the same to the millisecond (`iso(moment, milliseconds=True)`): `notifications.sent_at` and
-  `next_attempt_at` (moderators may want digests less than a second apart);
+  `iso(moment)`): every time column (`…_at`, `at`) not listed below;
+- the same to the millisecond (`iso(moment, milliseconds=True)`): `notifications.sent_at`, and
+  `notifications.next_attempt_at` after a failed e-mail (at first it is the comment's time, to
+  the second): moderators' digests may be set less than a second apart;
 - REAL Unix seconds (`now()`): `rate_events.at`, `used_tokens.used_at`, `sessions`,
   `password_links` and `outbox.next_attempt_at`: deadlines compared by arithmetic.
 

@@ -20,9 +20,9 @@ from pelican.utils import slugify
 from service import commands
 from service import tasks as comment_tasks
 from service.app import assemble
+from service.core import db
 from service.settings import load
 from service.team.accounts import ensure_first_account
-from site_core import db
 from site_core.build import build as fast_build
 from site_core.build.state import FILE_NAME as BUILD_STATE
 from site_core.locks import site_lock

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 
 from benchmarks.corpus import CATEGORIES, write_corpus
+from service.core import db
 from service.team import accounts
-from site_core import db
 from tests.support.comments import make_config, running_service
 from tests.support.site import build_site
 

@@ -25,9 +25,8 @@ from pathlib import Path
 
 import httpx
 
-from service.core import tokens
+from service.core import db, tokens
 from service.team import accounts
-from site_core import db
 from tests.support.comments import NO_FLOOD_LIMITS, free_port, start_service_process
 from tests.support.site import build_site
 

@@ -29,12 +29,12 @@ import threading
 import time
 from pathlib import Path
 
+from service.core import db
 from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.lettre import outbox
 from service.lettre.sender import Sender
 from service.lettre.settings import LettreSettings
-from site_core import db
 from tests.support.letter_crash import SECRET, crash_and_restart, duplicate_kinds, seed, start_sink
 from tests.support.lettre import BACK_CATALOGUE, PUBLIC, article, write_letter_site
 

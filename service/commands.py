@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import IO
 
 from service import rgpd
-from service.comments import actions
+from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS
+from service.core import db
 from service.lettre import commands as lettre_commands
 from service.lettre.mail import bounces
 from service.team.accounts import AccountError, create_moderator
-from site_core import db
 
 # The identity written in moderated_by for actions taken from the command line.
 CLI_MODERATOR = "ligne-de-commande"
@@ -95,9 +95,8 @@ def _reply(parts, values, out):
 
 def _list(parts, values, out):
     status = values["statut"]
-    rows = parts.comments.moderation.read(
-        actions.list_comments, status, newest_first=status != "pending", limit=values["max"]
-    )
+    with db.connection(parts.core.database) as conn:
+        rows = store.listing(conn, status, newest_first=status != "pending", limit=values["max"])
     print(f"{len(rows)} commentaire(s) {STATUS_LABELS[status][1]} :", file=out)
     for row in rows:
         excerpt = " ".join(row["body"].split())[:80]
@@ -115,17 +114,15 @@ def _create_moderator(parts, values, out):
         password = getpass.getpass("Mot de passe (12 caractères au moins) : ")
         if getpass.getpass("Le même, pour confirmer : ") != password:
             raise AccountError("Les deux mots de passe saisis diffèrent.")
-    conn = db.connect(parts.core.database)
-    try:
-        roles = (values.get("roles") or "moderation").replace(",", " ").split()
+    roles = (values.get("roles") or "moderation").replace(",", " ").split()
+    with db.connection(parts.core.database) as conn:
         create_moderator(conn, values["username"], password, values["nom"], values["email"], roles)
-    finally:
-        conn.close()
     print(f"Compte de modération « {values['username']} » créé.", file=out)
 
 
 def _export(parts, values, out):
-    data = parts.comments.moderation.read(rgpd.export, values["email"])
+    with db.connection(parts.core.database) as conn:
+        data = rgpd.export(conn, values["email"])
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if values["sortie"]:
         values["sortie"].write_text(text + "\n", encoding="utf-8")
@@ -140,13 +137,15 @@ def _erase(parts, values, out):
         print("Rien n’a été effacé.", file=out)
         return 1
     change = parts.comments.moderation.perform(rgpd.erase, email)
-    parts.comments.moderation.read(rgpd.wipe)
+    with db.connection(parts.core.database) as conn:
+        rgpd.wipe(conn)
     print(f"{change.count} commentaire(s) effacé(s) pour {email}.", file=out)
 
 
 def _purge_ips(parts, values, out):
     days = parts.comments.settings.ip_retention_days
-    count = parts.comments.moderation.read(rgpd.purge_ips, days)
+    with db.connection(parts.core.database) as conn:
+        count = rgpd.purge_ips(conn, days)
     print(f"Empreinte d’IP oubliée pour {count} commentaire(s) de plus de {days} jours.", file=out)
 
 

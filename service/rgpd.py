@@ -13,26 +13,20 @@ copy of the erased data stays on disk.
 
 import sqlite3
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from service.comments.actions import now_iso, prune_placeholders
+from service.comments import store
+from service.core import clock, db
 from service.core.events import Change
 from service.lettre import subscriptions
-
-_BY_EMAIL = "author_email = ? COLLATE NOCASE"
 
 
 def export(conn: sqlite3.Connection, email: str) -> dict:
     """Everything stored about `email`, as JSON-ready data."""
-    rows = conn.execute(
-        "SELECT id, article_slug, parent_id, author_name, author_email, author_url, body, status,"
-        " is_official, ip_hash, created_at, updated_at, moderated_at FROM comments"
-        f" WHERE {_BY_EMAIL} ORDER BY created_at, id",
-        (email.strip(),),
-    ).fetchall()
+    rows = store.by_author(conn, email.strip())
     return {
         "adresse_e_mail": email.strip(),
-        "exporte_le": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exporte_le": clock.now_iso(),
         "commentaires": [dict(row) for row in rows],
         "abonnements": subscriptions.export(conn, email),
     }
@@ -41,25 +35,8 @@ def export(conn: sqlite3.Connection, email: str) -> dict:
 def erase(conn: sqlite3.Connection, email: str) -> Change:
     """Erase every comment of `email`, inside the caller's transaction; the change counts them."""
     email = email.strip()
-    rows = conn.execute(
-        f"SELECT id, article_slug, parent_id, status FROM comments WHERE {_BY_EMAIL}", (email,)
-    ).fetchall()
+    rows = store.erase_author(conn, email, clock.now_iso())
     slugs = sorted({r["article_slug"] for r in rows if r["status"] == "approved"})
-    # Leaves first, until only comments with someone else's replies under them are left.
-    while conn.execute(
-        f"DELETE FROM comments WHERE {_BY_EMAIL}"
-        " AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)",
-        (email,),
-    ).rowcount:
-        pass
-    conn.execute(
-        "UPDATE comments SET author_name = '', author_email = '', author_url = '', body = '',"
-        " spam_reason = '', ip_hash = NULL, erased = 1, updated_at = ?"
-        f" WHERE {_BY_EMAIL}",
-        (now_iso(), email),
-    )
-    for row in rows:  # a parent of theirs may have been left with no reply
-        prune_placeholders(conn, row["parent_id"])
     subscriptions.erase(conn, email)  # the lettre, followed discussions, their e-mails
     return Change(None, tuple(slugs), len(rows))
 
@@ -67,7 +44,7 @@ def erase(conn: sqlite3.Connection, email: str) -> Change:
 def wipe(conn: sqlite3.Connection) -> None:
     """Copy the WAL into the database and empty it, so erased rows leave no copy there."""
     for _ in range(50):  # a reader may hold an old snapshot for a moment
-        if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+        if db.checkpoint(conn, "TRUNCATE"):
             return
         time.sleep(0.1)
     raise sqlite3.OperationalError("the WAL could not be emptied: a reader holds it")
@@ -75,9 +52,5 @@ def wipe(conn: sqlite3.Connection) -> None:
 
 def purge_ips(conn: sqlite3.Connection, retention_days: int, now: datetime | None = None) -> int:
     """Forget the IP hash of comments older than `retention_days`; return how many."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
-    cursor = conn.execute(
-        "UPDATE comments SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
-        (cutoff.isoformat(timespec="seconds"),),
-    )
-    return cursor.rowcount
+    cutoff = (now or clock.utc()) - timedelta(days=retention_days)
+    return store.forget_ips(conn, clock.iso(cutoff))

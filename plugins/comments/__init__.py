@@ -54,7 +54,7 @@ class CommentsBuild:
     def read_approved(self) -> dict[str, list]:
         if not self.database.is_file():
             return {}
-        conn = db.connect(self.database, readonly=True)
+        conn = db.connect_readonly(self.database)
         try:
             return by_article(fetch_approved(conn))
         finally:

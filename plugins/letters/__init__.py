@@ -28,7 +28,7 @@ class LetterArchive:
         database = Path(self.settings.get("COMMENTS_DB", ""))
         if not database.is_file():
             return []
-        conn = db.connect(database, readonly=True)
+        conn = db.connect_readonly(database)
         try:
             return letter_archive.fetch_letters(conn)
         finally:

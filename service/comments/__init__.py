@@ -8,7 +8,6 @@ under /commentaires/, the moderation pages under /redaction/commentaires/.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.routing import Mount
 
@@ -24,7 +23,6 @@ from service.comments.writer import CommentWriter
 from service.core import Core, Domain
 from service.core.events import COMMENT_CHANGED, COMMENT_STORED, Change
 from service.team.area import Area
-from site_core import db
 from site_core.paths import COMMENTS_ENDPOINT, TEAM_PATH
 
 
@@ -34,21 +32,6 @@ class CommentsDomain(Domain):
     moderation: Moderation  # what the command line's commands perform
     notifier: Notifier
     pages: ReaderPages  # the readers' error pages, the service's too
-
-
-class ReaderConnection:
-    """The reader pages' connection, opened once the writer (started before) made the
-    database."""
-
-    def __init__(self, pages: ReaderPages, database: Path):
-        self.pages = pages
-        self.database = database
-
-    def start(self) -> None:
-        self.pages.reader = db.connect(self.database)
-
-    def stop(self) -> None:
-        self.pages.reader.close()
 
 
 def setup(settings: CommentsSettings, core: Core, area: Area) -> CommentsDomain:
@@ -77,7 +60,7 @@ def setup(settings: CommentsSettings, core: Core, area: Area) -> CommentsDomain:
     return CommentsDomain(
         routes=routes,
         # The writer first: it creates and migrates the database.
-        workers=[writer, ReaderConnection(pages, core.database), notifier, search],
+        workers=[writer, notifier, search],
         settings=settings,
         moderation=moderation,
         notifier=notifier,

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments import actions
+from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS, ActionError, Moderation
+from service.core import db
 from service.core.forms import parse_number
 from service.core.site import Site
 from service.team.accounts import MODERATION
@@ -99,16 +100,16 @@ class ModerationPages:
         page = min(parse_number(request.query_params.get("page")) or 1, MAX_PAGE)
 
         def load(conn):
-            rows = actions.list_comments(
+            rows = store.listing(
                 conn,
                 tab[1],
                 newest_first=tab[3],
                 limit=PAGE_SIZE + 1,
                 offset=(page - 1) * PAGE_SIZE,
             )
-            return rows, actions.status_counts(conn)
+            return rows, store.status_counts(conn)
 
-        rows, counts = await run_in_threadpool(self.moderation.read, load)
+        rows, counts = await db.run(self.moderation.database, load, write=False)
         done = request.query_params.get("fait", "")
         done_id = parse_number(request.query_params.get("n"))
         message = DONE[done].format(id=done_id) if done in DONE and done_id else ""
@@ -159,7 +160,9 @@ class ModerationPages:
             return self.error(visit, NOT_FOUND)
         verb, function = TEXT_ACTIONS[action]
         try:
-            row = await run_in_threadpool(self.moderation.read, actions.get_comment, comment_id)
+            row = await db.run(
+                self.moderation.database, actions.get_comment, comment_id, write=False
+            )
         except ActionError as error:
             return self.error(visit, error)
         text = row["body"] if action == "modifier" else ""

@@ -12,30 +12,27 @@ ones wait for the interval. The time of the previous e-mail is the latest `sent_
 was e-mailed (rows dropped because their comment was moderated first carry MODERATED_FIRST).
 """
 
-import json
 import logging
 import smtplib
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from service.comments import store
 from service.comments.moderator_mail import DIGEST_LIMIT, digest
 from service.comments.settings import CommentsSettings
+from service.core import clock, db
 from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker
-from site_core import db
 
 log = logging.getLogger(__name__)
 
 MODERATED_FIRST = "déjà modéré avant l’envoi"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
+    """The notifications' times are stored to the millisecond (see clock.py)."""
+    return clock.iso(moment, milliseconds=True)
 
 
 class Notifier(BackgroundWorker):
@@ -64,27 +61,18 @@ class Notifier(BackgroundWorker):
 
     def send_due(self, conn: sqlite3.Connection) -> int:
         """Send the digest if one is due; return how many comments it listed."""
-        now = _now()
+        now = clock.utc()
         last = self._last_sent(conn)
         if last and now < last + timedelta(seconds=self.settings.notify_interval):
             return 0
-        self._drop_moderated(conn, now)
-        queue = conn.execute(
-            "SELECT n.id, n.comment_id, n.attempts, n.next_attempt_at FROM notifications n"
-            " JOIN comments c ON c.id = n.comment_id"
-            " WHERE n.sent_at IS NULL AND n.attempts < ? AND c.status = 'pending'"
-            " ORDER BY n.id",
-            (self.settings.notify_max_attempts,),
-        ).fetchall()
+        # Rows whose comment was moderated before any e-mail leave the queue, unsent.
+        store.close_moderated(conn, _iso(now), MODERATED_FIRST)
+        queue = store.notification_queue(conn, self.settings.notify_max_attempts)
         # A digest waiting after a failure keeps waiting, even if new comments joined it.
         if not queue or max(row["next_attempt_at"] for row in queue) > _iso(now):
             return 0
         shown = [row["comment_id"] for row in queue[:DIGEST_LIMIT]]
-        rows = conn.execute(
-            "SELECT id, article_slug, parent_id, author_name, body, created_at FROM comments"
-            f" WHERE id IN ({', '.join('?' * len(shown))}) ORDER BY id",
-            shown,
-        ).fetchall()
+        rows = store.for_digest(conn, shown)
         try:
             message = digest(
                 self.shared.mail_from,
@@ -93,7 +81,7 @@ class Notifier(BackgroundWorker):
                 self.site.manifest.articles,
                 rows,
                 len(queue),
-                _now(),
+                clock.utc(),
             )
             smtp = self._connect()
             try:
@@ -105,30 +93,14 @@ class Notifier(BackgroundWorker):
         except (OSError, smtplib.SMTPException, ValueError) as error:
             self._mark_failed(conn, queue, error)
             return 0
-        with db.transaction(conn):
-            conn.execute(
-                "UPDATE notifications SET sent_at = ? WHERE id IN (SELECT value FROM json_each(?))",
-                (_iso(_now()), json.dumps([row["id"] for row in queue])),
-            )
+        with db.begin(conn):
+            store.notified(conn, [row["id"] for row in queue], _iso(clock.utc()))
         return len(queue)
 
     @staticmethod
     def _last_sent(conn: sqlite3.Connection) -> datetime | None:
-        row = conn.execute(
-            "SELECT sent_at FROM notifications WHERE sent_at IS NOT NULL AND last_error IS NOT ?"
-            " ORDER BY sent_at DESC LIMIT 1",
-            (MODERATED_FIRST,),
-        ).fetchone()
-        return datetime.fromisoformat(row[0]) if row else None
-
-    @staticmethod
-    def _drop_moderated(conn: sqlite3.Connection, now: datetime) -> None:
-        """Rows whose comment was moderated before any e-mail leave the queue, unsent."""
-        conn.execute(
-            "UPDATE notifications SET sent_at = ?, last_error = ? WHERE sent_at IS NULL"
-            " AND comment_id IN (SELECT id FROM comments WHERE status != 'pending')",
-            (_iso(now), MODERATED_FIRST),
-        )
+        last = store.last_notified(conn, unless=MODERATED_FIRST)
+        return clock.parse(last) if last else None
 
     def _connect(self) -> smtplib.SMTP:
         return connect_smtp(self.shared)
@@ -146,15 +118,12 @@ class Notifier(BackgroundWorker):
             delay,
             error,
         )
-        with db.transaction(conn):
-            conn.execute(
-                "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ?,"
-                " last_error = ? WHERE id IN (SELECT value FROM json_each(?))",
-                (
-                    _iso(_now() + timedelta(seconds=delay)),
-                    str(error)[:500],
-                    json.dumps([row["id"] for row in queue]),
-                ),
+        with db.begin(conn):
+            store.notify_later(
+                conn,
+                [row["id"] for row in queue],
+                _iso(clock.utc() + timedelta(seconds=delay)),
+                str(error)[:500],
             )
 
 

@@ -8,7 +8,6 @@ address) never loses a text and a moderator can still publish it. Only a flood f
 address far beyond any office's use, or from one e-mail address, is refused (429), text kept.
 """
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -19,7 +18,7 @@ from service.comments.reader_pages import ReaderPages
 from service.comments.settings import CommentsSettings
 from service.comments.validation import HONEYPOT, clean
 from service.comments.writer import CommentWriter, NewComment
-from service.core import rates, tokens
+from service.core import clock, db, rates, tokens
 from service.core.forms import parse_number, read_form
 from service.core.settings import CoreSettings
 from service.core.spam import hash_ip, spam_reason
@@ -39,9 +38,9 @@ class Posting:
         self.pages = pages
         self.writer = writer
 
-    def robot_signs(self, form, token: tokens.Token | None, ip_key: str, email: str) -> list[str]:
-        """Why this post looks automated or abusive (French, for moderators); [] if it does not."""
-        settings, shared, conn = self.settings, self.shared, self.pages.reader
+    def robot_signs(self, form, token: tokens.Token | None) -> list[str]:
+        """Why this post looks automated (French, for moderators); [] if it does not."""
+        settings, shared = self.settings, self.shared
         signs = []
         if form.get(HONEYPOT):
             signs.append("Champ piège rempli (robot).")
@@ -51,14 +50,24 @@ class Posting:
             signs.append("Jeton de formulaire expiré.")
         elif token.age() < settings.min_fill_seconds:
             signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
-        window = shared.flood_window
+        return signs
+
+    def floods(self, conn, ip_key: str, email_key: str, client: str) -> tuple[float, list[str]]:
+        """From the stored counts (one trip to the database): seconds until this address and
+        e-mail may post again (0: now), and the signs of abuse to tell moderators (French)."""
+        settings, window = self.settings, self.shared.flood_window
+        wait = max(
+            rates.retry_after(conn, "ip_all", ip_key, settings.flood_ip_hard, window),
+            rates.retry_after(conn, "email", email_key, settings.flood_email_count, window),
+        )
+        signs = []
         for bucket, key, limit, what in (
             ("ip", ip_key, settings.flood_ip_count, "depuis cette connexion"),
-            ("client", token.client if token else "", settings.flood_client_count, "de ce lecteur"),
+            ("client", client, settings.flood_client_count, "de ce lecteur"),
         ):
             if key and rates.retry_after(conn, bucket, key, limit, window):
                 signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
-        return signs
+        return wait, signs
 
     async def post(self, request: Request) -> Response:
         form = await read_form(request, self.settings.max_request_bytes)
@@ -79,7 +88,7 @@ class Posting:
         parent_id = None
         if form.get("parent").strip():
             parent_id = parse_number(form.get("parent"))
-            parent = self.pages.approved_parent(slug, parent_id)
+            parent = await self.pages.approved_parent(slug, parent_id)
             if parent is None:
                 return again(
                     "Le commentaire auquel vous répondez n’existe pas ou n’est plus publié. "
@@ -100,11 +109,9 @@ class Posting:
         client_ip = request.client.host if request.client else ""
         ip_key = hash_ip(self.shared.secret_key, client_ip)
         email_key = sub.values["email"].casefold()
-        window = self.shared.flood_window
-        conn = self.pages.reader
-        wait = max(
-            rates.retry_after(conn, "ip_all", ip_key, self.settings.flood_ip_hard, window),
-            rates.retry_after(conn, "email", email_key, self.settings.flood_email_count, window),
+        client = token.client if token else ""
+        wait, floods = await db.run(
+            self.shared.database, self.floods, ip_key, email_key, client, write=False
         )
         if wait > 0:
             minutes = max(1, round(wait / 60))
@@ -118,7 +125,7 @@ class Posting:
             )
 
         values = sub.values
-        reasons = self.robot_signs(form, token, ip_key, email_key)
+        reasons = self.robot_signs(form, token) + floods
         if content := spam_reason(
             values["commentaire"],
             values["nom"],
@@ -137,11 +144,11 @@ class Posting:
             status="spam" if reasons else "pending",
             spam_reason=" ".join(reasons),
             ip_hash=ip_key,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            created_at=clock.now_iso(),
             nonce=token.nonce if token else None,
             rate_keys=(
                 ("ip", ip_key),
-                ("client", token.client if token else ""),
+                ("client", client),
                 ("email", email_key),
             ),
             follow=follows.kinds(values),

@@ -3,16 +3,15 @@ the comment form sent back (errors, a reply), the thanks page, error pages, and 
 image the comment form asks for when the reader starts writing."""
 
 import base64
-import sqlite3
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from service.comments import store
 from service.comments.validation import Submission
-from service.core import tokens
+from service.core import clock, db, tokens
 from service.core.forms import FormError, parse_number
 from service.core.settings import CoreSettings
 from service.core.site import Site
@@ -34,7 +33,6 @@ class ReaderPages:
     def __init__(self, shared: CoreSettings, site: Site):
         self.shared = shared  # the signing key and the tokens' lifetime
         self.site = site
-        self.reader: sqlite3.Connection | None = None  # opened by the app at startup
 
     def page(
         self, title: str, template: str, status: int = 200, headers=None, **context
@@ -95,20 +93,18 @@ class ReaderPages:
                 typed,
             )
 
-    def approved_parent(self, slug: str, parent_id: int | None) -> dict | None:
-        if parent_id is None or self.reader is None:
+    async def approved_parent(self, slug: str, parent_id: int | None) -> dict | None:
+        """The published comment a reader answers, as the form shows it; None if there is none."""
+        if parent_id is None:
             return None
-        row = self.reader.execute(
-            "SELECT id, author_name, body, created_at FROM comments"
-            " WHERE id = ? AND article_slug = ? AND status = 'approved' AND NOT erased",
-            (parent_id, slug),
-        ).fetchone()
+        database = self.shared.database
+        row = await db.run(database, store.approved_parent, slug, parent_id, write=False)
         if row is None:
             return None
         return {
             "id": row["id"],
             "author_name": row["author_name"],
-            "created_at": datetime.fromisoformat(row["created_at"]),
+            "created_at": clock.parse(row["created_at"]),
             "body_html": render_body(row["body"]),
         }
 
@@ -119,7 +115,7 @@ class ReaderPages:
     async def reply(self, request: Request) -> Response:
         slug = request.query_params.get("article", "")
         article = self.article_or_404(slug)
-        parent = self.approved_parent(slug, parse_number(request.query_params.get("parent")))
+        parent = await self.approved_parent(slug, parse_number(request.query_params.get("parent")))
         if parent is None:
             raise FormError(
                 404,

@@ -12,12 +12,11 @@ Articles the manifest does not know (no build since they were added) are skipped
 build bakes their comments.
 """
 
-from datetime import datetime
 from pathlib import Path
 
+from service.core import clock, db
 from service.core.events import Change
 from service.core.site import Site
-from site_core import db
 from site_core.comments import sections
 from site_core.comments.threads import build_threads, feed_comments, fetch_approved
 from site_core.feeds import write_comment_feeds
@@ -43,15 +42,12 @@ class Republisher:
             return []
         written = []
         with site_lock(self.database):
-            conn = db.connect(self.database, readonly=True)
-            try:
+            with db.connection(self.database, readonly=True) as conn:
                 for slug in wanted:
                     written += self._patch_article(manifest.articles[slug], conn)
                 comments = feed_comments(
-                    fetch_approved(conn), manifest.articles, datetime.now().astimezone()
+                    fetch_approved(conn), manifest.articles, clock.utc().astimezone()
                 )
-            finally:
-                conn.close()
             settings = manifest.feed_settings_for(self.site.dir, self.site.url)
             written += write_comment_feeds(settings, comments)
         return written

@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.core import rates
+from service.comments import store
+from service.core import clock, db, rates, tokens
 from service.core.events import COMMENT_STORED, COMMENT_STORED_IN_TRANSACTION, Bus
-from site_core import db
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,7 @@ class CommentWriter:
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        conn = db.init(self._database)
-        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
+        conn = db.init(self._database, autocheckpoint=False)  # the checkpointer thread does it
         self._stopping.clear()
         self._thread = threading.Thread(
             target=self._run, args=(conn,), name="comment-writer", daemon=True
@@ -107,17 +106,18 @@ class CommentWriter:
                 self._dirty.wait(PURGE_EVERY)
                 self._dirty.clear()
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    db.checkpoint(conn)
                     if wal.exists() and wal.stat().st_size > WAL_RESTART_BYTES:
-                        conn.execute("PRAGMA wal_checkpoint(RESTART)")
+                        db.checkpoint(conn, "RESTART")
                     if time.monotonic() >= next_purge:
                         next_purge = time.monotonic() + PURGE_EVERY
-                        with db.transaction(conn):
+                        with db.begin(conn):
                             rates.purge(conn)
+                            tokens.purge(conn)
                 except sqlite3.Error:
                     log.exception("checkpoint or purge failed (will retry)")
                 self._stopping.wait(CHECKPOINT_EVERY)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.checkpoint(conn, "TRUNCATE")
         except sqlite3.Error:
             log.exception("final checkpoint failed")
         finally:
@@ -155,7 +155,7 @@ class CommentWriter:
 
     def _write_group(self, conn: sqlite3.Connection, group: list) -> None:
         try:
-            with db.transaction(conn):
+            with db.begin(conn):
                 comments = [comment for comment, _, _ in group]
                 outcomes = _store(conn, comments)
                 pairs = zip(outcomes, comments, strict=True)
@@ -171,62 +171,17 @@ class CommentWriter:
             self._bus.emit(COMMENT_STORED, self, ids=[comment_id for comment_id, _ in stored])
 
 
-_COLUMNS = (
-    "id, article_slug, parent_id, author_name, author_email, author_url, body, status,"
-    " spam_reason, ip_hash, created_at"
-)
-
-
-def _marks(rows: int, columns: int) -> str:
-    row = "(" + ", ".join("?" * columns) + ")"
-    return ", ".join([row] * rows)
-
-
 def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome]:
     """Insert a group with a handful of statements, whatever its size.
 
     Every SQLite call releases and re-takes the GIL, which costs up to a switch interval while
     the event loop is busy; so the checks and inserts are done for the whole group at once.
     """
-    emails = sorted({c.author_email for c in comments})
-    seen = set(
-        map(
-            tuple,
-            conn.execute(
-                "SELECT author_email, article_slug, body FROM comments"
-                f" WHERE author_email IN ({', '.join('?' * len(emails))})",
-                emails,
-            ).fetchall(),
-        )
-    )
-    parent_ids = sorted({c.parent_id for c in comments if c.parent_id is not None})
-    parents = {}
-    if parent_ids:
-        parents = {
-            row[0]: (row[1], row[2])
-            for row in conn.execute(
-                "SELECT id, article_slug, status FROM comments"
-                f" WHERE id IN ({', '.join('?' * len(parent_ids))})",
-                parent_ids,
-            ).fetchall()
-        }
-    nonces = sorted({c.nonce for c in comments if c.nonce})
-    used = set()
-    if nonces:
-        used = {
-            row[0]
-            for row in conn.execute(
-                f"SELECT nonce FROM used_tokens WHERE nonce IN ({', '.join('?' * len(nonces))})",
-                nonces,
-            )
-        }
-    # We hold the write lock, so ids past the largest ever given (AUTOINCREMENT's
-    # sqlite_sequence: numbers of deleted comments are never reused) cannot collide.
-    next_id = conn.execute(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0),"
-        " coalesce(max(id), 0)) + 1 FROM comments"
-    ).fetchone()[0]
-    now = time.time()
+    seen = store.known(conn, [c.author_email for c in comments])
+    parents = store.parents(conn, [c.parent_id for c in comments if c.parent_id is not None])
+    used = tokens.used(conn, [c.nonce for c in comments if c.nonce])
+    next_id = store.next_id(conn)  # we hold the write lock
+    now = clock.now()
     outcomes, rows, notifications, events, new_nonces = [], [], [], [], []
     for c in comments:
         key = (c.author_email, c.article_slug, c.body)
@@ -243,7 +198,7 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
                 status, reason = "spam", f"{reason} {REPLAY_REASON}".strip()
             else:
                 used.add(c.nonce)
-                new_nonces += (c.nonce, now)
+                new_nonces.append(c.nonce)
         events.append(("ip_all", c.ip_hash))
         if status == "pending":
             events += [(bucket, k) for bucket, k in c.rate_keys if k]
@@ -265,21 +220,8 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
             notifications += (next_id, c.created_at)
         outcomes.append(Outcome("stored", next_id))
         next_id += 1
-    if rows:
-        conn.execute(
-            f"INSERT INTO comments ({_COLUMNS}) VALUES {_marks(len(rows) // 11, 11)}", rows
-        )
-    if notifications:
-        conn.execute(
-            "INSERT INTO notifications (comment_id, next_attempt_at)"
-            f" VALUES {_marks(len(notifications) // 2, 2)}",
-            notifications,
-        )
-    if new_nonces:
-        conn.execute(
-            f"INSERT INTO used_tokens (nonce, used_at) VALUES {_marks(len(new_nonces) // 2, 2)}",
-            new_nonces,
-        )
+    store.insert(conn, rows, notifications)
+    tokens.use(conn, new_nonces, now)
     rates.record(conn, events, now)
     return outcomes
 

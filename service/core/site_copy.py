@@ -17,9 +17,9 @@ import signal
 import subprocess
 from pathlib import Path
 
+from service.core import db
 from service.core.workers import DebouncedWorker
 from service.team import journal
-from site_core import db
 from site_core.locks import site_lock
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,8 @@ class SiteCopy(DebouncedWorker):
             reason = f"la copie vers le serveur n’a pas pu commencer ({error.strerror})"
         if reason:
             log.error("site copy: %s", reason)
-            conn = db.connect(self.database)
-            try:
-                with db.transaction(conn):
-                    journal.record(conn, SYSTEM, "copy_failed", str(self.public_dir), reason)
-            finally:
-                conn.close()
+            with db.transaction(self.database) as conn:
+                journal.record(conn, SYSTEM, "copy_failed", str(self.public_dir), reason)
         return reason
 
     def _execute(self, args: list[str]) -> tuple[int, str]:

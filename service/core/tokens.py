@@ -9,18 +9,22 @@ random nonce, and a random client id that stays with the browser (for per-reader
 A post with no valid token, sent sooner than `min_fill_seconds` after the reader started
 writing, or whose nonce was already used, is not refused: it goes to the spam queue with the
 reason (see posting.py), so a robot's post never reaches a page and a real reader's text is
-never lost.
+never lost. The nonces used are kept in `used_tokens` (this module's table) for two days,
+longer than a token lives.
 """
 
 import base64
 import hashlib
 import hmac
 import secrets
-import time
+import sqlite3
 from dataclasses import dataclass
+
+from service.core import clock, db
 
 COOKIE = "jeton_commentaire"
 _SALT = b"comment-form-token-v2"
+KEEP_USED_SECONDS = 2 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Token:
     nonce: str
 
     def age(self, now: float | None = None) -> float:
-        return (time.time() if now is None else now) - self.issued
+        return (clock.now() if now is None else now) - self.issued
 
 
 def _mac(secret_key: str, payload: str) -> str:
@@ -41,7 +45,7 @@ def _mac(secret_key: str, payload: str) -> str:
 def issue(secret_key: str, client: str | None = None, *, now: float | None = None) -> str:
     """A new token (for the client `client`, else a new one), issued at `now`."""
     client = client or secrets.token_urlsafe(12)
-    issued = int((time.time() if now is None else now) * 1000)
+    issued = int((clock.now() if now is None else now) * 1000)
     payload = f"{client}.{issued:x}.{secrets.token_urlsafe(12)}"
     return f"{payload}.{_mac(secret_key, payload)}"
 
@@ -60,3 +64,30 @@ def read(secret_key: str, value: str | None) -> Token | None:
     except ValueError:
         return None
     return Token(client, issued, nonce)
+
+
+def used(conn: sqlite3.Connection, nonces) -> set[str]:
+    """Which of `nonces` were used already (one query for a whole group of posts)."""
+    nonces = sorted(set(nonces))
+    if not nonces:
+        return set()
+    marks = ", ".join("?" * len(nonces))
+    return {
+        row[0]
+        for row in conn.execute(f"SELECT nonce FROM used_tokens WHERE nonce IN ({marks})", nonces)
+    }
+
+
+def use(conn: sqlite3.Connection, nonces, now: float) -> None:
+    """Record `nonces` as used at `now` (one statement, whatever their number)."""
+    nonces = list(nonces)
+    if nonces:
+        conn.execute(
+            f"INSERT INTO used_tokens (nonce, used_at) VALUES {db.values(len(nonces), 2)}",
+            [value for nonce in nonces for value in (nonce, now)],
+        )
+
+
+def purge(conn: sqlite3.Connection, now: float | None = None) -> None:
+    now = clock.now() if now is None else now
+    conn.execute("DELETE FROM used_tokens WHERE used_at < ?", (now - KEEP_USED_SECONDS,))

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 
-from site_core import db
+from service.core import db
 
 log = logging.getLogger(__name__)
 

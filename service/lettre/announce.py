@@ -15,13 +15,17 @@ future date) are announced when their date passes: the sender checks on every ro
 Subscribers « une fois par semaine » get a digest on `letter_digest_day` from
 `letter_digest_hour` (Paris time): the articles announced since the previous digest, those of
 their thèmes; one digest per ISO week at most.
+
+The tables `letters`, `announced` and `letter_state` are this module's (the build reads
+`letters` through site_core.letter_archive).
 """
 
 import json
 import sqlite3
 from datetime import datetime, timedelta
-from datetime import time as clock
+from datetime import time as time_of_day
 
+from service.core import clock
 from service.lettre import outbox
 from service.lettre.mail.letters import digest_subject, snapshot
 from site_core import dates
@@ -41,23 +45,37 @@ def eligible(manifest: Manifest, now: datetime) -> list:
     )
 
 
+def announced(conn: sqlite3.Connection) -> set[str]:
+    """The slugs of every article announced (or recorded as the back catalogue)."""
+    return {row[0] for row in conn.execute("SELECT slug FROM announced")}
+
+
+def letter(conn: sqlite3.Connection, letter_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM letters WHERE id = ?", (letter_id,)).fetchone()
+
+
+def latest(conn: sqlite3.Connection) -> int | None:
+    """The number of the newest lettre, None before the first."""
+    return conn.execute("SELECT max(id) FROM letters").fetchone()[0]
+
+
 def announce(conn: sqlite3.Connection, manifest: Manifest, now: datetime) -> list[int]:
     """Announce what is new in `manifest` (inside the caller's transaction); return the new
     lettres' numbers."""
     articles = eligible(manifest, now)
     if not articles:
         return []
-    announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
-    new = [a for a in articles if a.slug not in announced]
+    done = announced(conn)
+    new = [a for a in articles if a.slug not in done]
     stamp = now.timestamp()
     if conn.execute("SELECT 1 FROM letter_state WHERE name = ?", (STATE_SINCE,)).fetchone() is None:
         conn.executemany(
             "INSERT INTO announced (slug, announced_at) VALUES (?, ?)",
-            [(a.slug, outbox.now_iso(stamp)) for a in new],
+            [(a.slug, clock.iso(stamp)) for a in new],
         )
         conn.execute(
             "INSERT INTO letter_state (name, value) VALUES (?, ?)",
-            (STATE_SINCE, outbox.now_iso(stamp)),
+            (STATE_SINCE, clock.iso(stamp)),
         )
         return []
     letters = []
@@ -66,11 +84,11 @@ def announce(conn: sqlite3.Connection, manifest: Manifest, now: datetime) -> lis
         letter_id = conn.execute(
             "INSERT INTO letters (kind, period, subject, articles, created_at)"
             " VALUES ('article', ?, ?, ?, ?)",
-            (article.slug, article.title, json.dumps([shown]), outbox.now_iso(stamp)),
+            (article.slug, article.title, json.dumps([shown]), clock.iso(stamp)),
         ).lastrowid
         conn.execute(
             "INSERT INTO announced (slug, announced_at, letter_id, article) VALUES (?, ?, ?, ?)",
-            (article.slug, outbox.now_iso(stamp), letter_id, json.dumps(shown)),
+            (article.slug, clock.iso(stamp), letter_id, json.dumps(shown)),
         )
         outbox.enqueue_letter(
             conn,
@@ -87,7 +105,7 @@ def digest_period(now: datetime, day: int, hour: int) -> str | None:
     """The ISO week (« 2026-W02 ») whose digest is due at `now`; None before its time."""
     local = now.astimezone(dates.PARIS)
     monday = local.date() - timedelta(days=local.weekday())
-    due = datetime.combine(monday + timedelta(days=day), clock(hour), dates.PARIS)
+    due = datetime.combine(monday + timedelta(days=day), time_of_day(hour), dates.PARIS)
     if local < due:
         return None
     year, week, _ = local.isocalendar()
@@ -123,9 +141,9 @@ def make_digest(conn: sqlite3.Connection, now: datetime, day: int, hour: int) ->
         " VALUES ('digest', ?, ?, ?, ?)",
         (
             period,
-            digest_subject(len(articles), outbox.now_iso(stamp)),
+            digest_subject(len(articles), clock.iso(stamp)),
             json.dumps(articles),
-            outbox.now_iso(stamp),
+            clock.iso(stamp),
         ),
     ).lastrowid
     conn.execute(

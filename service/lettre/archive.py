@@ -10,8 +10,9 @@ page, the next build writes it.
 
 from pathlib import Path
 
+from service.core import db
 from service.core.site import Site
-from site_core import db, letter_archive
+from site_core import letter_archive
 from site_core.files import write_atomic
 from site_core.locks import site_lock
 from site_core.typography import typeset_text
@@ -25,11 +26,8 @@ class ArchiveWriter:
     def __call__(self, letter_ids: list[int]) -> list[Path]:
         if not letter_ids:
             return []
-        conn = db.connect(self.database, readonly=True)
-        try:
+        with db.connection(self.database, readonly=True) as conn:
             letters = letter_archive.fetch_letters(conn)
-        finally:
-            conn.close()
         env, url = self.site.env(), self.site.url
         pages = [
             (

@@ -9,9 +9,9 @@ service is already sending (then the service sends it).
 """
 
 from service.comments.validation import clean_email, email_error
+from service.core import db
 from service.lettre import stats
 from service.lettre.sender import Report
-from site_core import db
 
 
 class LetterCommandError(ValueError):
@@ -57,7 +57,7 @@ def test_send(lettre, values, out) -> None:
     sender = lettre.sender
     conn = sender.connect()
     try:
-        with db.transaction(conn):
+        with db.begin(conn):
             stats.queue_test_send(conn, email)
         report = sender.send_round(conn, announce=False)
     finally:
@@ -67,11 +67,8 @@ def test_send(lettre, values, out) -> None:
 
 
 def export(lettre, values, out) -> None:
-    conn = db.connect(lettre.core.database, readonly=True)
-    try:
+    with db.connection(lettre.core.database, readonly=True) as conn:
         text = stats.subscribers_csv(conn, lettre.core.site.manifest.categories)
-    finally:
-        conn.close()
     if values["sortie"]:
         values["sortie"].write_text(text, encoding="utf-8")
         print(f"Liste écrite dans {values['sortie']}.", file=out)

@@ -13,15 +13,17 @@ per follower: those of the comment it answers and those of its article; only act
 begun before the comment was written, never its own author, one e-mail per person and comment
 however many reasons they have (outbox.dedupe). Pending, rejected and spam comments send
 nothing; an e-mail queued for a comment unpublished before it left is dropped by the sender.
+
+Both read the comments domain's table (which comments are pending, or approved), across
+domains: see service/core/db.py.
 """
 
 import sqlite3
-import time
 
+from service.core import clock
 from service.core.events import Change
 from service.core.site import Site
-from service.lettre import subscriptions
-from service.lettre.outbox import now_iso
+from service.lettre import outbox, subscriptions
 from service.lettre.settings import LettreSettings
 from service.lettre.subscriptions import ARTICLE, REPONSES
 
@@ -70,7 +72,7 @@ class Follows:
                 ("[" + ",".join(str(comment_id) for comment_id, _ in wanted) + "]",),
             )
         }
-        now = time.time()
+        now = clock.now()
         for comment_id, comment in wanted:
             if comment_id not in pending:
                 continue
@@ -98,29 +100,4 @@ class Follows:
             (change.comment_id, change.comment_id),
         ).fetchall()
         for comment in comments:
-            notify(conn, comment, time.time())
-
-
-def notify(conn: sqlite3.Connection, comment: sqlite3.Row, now: float) -> int:
-    """Queue the e-mails about the approved `comment`; returns how many were new."""
-    return conn.execute(
-        "INSERT OR IGNORE INTO outbox (kind, subscriber_id, subscription_id, comment_id, dedupe,"
-        " next_attempt_at, created_at)"
-        " SELECT 'reponse', s.subscriber_id, s.id, :id,"
-        " 'reponse:' || :id || ':' || s.subscriber_id, :now, :now_iso"
-        " FROM subscriptions s JOIN subscribers p ON p.id = s.subscriber_id"
-        " WHERE s.status = 'active' AND p.suspended_at IS NULL AND p.email != :author"
-        " AND s.created_at <= :created AND ((s.kind = 'reponses' AND s.target = :parent)"
-        " OR (s.kind = 'article' AND s.target = :slug))"
-        # A follower of both the comment answered and the article: the reply's e-mail wins.
-        " ORDER BY s.kind = 'reponses' DESC, s.id",
-        {
-            "id": comment["id"],
-            "author": comment["author_email"],
-            "created": comment["created_at"],
-            "parent": str(comment["parent_id"] or ""),
-            "slug": comment["article_slug"],
-            "now": now,
-            "now_iso": now_iso(now),
-        },
-    ).rowcount
+            outbox.enqueue_replies(conn, comment, clock.now())

@@ -10,16 +10,16 @@ Every state gets a clear French page: a link confirmed twice, a late one, one wh
 purged or erased, a second unsubscription, a test send's sample links.
 """
 
-import time
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from service.core import clock, db
 from service.core.forms import read_form
 from service.lettre import links as signed
-from service.lettre import subscriptions
+from service.lettre import subscribers, subscriptions
 from service.lettre.subscribe_pages import FORM_LIMIT, SubscribePages
 
 DONE = {
@@ -72,17 +72,17 @@ class LinkPages:
         act = form is not None and not late
 
         def settle(conn):
-            person = subscriptions.owner(conn, link)
+            person = subscribers.owner(conn, link)
             rows = subscriptions.named(conn, person["id"], link.subscriptions) if person else []
             if act and any(row["status"] == "pending" for row in rows):
-                state, rows = subscriptions.confirm(conn, link, time.time())
+                state, rows = subscriptions.confirm(conn, link, clock.now())
                 return state, self._described(conn, rows)
             if rows and all(row["status"] == "active" for row in rows):
                 return "already", self._described(conn, rows)
             pending = [row for row in rows if row["status"] == "pending"]
             return ("pending" if pending else "gone"), self._described(conn, pending)
 
-        state, rows = await self.pages.run(settle)
+        state, rows = await db.run(self.pages.shared.database, settle, write=True)
         hours = f"{self.pages.settings.confirm_hours:g}"
         if state == "already":
             return self.pages.page(
@@ -117,7 +117,7 @@ class LinkPages:
             return refusal
 
         def settle(conn):
-            person = subscriptions.owner(conn, link)
+            person = subscribers.owner(conn, link)
             if person is None:
                 return 0, []
             rows = subscriptions.current(conn, person["id"])
@@ -128,7 +128,7 @@ class LinkPages:
                 return subscriptions.unsubscribe(conn, person, link.subscriptions), shown
             return 0, shown
 
-        ended, rows = await self.pages.run(settle)
+        ended, rows = await db.run(self.pages.shared.database, settle, write=True)
         if not rows:
             return self.pages.message(
                 "Déjà désabonné",
@@ -150,7 +150,7 @@ class LinkPages:
         action = form.get("action") if form else ""
 
         def settle(conn):
-            person = subscriptions.owner(conn, link)
+            person = subscribers.owner(conn, link)
             if person is None:
                 return None
             if action == "lettre":
@@ -167,7 +167,7 @@ class LinkPages:
                 subscriptions.unsubscribe(conn, person)
             return person["email"], self._described(conn, subscriptions.current(conn, person["id"]))
 
-        found = await self.pages.run(settle)
+        found = await db.run(self.pages.shared.database, settle, write=True)
         if found is None:
             return self.pages.message(
                 "Aucun abonnement",

@@ -10,11 +10,12 @@ the very same links, byte for byte. A confirmation link carries its own issue ti
 against LETTRE_CONFIRM_HOURS.
 """
 
-import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from service.core import clock
 
 CONFIRM, MANAGE, UNSUBSCRIBE = "confirmer", "gerer", "desabonnement"
 _SALTS = {purpose: f"lettre-{purpose}-v1" for purpose in (CONFIRM, MANAGE, UNSUBSCRIBE)}
@@ -71,4 +72,4 @@ class Links:
 
 
 def expired(link: Link, hours: float, now: float | None = None) -> bool:
-    return (time.time() if now is None else now) > link.issued + hours * 3600
+    return (clock.now() if now is None else now) > link.issued + hours * 3600

@@ -20,24 +20,19 @@ between the « handed » commit and the write of the "." (that one message is th
 benchmarks/letter_send.py measures the window). Commits are written at once, without fsync
 (WAL, synchronous=NORMAL): they survive the process being killed; after a power loss, the
 last ones may be undone, and those messages sent again.
+
+The `outbox` table is this module's; what a refusal does to the address (bounces,
+suspension) is subscribers.py's.
 """
 
 import json
 import sqlite3
-import time
-from datetime import UTC, datetime
 
+from service.core import clock, db
 from service.lettre.settings import LettreSettings
-from site_core import db
 
 KINDS = ("confirmation", "deja-abonne", "lettre", "reponse", "essai")
 PERMANENT = 500  # SMTP codes from here on are refusals for good
-
-
-def now_iso(moment: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if moment is None else moment, UTC).isoformat(
-        timespec="seconds"
-    )
 
 
 def enqueue(
@@ -54,7 +49,7 @@ def enqueue(
     now: float | None = None,
 ) -> bool:
     """Queue one message (inside the caller's transaction); False if `dedupe` was queued."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     cursor = conn.execute(
         "INSERT OR IGNORE INTO outbox (kind, subscriber_id, subscription_id, recipient,"
         " letter_id, comment_id, detail, dedupe, next_attempt_at, created_at)"
@@ -69,7 +64,7 @@ def enqueue(
             detail if isinstance(detail, str) else json.dumps(detail),
             dedupe,
             now,
-            now_iso(now),
+            clock.iso(now),
         ),
     )
     return cursor.rowcount == 1
@@ -85,9 +80,35 @@ def enqueue_letter(conn: sqlite3.Connection, letter_id: int, where: str, params,
         " :now, :now_iso FROM subscriptions s JOIN subscribers p ON p.id = s.subscriber_id"
         " WHERE s.kind = 'lettre' AND s.status = 'active' AND p.suspended_at IS NULL"
         f" AND ({where}) ORDER BY s.id",
-        {**params, "letter": letter_id, "now": now, "now_iso": now_iso(now)},
+        {**params, "letter": letter_id, "now": now, "now_iso": clock.iso(now)},
     )
     return cursor.rowcount
+
+
+def enqueue_replies(conn: sqlite3.Connection, comment: sqlite3.Row, now: float) -> int:
+    """Queue the e-mails about the approved `comment` to those following its discussion (see
+    follows.py); one statement, whatever their number. Returns how many were new."""
+    return conn.execute(
+        "INSERT OR IGNORE INTO outbox (kind, subscriber_id, subscription_id, comment_id, dedupe,"
+        " next_attempt_at, created_at)"
+        " SELECT 'reponse', s.subscriber_id, s.id, :id,"
+        " 'reponse:' || :id || ':' || s.subscriber_id, :now, :now_iso"
+        " FROM subscriptions s JOIN subscribers p ON p.id = s.subscriber_id"
+        " WHERE s.status = 'active' AND p.suspended_at IS NULL AND p.email != :author"
+        " AND s.created_at <= :created AND ((s.kind = 'reponses' AND s.target = :parent)"
+        " OR (s.kind = 'article' AND s.target = :slug))"
+        # A follower of both the comment answered and the article: the reply's e-mail wins.
+        " ORDER BY s.kind = 'reponses' DESC, s.id",
+        {
+            "id": comment["id"],
+            "author": comment["author_email"],
+            "created": comment["created_at"],
+            "parent": str(comment["parent_id"] or ""),
+            "slug": comment["article_slug"],
+            "now": now,
+            "now_iso": clock.iso(now),
+        },
+    ).rowcount
 
 
 UNCONFIRMED = "remis au serveur, accusé de réception perdu (arrêt pendant l’envoi)"
@@ -99,14 +120,14 @@ def requeue_orphans(conn: sqlite3.Connection, now: float) -> int:
     conn.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
         " last_error = ? WHERE status = 'handed'",
-        (now_iso(now), UNCONFIRMED),
+        (clock.iso(now), UNCONFIRMED),
     )
     return conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'").rowcount
 
 
 def claim(conn: sqlite3.Connection, limit: int, now: float) -> list[sqlite3.Row]:
     """Mark up to `limit` due rows « sending » (one commit) and return them, oldest first."""
-    with db.transaction(conn):
+    with db.begin(conn):
         rows = conn.execute(
             "SELECT o.*, p.email, p.link_key, p.suspended_at, p.bounces FROM outbox o"
             " LEFT JOIN subscribers p ON p.id = o.subscriber_id"
@@ -127,7 +148,7 @@ def next_due(conn: sqlite3.Connection) -> float | None:
 
 
 def _settle(conn: sqlite3.Connection, sql: str, params: tuple) -> None:
-    with db.transaction(conn):
+    with db.begin(conn):
         conn.execute(sql, params)
 
 
@@ -137,13 +158,11 @@ def mark_handed(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
 
 
 def mark_sent(conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> None:
-    """The server said 250 (each update below is its own transaction)."""
+    """The server said 250 (its own transaction; subscribers.delivered follows)."""
     conn.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-        (now_iso(now), row["id"]),
+        (clock.iso(now), row["id"]),
     )
-    if row["bounces"]:  # the address works again: its count of refusals starts over
-        conn.execute("UPDATE subscribers SET bounces = 0 WHERE id = ?", (row["subscriber_id"],))
 
 
 def mark_dropped(conn: sqlite3.Connection, row_id: int, reason: str) -> None:
@@ -185,76 +204,110 @@ def mark_retry(conn, row: sqlite3.Row, error: str, now: float, settings: LettreS
     return True
 
 
-def mark_refused(conn, row: sqlite3.Row, error: str, now: float, settings: LettreSettings) -> bool:
-    """A permanent refusal (5xx) of this address: the row fails, the address counts a bounce,
-    and after `letter_max_bounces` in a row it is suspended (its queued mail dropped). Returns
-    whether the address was suspended now."""
-    with db.transaction(conn):
-        conn.execute(
-            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
-            " WHERE id = ?",
-            (error[:500], row["id"]),
-        )
-        suspended = False
-        if row["subscriber_id"]:
-            conn.execute(
-                "UPDATE subscribers SET bounces = bounces + 1, last_error = ? WHERE id = ?",
-                (error[:500], row["subscriber_id"]),
-            )
-            suspended = _suspend(conn, row["subscriber_id"], now, settings.max_bounces)
-    return suspended
+def fail(conn: sqlite3.Connection, row_id: int, error: str) -> None:
+    """Refused for good (5xx) for this address: failed, one attempt counted, the error kept."""
+    conn.execute(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (error[:500], row_id),
+    )
 
 
-def _suspend(conn, subscriber_id: int, now: float, bounces: int) -> bool:
-    """Suspend the address if it has `bounces` refusals in a row (its queued mail dropped)."""
-    suspended = conn.execute(
-        "UPDATE subscribers SET suspended_at = ? WHERE id = ? AND bounces >= ?"
-        " AND suspended_at IS NULL",
-        (now_iso(now), subscriber_id, bounces),
-    ).rowcount
-    if suspended:
-        conn.execute(
-            "UPDATE outbox SET status = 'dropped', last_error = 'adresse suspendue'"
-            " WHERE subscriber_id = ? AND status = 'queued'",
-            (subscriber_id,),
-        )
-        conn.execute(
-            "INSERT INTO letter_events (at, event, kind) VALUES (?, 'suspension', '')",
-            (now_iso(now),),
-        )
-    return bool(suspended)
-
-
-def mark_bounced(
-    conn, row_id: int, error: str, now: float, settings: LettreSettings
-) -> bool | None:
-    """A bounce that came back after the server had accepted the message (bounces.py): the
-    row becomes failed and the address counts a refusal. A relay says 250 to every later
-    message too (which resets the count in mark_sent), so here the address is suspended when
-    its last `letter_max_bounces` messages all came back. Returns whether it was suspended
-    now; None when the row was not one counted as sent (unknown, or already bounced)."""
-    with db.transaction(conn):
-        row = conn.execute(
-            "SELECT subscriber_id FROM outbox WHERE id = ? AND status IN ('sent', 'handed')",
-            (row_id,),
-        ).fetchone()
-        if row is None:
-            return None
+def bounce(conn: sqlite3.Connection, row_id: int, error: str) -> sqlite3.Row | None:
+    """A message counted as sent came back as a bounce: failed after all. Its row (with its
+    `subscriber_id`), None when it was not counted as sent (unknown, or already bounced)."""
+    row = conn.execute(
+        "SELECT subscriber_id FROM outbox WHERE id = ? AND status IN ('sent', 'handed')",
+        (row_id,),
+    ).fetchone()
+    if row is not None:
         conn.execute(
             "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
             (error[:500], row_id),
         )
-        subscriber = row["subscriber_id"]
-        if not subscriber:
-            return False
-        last = conn.execute(
-            "SELECT status FROM outbox WHERE subscriber_id = ?"
-            " AND status IN ('sent', 'handed', 'failed') ORDER BY id DESC LIMIT ?",
-            (subscriber, settings.max_bounces),
-        ).fetchall()
-        in_a_row = next((n for n, (status,) in enumerate(last) if status != "failed"), len(last))
+    return row
+
+
+def last_outcomes(conn: sqlite3.Connection, subscriber_id: int, count: int) -> list[str]:
+    """The statuses of the last `count` messages to an address that reached the server
+    (sent, handed, failed), newest first."""
+    rows = conn.execute(
+        "SELECT status FROM outbox WHERE subscriber_id = ?"
+        " AND status IN ('sent', 'handed', 'failed') ORDER BY id DESC LIMIT ?",
+        (subscriber_id, count),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def drop_queued(conn, reason: str, *, subscriber_id=None, subscription_ids=()) -> None:
+    """Queued messages to an address, or for subscriptions, will not go: nobody wants them."""
+    if subscriber_id is not None:
         conn.execute(
-            "UPDATE subscribers SET bounces = ?, last_error = ? WHERE id = ?",
-            (in_a_row, error[:500], subscriber),
+            "UPDATE outbox SET status = 'dropped', last_error = ?"
+            " WHERE subscriber_id = ? AND status = 'queued'",
+            (reason, subscriber_id),
         )
-        return _suspend(conn, subscriber, now, settings.max_bounces)
+    if subscription_ids:
+        conn.execute(
+            "UPDATE outbox SET status = 'dropped', last_error = ?"
+            " WHERE status = 'queued' AND subscription_id IN (SELECT value FROM json_each(?))",
+            (reason, json.dumps(list(subscription_ids))),
+        )
+
+
+def of_subscriber(conn: sqlite3.Connection, subscriber_id: int) -> list[sqlite3.Row]:
+    """The e-mails queued or sent to a subscriber, for the RGPD export."""
+    return conn.execute(
+        "SELECT kind, letter_id, comment_id, status, created_at, sent_at FROM outbox"
+        " WHERE subscriber_id = ? ORDER BY id",
+        (subscriber_id,),
+    ).fetchall()
+
+
+def erase_recipient(conn: sqlite3.Connection, email: str) -> None:
+    """Delete the e-mails addressed to `email` without a subscription (test sends)."""
+    conn.execute("DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE", (email,))
+
+
+def recipient(conn: sqlite3.Connection, row_id: int) -> str:
+    """The address a message went to ("" when unknown or erased)."""
+    row = conn.execute(
+        "SELECT o.recipient, s.email FROM outbox o"
+        " LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id = ?",
+        (row_id,),
+    ).fetchone()
+    return (row and (row["recipient"] or row["email"]) or "").lower()
+
+
+# --- the team's page ----------------------------------------------------------------------
+
+
+def sends(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
+    """The last `count` lettres with how their e-mails fared."""
+    return conn.execute(
+        "SELECT l.id, l.kind, l.subject, l.created_at,"
+        " coalesce(sum(o.status = 'sent'), 0) AS sent,"
+        " coalesce(sum(o.status IN ('queued', 'sending')), 0) AS waiting,"
+        " coalesce(sum(o.status = 'failed'), 0) AS failed,"
+        " coalesce(sum(o.status = 'dropped'), 0) AS dropped"
+        " FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id AND o.kind = 'lettre'"
+        " GROUP BY l.id ORDER BY l.id DESC LIMIT ?",
+        (count,),
+    ).fetchall()
+
+
+def failures(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
+    """The last `count` messages refused for good or waiting after a failure."""
+    return conn.execute(
+        "SELECT o.id, o.kind, coalesce(p.email, o.recipient) AS email, o.status, o.attempts,"
+        " o.last_error, o.created_at FROM outbox o LEFT JOIN subscribers p"
+        " ON p.id = o.subscriber_id WHERE o.status = 'failed'"
+        " OR (o.status = 'queued' AND o.attempts > 0) ORDER BY o.id DESC LIMIT ?",
+        (count,),
+    ).fetchall()
+
+
+def last_test(conn: sqlite3.Connection) -> str | None:
+    """When the last test send left."""
+    return conn.execute(
+        "SELECT max(sent_at) FROM outbox WHERE kind = 'essai' AND status = 'sent'"
+    ).fetchone()[0]

@@ -12,7 +12,7 @@ commits with synchronous=NORMAL: in WAL mode a commit then survives the process 
 (it is in the OS's file cache), without an fsync per message.
 
 What the server answers decides: 250 sent; 4xx for this address, retried later with a
-doubling delay; 5xx for this address, failed and counted as a bounce (outbox.mark_refused);
+doubling delay; 5xx for this address, failed and counted as a bounce (subscribers.refused);
 the server unreachable, gone, or refusing our sender address: nothing is counted against the
 addresses, the batch waits and the sender backs off (doubling, up to LETTRE_RETRY_MAX).
 """
@@ -26,19 +26,18 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from service.comments.notifier import connect_smtp, with_quit
+from service.core import clock, db
 from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker
-from service.lettre import announce, outbox, subscriptions
+from service.lettre import announce, outbox, subscribers, subscriptions
 from service.lettre.mail.compose import Composer
 from service.lettre.mail.delivery import transmit
 from service.lettre.mail.letters import Drop
 from service.lettre.settings import LettreSettings
-from site_core import db
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +96,12 @@ class Sender(BackgroundWorker):
         self._backoff = 0.0
         self._announced: set[str] = set()  # slugs known announced (announce's pre-check)
         self._digest_seen: str | None = "?"
-        self.clock = lambda: datetime.now(UTC)  # tests move it to next week's digest
+        self.clock = clock.utc  # tests move it to next week's digest
 
     def connect(self) -> sqlite3.Connection:
         """The sender's connection; the command line may run before the service ever did, so
         it creates and migrates the database if needed."""
-        conn = db.init(self.database)
-        conn.execute("PRAGMA synchronous=NORMAL")  # see the module's docstring
-        return conn
+        return db.init(self.database, durable=False)  # see the module's docstring
 
     def round(self, conn: sqlite3.Connection) -> float:
         self.send_round(conn, announce=self.settings.announce)
@@ -118,11 +115,11 @@ class Sender(BackgroundWorker):
             if not held:
                 report.held = False
                 return report
-            with db.transaction(conn):
-                outbox.requeue_orphans(conn, time.time())
+            with db.begin(conn):
+                outbox.requeue_orphans(conn, clock.now())
             if time.monotonic() >= self._next_purge:
                 self._next_purge = time.monotonic() + PURGE_EVERY
-                with db.transaction(conn):
+                with db.begin(conn):
                     subscriptions.purge_unconfirmed(conn, self.settings.purge_days)
             return self.send_due(conn, report)
 
@@ -136,10 +133,10 @@ class Sender(BackgroundWorker):
         period = announce.digest_period(now, settings.digest_day, settings.digest_hour)
         if eligible <= self._announced and period == self._digest_seen:
             return []
-        with db.transaction(conn):
+        with db.begin(conn):
             created = announce.announce(conn, manifest, now)
             digest = announce.make_digest(conn, now, settings.digest_day, settings.digest_hour)
-            self._announced = {row[0] for row in conn.execute("SELECT slug FROM announced")}
+            self._announced = announce.announced(conn)
         self._digest_seen = period
         created += [digest] if digest else []
         if self.publish_letters:
@@ -164,7 +161,7 @@ class Sender(BackgroundWorker):
                     break
                 for position, row in enumerate(rows):
                     if self._stop.is_set():
-                        outbox.release(conn, rows[position:], time.time())
+                        outbox.release(conn, rows[position:], clock.now())
                         return report
                     try:
                         smtp = self._send_one(conn, row, smtp, report)
@@ -176,7 +173,7 @@ class Sender(BackgroundWorker):
                             self.settings.retry_max,
                         )
                         log.warning("mail server failed, retry in %.0f s: %s", self._backoff, error)
-                        outbox.release(conn, rows[position:], time.time() + self._backoff)
+                        outbox.release(conn, rows[position:], clock.now() + self._backoff)
                         smtp = None
                         return report
         finally:
@@ -214,15 +211,16 @@ class Sender(BackgroundWorker):
             code = error.smtp_code
             self._settle_failure(conn, row, _reply(code, error.smtp_error), code, report)
             return smtp if smtp.sock else None
-        outbox.mark_sent(conn, row, time.time())
+        outbox.mark_sent(conn, row, clock.now())
+        subscribers.delivered(conn, row)
         report.sent += 1
         self._backoff = 0.0
         return smtp
 
     def _settle_failure(self, conn, row, error: str, code: int, report: Report) -> None:
-        now = time.time()
+        now = clock.now()
         if code >= outbox.PERMANENT:
-            if outbox.mark_refused(conn, row, error, now, self.settings):
+            if subscribers.refused(conn, row, error, now, self.settings):
                 log.warning(
                     "address of subscriber %s suspended after bounces", row["subscriber_id"]
                 )

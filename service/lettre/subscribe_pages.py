@@ -11,7 +11,6 @@ instead of a confirmation, and the page is the same.
 """
 
 import logging
-import time
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -20,7 +19,7 @@ from starlette.routing import Route
 
 from service.comments.reader_pages import token_image
 from service.comments.validation import HONEYPOT, clean_email, email_error
-from service.core import offloop, rates, tokens
+from service.core import clock, db, rates, tokens
 from service.core.events import MAIL_QUEUED, Bus
 from service.core.forms import read_form
 from service.core.settings import CoreSettings
@@ -53,12 +52,10 @@ def record_request(
         return "flood"
     rates.record(conn, [(IP_BUCKET, ip_key)])
     if token is not None and not signs:
-        if conn.execute("SELECT 1 FROM used_tokens WHERE nonce = ?", (token.nonce,)).fetchone():
+        if tokens.used(conn, [token.nonce]):
             signs = ["replayed token"]
         else:
-            conn.execute(
-                "INSERT INTO used_tokens (nonce, used_at) VALUES (?, ?)", (token.nonce, time.time())
-            )
+            tokens.use(conn, [token.nonce], clock.now())
     if signs:
         log.info("lettre request ignored (robot signs: %s)", ", ".join(signs))
         return "robot"
@@ -79,10 +76,6 @@ class SubscribePages:
 
     def message(self, title: str, message: str, status: int = 200, **context) -> HTMLResponse:
         return self.page(title, "message.html", status, heading=title, message=message, **context)
-
-    def run(self, function, *args):
-        """`function(conn, *args)` in one transaction, off the event loop."""
-        return offloop.run(self.shared.database, function, *args, write=True)
 
     def themes(self) -> list[tuple[str, str]]:
         """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""
@@ -138,8 +131,16 @@ class SubscribePages:
         request_data = {"email": email, "themes": themes, "rhythm": rhythm, "consent": consent}
         signs = self.robot_signs(form, token)
         window = self.shared.flood_window
-        outcome = await self.run(
-            record_request, self.settings, window, request_data, token, ip_key, signs
+        outcome = await db.run(
+            self.shared.database,
+            record_request,
+            self.settings,
+            window,
+            request_data,
+            token,
+            ip_key,
+            signs,
+            write=True,
         )
         if outcome == "queued":
             self.bus.emit(MAIL_QUEUED, self)

@@ -10,28 +10,19 @@ when it was asked and confirmed). Every function works inside the caller's trans
 Mail-bombing a third party is bounded: an address gets at most one confirmation (or « déjà
 abonné ») e-mail per LETTRE_CONFIRM_INTERVAL, whatever the requests; a request inside the
 interval updates the pending subscription, which the e-mail already sent will confirm.
+
+The `subscriptions` table is this module's; the addresses are subscribers.py's.
 """
 
-import secrets
 import sqlite3
-import time
 
-from service.core import rates
-from service.lettre import outbox
-from service.lettre.outbox import now_iso
+from service.core import clock, rates
+from service.lettre import outbox, subscribers
+from service.lettre.subscribers import record_event
 
 LETTRE, REPONSES, ARTICLE = "lettre", "reponses", "article"
 RHYTHMS = {"each": "à chaque publication", "weekly": "une fois par semaine"}
 CONFIRMATION_BUCKET = "lettre_confirmation"
-
-
-def subscriber(conn: sqlite3.Connection, email: str, now: float) -> sqlite3.Row:
-    """The address's row, created if new (addresses compare without regard to case)."""
-    conn.execute(
-        "INSERT OR IGNORE INTO subscribers (email, link_key, created_at) VALUES (?, ?, ?)",
-        (email, secrets.token_urlsafe(6), now_iso(now)),
-    )
-    return conn.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
 
 
 def _mail_once_per_interval(conn, person: sqlite3.Row, kind: str, detail, now, interval) -> bool:
@@ -62,7 +53,7 @@ def _upsert(conn, person, kind, target, status, consent, now, themes="", rhythm=
             "rhythm": rhythm,
             "status": status,
             "consent": consent,
-            "now": now_iso(now),
+            "now": clock.iso(now),
         },
     )
     return conn.execute(
@@ -77,8 +68,8 @@ def request_lettre(
     """A request from the form. Whatever the address's state, the form answers the same; the
     e-mail differs: a confirmation, or, to an address already subscribed, its « gérer » link;
     either at most once per `interval` seconds (LETTRE_CONFIRM_INTERVAL)."""
-    now = time.time()
-    person = subscriber(conn, email, now)
+    now = clock.now()
+    person = subscribers.get_or_create(conn, email, now)
     current = conn.execute(
         "SELECT id, status FROM subscriptions WHERE subscriber_id = ? AND kind = 'lettre'",
         (person["id"],),
@@ -94,7 +85,7 @@ def follow(
     conn, email: str, kind: str, target: str, consent: str, now: float, interval: float
 ) -> None:
     """Follow a discussion (from the comment form, in the comment's own transaction)."""
-    person = subscriber(conn, email, now)
+    person = subscribers.get_or_create(conn, email, now)
     current = conn.execute(
         "SELECT status FROM subscriptions WHERE subscriber_id = ? AND kind = ? AND target = ?",
         (person["id"], kind, target),
@@ -112,7 +103,7 @@ def follow(
 def confirm(conn, link, now: float) -> tuple[str, list[sqlite3.Row]]:
     """Confirm what a confirmation link names: ("confirmed", rows), ("already", rows) when
     it was done before, ("gone", []) when none of it exists any more (erased, purged)."""
-    person = owner(conn, link)
+    person = subscribers.owner(conn, link)
     if person is None:
         return "gone", []
     rows = named(conn, person["id"], link.subscriptions)
@@ -123,28 +114,20 @@ def confirm(conn, link, now: float) -> tuple[str, list[sqlite3.Row]]:
     conn.execute(
         "UPDATE subscriptions SET status = 'active', confirmed_at = ?"
         " WHERE id IN (SELECT value FROM json_each(?))",
-        (now_iso(now), _ids(pending)),
+        (clock.iso(now), _ids(pending)),
     )
-    # Answering proves the mailbox works: a suspended address is sent to again.
-    conn.execute(
-        "UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, ?), suspended_at = NULL,"
-        " bounces = 0 WHERE id = ?",
-        (now_iso(now), person["id"]),
-    )
+    subscribers.confirmed(conn, person["id"], now)
     for row in pending:
         record_event(conn, "confirmation", row["kind"], now)
     return "confirmed", named(conn, person["id"], [row["id"] for row in rows])
 
 
-def owner(conn, link) -> sqlite3.Row | None:
-    """The subscriber a signed link belongs to, if they still exist with that key."""
-    return conn.execute(
-        "SELECT * FROM subscribers WHERE id = ? AND link_key = ?", (link.subscriber_id, link.key)
-    ).fetchone()
-
-
 def _ids(rows) -> str:
     return "[" + ",".join(str(row["id"]) for row in rows) + "]"
+
+
+def get(conn, subscription_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
 
 
 def named(conn, subscriber_id: int, ids) -> list[sqlite3.Row]:
@@ -168,7 +151,7 @@ def current(conn, subscriber_id: int) -> list[sqlite3.Row]:
 def unsubscribe(conn, person: sqlite3.Row, ids=(), now: float | None = None) -> int:
     """End the subscriptions `ids` of `person` (all of them if empty); their queued e-mails
     are dropped. Returns how many ended (0: nothing was left to end)."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     rows = current(conn, person["id"])
     if ids:
         rows = [row for row in rows if row["id"] in set(ids)]
@@ -177,12 +160,10 @@ def unsubscribe(conn, person: sqlite3.Row, ids=(), now: float | None = None) -> 
     conn.execute(
         "UPDATE subscriptions SET status = 'ended', ended_at = ?, end_reason = 'desabonnement'"
         " WHERE id IN (SELECT value FROM json_each(?))",
-        (now_iso(now), _ids(rows)),
+        (clock.iso(now), _ids(rows)),
     )
-    conn.execute(
-        "UPDATE outbox SET status = 'dropped', last_error = 'désabonné avant l’envoi'"
-        " WHERE status = 'queued' AND subscription_id IN (SELECT value FROM json_each(?))",
-        (_ids(rows),),
+    outbox.drop_queued(
+        conn, "désabonné avant l’envoi", subscription_ids=[row["id"] for row in rows]
     )
     for row in rows:
         if row["status"] == "active":
@@ -216,6 +197,7 @@ def describe(conn, row: sqlite3.Row, manifest) -> str:
         return f"La lettre des partenaires, {RHYTHMS[row['rhythm']]}, {themes}"
     slug = row["target"]
     if row["kind"] == REPONSES:
+        # The comments domain's table, read across domains (see service/core/db.py).
         found = conn.execute(
             "SELECT article_slug FROM comments WHERE id = ?", (row["target"],)
         ).fetchone()
@@ -227,53 +209,34 @@ def describe(conn, row: sqlite3.Row, manifest) -> str:
     return f"les nouveaux commentaires sur {title}"
 
 
-def record_event(conn, event: str, kind: str, now: float) -> None:
-    """An anonymous count for the team's page (kept when the person is erased)."""
-    conn.execute(
-        "INSERT INTO letter_events (at, event, kind) VALUES (?, ?, ?)",
-        (now_iso(now), event, kind),
-    )
-
-
 def purge_unconfirmed(conn, days: float, now: float | None = None) -> int:
     """Delete requests never confirmed after `days`, and addresses left with nothing."""
-    cutoff = now_iso((time.time() if now is None else now) - days * 86400)
+    cutoff = clock.iso((clock.now() if now is None else now) - days * 86400)
     count = conn.execute(
         "DELETE FROM subscriptions WHERE status = 'pending' AND created_at < ?", (cutoff,)
     ).rowcount
-    conn.execute(
-        "DELETE FROM subscribers WHERE confirmed_at IS NULL AND created_at < ? AND NOT EXISTS"
-        " (SELECT 1 FROM subscriptions s WHERE s.subscriber_id = subscribers.id)",
-        (cutoff,),
-    )
+    subscribers.purge_unconfirmed(conn, cutoff)
     return count
 
 
 _EXPORTED = (
     "kind, target, themes, rhythm, status, consent, created_at, confirmed_at, ended_at, end_reason"
 )
+_EXPORTED_ADDRESS = ("email", "created_at", "confirmed_at", "bounces", "suspended_at")
 
 
 def export(conn, email: str) -> dict:
     """Everything kept about the subscriptions of `email`, for the RGPD export."""
-    person = conn.execute(
-        "SELECT id, email, created_at, confirmed_at, bounces, suspended_at FROM subscribers"
-        " WHERE email = ?",
-        (email.strip(),),
-    ).fetchone()
+    person = subscribers.find(conn, email.strip())
     if person is None:
         return {}
     rows = conn.execute(
         f"SELECT {_EXPORTED} FROM subscriptions WHERE subscriber_id = ? ORDER BY id",
         (person["id"],),
     ).fetchall()
-    sent = conn.execute(
-        "SELECT kind, letter_id, comment_id, status, created_at, sent_at FROM outbox"
-        " WHERE subscriber_id = ? ORDER BY id",
-        (person["id"],),
-    ).fetchall()
+    sent = outbox.of_subscriber(conn, person["id"])
     return {
-        "adresse": {key: person[key] for key in person.keys() if key != "id"},
+        "adresse": {key: person[key] for key in _EXPORTED_ADDRESS},
         "abonnements": [dict(row) for row in rows],
         "courriels": [dict(row) for row in sent],
     }
@@ -282,5 +245,51 @@ def export(conn, email: str) -> dict:
 def erase(conn, email: str) -> int:
     """Delete the address with its subscriptions, consents and queued or sent e-mails (test
     sends to it too)."""
-    conn.execute("DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE", (email.strip(),))
-    return conn.execute("DELETE FROM subscribers WHERE email = ?", (email.strip(),)).rowcount
+    outbox.erase_recipient(conn, email.strip())
+    return subscribers.erase(conn, email.strip())
+
+
+# --- the team's page (stats.py) -----------------------------------------------------------
+
+_ACTIVE = "s.kind = 'lettre' AND s.status = 'active' AND p.suspended_at IS NULL"
+_JOINED = "FROM subscriptions s JOIN subscribers p ON p.id = s.subscriber_id"
+
+
+def lettre_counts(conn, categories: dict[str, str]) -> dict:
+    """Subscribers to the lettre now: by rhythm, by thème, pending; discussions followed."""
+    rhythms = dict.fromkeys(RHYTHMS, 0)
+    rhythms.update(conn.execute(f"SELECT s.rhythm, count(*) {_JOINED} WHERE {_ACTIVE} GROUP BY 1"))
+    themes = [
+        (
+            name,
+            conn.execute(
+                f"SELECT count(*) {_JOINED} WHERE {_ACTIVE} AND (s.themes = ''"
+                " OR instr(' ' || s.themes || ' ', ' ' || ? || ' ') > 0)",
+                (slug,),
+            ).fetchone()[0],
+        )
+        for slug, name in categories.items()
+    ]
+    return {
+        "total": sum(rhythms.values()),
+        "rhythms": [(RHYTHMS[key], count) for key, count in rhythms.items()],
+        "all_themes": conn.execute(
+            f"SELECT count(*) {_JOINED} WHERE {_ACTIVE} AND s.themes = ''"
+        ).fetchone()[0],
+        "themes": themes,
+        "pending": conn.execute(
+            "SELECT count(*) FROM subscriptions WHERE kind = 'lettre' AND status = 'pending'"
+        ).fetchone()[0],
+        "follows": conn.execute(
+            f"SELECT count(*) {_JOINED} WHERE s.kind != 'lettre' AND s.status = 'active'"
+        ).fetchone()[0],
+    }
+
+
+def lettre_list(conn) -> list[sqlite3.Row]:
+    """Every lettre subscription (active, pending, ended) with its address and consent."""
+    return conn.execute(
+        "SELECT p.email, s.status, p.suspended_at, s.rhythm, s.themes, s.created_at,"
+        f" s.confirmed_at, s.ended_at, s.consent {_JOINED} WHERE s.kind = 'lettre'"
+        " ORDER BY p.email"
+    ).fetchall()

@@ -7,13 +7,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.validation import email_error
+from service.core import db
 from service.core.events import MAIL_QUEUED, Bus
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION
 from service.team.area import Area
 from service.team.guard import Visit, requires
-from site_core import db
 from site_core.paths import LETTRE_TEAM_PATH
 
 DONE = {"essai": "Essai mis en file : il arrive dans votre boîte dans un instant."}
@@ -26,7 +26,8 @@ class LetterTeamPage:
         self.bus = bus  # mail-queued: the sender sends a test at once
 
     async def page(self, visit: Visit, error: str = "", status: int = 200) -> Response:
-        numbers = await self.area.run(stats.stats, self.site.manifest.categories, write=False)
+        categories = self.site.manifest.categories
+        numbers = await db.run(self.area.database, stats.stats, categories, write=False)
         return self.area.page(
             "moderation/lettre.html",
             visit.session,
@@ -48,18 +49,13 @@ class LetterTeamPage:
                 "donner à la création du compte (create-moderator --email).",
                 400,
             )
-
-        def queue(conn):
-            with db.transaction(conn):
-                stats.queue_test_send(conn, email)
-
-        await self.area.run(queue, write=False)
+        await db.run(self.area.database, stats.queue_test_send, email, write=True)
         self.bus.emit(MAIL_QUEUED, self)
         return RedirectResponse(f"{LETTRE_TEAM_PATH}?fait=essai", 303)
 
     async def export(self, visit: Visit) -> Response:
         categories = self.site.manifest.categories
-        text = await self.area.run(stats.subscribers_csv, categories, write=False)
+        text = await db.run(self.area.database, stats.subscribers_csv, categories, write=False)
         headers = {
             **PRIVATE_HEADERS,
             "Content-Disposition": 'attachment; filename="abonnes-lettre.csv"',

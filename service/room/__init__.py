@@ -26,7 +26,6 @@ import shlex
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from service.core import Core, Domain
+from service.core import Core, Domain, clock
 from service.core.events import SITE_PATCHED, SITE_SWAPPED
 from service.core.settings import Environment, SettingsError, flag
 from service.core.site_copy import SiteCopy
@@ -52,7 +51,6 @@ from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
 from service.room.store import ArticleStore
 from service.team.area import Area
-from site_core import db
 from site_core.paths import TEAM_PATH
 
 STATIC = Path(__file__).parent / "static"
@@ -144,15 +142,6 @@ class Room:
     def run(self, function, *args, **kwargs):
         return run_in_threadpool(function, *args, **kwargs)
 
-    def transaction(self, function):
-        """`function(conn)` in one transaction, on this thread."""
-        conn = db.connect(self.core.database)
-        try:
-            with db.transaction(conn):
-                return function(conn)
-        finally:
-            conn.close()
-
     def rules(self) -> SiteRules:
         """The build's rules (thèmes, slugs, time zone), asked from the builder when a settings
         file changed; call `await ready()` first so the asking happens off the event loop."""
@@ -176,7 +165,7 @@ class Room:
         the article has been online: links to it would break)."""
         rules = self.rules()
         document, folder = ctx["document"], ctx["folder"]
-        now = datetime.now(ZoneInfo(rules.timezone))
+        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
         ctx["status"] = status_of(document, KINDS[folder], rules.timezone, now)
         slug = document.get("slug") or ctx["name"]
         online = folder == "articles" and slug in self.core.site.manifest.articles

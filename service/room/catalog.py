@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from service.core import clock
 from service.room.articles import KINDS, NAME, Document, parse
 
 STATUSES = {
@@ -106,7 +107,7 @@ class Catalog:
         return document
 
     def entries(self, timezone: str, now: datetime | None = None) -> list[Entry]:
-        now = now or datetime.now(ZoneInfo(timezone))
+        now = now or clock.utc().astimezone(ZoneInfo(timezone))
         result = []
         for folder, name, document in self.documents():
             kind = KINDS[folder]
@@ -144,7 +145,7 @@ class Catalog:
             ),
             key=lambda e: e.date,
         )
-        moment = target.date or datetime.now(ZoneInfo(timezone))
+        moment = target.date or clock.utc().astimezone(ZoneInfo(timezone))
         older = [e.relative for e in others if e.date <= moment][-1:]
         newer = [e.relative for e in others if e.date > moment][:1]
         return older + newer

@@ -18,14 +18,12 @@ lettre's sender wakes); each handler's failure is logged and stops no other (cor
 
 import logging
 import time
-from datetime import UTC, datetime
 
-from service.comments.actions import now_iso
+from service.core import clock, db
 from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
 from service.room.building import BuildFailed, run_publication
-from service.team import journal
-from site_core import db
+from service.team import accounts, journal
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +37,13 @@ STATES = {
 STAGES = {"build": "construction du site", "swap": "mise en ligne"}
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def enqueue(conn, account, reason: str, path: str = "", change=None, due=None) -> int:
     """A new job; `change` is (status before, status after) of `path`; `due` a datetime."""
     before, after = change or (None, None)
     cursor = conn.execute(
         "INSERT INTO publish_jobs (requested_by, requested_at, reason, path, status_from,"
         " status_to, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (account["username"], now_iso(), reason, path, before, after, due and _utc(due)),
+        (account["username"], clock.now_iso(), reason, path, before, after, due and clock.iso(due)),
     )
     return cursor.lastrowid
 
@@ -58,12 +52,11 @@ def get(conn, job_id: int):
     return conn.execute("SELECT * FROM publish_jobs WHERE id = ?", (job_id,)).fetchone()
 
 
-def recent(conn, limit: int = 30) -> list:
-    return conn.execute(
-        "SELECT j.*, m.display_name FROM publish_jobs j"
-        " LEFT JOIN moderators m ON m.username = j.requested_by ORDER BY j.id DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
+def recent(conn, limit: int = 30) -> list[dict]:
+    """The latest jobs, with the display name of who asked (None: the system, or no account)."""
+    names = accounts.display_names(conn)
+    rows = conn.execute("SELECT * FROM publish_jobs ORDER BY id DESC LIMIT ?", (limit,))
+    return [{**dict(row), "display_name": names.get(row["requested_by"])} for row in rows]
 
 
 def active_for(conn, path: str):
@@ -95,8 +88,8 @@ class Publisher(BackgroundWorker):
 
     def _take(self, conn) -> list:
         """Mark every due job running and return them (one build serves them all)."""
-        now = _utc(datetime.now(UTC))
-        with db.transaction(conn):
+        now = clock.now_iso()
+        with db.begin(conn):
             jobs = conn.execute(
                 "SELECT * FROM publish_jobs WHERE state = 'queued'"
                 " AND (due_at IS NULL OR due_at <= ?) ORDER BY id",
@@ -105,7 +98,7 @@ class Publisher(BackgroundWorker):
             conn.executemany(
                 "UPDATE publish_jobs SET state = 'running', stage = '', started_at = ?"
                 " WHERE id = ?",
-                [(now_iso(), job["id"]) for job in jobs],
+                [(now, job["id"]) for job in jobs],
             )
         return jobs
 
@@ -116,7 +109,7 @@ class Publisher(BackgroundWorker):
         ).fetchone()
         wait = self.settings.schedule_poll_seconds
         if row[0]:
-            wait = min(wait, (datetime.fromisoformat(row[0]) - datetime.now(UTC)).total_seconds())
+            wait = min(wait, (clock.parse(row[0]) - clock.utc()).total_seconds())
         return max(0.05, wait + 0.5)  # half a second after the date: the build sees it past
 
     def run_due(self, conn) -> float:
@@ -169,12 +162,12 @@ class Publisher(BackgroundWorker):
         return 0.05
 
     def _finish(self, conn, jobs, state: str, message: str, seconds: float) -> None:
-        with db.transaction(conn):
+        with db.begin(conn):
             for job in jobs:
                 conn.execute(
                     "UPDATE publish_jobs SET state = ?, stage = '', message = ?, seconds = ?,"
                     " finished_at = ? WHERE id = ?",
-                    (state, message[:4000], round(seconds, 3), now_iso(), job["id"]),
+                    (state, message[:4000], round(seconds, 3), clock.now_iso(), job["id"]),
                 )
                 action = "published" if state == "done" else "publish_failed"
                 journal.record(conn, job["requested_by"], action, job["path"], job["reason"])

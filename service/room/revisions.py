@@ -10,7 +10,9 @@ a save made on top of a hand edit is a conflict, never a silent overwrite.
 
 import sqlite3
 
-from service.comments.actions import ActionError, now_iso
+from service.comments.actions import ActionError
+from service.core import clock
+from service.team import accounts
 
 OUTSIDE = "hors de l’espace rédaction"
 # Kind -> French label shown in the history.
@@ -41,7 +43,7 @@ def add(conn: sqlite3.Connection, path: str, author: str, kind: str, text: str) 
     conn.execute(
         "INSERT INTO revisions (path, number, author, created_at, kind, text)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (path, number, author, now_iso(), kind, text),
+        (path, number, author, clock.now_iso(), kind, text),
     )
     return number
 
@@ -64,21 +66,28 @@ def get(conn: sqlite3.Connection, path: str, number: int) -> sqlite3.Row:
     return row
 
 
-def listing(conn: sqlite3.Connection, path: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT r.number, r.author, r.created_at, r.kind, length(r.text) AS size,"
-        " m.display_name FROM revisions r LEFT JOIN moderators m ON m.username = r.author"
-        " WHERE r.path = ? ORDER BY r.number DESC",
-        (path,),
-    ).fetchall()
+def _named(conn: sqlite3.Connection, rows) -> list[dict]:
+    """`rows` with their author's display name (None for someone with no account)."""
+    names = accounts.display_names(conn)
+    return [{**dict(row), "display_name": names.get(row["author"])} for row in rows]
 
 
-def last_changes(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
+def listing(conn: sqlite3.Connection, path: str) -> list[dict]:
+    return _named(
+        conn,
+        conn.execute(
+            "SELECT number, author, created_at, kind, length(text) AS size FROM revisions"
+            " WHERE path = ? ORDER BY number DESC",
+            (path,),
+        ),
+    )
+
+
+def last_changes(conn: sqlite3.Connection) -> dict[str, dict]:
     """Per file, its last revision's author (and display name) and time."""
     rows = conn.execute(
-        "SELECT r.path, r.number, r.author, r.created_at, m.display_name FROM revisions r"
+        "SELECT r.path, r.number, r.author, r.created_at FROM revisions r"
         " JOIN (SELECT path, max(number) AS number FROM revisions GROUP BY path) last"
         " ON last.path = r.path AND last.number = r.number"
-        " LEFT JOIN moderators m ON m.username = r.author"
-    ).fetchall()
-    return {row["path"]: row for row in rows}
+    )
+    return {row["path"]: row for row in _named(conn, rows)}

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.comments.actions import ActionError
+from service.core import db
 from service.room import revisions
 from service.room.articles import content_file, read
 from service.room.gitlog import ContentGit
 from service.team import journal
-from site_core import db
 from site_core.files import write_atomic
 
 
@@ -46,9 +46,6 @@ class ArticleStore:
     def path(self, kind: str, name: str) -> Path:
         return content_file(self.content_dir, kind, name)
 
-    def _connect(self) -> sqlite3.Connection:
-        return db.connect(self.database)
-
     def open(self, kind: str, name: str):
         """(text, document, revision number) of an existing file, recording it if new to the
         room or changed outside it; ActionError 404 if there is no such file."""
@@ -59,12 +56,8 @@ class ArticleStore:
             raise ActionError(
                 "Ce fichier n’existe pas (ou plus) dans le dossier du site.", 404
             ) from None
-        conn = self._connect()
-        try:
-            with db.transaction(conn):
-                number = revisions.sync(conn, self.relative(kind, name), text)
-        finally:
-            conn.close()
+        with db.transaction(self.database) as conn:
+            number = revisions.sync(conn, self.relative(kind, name), text)
         return text, document, number
 
     def save(
@@ -81,22 +74,10 @@ class ArticleStore:
     ) -> Saved:
         """Write `text`; `base` None creates the file (refused if it exists)."""
         path, relative = self.path(kind, name), self.relative(kind, name)
-        conn = self._connect()
-        try:
-            with db.transaction(conn):
-                saved = self._save(
-                    conn,
-                    path,
-                    relative,
-                    text,
-                    account["username"],
-                    base,
-                    revision_kind,
-                    action,
-                    detail,
-                )
-        finally:
-            conn.close()
+        with db.transaction(self.database) as conn:
+            saved = self._save(
+                conn, path, relative, text, account["username"], base, revision_kind, action, detail
+            )
         if saved.changed:
             label = revisions.KINDS[revision_kind]
             self.git.commit(

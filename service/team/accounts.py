@@ -1,5 +1,6 @@
 """Team accounts: created from the command line or by an administrator (team.py), passwords
-stored as argon2 hashes, each with roles saying which parts of the service it may use."""
+stored as argon2 hashes, each with roles saying which parts of the service it may use. The
+`moderators` table is this module's: every statement on it is here."""
 
 import secrets
 import sqlite3
@@ -7,7 +8,7 @@ import sqlite3
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from service.comments.actions import now_iso
+from service.core import clock
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a miss costs as long as a wrong password.
@@ -70,7 +71,7 @@ def create_moderator(
                 display_name.strip(),
                 email.strip(),
                 hash_password(password),
-                now_iso(),
+                clock.now_iso(),
                 stored,
             ),
         )
@@ -89,16 +90,61 @@ def ensure_first_account(conn: sqlite3.Connection, display_name: str) -> str | N
     return password
 
 
-def find(conn: sqlite3.Connection, username: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
-
-
 def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
     """The account row if `password` is theirs and the account is enabled, else None (same
     cost either way)."""
-    row = conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
+    row = find(conn, username)
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
     return row if row is not None and not row["disabled_at"] else None
+
+
+def find(conn: sqlite3.Connection, username: str | None) -> sqlite3.Row | None:
+    """The account row of `username`, None if there is none."""
+    if not username:
+        return None
+    return conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
+
+
+def listing(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every account, enabled ones first, by username."""
+    return conn.execute(
+        "SELECT * FROM moderators ORDER BY disabled_at IS NOT NULL, lower(username)"
+    ).fetchall()
+
+
+def display_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Username -> display name, for pages that show who did something."""
+    return dict(conn.execute("SELECT username, display_name FROM moderators").fetchall())
+
+
+def administrators_besides(conn: sqlite3.Connection, username: str) -> int:
+    """How many enabled administrators there are other than `username`."""
+    return conn.execute(
+        "SELECT count(*) FROM moderators WHERE disabled_at IS NULL AND username != ?"
+        " AND (' ' || roles || ' ') LIKE ?",
+        (username, f"% {ADMINISTRATION} %"),
+    ).fetchone()[0]
+
+
+def set_profile(conn, username: str, display_name: str, email: str, roles) -> None:
+    conn.execute(
+        "UPDATE moderators SET display_name = ?, email = ?, roles = ? WHERE username = ?",
+        (display_name, email, " ".join(roles), username),
+    )
+
+
+def set_enabled(conn: sqlite3.Connection, username: str, enabled: bool) -> None:
+    conn.execute(
+        "UPDATE moderators SET disabled_at = ? WHERE username = ?",
+        (None if enabled else clock.now_iso(), username),
+    )
+
+
+def set_password(conn: sqlite3.Connection, username: str, password: str) -> None:
+    conn.execute(
+        "UPDATE moderators SET password_hash = ? WHERE username = ?",
+        (hash_password(password), username),
+    )

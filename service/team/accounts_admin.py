@@ -7,23 +7,22 @@ LINK_HOURS and once, that the administrator passes on; the database keeps only i
 a copy of the database cannot be used to take an account over. Choosing a password ends every
 session of the account (a reset after a stolen laptop logs the thief out); so does disabling.
 There is always at least one enabled administrator: the last one cannot remove that role from
-itself nor be disabled.
+itself nor be disabled. The links are this module's table (`password_links`); the accounts'
+rows are accounts.py's, the sessions sessions.py's.
 """
 
 import hashlib
 import re
 import secrets
 import sqlite3
-import time
 
-from service.comments.actions import now_iso
-from service.team import journal
+from service.core import clock
+from service.team import accounts, journal, sessions
 from service.team.accounts import (
     ADMINISTRATION,
     ROLES,
     AccountError,
     create_moderator,
-    hash_password,
 )
 
 LINK_HOURS = 72
@@ -36,16 +35,10 @@ def _digest(token: str) -> str:
 
 
 def get(conn: sqlite3.Connection, username: str) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM moderators WHERE username = ?", (username,)).fetchone()
+    row = accounts.find(conn, username)
     if row is None:
         raise AccountError(f"Le compte « {username} » n’existe pas.")
     return row
-
-
-def listing(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM moderators ORDER BY disabled_at IS NOT NULL, lower(username)"
-    ).fetchall()
 
 
 def check_profile(display_name: str, email: str, roles) -> tuple[str, str, list[str]]:
@@ -58,14 +51,6 @@ def check_profile(display_name: str, email: str, roles) -> tuple[str, str, list[
     if not roles:
         raise AccountError("Cochez au moins un rôle.")
     return display_name, email, roles
-
-
-def _admins_left(conn: sqlite3.Connection, without: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM moderators WHERE disabled_at IS NULL AND username != ?"
-        " AND (' ' || roles || ' ') LIKE ?",
-        (without, f"% {ADMINISTRATION} %"),
-    ).fetchone()[0]
 
 
 def create(conn, admin: str, username: str, display_name: str, email: str, roles) -> str:
@@ -85,28 +70,22 @@ def create(conn, admin: str, username: str, display_name: str, email: str, roles
 def update(conn, admin: str, username: str, display_name: str, email: str, roles) -> None:
     get(conn, username)
     display_name, email, roles = check_profile(display_name, email, roles)
-    if ADMINISTRATION not in roles and not _admins_left(conn, username):
+    if ADMINISTRATION not in roles and not accounts.administrators_besides(conn, username):
         raise AccountError(
             "Ce compte est le dernier administrateur : donnez d’abord ce rôle à un autre compte."
         )
-    conn.execute(
-        "UPDATE moderators SET display_name = ?, email = ?, roles = ? WHERE username = ?",
-        (display_name, email, " ".join(roles), username),
-    )
+    accounts.set_profile(conn, username, display_name, email, roles)
     journal.record(conn, admin, "account_changed", username, ", ".join(ROLES[r] for r in roles))
 
 
 def set_enabled(conn, admin: str, username: str, enabled: bool) -> None:
     get(conn, username)
     if not enabled:
-        if not _admins_left(conn, username):
+        if not accounts.administrators_besides(conn, username):
             raise AccountError("Le dernier administrateur ne peut pas être désactivé.")
-        conn.execute("DELETE FROM sessions WHERE username = ?", (username,))
+        sessions.end_all(conn, username)
         conn.execute("DELETE FROM password_links WHERE username = ?", (username,))
-    conn.execute(
-        "UPDATE moderators SET disabled_at = ? WHERE username = ?",
-        (None if enabled else now_iso(), username),
-    )
+    accounts.set_enabled(conn, username, enabled)
     journal.record(conn, admin, "account_enabled" if enabled else "account_disabled", username)
 
 
@@ -115,7 +94,7 @@ def new_link(conn, admin: str, username: str, *, log: bool = True) -> str:
     if get(conn, username)["disabled_at"]:
         raise AccountError("Ce compte est désactivé : réactivez-le d’abord.")
     token = secrets.token_urlsafe(32)
-    now = time.time()
+    now = clock.now()
     conn.execute("DELETE FROM password_links WHERE username = ? OR expires_at < ?", (username, now))
     conn.execute(
         "INSERT INTO password_links (token_hash, username, created_by, created_at, expires_at)"
@@ -135,7 +114,7 @@ def link_owner(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
         "SELECT m.* FROM password_links l JOIN moderators m ON m.username = l.username"
         " WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?"
         " AND m.disabled_at IS NULL",
-        (_digest(token), time.time()),
+        (_digest(token), clock.now()),
     ).fetchone()
 
 
@@ -149,13 +128,10 @@ def use_link(conn: sqlite3.Connection, token: str, password: str, again: str) ->
         )
     if password != again:
         raise AccountError("Les deux mots de passe saisis diffèrent.")
+    accounts.set_password(conn, account["username"], password)
     conn.execute(
-        "UPDATE moderators SET password_hash = ? WHERE username = ?",
-        (hash_password(password), account["username"]),
+        "UPDATE password_links SET used_at = ? WHERE token_hash = ?", (clock.now(), _digest(token))
     )
-    conn.execute(
-        "UPDATE password_links SET used_at = ? WHERE token_hash = ?", (time.time(), _digest(token))
-    )
-    conn.execute("DELETE FROM sessions WHERE username = ?", (account["username"],))
+    sessions.end_all(conn, account["username"])
     journal.record(conn, account["username"], "password_set", account["username"])
     return account["username"]

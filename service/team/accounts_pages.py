@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from service.core import db
 from service.core.forms import parse_number
-from service.team import accounts_admin, journal
+from service.team import accounts, accounts_admin, journal
 from service.team.accounts import ADMINISTRATION, ROLES, AccountError
 from service.team.area import Area
 from service.team.guard import Visit, public, requires
@@ -43,14 +44,14 @@ class TeamPages:
         )
 
     async def listing(self, visit: Visit, form=None, error: str = "") -> Response:
-        accounts = await self.area.run(accounts_admin.listing, write=False)
+        rows = await db.run(self.area.database, accounts.listing, write=False)
         return self.area.page(
             "equipe.html",
             visit.session,
             visit.account,
             400 if error else 200,
             title="Équipe",
-            accounts=accounts,
+            accounts=rows,
             form=form or {"roles": ["redaction"]},
             error=error,
             message=_done(visit.request.query_params),
@@ -59,13 +60,15 @@ class TeamPages:
     async def create(self, visit: Visit) -> Response:
         values = {"username": visit.form.get("identifiant"), **_profile(visit.form)}
         try:
-            token = await self.area.run(
+            token = await db.run(
+                self.area.database,
                 accounts_admin.create,
                 visit.account["username"],
                 values["username"],
                 values["display_name"],
                 values["email"],
                 values["roles"],
+                write=True,
             )
         except AccountError as error:
             return await self.listing(visit, values, str(error))
@@ -75,12 +78,14 @@ class TeamPages:
     async def account_page(self, visit: Visit, error: str = "", form=None) -> Response:
         username = visit.request.path_params["username"]
         try:
-            row = await self.area.run(accounts_admin.get, username, write=False)
+            row = await db.run(self.area.database, accounts_admin.get, username, write=False)
         except AccountError as failure:
             return self.area.error(
                 visit.session, visit.account, 404, "Compte introuvable", str(failure)
             )
-        history = await self.area.run(journal.entries, write=False, target=username, limit=20)
+        history = await db.run(
+            self.area.database, journal.entries, write=False, target=username, limit=20
+        )
         return self.area.page(
             "compte.html",
             visit.session,
@@ -100,20 +105,31 @@ class TeamPages:
         values = _profile(visit.form)
         try:
             if action == "lien":
-                token = await self.area.run(accounts_admin.new_link, admin, username)
+                token = await db.run(
+                    self.area.database, accounts_admin.new_link, admin, username, write=True
+                )
                 return self._link_page(visit, username, token, False)
             if action in ("desactiver", "reactiver"):
                 enabled = action == "reactiver"
-                await self.area.run(accounts_admin.set_enabled, admin, username, enabled)
+                await db.run(
+                    self.area.database,
+                    accounts_admin.set_enabled,
+                    admin,
+                    username,
+                    enabled,
+                    write=True,
+                )
                 done = "reactive" if enabled else "desactive"
             else:
-                await self.area.run(
+                await db.run(
+                    self.area.database,
                     accounts_admin.update,
                     admin,
                     username,
                     values["display_name"],
                     values["email"],
                     values["roles"],
+                    write=True,
                 )
                 done = "enregistre"
         except AccountError as error:
@@ -125,15 +141,17 @@ class TeamPages:
     async def password(self, visit: Visit) -> Response:
         """GET and POST of the page a one-time link opens (no login: the link is the key)."""
         token = visit.request.path_params["token"]
-        owner = await self.area.run(accounts_admin.link_owner, token, write=False)
+        owner = await db.run(self.area.database, accounts_admin.link_owner, token, write=False)
         error, done = "", False
         if visit.form is not None and owner is not None:
             try:
-                await self.area.run(
+                await db.run(
+                    self.area.database,
                     accounts_admin.use_link,
                     token,
                     visit.form.get("mot_de_passe"),
                     visit.form.get("confirmation"),
+                    write=True,
                 )
                 done = True
             except AccountError as failure:
@@ -151,7 +169,9 @@ class TeamPages:
 
     async def log(self, visit: Visit) -> Response:
         before = parse_number(visit.request.query_params.get("avant")) or 0
-        rows = await self.area.run(journal.entries, write=False, limit=LOG_PAGE + 1, before=before)
+        rows = await db.run(
+            self.area.database, journal.entries, write=False, limit=LOG_PAGE + 1, before=before
+        )
         return self.area.page(
             "journal.html",
             visit.session,

@@ -9,14 +9,12 @@ comment can never run as script in a team member's browser. Who may see a page i
 before, by guard.py.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from service.core import offloop
 from service.core.site import PRIVATE_HEADERS, Site
 from service.team.accounts import ROLES, roles_of
 from service.team.sessions import Session, Sessions
@@ -79,8 +77,3 @@ class Area:
         """`path` (from the site's root) as a full address, for links sent to someone."""
         base = self.site.public_url() or f"{request.url.scheme}://{request.url.netloc}"
         return base.rstrip("/") + path
-
-    def run(self, function: Callable, *args, write: bool = True, **kwargs):
-        """`function(conn, *args, **kwargs)` off the event loop, in one transaction when
-        `write`."""
-        return offloop.run(self.database, function, *args, write=write, **kwargs)

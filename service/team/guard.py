@@ -30,6 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from service.core import db
 from service.core.forms import FormError, read_form
 from service.team import accounts
 from service.team.accounts import ROLES, roles_of
@@ -134,13 +135,16 @@ class Guard:
         cookie = request.cookies.get(SESSION_COOKIE)
         session = None
         if cookie:
-            session = await self.area.run(self.sessions.from_cookie, cookie, write=False)
+            session = await db.run(
+                self.area.database, self.sessions.from_cookie, cookie, write=False
+            )
         return (session, False) if session else (self.sessions.anonymous(), True)
 
     async def account(self, session: Session) -> sqlite3.Row | None:
+        """The account row of a logged-in session (None when anonymous)."""
         if not session.username:
             return None
-        return await self.area.run(accounts.find, session.username, write=False)
+        return await db.run(self.area.database, accounts.find, session.username, write=False)
 
     def set_cookie(self, response: Response, session: Session) -> Response:
         response.set_cookie(
@@ -169,7 +173,8 @@ class Guard:
             self.throttle.success(conn, username, ip)
             return 0, self.sessions.open(conn, account["username"])
 
-        return await self.area.run(attempt, write=False)
+        # Each statement commits on its own: argon2's check must not hold the write lock.
+        return await db.run(self.area.database, attempt, write=False)
 
     @staticmethod
     def login_refused(wait: float) -> tuple[int, str]:

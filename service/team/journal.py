@@ -7,7 +7,7 @@ that was rolled back). Moderation actions keep their own `moderated_by` on each 
 
 import sqlite3
 
-from service.comments.actions import now_iso
+from service.core import clock
 
 # Action key -> French label shown in the log.
 ACTIONS = {
@@ -36,7 +36,7 @@ def record(
         raise ValueError(f"unknown log action {action!r}")
     conn.execute(
         "INSERT INTO team_log (at, username, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-        (now_iso(), username, action, target, detail[:500]),
+        (clock.now_iso(), username, action, target, detail[:500]),
     )
 
 

@@ -9,6 +9,7 @@ Checking the password (throttled) and the session cookie are the guard's (guard.
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from service.core import db
 from service.team.accounts import MODERATION, roles_of
 from service.team.guard import Guard, Visit, public
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
@@ -59,7 +60,7 @@ class LoginPages:
         return self.guard.set_cookie(RedirectResponse(landing(account, wanted), 303), opened)
 
     async def logout(self, visit: Visit) -> Response:
-        await self.area.run(self.area.sessions.close, visit.session, write=False)
+        await db.run(self.area.database, self.area.sessions.close, visit.session, write=True)
         response = RedirectResponse(LOGIN_PATH + "?deconnecte=1", 303)
         return self.guard.set_cookie(response, self.area.sessions.anonymous())
 

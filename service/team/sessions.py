@@ -5,19 +5,19 @@ A session is a random token in a signed cookie; the database keeps its hash, so 
 restarts and worker processes. Anonymous visitors get a signed random nonce too (not stored),
 from which the login form's CSRF token is derived. The cookie is SameSite=Lax: a link to the
 moderation pages opened from a webmail carries it (Strict did not, and the login page then
-replaced the session); every POST still needs its CSRF token.
+replaced the session); every POST still needs its CSRF token. The `sessions` table is this
+module's; a session ends with its account (its foreign key cascades).
 """
 
 import hashlib
 import hmac
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from service.core import rates
+from service.core import clock, rates
 from service.core.spam import hash_ip
 
 SESSION_COOKIE = "equipe"
@@ -57,9 +57,8 @@ class Sessions:
         if not isinstance(nonce, str):
             return None
         row = conn.execute(
-            "SELECT s.username FROM sessions s JOIN moderators m ON m.username = s.username"
-            " WHERE s.token_hash = ? AND s.expires_at > ?",
-            (_digest(nonce), time.time()),
+            "SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?",
+            (_digest(nonce), clock.now()),
         ).fetchone()
         return Session(nonce, row["username"] if row else None)
 
@@ -67,7 +66,7 @@ class Sessions:
     def open(conn: sqlite3.Connection, username: str) -> Session:
         """A new logged-in session (a new token: one planted before login is worthless)."""
         token = secrets.token_urlsafe(32)
-        now = time.time()
+        now = clock.now()
         with_purge = "DELETE FROM sessions WHERE expires_at < ?"
         conn.execute(with_purge, (now,))
         conn.execute(
@@ -87,6 +86,11 @@ class Sessions:
     def csrf_ok(self, session: Session, token: str) -> bool:
         # As bytes: compare_digest refuses str with non-ASCII characters (a 500 on « ² »).
         return hmac.compare_digest(self.csrf_token(session).encode(), (token or "").encode())
+
+
+def end_all(conn: sqlite3.Connection, username: str) -> None:
+    """Log `username` out everywhere (a new password, a disabled account)."""
+    conn.execute("DELETE FROM sessions WHERE username = ?", (username,))
 
 
 class LoginThrottle:

@@ -3,8 +3,8 @@ moderator logs in and approves, and the article page then shows the comment."""
 
 import pytest
 
+from service.core import db
 from service.team import accounts
-from site_core import db
 from tests.support.comments import make_config, running_service, spaces
 from tests.support.site import build_site
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from service import cli
+from service.core import db
 from service.team import accounts
 from service.team.sessions import LoginThrottle
-from site_core import db
 from tests.support.comments import make_config, running_service, spaces
 
 BASE = "/redaction/commentaires/"

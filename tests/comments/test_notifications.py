@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from service.comments.notifier import Notifier
+from service.core import db
 from service.core.site import Site
-from site_core import db
 from tests.support.comment_mail import (
     MODERATORS,
     end_interval,

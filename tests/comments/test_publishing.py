@@ -12,9 +12,9 @@ from pelican import signals
 
 from service.app import assemble
 from service.comments import actions
+from service.core import db
 from service.core.settings import CoreSettings
 from service.settings import Settings
-from site_core import db
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
 from tests.support.comments import spaces

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup
 
 from service import cli, rgpd
+from service.core import db
 from service.core.settings import CoreSettings
 from service.settings import Settings
-from site_core import db
 from tests.support.site import build_site
 
 SLUG = "30-ans-caf-essonne"

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from service.comments import actions
+from service.core import db
 from service.core.site_copy import SiteCopy
-from site_core import db
 from tests.support.comments import make_config, running_service, wait_until
 from tests.support.room import ROOM_PATH, add_account, login, publish_now, room_config
 

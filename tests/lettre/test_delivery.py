@@ -5,9 +5,9 @@ import smtplib
 
 import pytest
 
+from service.core import db
 from service.lettre import outbox
 from service.lettre.mail.delivery import transmit
-from site_core import db
 from tests.support.comments import make_config
 
 MESSAGE = (
@@ -64,7 +64,7 @@ def test_a_dead_senders_rows_are_sent_again_only_if_never_handed_over(tmp_path):
     for status in ("sending", "handed", "sent", "queued"):
         outbox.enqueue(conn, "essai", recipient=f"{status}@exemple.fr")
         conn.execute("UPDATE outbox SET status = ? WHERE id = last_insert_rowid()", (status,))
-    with db.transaction(conn):
+    with db.begin(conn):
         assert outbox.requeue_orphans(conn, 0) == 1
     settled = dict(conn.execute("SELECT recipient, status FROM outbox").fetchall())
     assert settled == {

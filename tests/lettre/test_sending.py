@@ -10,9 +10,9 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
+from service.core import db
 from service.core.site import Site
 from service.lettre.sender import Sender
-from site_core import db
 from tests.support.comments import running_service, spaces
 from tests.support.lettre import (
     BACK_CATALOGUE,

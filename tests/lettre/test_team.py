@@ -11,10 +11,10 @@ import httpx
 
 import tasks
 from service import cli
+from service.core import db
 from service.lettre import subscriptions
 from service.lettre.sender import send_lock
 from service.team import accounts
-from site_core import db
 from tests.support.comments import make_config
 from tests.support.lettre import (
     BACK_CATALOGUE,

@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 from pelican.urlwrappers import Category
 from PIL import Image
 
-from site_core import db
+from service.core import db
 from site_core.comments.threads import Comment
 from site_core.feeds import write_comment_feeds
 from tests.support.feed_checker import (

@@ -305,7 +305,7 @@ def test_roles_date_notes_and_labels(tmp_path):
 
 
 def test_comment_names_and_bodies_are_typeset(tmp_path):
-    from site_core import db
+    from service.core import db
 
     content = tmp_path / "content"
     _write_article(content / "articles", "avis", "Avis", "Chapô.", "Texte.")

@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from service.comments import actions
-from site_core import db
+from service.core import db
 from tests.support.comments import make_config, running_service
 from tests.support.search_site import PUBLISHED, SEARCH_WORD, build_search_site
 from tests.support.site import ROOT, build_site

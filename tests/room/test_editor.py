@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from site_core import db
+from service.core import db
 from tests.support.comments import running_service, spaces
 from tests.support.room import (
     PASSWORD,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from site_core import db
+from service.core import db
 from tests.support.comments import spaces
 from tests.support.room import ROOM_PATH, add_account, csrf, editor_url, form_fields, login
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from site_core import db
+from service.core import db
 from tests.support.comments import running_service, spaces
 from tests.support.room import (
     ROOM_PATH,

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from site_core import db
+from service.core import db
 from tests.support.room import ROOM_PATH, add_account, login
 
 POSTS = [

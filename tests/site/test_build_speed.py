@@ -15,7 +15,7 @@ from pelican.settings import read_settings
 import site_core.build as fast
 from benchmarks.corpus import CATEGORIES, write_corpus
 from benchmarks.site_tree import differences, indexed, tree
-from site_core import db
+from service.core import db
 from site_core.build import contents, preview, writing
 from tests.support.images import jpeg_bytes, photo
 from tests.support.site import ROOT, build_site
@@ -229,7 +229,7 @@ def test_an_approved_comment_reaches_its_page_and_the_lists(corpus, tmp_path):
     fast.build(settings(corpus, work, COMMENTS_DB=str(database)))
     slug = sorted(corpus.glob("articles/*.md"))[-1].stem  # the newest: on the home page
     conn = db.connect(database)
-    with db.transaction(conn):
+    with db.begin(conn):
         conn.execute(
             "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
             " created_at) VALUES (?, 'Claire Martin', 'c@mairie.example', 'Merci !', 'approved',"

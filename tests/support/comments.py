@@ -21,12 +21,11 @@ from pelican.settings import read_settings
 
 from service.app import create_app
 from service.comments.settings import CommentsSettings
-from service.core import tokens
+from service.core import db, tokens
 from service.core.settings import CoreSettings
 from service.lettre.settings import LettreSettings
 from service.room import RoomSettings
 from service.settings import Settings
-from site_core import db
 from site_core.comments.sections import SHELL_CONTENT as CONTENT_MARK
 from site_core.comments.sections import SHELL_TITLE as TITLE_MARK
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest

@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.core import db
 from service.lettre import outbox
-from site_core import db
 from tests.support.comments import free_port, start_service_process
 from tests.support.lettre import BACK_CATALOGUE, PUBLIC, article, write_letter_site
 
@@ -58,7 +58,7 @@ def seed(database: Path, count: int) -> None:
     """`count` confirmed subscribers to the lettre (every thème, each publication)."""
     conn = db.init(database)
     try:
-        with db.transaction(conn):
+        with db.begin(conn):
             conn.executemany(
                 "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
                 " VALUES (?, ?, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from service.core import db
 from service.team import accounts
-from site_core import db
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
 from tests.support.comments import make_config
 from tests.support.site import ROOT
@@ -120,8 +120,8 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
     """The row of publication `job` once it is done or failed."""
     import time
 
+    from service.core import db
     from service.room import publishing
-    from site_core import db
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -136,8 +136,8 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
 
 def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
     """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
+    from service.core import db
     from service.room import publishing
-    from site_core import db
 
     conn = db.connect(service.config.core.database)
     try:

@@ -4,7 +4,7 @@ browser)."""
 
 from pathlib import Path
 
-from site_core import db
+from service.core import db
 from tests.support.site import build_site
 
 SEARCH_WORD = "ludothèque"

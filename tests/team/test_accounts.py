@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from service import cli
+from service.core import db
 from service.team import accounts, accounts_admin
-from site_core import db
 from tests.support.comments import spaces
 from tests.support.room import (
     LOGIN_PATH,

@@ -16,14 +16,13 @@ import hashlib
 import hmac
 import re
 import sys
-import time
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
 
-from service.lettre import outbox
+from service.core import clock, db
+from service.lettre import outbox, subscribers
 from service.lettre.settings import LettreSettings
-from site_core import db
 
 # A report is a few kilobytes; anything much larger is not one (and is not read whole).
 MAX_REPORT = 10 * 1024 * 1024
@@ -91,21 +90,14 @@ def record(conn, secret_key: str, settings: LettreSettings, data: bytes) -> list
     what was done, for the command's output (LETTRE_MAX_BOUNCES in a row suspend it)."""
     lines = []
     for failure in read(data, secret_key):
-        row = None
-        if failure.row_id is not None:
-            row = conn.execute(
-                "SELECT o.recipient, s.email FROM outbox o"
-                " LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id = ?",
-                (failure.row_id,),
-            ).fetchone()
-        address = row and (row["recipient"] or row["email"] or "").lower()
+        address = "" if failure.row_id is None else outbox.recipient(conn, failure.row_id)
         if not address or address != failure.recipient:
             lines.append(
                 f"Rebond ignoré pour {failure.recipient} : il ne cite aucun de nos envois."
             )
             continue
         error = f"rebond {failure.status} {failure.diagnostic}".strip()
-        suspended = outbox.mark_bounced(conn, failure.row_id, error, time.time(), settings)
+        suspended = subscribers.bounced(conn, failure.row_id, error, clock.now(), settings)
         if suspended is None:
             lines.append(f"Rebond déjà compté pour {address}.")
         else:

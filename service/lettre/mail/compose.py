@@ -25,6 +25,7 @@ import jinja2
 from service.comments.moderator_mail import body_text, header_text
 from service.core.settings import CoreSettings
 from service.core.site import SERVICE_TEMPLATES, Site
+from service.lettre import announce
 from service.lettre import links as signed
 from service.lettre.mail import letters, mime, notices
 from service.lettre.mail.bounces import message_tag
@@ -126,6 +127,12 @@ class Composer:
                 self._variants.clear()
             self._variants[key] = build()
         return self._variants[key]
+
+    @staticmethod
+    def letter(conn: sqlite3.Connection, letter_id: int) -> sqlite3.Row | None:
+        """A stored lettre (announce.py's table: letters.py cannot import it, announce.py
+        imports letters.py)."""
+        return announce.letter(conn, letter_id)
 
     def person_links(self, row: sqlite3.Row, subscription_id: int | None) -> dict:
         """The recipient's signed links: unsubscribe from this (or all), manage."""

@@ -4,11 +4,13 @@ made from the newest article if none was sent yet)."""
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from babel.numbers import format_decimal
 
+from service.core import clock
 from service.lettre import links as signed
+from service.lettre import subscriptions
 from site_core import dates
 
 LETTRE_NAME = "La lettre des partenaires"
@@ -48,11 +50,11 @@ def digest_subject(count: int, created_at: str) -> str:
     return f"{LETTRE_NAME} du {day} : {new_articles(count)}"
 
 
-def letter_row(conn, letter_id: int | None, site) -> dict:
+def letter_row(composer, conn, letter_id: int | None) -> dict:
     """A lettre with its articles; None: the sample of the test send."""
     if letter_id is None:
-        return sample_letter(site)
-    row = conn.execute("SELECT * FROM letters WHERE id = ?", (letter_id,)).fetchone()
+        return sample_letter(composer.site)
+    row = composer.letter(conn, letter_id)
     if row is None:
         raise Drop("lettre introuvable")
     return {**dict(row), "articles": json.loads(row["articles"])}
@@ -60,7 +62,7 @@ def letter_row(conn, letter_id: int | None, site) -> dict:
 
 def sample_letter(site) -> dict:
     """The newest published article as a lettre, for a test send before the first real one."""
-    now = datetime.now(UTC)
+    now = clock.utc()
     articles = [
         a for a in site.manifest.articles.values() if a.status == "published" and a.date <= now
     ]
@@ -70,7 +72,7 @@ def sample_letter(site) -> dict:
     return {
         "kind": "article",
         "subject": newest.title,
-        "created_at": now.isoformat(timespec="seconds"),
+        "created_at": clock.iso(now),
         "articles": [snapshot(newest)],
     }
 
@@ -120,12 +122,10 @@ def _parts(composer, letter: dict, articles: list[dict], essai: bool = False):
 
 
 def lettre(composer, conn, row) -> Parts:
-    subscription = conn.execute(
-        "SELECT status, themes FROM subscriptions WHERE id = ?", (row["subscription_id"],)
-    ).fetchone()
+    subscription = subscriptions.get(conn, row["subscription_id"])
     if subscription is None or subscription["status"] != "active" or row["suspended_at"]:
         raise Drop("désabonné avant l’envoi")
-    letter = letter_row(conn, row["letter_id"], composer.site)
+    letter = letter_row(composer, conn, row["letter_id"])
     articles = for_themes(letter["articles"], subscription["themes"])
     if not articles:
         raise Drop("aucun article de ses thèmes")
@@ -135,7 +135,7 @@ def lettre(composer, conn, row) -> Parts:
 
 
 def essai(composer, conn, row) -> Parts:
-    letter = letter_row(conn, row["letter_id"], composer.site)
+    letter = letter_row(composer, conn, row["letter_id"])
     head, text, page = _parts(composer, letter, letter["articles"], essai=True)
     sample = signed.Link(signed.SAMPLE_SUBSCRIBER, "essai")
     links = composer.links()

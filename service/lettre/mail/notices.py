@@ -8,6 +8,7 @@ from datetime import datetime
 
 from service.comments.moderator_mail import body_text
 from service.lettre import links as signed
+from service.lettre import subscriptions
 from service.lettre.mail.letters import Drop, Parts
 from service.lettre.subscriptions import REPONSES, describe
 from site_core.comments.threads import render_body
@@ -18,11 +19,8 @@ EXCERPT_CHARS = 2000
 
 
 def confirmation(composer, conn, row) -> Parts:
-    pending = conn.execute(
-        "SELECT * FROM subscriptions WHERE subscriber_id = ? AND status = 'pending'"
-        " AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        (row["subscriber_id"], json.dumps(json.loads(row["detail"] or "[]"))),
-    ).fetchall()
+    named = subscriptions.named(conn, row["subscriber_id"], json.loads(row["detail"] or "[]"))
+    pending = [sub for sub in named if sub["status"] == "pending"]
     if not pending:
         raise Drop("rien à confirmer")
     manifest = composer.site.manifest
@@ -56,6 +54,7 @@ def already_subscribed(composer, conn, row) -> Parts:
 
 
 def reply(composer, conn, row) -> Parts:
+    # The comments domain's table, read across domains (see service/core/db.py).
     comment = conn.execute(
         "SELECT id, article_slug, author_name, body, status, erased, created_at FROM comments"
         " WHERE id = ?",
@@ -63,9 +62,7 @@ def reply(composer, conn, row) -> Parts:
     ).fetchone()
     if comment is None or comment["status"] != "approved" or comment["erased"]:
         raise Drop("commentaire retiré avant l’envoi")
-    subscription = conn.execute(
-        "SELECT kind, status FROM subscriptions WHERE id = ?", (row["subscription_id"],)
-    ).fetchone()
+    subscription = subscriptions.get(conn, row["subscription_id"])
     if subscription is None or subscription["status"] != "active" or row["suspended_at"]:
         raise Drop("ne suit plus la discussion")
     article = composer.site.manifest.articles.get(comment["article_slug"])

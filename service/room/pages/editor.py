@@ -15,7 +15,6 @@ more (the guard's `stale`).
 A save on top of someone else's is a conflict page with both texts (conflicts.py).
 """
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
+from service.core import clock
 from service.core.forms import parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse
@@ -93,7 +93,7 @@ class Editor:
         await self.room.ready()
         kind = "page" if visit.request.query_params.get("type") == "page" else "article"
         rules = self.room.rules()
-        now = datetime.now(ZoneInfo(rules.timezone))
+        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
         work = draft.Draft(
             kind,
             date=now.strftime("%Y-%m-%d"),

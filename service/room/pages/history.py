@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
+from service.core import db
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.articles import KINDS, PathRefused
@@ -68,8 +69,10 @@ class History:
         away, ctx = await self._open(visit)
         if away:
             return away
-        rows = await self.area.run(revisions.listing, ctx["relative"], write=False)
-        log = await self.area.run(journal.entries, write=False, target=ctx["relative"], limit=50)
+        rows = await db.run(self.area.database, revisions.listing, ctx["relative"], write=False)
+        log = await db.run(
+            self.area.database, journal.entries, write=False, target=ctx["relative"], limit=50
+        )
         return self.page(
             "historique.html",
             ctx,
@@ -84,7 +87,9 @@ class History:
             return away
         number = parse_number(visit.request.path_params["number"])
         try:
-            row = await self.area.run(revisions.get, ctx["relative"], number or 0, write=False)
+            row = await db.run(
+                self.area.database, revisions.get, ctx["relative"], number or 0, write=False
+            )
         except ActionError as error:
             return self.area.error(
                 ctx["session"], ctx["account"], 404, "Introuvable", error.message
@@ -104,7 +109,9 @@ class History:
             return away
         number = parse_number(visit.request.path_params["number"]) or 0
         try:
-            row = await self.area.run(revisions.get, ctx["relative"], number, write=False)
+            row = await db.run(
+                self.area.database, revisions.get, ctx["relative"], number, write=False
+            )
             saved = await self.room.run(
                 self.room.store.save,
                 ctx["folder"],

@@ -7,12 +7,12 @@ works without JavaScript.
 """
 
 import unicodedata
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from starlette.responses import Response
 from starlette.routing import Route
 
+from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.catalog import STATUSES
@@ -30,6 +30,8 @@ def folded(text: str) -> str:
 
 
 def _pending(conn) -> dict[str, int]:
+    """Pending comments per article: the comments domain's table, read across domains (see
+    service/core/db.py)."""
     return dict(
         conn.execute(
             "SELECT article_slug, count(*) FROM comments WHERE status = 'pending'"
@@ -69,7 +71,7 @@ class Listing:
             and (not wanted or wanted in folded(entry.title))
         ]
         chosen.sort(key=lambda e: (e.kind != "article", -(e.date.timestamp() if e.date else 0)))
-        changes, pending = await self.area.run(_changes, write=False)
+        changes, pending = await db.run(self.area.database, _changes, write=False)
         shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         filters = {"statut": status, "theme": theme, "type": kind, "q": search}
         base = urlencode({k: v for k, v in filters.items() if v})
@@ -96,7 +98,7 @@ class Listing:
         change = changes.get(entry.relative)
         if change is None:
             path = self.room.store.content_dir / entry.relative
-            when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+            when = clock.iso(path.stat().st_mtime)
             change = {"author": revisions.OUTSIDE, "display_name": "", "created_at": when}
         return {
             "entry": entry,

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from service.core import db
 from service.room import blocks
 from service.room.draft import MAX_SPEAKERS
 from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
@@ -50,9 +51,8 @@ class MediaPages:
             )
         name = self.media.store(upload.data, upload.filename, min_size)
         relative = f"{IMAGE_FOLDER}/{name}"
-        self.room.transaction(
-            lambda conn: journal.record(conn, account["username"], "image", relative)
-        )
+        with db.transaction(self.room.core.database) as conn:
+            journal.record(conn, account["username"], "image", relative)
         self.room.store.git.commit(
             [relative],
             f"Image ajoutée : {name}",

@@ -8,7 +8,6 @@ what the build said, in French. The page works without JavaScript (« Actualiser
 it follows the job by itself and announces the result.
 """
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments.actions import ActionError
+from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import publishing
 from service.room.articles import KINDS, PathRefused
@@ -44,7 +44,7 @@ class PublishPages:
         title = document.get("title") or name
         before = document.get("status") or None
         due = parse_date(document.get("date"), rules.timezone) if folder == "articles" else None
-        scheduled = status == "published" and due is not None and due > datetime.now(due.tzinfo)
+        scheduled = status == "published" and due is not None and due > clock.utc()
         kind, action = {
             (True, "published"): ("programmation", "schedule"),
             (False, "published"): ("publication", "publish"),
@@ -68,18 +68,13 @@ class PublishPages:
             reason = f"Publication de « {title} »"
         else:
             reason = f"« {title} » {WITHDRAW[status]}"
-
-        def queue(conn):
-            slug = document.get("slug") or name
-            online = slug in self.room.core.site.manifest.articles
+        online = (document.get("slug") or name) in self.room.core.site.manifest.articles
+        with db.transaction(self.room.core.database) as conn:
             job = publishing.enqueue(
                 conn, account, reason, relative, change, due if scheduled else None
             )
             if scheduled and online:  # it leaves the site now, and comes back on time
                 job = publishing.enqueue(conn, account, f"Retrait avant la date de « {title} »")
-            return job
-
-        job = self.room.transaction(queue)
         self.publisher.wake()
         return job
 
@@ -119,8 +114,11 @@ class PublishPages:
         session, account = visit.session, visit.account
         raw = visit.request.path_params["job"]
         as_json = raw.endswith(".json")
-        job = await self.area.run(
-            publishing.get, parse_number(raw.removesuffix(".json")) or 0, write=False
+        job = await db.run(
+            self.area.database,
+            publishing.get,
+            parse_number(raw.removesuffix(".json")) or 0,
+            write=False,
         )
         if job is None:
             return self.area.error(session, account, 404, "Introuvable", "Publication inconnue.")
@@ -148,7 +146,7 @@ class PublishPages:
         return self.room.editor.url(folder, file_name.removesuffix(".md")) if path else ""
 
     async def jobs(self, visit: Visit) -> Response:
-        rows = await self.area.run(publishing.recent, write=False)
+        rows = await db.run(self.area.database, publishing.recent, write=False)
         return self.area.page(
             "publications.html",
             visit.session,

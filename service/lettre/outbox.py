@@ -142,11 +142,6 @@ def claim(conn: sqlite3.Connection, limit: int, now: float) -> list[sqlite3.Row]
     return rows
 
 
-def next_due(conn: sqlite3.Connection) -> float | None:
-    row = conn.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued'").fetchone()
-    return row[0]
-
-
 def _settle(conn: sqlite3.Connection, sql: str, params: tuple) -> None:
     with db.begin(conn):
         conn.execute(sql, params)

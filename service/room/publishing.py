@@ -59,15 +59,6 @@ def recent(conn, limit: int = 30) -> list[dict]:
     return [{**dict(row), "display_name": names.get(row["requested_by"])} for row in rows]
 
 
-def active_for(conn, path: str):
-    """The latest job for `path` still waiting or running (scheduled ones included)."""
-    return conn.execute(
-        "SELECT * FROM publish_jobs WHERE path = ? AND state IN ('queued', 'running')"
-        " ORDER BY id DESC LIMIT 1",
-        (path,),
-    ).fetchone()
-
-
 class Publisher(BackgroundWorker):
     name = "room-publisher"
 

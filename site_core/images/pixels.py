@@ -129,14 +129,6 @@ def fallback_format(image: Image.Image, source_format: str | None) -> str:
     return "png" if source_format == "PNG" or has_alpha(image) else "jpeg"
 
 
-def fit_width(image: Image.Image, width: int) -> Image.Image:
-    """`image` scaled to `width` pixels wide (never enlarged)."""
-    if width >= image.width:
-        return image
-    height = max(1, round(image.height * width / image.width))
-    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
 def crop_box(
     size: tuple[int, int], ratio: float, focus: tuple[float, float] = (0.5, 0.5)
 ) -> tuple[int, int, int, int]:
@@ -155,14 +147,6 @@ def crop_box(
     left = min(max(round(focus[0] * width - box_w / 2), 0), width - box_w)
     top = min(max(round(focus[1] * height - box_h / 2), 0), height - box_h)
     return left, top, left + box_w, top + box_h
-
-
-def cover(
-    image: Image.Image, size: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5)
-) -> Image.Image:
-    """`image` cropped to the proportions of `size` around `focus`, then scaled to `size`."""
-    box = crop_box(image.size, size[0] / size[1], focus)
-    return image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

@@ -1,6 +1,6 @@
 """The sender of subscription e-mails: announces, builds digests, purges, and empties the queue.
 
-One thread in the service (like notifications.Notifier), or the foreground of
+One thread in the service (like comments/notifier.Notifier), or the foreground of
 `python -m service announce`. Whoever sends holds the send lock (an flock beside the
 database), so one process sends at a time and rows found « sending » when it is taken belonged
 to a sender that died (outbox.py explains how they are settled, exactly once).

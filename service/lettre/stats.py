@@ -1,6 +1,6 @@
 """What the team sees of the lettre: counts by thème and rhythm, confirmations and
 unsubscriptions week by week, the last sends and failures; the subscriber list as CSV; a test
-send to oneself. Shared by the team's page (letter_team.py) and the command line."""
+send to oneself. Shared by the team's page (team_page.py) and the command line."""
 
 import csv
 import io

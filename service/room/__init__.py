@@ -5,21 +5,8 @@ content folder stay the single source of truth.
 `setup(settings, core, area)` assembles it for app.py: `Room` (its pages and its publisher),
 and the copy of the public site to another web server (core/site_copy.py), connected to the
 bus when REDACTION_PUBLISH_COPY is set: after a publication (`site-swapped`) and after
-moderation patched pages (`site-patched`). Its settings (REDACTION_*) are `RoomSettings`. The
-parts, each in its module:
-
-| module | its one job |
-|---|---|
-| `articles.py` | a Markdown file as metadata lines and body, changed without rewriting the rest |
-| `draft.py` | the editor's form as data: from a file, from a post, checked, back to a file |
-| `blocks.py` | the Markdown of a question, an answer, a quote, a link, an image |
-| `store.py`, `revisions.py`, `gitlog.py` | saving: the file, its revision, the log, a commit |
-| `catalog.py` | every article and page with its status, for the list and the scheduler |
-| `editor.py`, `conflicts.py` | the editor (text kept across logins: team/relogin.py), conflicts |
-| `listing.py`, `history.py` | the list of articles; revisions, comparison, restore |
-| `builder.py`, `building.py`, `swap.py` | Pelican in its own process; its caller; swaps |
-| `preview.py`, `publishing.py` | previews; publication jobs and the scheduler |
-| `media.py`, `uploads.py` | images: checked uploads, the library; reading multipart forms |
+moderation patched pages (`site-patched`). Its settings (REDACTION_*) are `RoomSettings`. Its
+modules, one job each: README.md.
 """
 
 import shlex

@@ -1,6 +1,6 @@
-"""Team accounts: created from the command line or by an administrator (team.py), passwords
-stored as argon2 hashes, each with roles saying which parts of the service it may use. The
-`moderators` table is this module's: every statement on it is here."""
+"""Team accounts: created from the command line or by an administrator (accounts_pages.py),
+passwords stored as argon2 hashes, each with roles saying which parts of the service it may use.
+The `moderators` table is this module's: every statement on it is here."""
 
 import secrets
 import sqlite3

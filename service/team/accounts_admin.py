@@ -1,6 +1,6 @@
-"""What an administrator does to the team's accounts, on an open connection (team.py runs each
-in a transaction): create an account, change its name, e-mail and roles, disable or re-enable
-it, and give a one-time link to choose a password.
+"""What an administrator does to the team's accounts, on an open connection (accounts_pages.py
+runs each in a transaction): create an account, change its name, e-mail and roles, disable or
+re-enable it, and give a one-time link to choose a password.
 
 Nobody but the person knows a password: a new account and a reset both get a random link, valid
 LINK_HOURS and once, that the administrator passes on; the database keeps only its SHA-256, so

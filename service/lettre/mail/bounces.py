@@ -5,7 +5,7 @@ the envelope sender (SERVICE_MAIL_FROM). The mail server hands each such e-mail 
 `python -m service rebond` (a pipe alias, see the README); this module reads it.
 
 A bounce counts only if it proves it is about one of our messages: the returned headers must
-quote a Message-ID we made (emails.py: `<kind.row.tag@host>`) whose tag is the HMAC of the row
+quote a Message-ID we made (compose.py: `<kind.row.tag@host>`) whose tag is the HMAC of the row
 under the service's secret key, and the failed recipient must be that row's address. So nobody
 can suspend someone else's subscription by mailing a forged report. Only permanent failures
 count (Action: failed, Status 5.x.x); delays (4.x.x) are ignored.

@@ -1,6 +1,6 @@
 """The editor over real HTTP: launch files saved byte for byte, a new interview written like
 the launch articles, checks next to their fields, conflicts, expired sessions, stale forms,
-frozen slugs, refused paths, git commits."""
+frozen slugs, git commits."""
 
 import subprocess
 from pathlib import Path
@@ -14,7 +14,6 @@ from tests.support.room import (
     PASSWORD,
     ROOM_PATH,
     add_account,
-    csrf,
     editor_url,
     form_fields,
     login,
@@ -257,31 +256,6 @@ def test_a_published_article_keeps_its_slug(room):
         room.config.room.content_dir, "articles", "territorialisation-se-concretise.md"
     ).read_text(encoding="utf-8")
     assert "Slug: territorialisation-se-concretise\n" in text
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "articles/..%2F..%2Fpelicanconf/",
-        "articles/.hidden/",
-        "images/photo/",
-        "articles/30-ans-caf-essonne.md/",
-        "..%2Fcontent/x/",
-    ],
-)
-def test_no_other_file_can_be_reached(room, path):
-    client = login(room.url, "claire")
-    token = csrf(client.get(ROOM_PATH + "nouveau"))
-    for response in (
-        client.get(ROOM_PATH + path, follow_redirects=True),
-        client.post(
-            ROOM_PATH + path,
-            data={"csrf": token, "action": "enregistrer"},
-            follow_redirects=True,
-        ),
-    ):
-        assert response.status_code in (404, 405), response.status_code
-        assert "SITENAME" not in response.text and "Title:" not in response.text
 
 
 def test_saves_are_commits_when_the_content_folder_is_a_git_work_tree(tmp_path, comment_site):

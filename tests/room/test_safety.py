@@ -1,5 +1,6 @@
 """Safe by construction: every form of the room refuses a post without this session's CSRF
-token, every page its role, and nothing changes when a post is refused."""
+token, every page its role, nothing changes when a post is refused, and no address reaches a
+file outside the content folder's articles and pages."""
 
 import hashlib
 from pathlib import Path
@@ -8,7 +9,7 @@ import httpx
 import pytest
 
 from service.core import db
-from tests.support.room import ROOM_PATH, add_account, login
+from tests.support.room import ROOM_PATH, add_account, csrf, login
 
 POSTS = [
     "equipe/",
@@ -78,3 +79,28 @@ def test_each_post_needs_its_role_and_a_session(room, moderator_only, path):
     # The editor answers with the login form holding the text; the others send to log in.
     assert anonymous.status_code in (303, 401), (path, anonymous.status_code)
     assert state(room) == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "articles/..%2F..%2Fpelicanconf/",
+        "articles/.hidden/",
+        "images/photo/",
+        "articles/30-ans-caf-essonne.md/",
+        "..%2Fcontent/x/",
+    ],
+)
+def test_no_other_file_can_be_reached(room, path):
+    client = login(room.url, "claire")
+    token = csrf(client.get(ROOM_PATH + "nouveau"))
+    for response in (
+        client.get(ROOM_PATH + path, follow_redirects=True),
+        client.post(
+            ROOM_PATH + path,
+            data={"csrf": token, "action": "enregistrer"},
+            follow_redirects=True,
+        ),
+    ):
+        assert response.status_code in (404, 405), response.status_code
+        assert "SITENAME" not in response.text and "Title:" not in response.text

@@ -15,7 +15,7 @@ parts, each in its module:
 | `blocks.py` | the Markdown of a question, an answer, a quote, a link, an image |
 | `store.py`, `revisions.py`, `gitlog.py` | saving: the file, its revision, the log, a commit |
 | `catalog.py` | every article and page with its status, for the list and the scheduler |
-| `editor.py`, `conflicts.py` | the editor (text kept across logins: team/relogin.py), conflicts |
+| `editor.py`, `state.py`, `conflicts.py` | the editor, its typed state (relogin: team), conflicts |
 | `listing.py`, `history.py` | the list of articles; revisions, comparison, restore |
 | `builder.py`, `building.py`, `swap.py` | Pelican in its own process; its caller; swaps |
 | `preview.py`, `publishing.py` | previews; publication jobs and the scheduler |

@@ -10,23 +10,20 @@ modules, one job each: README.md.
 """
 
 import shlex
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from service.core import Core, Domain, clock
+from service.core import Core, Domain
 from service.core.events import SITE_PATCHED, SITE_SWAPPED
 from service.core.settings import Environment, SettingsError, flag
 from service.core.site_copy import SiteCopy
-from service.room.articles import KINDS
-from service.room.building import BuildPlaces, BuildWorker, SiteRules
-from service.room.catalog import Catalog, status_of
+from service.room import publishing
+from service.room.building import BuildPlaces, BuildWorker
+from service.room.catalog import Catalog
 from service.room.conflicts import Conflicts
 from service.room.gitlog import ContentGit
 from service.room.media import Media
@@ -94,77 +91,42 @@ class RoomSettings:
 
 
 class Room:
+    """Assembles the room's parts and hands each page only those it uses; lists the routes."""
+
     def __init__(self, settings: RoomSettings, core: Core, area: Area):
-        self.settings = settings
-        self.core = core  # the site (its manifest), the database, the bus, the signing key
-        self.area = area
         content = Path(settings.content_dir).resolve()
         database = Path(core.database)
-        self.room_dir = Path(settings.work_dir or database.parent / "redaction")
-        self.public_dir = public_dir(settings, core)
-        self.places = BuildPlaces(
-            Path(settings.build_settings).resolve(), content, database, self.room_dir
-        )
-        self.worker = BuildWorker(self.places)
+        room_dir = Path(settings.work_dir or database.parent / "redaction")
+        places = BuildPlaces(Path(settings.build_settings).resolve(), content, database, room_dir)
+        self.worker = builder = BuildWorker(places)
         git = ContentGit(content, settings.content_git)
-        self.store = ArticleStore(core.database, content, git)
-        self.catalog = Catalog(content)
-        self.media = Media(content)
-        self.conflicts = Conflicts(area)
-        self.editor = Editor(self)
-        self.history = History(self)
-        self.previews = Previews(self)
-        self.publishing = PublishPages(self)
-        self.media_pages = MediaPages(self)
-        # The editor's registries stay inside the room (one domain; editor.py says so).
-        self.editor.extra_actions["publier"] = self.publishing.editor_action
-        self.editor.extra_actions["image"] = self.media_pages.editor_action
-        self.editor.before_actions.append(self.media_pages.portraits)
-        self.listing = Listing(self)
-        self._rules: SiteRules | None = None
-        self._rules_lock = threading.Lock()
-
-    # --- shared helpers ----------------------------------------------------------------
-
-    def run(self, function, *args, **kwargs):
-        return run_in_threadpool(function, *args, **kwargs)
-
-    def rules(self) -> SiteRules:
-        """The build's rules (thèmes, slugs, time zone), asked from the builder when a settings
-        file changed; call `await ready()` first so the asking happens off the event loop."""
-        with self._rules_lock:
-            self._rules = self.worker.rules()
-            return self._rules
-
-    async def ready(self) -> SiteRules:
-        return await self.run(self.rules)
-
-    def taken_slugs(self, folder: str, name: str | None) -> dict[str, str]:
-        """Slugs of the other files of `folder` (articles or pages), with their titles."""
-        return {
-            document.get("slug") or other: document.get("title") or other
-            for kind, other, document in self.catalog.documents()
-            if kind == folder and other != name
-        }
-
-    def describe_status(self, ctx: dict) -> None:
-        """The status of the opened file, and whether its slug may still change (never once
-        the article has been online: links to it would break)."""
-        rules = self.rules()
-        document, folder = ctx["document"], ctx["folder"]
-        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
-        ctx["status"] = status_of(document, KINDS[folder], rules.timezone, now)
-        slug = document.get("slug") or ctx["name"]
-        online = folder == "articles" and slug in self.core.site.manifest.articles
-        ctx["slug_frozen"] = online or ctx["status"] != "brouillon"
+        store = ArticleStore(core.database, content, git)
+        catalog, media, conflicts = Catalog(content), Media(content), Conflicts(area)
+        public = public_dir(settings, core)
+        self.publisher = publisher = publishing.Publisher(core, settings, places, public, store)
+        limit, secret = settings.upload_max_bytes, core.settings.secret_key
+        # Each page is handed the parts it uses (in the order of its constructor's arguments).
+        self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)
+        self.listing = Listing(area, builder, catalog, store)
+        self.history = History(area, store, conflicts)
+        self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
+        self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
+        thumbs = room_dir / "vignettes"
+        self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit, thumbs)
+        # The editor's buttons answered by the other pages, and the portraits sent with any
+        # button (registries: those pages render through the editor; editor.py says why).
+        editor.extra_actions["apercu"] = self.previews.editor_action
+        editor.extra_actions["publier"] = self.publishing.editor_action
+        editor.extra_actions["image"] = self.media_pages.editor_action
+        editor.before_actions.append(self.media_pages.portraits)
 
     # --- life cycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        self.publishing.publisher.start()
+        self.publisher.start()
 
     def stop(self) -> None:
-        self.publishing.publisher.stop()
+        self.publisher.stop()
         self.worker.stop()
 
     def routes(self) -> list[Route | Mount]:

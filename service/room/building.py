@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
+
 log = logging.getLogger(__name__)
 
 WORKER = [sys.executable, "-m", "service.room.builder"]
@@ -134,6 +136,11 @@ class BuildWorker:
             answer["image_min_size"] = tuple(answer["image_min_size"])
             self._rules = SiteRules(**answer)
         return self._rules
+
+    async def ready(self) -> SiteRules:
+        """`rules()` from a request: asking the builder (when a settings file changed) happens
+        off the event loop."""
+        return await run_in_threadpool(self.rules)
 
     def preview(self, source: str, output: Path, siteurl: str, others=()) -> dict:
         """Build the preview of `source` (relative to the content folder), with the articles

@@ -106,6 +106,14 @@ class Catalog:
             self._cache[entry.path] = (stamp, document)
         return document
 
+    def taken_slugs(self, folder: str, name: str | None) -> dict[str, str]:
+        """Slugs of the other files of `folder` (articles or pages), with their titles."""
+        return {
+            document.get("slug") or other: document.get("title") or other
+            for kind, other, document in self.documents()
+            if kind == folder and other != name
+        }
+
     def entries(self, timezone: str, now: datetime | None = None) -> list[Entry]:
         now = now or clock.utc().astimezone(ZoneInfo(timezone))
         result = []

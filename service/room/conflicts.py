@@ -12,6 +12,7 @@ import difflib
 from starlette.responses import Response
 
 from service.room import draft
+from service.room.pages.state import EditorState
 from service.team.relogin import kept_fields
 
 
@@ -37,20 +38,20 @@ class Conflicts:
     def __init__(self, area):
         self.area = area
 
-    def page(self, ctx: dict, current, editor_url: str) -> Response:
-        mine = draft.file_text(ctx["draft"], ctx.get("document"))
+    def page(self, state: EditorState, current, editor_url: str) -> Response:
+        mine = draft.file_text(state.draft, state.document)
         return self.area.page(
             "conflit.html",
-            ctx["session"],
-            ctx["account"],
+            state.session,
+            state.account,
             409,
             title="Quelqu’un a enregistré entre-temps",
             section="articles",
             current=current,
             editor_url=editor_url,
-            fields=[(n, v) for n, v in kept_fields(ctx["posted"]) if n != "revision"],
+            fields=[(n, v) for n, v in kept_fields(state.posted) if n != "revision"],
             rows=differences(current["text"], mine),
-            text=ctx["draft"].body,
+            text=state.draft.body,
         )
 
     def refused(self, session, account, current, consequence: str) -> Response:

@@ -18,11 +18,13 @@ lettre's sender wakes); each handler's failure is logged and stops no other (cor
 
 import logging
 import time
+from pathlib import Path
 
-from service.core import clock, db
+from service.core import Core, clock, db
 from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
-from service.room.building import BuildFailed, run_publication
+from service.room.building import BuildFailed, BuildPlaces, run_publication
+from service.room.store import ArticleStore
 from service.team import accounts, journal
 
 log = logging.getLogger(__name__)
@@ -62,13 +64,16 @@ def recent(conn, limit: int = 30) -> list[dict]:
 class Publisher(BackgroundWorker):
     name = "room-publisher"
 
-    def __init__(self, room):
-        super().__init__(
-            room.core.database, room.settings.schedule_poll_seconds, room.settings.publish_timeout
-        )
-        self.room = room
-        self.settings = room.settings
-        self.bus = room.core.bus
+    def __init__(
+        self, core: Core, settings, places: BuildPlaces, public: Path, store: ArticleStore
+    ):
+        super().__init__(core.database, settings.schedule_poll_seconds, settings.publish_timeout)
+        self.settings = settings  # the room's: its polling interval and build timeout
+        self.places = places
+        self.public = public  # the folder a publication replaces
+        self.site = core.site  # its address: SERVICE_SITE_URL
+        self.bus = core.bus
+        self.store = store  # a failed job's status is put back in its file
 
     def first(self, conn) -> None:
         """Jobs left running by a stopped service are run again."""
@@ -121,9 +126,9 @@ class Publisher(BackgroundWorker):
         started = time.monotonic()
         try:
             seconds = run_publication(
-                self.room.places,
-                self.room.public_dir,
-                self.room.core.site.address,  # SERVICE_SITE_URL; empty: the settings' SITEURL
+                self.places,
+                self.public,
+                self.site.address,  # SERVICE_SITE_URL; empty: the settings' SITEURL
                 stage,
                 self.settings.publish_timeout,
             )
@@ -170,11 +175,11 @@ class Publisher(BackgroundWorker):
         folder, _, file_name = job["path"].partition("/")
         name = file_name.removesuffix(".md")
         try:
-            text, document, number = self.room.store.open(folder, name)
+            text, document, number = self.store.open(folder, name)
             if document.get("status") != job["status_to"]:
                 return
             back = document.changed({"status": job["status_from"] or None}).text()
-            self.room.store.save(
+            self.store.save(
                 folder,
                 name,
                 back,

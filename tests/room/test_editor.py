@@ -123,6 +123,32 @@ def test_a_new_interview_is_written_like_the_launch_articles(room):
     path.unlink()
 
 
+def test_a_refused_block_comes_back_with_everything_typed_in_it(room):
+    """The block's fields used to come back empty when the block was refused (issue 17)."""
+    client = login(room.url, "claire")
+    fields = {
+        **form_fields(client.get(ROOM_PATH + "nouveau")),
+        "titre": "Un lien refusé",
+        "texte": "Le texte déjà écrit.\r\n",
+        "intervenant-1-nom": "Awa Diallo",
+    }
+    page = client.post(ROOM_PATH + "nouveau", data={**fields, "action": "personne"})
+    fields = {**form_fields(page), "intervenant-2-nom": "Marc Petit"}
+    block = {
+        "bloc": "lien",
+        "bloc_intervenant": "Marc Petit",
+        "bloc_texte": "Le site de la Caf,\r\nsur deux lignes",
+        "bloc_adresse": "www.caf.fr",
+    }
+    page = client.post(ROOM_PATH + "nouveau", data={**fields, "action": "ajouter", **block})
+    assert page.status_code == 400
+    assert 'id="bloc-erreur"' in page.text and "Adresse du lien invalide" in page.text
+    shown = form_fields(page)
+    assert {name: shown.get(name) for name in block} == block
+    assert shown["texte"] == "Le texte déjà écrit.\r\n"
+    assert not Path(room.config.room.content_dir, "articles", "un-lien-refuse.md").exists()
+
+
 def test_missing_fields_are_named_next_to_them_and_the_text_stays(room):
     client = login(room.url, "claire")
     fields = {**form_fields(client.get(ROOM_PATH + "nouveau")), "titre": "Sans chapô"}

@@ -9,7 +9,7 @@ import httpx
 from service.room.building import BuildFailed, BuildPlaces, BuildWorker
 from service.room.pages.preview import place_errors
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, editor_url, form_fields, login
+from tests.support.room import ROOM_PATH, editor_url, form_fields, login, new_article
 from tests.support.site import ROOT
 
 
@@ -91,6 +91,25 @@ def test_a_file_the_build_refuses_gets_its_messages(room):
         path.write_text(original, encoding="utf-8")
     assert page.status_code == 422
     assert "statut « bizarre » inconnu" in spaces(page.text)
+
+
+def test_a_new_article_the_build_refuses_comes_back_saved_with_its_messages(room):
+    """The refused preview of a file saved for the first time used to fail (no file opened)."""
+    client = login(room.url, "claire")
+    form = new_article(client, "Un portrait introuvable", action="apercu")
+    form["intervenant-1-portrait"] = "/images/absente.jpg"
+    page = client.post(ROOM_PATH + "nouveau", data=form)
+    path = Path(room.config.room.content_dir, "articles", "un-portrait-introuvable.md")
+    try:
+        assert page.status_code == 422, spaces(page.text)
+        assert "Enregistré (révision n° 1), mais la construction du site refuse" in spaces(
+            page.text
+        )
+        assert 'id="intervenant-1-portrait-erreur"' in page.text
+        assert 'name="revision" value="1"' in page.text
+        assert path.is_file()
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def test_the_builds_messages_go_next_to_their_fields(tmp_path):

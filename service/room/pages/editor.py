@@ -15,8 +15,10 @@ more (the guard's `stale`).
 A save on top of someone else's is a conflict page with both texts (conflicts.py).
 """
 
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -26,154 +28,171 @@ from service.core import clock
 from service.core.forms import parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse
-from service.room.catalog import STATUSES
-from service.room.store import Conflict
+from service.room.building import BuildWorker
+from service.room.catalog import STATUSES, Catalog
+from service.room.conflicts import Conflicts
+from service.room.media import Media
+from service.room.pages.state import EditorState, editor_url
+from service.room.store import ArticleStore, Conflict
 from service.room.uploads import read_posted
 from service.team.accounts import REDACTION
+from service.team.area import Area
 from service.team.guard import Visit, requires
-from site_core.paths import TEAM_PATH
 
 # Fields the pages re-post (relogin, conflict) that are not part of the text.
 CONTROL_FIELDS = {"csrf", "action", "reprise", "identifiant", "mot_de_passe", "revision"}
 SAVE_ACTIONS = {"enregistrer", "apercu"}
 
+Then = Callable[[EditorState], Awaitable[Response]]
+
 
 class Editor:
-    def __init__(self, room):
-        self.room = room
-        self.area = room.area
-        # The room's own registries, not events: the editor's buttons of other room pages
-        # (publishing, images) and their checks, filled by room.Room, one domain's business.
-        self.extra_actions = {}  # action -> coroutine(request, context) (publishing, images)
-        self.before_actions = []  # coroutines(context) -> errors by field (portraits sent)
+    def __init__(
+        self,
+        area: Area,
+        store: ArticleStore,
+        catalog: Catalog,
+        media: Media,
+        builder: BuildWorker,
+        conflicts: Conflicts,
+        upload_max_bytes: int,
+    ):
+        self.area = area
+        self.store = store
+        self.catalog = catalog  # the tags offered, the slugs taken
+        self.media = media  # the library's images offered
+        self.builder = builder  # the site's rules
+        self.conflicts = conflicts
+        self.upload_max_bytes = upload_max_bytes
+        # Registries rather than calls: the room's other pages (previews, publishing, images)
+        # add the editor's buttons they answer and the checks of files sent with any button,
+        # and render through this editor, which would otherwise import them and be imported
+        # by them. Filled by room.Room; one domain's business, so not events of the bus.
+        self.extra_actions: dict[str, Callable[[Request, EditorState], Awaitable[Response]]] = {}
+        self.before_actions: list[Callable[[EditorState], Awaitable[dict[str, str]]]] = []
 
     # --- pages -------------------------------------------------------------------------
 
-    def url(self, folder: str | None, name: str | None) -> str:
-        return f"{TEAM_PATH}{folder}/{name}/" if name else f"{TEAM_PATH}nouveau"
-
-    def render(self, ctx, status_code: int = 200, message: str = "", **extra) -> Response:
-        rules = self.room.rules()
-        work = ctx["draft"]
-        errors = ctx.get("errors", {})
+    def render(self, state: EditorState, status_code: int = 200, message: str = "") -> Response:
+        rules, work = state.rules, state.draft
         return self.area.page(
             "editeur.html",
-            ctx["session"],
-            ctx["account"],
+            state.session,
+            state.account,
             status_code,
             title=(work.title or "Nouvel article")
             if work.kind == "article"
             else work.title or "Nouvelle page",
             section="articles",
             work=work,
-            folder=ctx["folder"],
-            name=ctx.get("name"),
-            action_url=self.url(ctx["folder"], ctx.get("name")),
-            revision=ctx.get("revision"),
-            status=ctx.get("status", "brouillon"),
-            slug_frozen=ctx.get("slug_frozen", False),
-            errors=errors,
-            general=ctx.get("general", []),
+            folder=state.folder,
+            name=state.name,
+            action_url=state.url,
+            revision=state.revision,
+            status=state.status,
+            slug_frozen=state.slug_frozen,
+            errors=state.errors,
+            general=state.general,
             message=message,
             categories=rules.categories,
             summary_length=rules.summary_length,
-            tags=self.room.catalog.tags(),
-            images=self.room.media.listing(),
+            tags=self.catalog.tags(),
+            images=self.media.listing(),
             block_kinds=blocks.KINDS,
             statuses=STATUSES,
             previews=True,
             images_enabled=True,
-            image_values=ctx.get("image_values") or {},
+            block_values=state.block_values,
+            image_values=state.image_values,
             image_min_size=rules.image_min_size,
-            cursor=ctx.get("cursor", ""),
-            **extra,
+            cursor=state.cursor,
         )
 
+    async def state(self, visit: Visit, folder: str, name: str | None = None) -> EditorState:
+        """The one place a request's state is made (the site's rules asked off the loop)."""
+        rules = await self.builder.ready()
+        return EditorState(visit.session, visit.account, rules, folder, name, posted=visit.form)
+
     async def new_form(self, visit: Visit) -> Response:
-        await self.room.ready()
         kind = "page" if visit.request.query_params.get("type") == "page" else "article"
-        rules = self.room.rules()
-        now = clock.utc().astimezone(ZoneInfo(rules.timezone))
-        work = draft.Draft(
+        state = await self.state(visit, "articles" if kind == "article" else "pages")
+        now = clock.utc().astimezone(ZoneInfo(state.rules.timezone))
+        categories = state.rules.categories
+        state.draft = draft.Draft(
             kind,
             date=now.strftime("%Y-%m-%d"),
             time=now.strftime("%H:%M"),
-            category=rules.categories[0] if rules.categories else "",
+            category=categories[0] if categories else "",
             speakers=[draft.Speaker()] if kind == "article" else [],
         )
-        ctx = {"session": visit.session, "account": visit.account, "draft": work}
-        ctx["folder"] = "articles" if kind == "article" else "pages"
-        return self.render(ctx)
+        return self.render(state)
 
     async def edit_form(self, visit: Visit) -> Response:
-        request = visit.request
-        await self.room.ready()
-        ctx = {"session": visit.session, "account": visit.account}
+        query, params = visit.request.query_params, visit.request.path_params
+        state = await self.state(visit, params["folder"], params["name"])
         try:
-            await self._load(request, ctx)
+            await self._load(state)
         except (ActionError, PathRefused) as error:
-            return self._not_found(ctx, error)
-        done = request.query_params.get("fait")
-        number = parse_number(request.query_params.get("n"))
+            return self._not_found(state, error)
+        done = query.get("fait")
+        number = parse_number(query.get("n"))
         message = {
             "enregistre": f"Enregistré (révision n° {number}).",
             "inchange": "Aucun changement à enregistrer.",
             "restaure": f"Révision restaurée : c’est maintenant la révision n° {number}.",
         }.get(done, "")
-        return self.render(ctx, message=message if number or done == "inchange" else "")
+        return self.render(state, message=message if number or done == "inchange" else "")
 
-    def _not_found(self, ctx, error) -> Response:
+    def _not_found(self, state: EditorState, error) -> Response:
         message = error.message if isinstance(error, ActionError) else "Ce fichier n’existe pas."
-        return self.area.error(ctx["session"], ctx["account"], 404, "Introuvable", message)
+        return self.area.error(state.session, state.account, 404, "Introuvable", message)
 
-    async def _load(self, request: Request, ctx: dict) -> None:
-        folder, name = request.path_params["folder"], request.path_params["name"]
-        if folder not in KINDS:
-            raise PathRefused(folder)
-        _, document, number = await self.room.run(self.room.store.open, folder, name)
-        ctx.update(folder=folder, name=name, revision=number, document=document)
-        ctx["draft"] = draft.from_document(document, KINDS[folder])
-        self.room.describe_status(ctx)
+    async def _load(self, state: EditorState) -> None:
+        if state.folder not in KINDS:
+            raise PathRefused(state.folder)
+        _, document, number = await run_in_threadpool(self.store.open, state.folder, state.name)
+        state.revision = number
+        state.draft = draft.from_document(document, KINDS[state.folder])
+        self.describe(state, document)
+
+    def describe(self, state: EditorState, document) -> None:
+        """`document` as the state's file: its status, its slug frozen once online."""
+        state.describe(document, self.area.site.manifest.articles)
 
     # --- posts -------------------------------------------------------------------------
 
     def read(self, request: Request):
         """The editor's form: its text, and the images sent with it up to the upload limit
         (refused before reading)."""
-        return read_posted(request, self.room.settings.upload_max_bytes + 1024 * 1024)
+        return read_posted(request, self.upload_max_bytes + 1024 * 1024)
 
-    async def _opened(self, visit: Visit) -> dict | Response:
-        """The post's context with the file it edits loaded (or the 404 page)."""
-        request, posted = visit.request, visit.form
-        ctx = {"session": visit.session, "account": visit.account, "posted": posted}
-        await self.room.ready()
-        folder = request.path_params.get("folder") or (
-            "pages" if posted.get("type") == "page" else "articles"
-        )
-        name = request.path_params.get("name")
-        ctx.update(folder=folder, name=name)
-        if name:
+    async def _opened(self, visit: Visit) -> EditorState | Response:
+        """The post's state with the file it edits loaded (or the 404 page)."""
+        params, posted = visit.request.path_params, visit.form
+        folder = params.get("folder") or ("pages" if posted.get("type") == "page" else "articles")
+        state = await self.state(visit, folder, params.get("name"))
+        if state.name:
             try:
-                await self._load(request, ctx)
+                await self._load(state)
             except (ActionError, PathRefused) as error:
-                return self._not_found(ctx, error)
-        return ctx
+                return self._not_found(state, error)
+        return state
 
     @staticmethod
-    def _take_draft(ctx: dict) -> None:
-        posted, name = ctx["posted"], ctx["name"]
-        ctx["draft"] = draft.from_form(posted, KINDS.get(ctx["folder"], "article"))
-        ctx["revision"] = parse_number(posted.get("revision")) if name else None
+    def _take_draft(state: EditorState) -> None:
+        posted = state.posted
+        state.draft = draft.from_form(posted, KINDS.get(state.folder, "article"))
+        state.revision = parse_number(posted.get("revision")) if state.name else None
 
     async def stale(self, visit: Visit) -> Response:
         """A post whose CSRF token is not this session's: the form again, filled, to send once
         more; nothing saved, no file stored."""
-        ctx = await self._opened(visit)
-        if isinstance(ctx, Response):
-            return ctx
-        self._take_draft(ctx)
+        state = await self._opened(visit)
+        if isinstance(state, Response):
+            return state
+        self._take_draft(state)
         return self.render(
-            ctx,
+            state,
             409,
             "La page avait expiré (vous vous êtes peut-être reconnecté ailleurs) : votre "
             "texte est ci-dessous, rien n’a été enregistré. Vérifiez-le et cliquez à "
@@ -181,29 +200,28 @@ class Editor:
         )
 
     async def post(self, visit: Visit) -> Response:
-        ctx = await self._opened(visit)
-        if isinstance(ctx, Response):
-            return ctx
+        state = await self._opened(visit)
+        if isinstance(state, Response):
+            return state
         errors = {}
         for prepare in self.before_actions:
-            errors.update(await prepare(ctx))  # files sent with the form: stored first
-        self._take_draft(ctx)
+            errors.update(await prepare(state))  # files sent with the form: stored first
+        self._take_draft(state)
         if errors:
-            ctx["errors"] = errors
-            return self.render(ctx, 400, "Rien n’a été enregistré : voyez le message en rouge.")
-        request, posted = visit.request, visit.form
-        action = posted.get("action", "enregistrer")
+            state.errors = errors
+            return self.render(state, 400, "Rien n’a été enregistré : voyez le message en rouge.")
+        action = state.posted.get("action", "enregistrer")
         if action == "personne":
-            ctx["draft"].speakers.append(draft.Speaker())
-            return self.render(ctx, message="Ligne ajoutée : complétez-la, puis enregistrez.")
+            state.draft.speakers.append(draft.Speaker())
+            return self.render(state, message="Ligne ajoutée : complétez-la, puis enregistrez.")
         if action == "ajouter":
-            return self._add_block(ctx)
+            return self._add_block(state)
         if action in self.extra_actions:
-            return await self.extra_actions[action](request, ctx)
-        return await self.save(request, ctx, action)
+            return await self.extra_actions[action](visit.request, state)
+        return await self.save(state)
 
-    def _add_block(self, ctx) -> Response:
-        posted, work = ctx["posted"], ctx["draft"]
+    def _add_block(self, state: EditorState) -> Response:
+        posted, work = state.posted, state.draft
         try:
             block = blocks.make(
                 posted.get("bloc"),
@@ -212,58 +230,53 @@ class Editor:
                 url=posted.get("bloc_adresse"),
             )
         except blocks.BlockError as error:
-            ctx["errors"] = {"bloc": str(error)}
-            ctx["block_values"] = posted.fields
-            return self.render(ctx, 400)
-        work.body, ctx["cursor"] = blocks.insert(work.body, block, posted.get("curseur"))
+            state.errors = {"bloc": str(error)}
+            # Shown again, nothing typed lost (line ends as the text area's own).
+            text = posted.get("bloc_texte").replace("\r\n", "\n")
+            state.block_values = {**posted.fields, "bloc_texte": text}
+            return self.render(state, 400)
+        work.body, state.cursor = blocks.insert(work.body, block, posted.get("curseur"))
         return self.render(
-            ctx,
+            state,
             message=f"{blocks.ADDED[posted.get('bloc')]} au texte (pas encore enregistré).",
         )
 
-    async def save(self, request: Request, ctx: dict, action: str, status: str = "") -> Response:
-        """Check and save the posted draft; then show it, its preview, or `after` it."""
-        work, rules = ctx["draft"], self.room.rules()
-        if ctx.get("slug_frozen"):
-            work.slug = ctx["document"].get("slug") or ctx["name"]
+    async def save(self, state: EditorState, then: Then | None = None) -> Response:
+        """Check and save the posted draft; then show it again, or go on with `then` (the
+        preview, the publication) once `state.saved` is set."""
+        work, rules = state.draft, state.rules
+        if state.slug_frozen:
+            work.slug = state.document.get("slug") or state.name
         elif not work.slug:
             work.slug = draft.make_slug(work, rules.slug_subs)
-        ctx["errors"] = draft.check(work, rules, self.room.taken_slugs(ctx["folder"], ctx["name"]))
-        if ctx["errors"]:
-            return self.render(ctx, 400, "Rien n’a été enregistré : corrigez ce qui est signalé.")
-        name = ctx["name"] or work.slug
-        document = ctx.get("document")
-        text = draft.file_text(work, document)
-        if status:
-            text = parse(text).changed({"status": status}).text()
+        taken = await run_in_threadpool(self.catalog.taken_slugs, state.folder, state.name)
+        state.errors = draft.check(work, rules, taken)
+        if state.errors:
+            return self.render(state, 400, "Rien n’a été enregistré : corrigez ce qui est signalé.")
+        name = state.name or work.slug
+        text = draft.file_text(work, state.document)
         try:
-            saved = await self.room.run(
-                self.room.store.save,
-                ctx["folder"],
+            saved = await run_in_threadpool(
+                self.store.save,
+                state.folder,
                 name,
                 text,
-                ctx["account"],
-                base=ctx["revision"] if ctx["name"] else None,
-                revision_kind=ctx.get(
-                    "revision_kind", "enregistrement" if ctx["name"] else "creation"
-                ),
-                action=ctx.get("log_action", "saved"),
+                state.account,
+                base=state.revision if state.name else None,
+                revision_kind="enregistrement" if state.name else "creation",
+                action="saved",
                 detail=work.title,
             )
         except Conflict as conflict:
-            return self.room.conflicts.page(ctx, conflict.current, self.url(ctx["folder"], name))
+            return self.conflicts.page(state, conflict.current, editor_url(state.folder, name))
         except ActionError as error:
-            ctx["general"] = [error.message]
-            return self.render(ctx, error.status_code)
-        ctx.update(name=name, saved=saved)
-        if action == "apercu":
-            return await self.room.previews.after_save(request, ctx)
-        if "after" in ctx:
-            return await ctx["after"](request, ctx)
+            state.general = [error.message]
+            return self.render(state, error.status_code)
+        state.name, state.saved, state.document = name, saved, parse(text)
+        if then is not None:
+            return await then(state)
         done = "enregistre" if saved.changed else "inchange"
-        return RedirectResponse(
-            f"{self.url(ctx['folder'], name)}?fait={done}&n={saved.number}", 303
-        )
+        return RedirectResponse(f"{state.url}?fait={done}&n={saved.number}", 303)
 
     def routes(self) -> list[Route]:
         writer = requires(REDACTION)

@@ -9,14 +9,19 @@ works without JavaScript.
 import unicodedata
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.routing import Route
 
 from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import revisions
-from service.room.catalog import STATUSES
+from service.room.building import BuildWorker
+from service.room.catalog import STATUSES, Catalog
+from service.room.pages.state import editor_url
+from service.room.store import ArticleStore
 from service.team.accounts import MODERATION, REDACTION
+from service.team.area import Area
 from service.team.guard import Visit, requires
 
 PAGE_SIZE = 50
@@ -45,19 +50,21 @@ def _changes(conn) -> tuple[dict, dict]:
 
 
 class Listing:
-    def __init__(self, room):
-        self.room = room
-        self.area = room.area
+    def __init__(self, area: Area, builder: BuildWorker, catalog: Catalog, store: ArticleStore):
+        self.area = area
+        self.builder = builder  # the thèmes and the time zone
+        self.catalog = catalog
+        self.content_dir = store.content_dir  # the date of a file changed outside the room
 
     async def home(self, visit: Visit) -> Response:
-        rules = await self.room.ready()
+        rules = await self.builder.ready()
         query = visit.request.query_params
         status = query.get("statut", "") if query.get("statut") in STATUSES else ""
         theme = query.get("theme", "") if query.get("theme") in rules.categories else ""
         kind = query.get("type", "") if query.get("type") in KIND_FILTERS else ""
         search = " ".join(query.get("q", "").split())[:200]
         page = min(parse_number(query.get("page")) or 1, 10_000)
-        entries = await self.room.run(self.room.catalog.entries, rules.timezone)
+        entries = await run_in_threadpool(self.catalog.entries, rules.timezone)
         counts = {key: 0 for key in STATUSES}
         for entry in entries:
             counts[entry.status] += 1
@@ -97,12 +104,12 @@ class Listing:
     def _row(self, entry, changes, pending) -> dict:
         change = changes.get(entry.relative)
         if change is None:
-            path = self.room.store.content_dir / entry.relative
+            path = self.content_dir / entry.relative
             when = clock.iso(path.stat().st_mtime)
             change = {"author": revisions.OUTSIDE, "display_name": "", "created_at": when}
         return {
             "entry": entry,
-            "url": self.room.editor.url(entry.folder, entry.name),
+            "url": editor_url(entry.folder, entry.name),
             "changed_by": change["display_name"] or change["author"],
             "changed_at": change["created_at"],
             "pending": pending.get(entry.slug, 0) if entry.kind == "article" else 0,

@@ -7,19 +7,27 @@ yet, like every « Ajouter »). Each upload is a line of the team's log and, wit
 """
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service.core import db
 from service.room import blocks
+from service.room.building import BuildWorker
+from service.room.catalog import Catalog
 from service.room.draft import MAX_SPEAKERS
-from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
+from service.room.gitlog import ContentGit
+from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused, Media
+from service.room.pages.editor import Editor
+from service.room.pages.state import EditorState, editor_url
 from service.room.uploads import read_posted
 from service.team import journal
 from service.team.accounts import REDACTION
+from service.team.area import Area
 from service.team.guard import Visit, requires
 from site_core.paths import TEAM_PATH
 
@@ -33,27 +41,42 @@ IMAGE_HEADERS = {
 
 
 class MediaPages:
-    def __init__(self, room):
-        self.room = room
-        self.area = room.area
-        self.media = room.media
+    def __init__(
+        self,
+        area: Area,
+        editor: Editor,
+        builder: BuildWorker,
+        catalog: Catalog,
+        media: Media,
+        git: ContentGit,
+        upload_max_bytes: int,
+        thumbnails: Path,
+    ):
+        self.area = area
+        self.editor = editor  # « Ajouter l’image » answers there
+        self.builder = builder  # the minimum sizes of images and portraits
+        self.catalog = catalog  # where each image is used
+        self.media = media
+        self.git = git  # each upload is a commit
+        self.upload_max_bytes = upload_max_bytes
+        self.thumbnails = thumbnails
 
     def store(self, upload, account, portrait: bool = False) -> str:
         """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
         build's minimum size for each); log it and commit it; its file name."""
-        rules = self.room.rules()
+        rules = self.builder.rules()
         side = rules.portrait_min_size
         min_size = (side, side) if portrait else rules.image_min_size
-        if len(upload.data) > self.room.settings.upload_max_bytes:
+        if len(upload.data) > self.upload_max_bytes:
             raise ImageRefused(
                 f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
-                f"{self.room.settings.upload_max_bytes // (1024 * 1024)} Mo au plus."
+                f"{self.upload_max_bytes // (1024 * 1024)} Mo au plus."
             )
         name = self.media.store(upload.data, upload.filename, min_size)
         relative = f"{IMAGE_FOLDER}/{name}"
-        with db.transaction(self.room.core.database) as conn:
+        with db.transaction(self.area.database) as conn:
             journal.record(conn, account["username"], "image", relative)
-        self.room.store.git.commit(
+        self.git.commit(
             [relative],
             f"Image ajoutée : {name}",
             account["display_name"] or account["username"],
@@ -61,11 +84,11 @@ class MediaPages:
         )
         return name
 
-    async def portraits(self, ctx: dict) -> dict[str, str]:
+    async def portraits(self, state: EditorState) -> dict[str, str]:
         """Portraits sent from the people's rows (any button of the editor sends them): each is
         stored like an upload and its address put in its row's field; errors by field."""
-        posted, errors = ctx["posted"], {}
-        if ctx.get("folder") != "articles":
+        posted, errors = state.posted, {}
+        if state.folder != "articles":
             return errors  # pages have no people
         for field, upload in posted.files.items():
             found = PORTRAIT_FIELD.fullmatch(field)
@@ -73,16 +96,16 @@ class MediaPages:
                 continue
             row = field.removesuffix("-fichier")
             try:
-                name = await self.room.run(self.store, upload, ctx["account"], True)
+                name = await run_in_threadpool(self.store, upload, state.account, True)
             except ImageRefused as error:
                 errors[row] = f"Portrait non ajouté : {error}"
             else:
                 posted.fields[row] = f"/{IMAGE_FOLDER}/{name}"
         return errors
 
-    async def editor_action(self, request: Request, ctx: dict) -> Response:
+    async def editor_action(self, request: Request, state: EditorState) -> Response:
         """« Ajouter l’image » in the editor."""
-        posted, work = ctx["posted"], ctx["draft"]
+        posted, work = state.posted, state.draft
         upload = posted.files.get("image_fichier")
         chosen = posted.get("image_existante")
         errors = {}
@@ -90,7 +113,7 @@ class MediaPages:
         try:
             blocks.image("/", *words)  # the text alternative first: no file stored without it
             if upload is not None:
-                name = await self.room.run(self.store, upload, ctx["account"])
+                name = await run_in_threadpool(self.store, upload, state.account)
             elif self.media.path(chosen):
                 name = chosen
             else:
@@ -102,23 +125,23 @@ class MediaPages:
             field = "image_alt" if isinstance(error, blocks.BlockError) else "image_fichier"
             errors[field] = str(error)
         if errors:
-            ctx["errors"] = errors
-            ctx["image_values"] = posted.fields
-            return self.room.editor.render(ctx, 400, "L’image n’a pas été ajoutée.")
-        work.body, ctx["cursor"] = blocks.insert(work.body, block, posted.get("curseur"))
-        return self.room.editor.render(
-            ctx, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
+            state.errors = errors
+            state.image_values = posted.fields
+            return self.editor.render(state, 400, "L’image n’a pas été ajoutée.")
+        work.body, state.cursor = blocks.insert(work.body, block, posted.get("curseur"))
+        return self.editor.render(
+            state, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
         )
 
     async def library(self, visit: Visit, error: str = "", status_code: int = 200):
-        rules = await self.room.ready()
-        names = await self.room.run(self.media.listing)
+        rules = await self.builder.ready()
+        names = await run_in_threadpool(self.media.listing)
         uses: dict[str, list] = {name: [] for name in names}
-        for folder, other, document in await self.room.run(self.room.catalog.documents):
+        for folder, other, document in await run_in_threadpool(self.catalog.documents):
             text = document.text()
             for name in names:
                 if f"/{IMAGE_FOLDER}/{name}" in text:
-                    uses[name].append((self.room.editor.url(folder, other), document.get("title")))
+                    uses[name].append((editor_url(folder, other), document.get("title")))
         done = visit.request.query_params.get("ajoutee", "")
         return self.area.page(
             "images.html",
@@ -130,21 +153,21 @@ class MediaPages:
             names=names,
             uses=uses,
             min_size=rules.image_min_size,
-            max_mb=self.room.settings.upload_max_bytes // (1024 * 1024),
+            max_mb=self.upload_max_bytes // (1024 * 1024),
             error=error,
             message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
         )
 
     def read_upload(self, request: Request):
         """The library's form: one image, up to the upload limit (refused before reading)."""
-        return read_posted(request, self.room.settings.upload_max_bytes + 64 * 1024)
+        return read_posted(request, self.upload_max_bytes + 64 * 1024)
 
     async def upload(self, visit: Visit) -> Response:
         upload = visit.form.files.get("image_fichier")
         try:
             if upload is None:
                 raise ImageRefused("Choisissez une image à envoyer.")
-            name = await self.room.run(self.store, upload, visit.account)
+            name = await run_in_threadpool(self.store, upload, visit.account)
         except ImageRefused as refused:
             return await self.library(visit, str(refused), 400)
         return RedirectResponse(f"{TEAM_PATH}images/?{urlencode({'ajoutee': name})}", 303)
@@ -154,9 +177,7 @@ class MediaPages:
         if size not in ("vignette", "fichier"):
             return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
         if size == "vignette":
-            found = await self.room.run(
-                self.media.thumbnail, name, self.room.room_dir / "vignettes"
-            )
+            found = await run_in_threadpool(self.media.thumbnail, name, self.thumbnails)
         else:
             path = self.media.path(name)
             found = (path, MEDIA_TYPES[path.suffix.lower()]) if path else None

@@ -17,8 +17,10 @@ listed above the form.
 
 import hmac
 import re
+from functools import partial
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -27,9 +29,14 @@ from starlette.routing import Route
 from service.comments.actions import ActionError
 from service.core.static import SiteFiles
 from service.room.articles import KINDS, PathRefused
-from service.room.building import BuildFailed
+from service.room.building import BuildFailed, BuildWorker
+from service.room.catalog import Catalog
 from service.room.draft import BUILD_FIELDS
+from service.room.pages.editor import Editor
+from service.room.pages.state import EditorState, editor_url
+from service.room.store import ArticleStore
 from service.team.accounts import REDACTION
+from service.team.area import Area
 from service.team.guard import Visit, requires
 from site_core.paths import TEAM_PATH
 
@@ -64,10 +71,23 @@ def place_errors(errors: list[str], relative: str) -> tuple[dict[str, str], list
 
 
 class Previews:
-    def __init__(self, room):
-        self.room = room
-        self.area = room.area
-        self._secret = room.core.settings.secret_key.encode()
+    def __init__(
+        self,
+        area: Area,
+        editor: Editor,
+        builder: BuildWorker,
+        catalog: Catalog,
+        store: ArticleStore,
+        secret: str,
+        room_dir: Path,
+    ):
+        self.area = area
+        self.editor = editor  # « Enregistrer et voir l’aperçu » saves there; refusals show there
+        self.builder = builder
+        self.catalog = catalog  # the neighbours built with the previewed article
+        self.store = store
+        self._secret = secret.encode()
+        self._room_dir = room_dir
         self._built: dict[str, tuple[str, int, str]] = {}  # key -> (file, revision, url)
 
     def key(self, account) -> str:
@@ -75,7 +95,7 @@ class Previews:
         return digest.hexdigest()[:20]
 
     def folder(self, key: str) -> Path:
-        return self.room.room_dir / "apercu" / key
+        return self._room_dir / "apercu" / key
 
     async def build(self, request: Request, account, relative: str, number: int) -> str:
         """The preview's address for `relative` at revision `number` (built if needed)."""
@@ -84,34 +104,36 @@ class Previews:
         if done and done[:2] == (relative, number):
             return done[2]
         base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
-        rules = self.room.rules()
-        others = await self.room.run(self.room.catalog.neighbours, relative, rules.timezone)
-        answer = await self.room.run(
-            self.room.worker.preview, relative, self.folder(key), base, others
+        rules = await self.builder.ready()
+        others = await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
+        answer = await run_in_threadpool(
+            self.builder.preview, relative, self.folder(key), base, others
         )
         url = f"{TEAM_PATH}apercu/{key}/{answer['url']}"
         self._built[key] = (relative, number, url)
         return url
 
-    async def after_save(self, request: Request, ctx: dict) -> Response:
-        relative = self.room.store.relative(ctx["folder"], ctx["name"])
-        try:
-            await self.build(request, ctx["account"], relative, ctx["saved"].number)
-        except BuildFailed as failure:
-            return await self.refused(request, ctx, failure, relative)
-        editor = self.room.editor.url(ctx["folder"], ctx["name"])
-        return RedirectResponse(f"{editor}apercu", 303)
+    async def editor_action(self, request: Request, state: EditorState) -> Response:
+        """The editor's « Enregistrer et voir l’aperçu »: save the form, then build."""
+        return await self.editor.save(state, partial(self.after_save, request))
 
-    async def refused(self, request: Request, ctx: dict, failure: BuildFailed, relative: str):
+    async def after_save(self, request: Request, state: EditorState) -> Response:
+        relative = self.store.relative(state.folder, state.name)
+        try:
+            await self.build(request, state.account, relative, state.saved.number)
+        except BuildFailed as failure:
+            return self.refused(state, failure, relative)
+        return RedirectResponse(f"{state.url}apercu", 303)
+
+    def refused(self, state: EditorState, failure: BuildFailed, relative: str) -> Response:
         """The editor again, with the build's messages next to their fields."""
-        fields, general = place_errors(failure.errors, relative)
-        ctx["revision"] = ctx["saved"].number
-        ctx["errors"], ctx["general"] = fields, general
-        self.room.describe_status(ctx)
-        return self.room.editor.render(
-            ctx,
+        state.errors, state.general = place_errors(failure.errors, relative)
+        state.revision = state.saved.number
+        self.editor.describe(state, state.document)
+        return self.editor.render(
+            state,
             422,
-            f"Enregistré (révision n° {ctx['saved'].number}), mais la construction du site "
+            f"Enregistré (révision n° {state.saved.number}), mais la construction du site "
             "refuse ce contenu : corrigez ce qui est signalé, puis demandez l’aperçu à nouveau.",
         )
 
@@ -121,7 +143,7 @@ class Previews:
         try:
             if folder not in KINDS:
                 raise PathRefused(folder)
-            _, document, number = await self.room.run(self.room.store.open, folder, name)
+            _, document, number = await run_in_threadpool(self.store.open, folder, name)
             url = await self.build(request, account, f"{folder}/{name}.md", number)
         except (ActionError, PathRefused):
             return self.area.error(session, account, 404, "Introuvable", "Ce fichier n’existe pas.")
@@ -133,7 +155,7 @@ class Previews:
                 422,
                 title="Aperçu impossible",
                 section="articles",
-                editor_url=self.room.editor.url(folder, name),
+                editor_url=editor_url(folder, name),
                 failures=failure.errors,
             )
         return self.area.page(
@@ -142,7 +164,7 @@ class Previews:
             account,
             title=f"Aperçu : {document.get('title') or name}",
             section="articles",
-            editor_url=self.room.editor.url(folder, name),
+            editor_url=editor_url(folder, name),
             preview_url=url,
             widths=WIDTHS,
             revision=number,

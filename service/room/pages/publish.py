@@ -10,6 +10,7 @@ it follows the job by itself and announces the result.
 
 from zoneinfo import ZoneInfo
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -19,9 +20,14 @@ from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import publishing
 from service.room.articles import KINDS, PathRefused
+from service.room.building import BuildWorker
 from service.room.catalog import parse_date
-from service.room.store import Conflict
+from service.room.conflicts import Conflicts
+from service.room.pages.editor import Editor
+from service.room.pages.state import EditorState, editor_url
+from service.room.store import ArticleStore, Conflict
 from service.team.accounts import REDACTION
+from service.team.area import Area
 from service.team.guard import Visit, requires
 from site_core.dates import format_datetime
 from site_core.paths import TEAM_PATH
@@ -32,15 +38,26 @@ WITHDRAW = {"draft": "remis en brouillon", "hidden": "masqué"}
 
 
 class PublishPages:
-    def __init__(self, room):
-        self.room = room
-        self.area = room.area
-        self.publisher = publishing.Publisher(room)
+    def __init__(
+        self,
+        area: Area,
+        editor: Editor,
+        builder: BuildWorker,
+        store: ArticleStore,
+        conflicts: Conflicts,
+        publisher: publishing.Publisher,
+    ):
+        self.area = area
+        self.editor = editor  # the editor's « Publier » saves there first
+        self.builder = builder  # the time zone of scheduled dates
+        self.store = store
+        self.conflicts = conflicts
+        self.publisher = publisher
 
     def publish_file(self, folder, name, account, base, status: str = "published") -> int:
         """Set the file's status, save it and queue the job(s); returns the job to follow."""
-        rules = self.room.rules()
-        text, document, _ = self.room.store.open(folder, name)
+        rules = self.builder.rules()
+        text, document, _ = self.store.open(folder, name)
         title = document.get("title") or name
         before = document.get("status") or None
         due = parse_date(document.get("date"), rules.timezone) if folder == "articles" else None
@@ -49,7 +66,7 @@ class PublishPages:
             (True, "published"): ("programmation", "schedule"),
             (False, "published"): ("publication", "publish"),
         }.get((scheduled, status), ("retrait", "unpublish"))
-        self.room.store.save(
+        self.store.save(
             folder,
             name,
             document.changed({"status": status}).text(),
@@ -59,7 +76,7 @@ class PublishPages:
             action=action,
             detail=title,
         )
-        relative = self.room.store.relative(folder, name)
+        relative = self.store.relative(folder, name)
         change = (before, status)
         if scheduled:
             when = format_datetime(due.astimezone(ZoneInfo(rules.timezone)))
@@ -68,8 +85,8 @@ class PublishPages:
             reason = f"Publication de « {title} »"
         else:
             reason = f"« {title} » {WITHDRAW[status]}"
-        online = (document.get("slug") or name) in self.room.core.site.manifest.articles
-        with db.transaction(self.room.core.database) as conn:
+        online = (document.get("slug") or name) in self.area.site.manifest.articles
+        with db.transaction(self.area.database) as conn:
             job = publishing.enqueue(
                 conn, account, reason, relative, change, due if scheduled else None
             )
@@ -78,16 +95,15 @@ class PublishPages:
         self.publisher.wake()
         return job
 
-    async def publish_after_save(self, request: Request, ctx: dict) -> Response:
-        job = await self.room.run(
-            self.publish_file, ctx["folder"], ctx["name"], ctx["account"], ctx["saved"].number
+    async def publish_after_save(self, state: EditorState) -> Response:
+        job = await run_in_threadpool(
+            self.publish_file, state.folder, state.name, state.account, state.saved.number
         )
         return RedirectResponse(f"{JOBS}{job}", 303)
 
-    async def editor_action(self, request: Request, ctx: dict) -> Response:
+    async def editor_action(self, request: Request, state: EditorState) -> Response:
         """The editor's « Publier »: save the form, then publish what was saved."""
-        ctx["after"] = self.publish_after_save
-        return await self.room.editor.save(request, ctx, "publier")
+        return await self.editor.save(state, self.publish_after_save)
 
     async def change_status(self, visit: Visit) -> Response:
         """« Publier cette version » (preview) and « Retirer du site » (editor)."""
@@ -98,14 +114,14 @@ class PublishPages:
         if folder not in KINDS or status not in ("published", *WITHDRAW):
             return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
         try:
-            job = await self.room.run(
+            job = await run_in_threadpool(
                 self.publish_file, folder, name, account, parse_number(form.get("revision")), status
             )
         except (ActionError, PathRefused) as error:
             message = getattr(error, "message", "Ce fichier n’existe pas.")
             return self.area.error(session, account, 404, "Action impossible", message)
         except Conflict as conflict:
-            return self.room.conflicts.refused(
+            return self.conflicts.refused(
                 session, account, conflict.current, "rien n’a été publié ni retiré."
             )
         return RedirectResponse(f"{JOBS}{job}", 303)
@@ -143,7 +159,7 @@ class PublishPages:
 
     def _editor_of(self, path: str) -> str:
         folder, _, file_name = path.partition("/")
-        return self.room.editor.url(folder, file_name.removesuffix(".md")) if path else ""
+        return editor_url(folder, file_name.removesuffix(".md")) if path else ""
 
     async def jobs(self, visit: Visit) -> Response:
         rows = await db.run(self.area.database, publishing.recent, write=False)

@@ -272,18 +272,6 @@ def test_a_stale_form_comes_back_filled_and_saves_nothing(room):
     assert again.status_code == 303 and "Summary: Texte gardé." in path.read_text(encoding="utf-8")
 
 
-def test_a_published_article_keeps_its_slug(room):
-    url = editor_url("articles", "territorialisation-se-concretise")
-    client = login(room.url, "claire")
-    page = client.get(url)
-    assert 'id="slug"' in page.text and " readonly" in page.text.split('id="slug"')[1].split(">")[0]
-    client.post(url, data={**form_fields(page), "slug": "autre-adresse"})
-    text = Path(
-        room.config.room.content_dir, "articles", "territorialisation-se-concretise.md"
-    ).read_text(encoding="utf-8")
-    assert "Slug: territorialisation-se-concretise\n" in text
-
-
 def test_saves_are_commits_when_the_content_folder_is_a_git_work_tree(tmp_path, comment_site):
     config = room_config(tmp_path, comment_site, room={"content_git": "auto"})
     content = Path(config.room.content_dir)

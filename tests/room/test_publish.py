@@ -206,3 +206,15 @@ def test_hidden_stays_at_its_address_unlisted_and_comments_follow(site):
         "territorialisation-se-concretise" not in httpx.get(site.url + "/flux/tous.atom.xml").text
     )
     assert "status--masque" in client.get(ROOM_PATH + "?q=territorialisation").text
+
+
+def test_a_published_article_keeps_its_slug(room):
+    url = editor_url("articles", "territorialisation-se-concretise")
+    client = login(room.url, "claire")
+    page = client.get(url)
+    assert 'id="slug"' in page.text and " readonly" in page.text.split('id="slug"')[1].split(">")[0]
+    client.post(url, data={**form_fields(page), "slug": "autre-adresse"})
+    text = Path(
+        room.config.room.content_dir, "articles", "territorialisation-se-concretise.md"
+    ).read_text(encoding="utf-8")
+    assert "Slug: territorialisation-se-concretise\n" in text

@@ -40,8 +40,6 @@ from service.team.area import Area
 from service.team.guard import Visit, requires
 
 # Fields the pages re-post (relogin, conflict) that are not part of the text.
-CONTROL_FIELDS = {"csrf", "action", "reprise", "identifiant", "mot_de_passe", "revision"}
-SAVE_ACTIONS = {"enregistrer", "apercu"}
 
 Then = Callable[[EditorState], Awaitable[Response]]
 

@@ -6,7 +6,7 @@ comment there is approved."""
 import json
 from datetime import datetime
 
-from service.comments.moderator_mail import body_text
+from service.core.mailer import body_text
 from service.lettre import links as signed
 from service.lettre import subscriptions
 from service.lettre.mail.letters import Drop, Parts

@@ -10,8 +10,8 @@ unseen.
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.actions import ActionError
 from service.core import db
+from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.articles import KINDS, PathRefused

@@ -19,11 +19,11 @@ lettre's sender wakes); each handler's failure is logged and stops no other (cor
 import logging
 import time
 
-from service.core import clock, db
+from service.core import clock, db, journal
 from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
 from service.room.building import BuildFailed, run_publication
-from service.team import accounts, journal
+from service.team import accounts
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import re
 import secrets
 import sqlite3
 
-from service.core import clock
-from service.team import accounts, journal, sessions
+from service.core import clock, journal
+from service.team import accounts, sessions
 from service.team.accounts import (
     ADMINISTRATION,
     ROLES,

@@ -10,14 +10,13 @@ unseen.
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core import db
+from service.core import db, journal
 from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.articles import KINDS, PathRefused
 from service.room.conflicts import differences
 from service.room.store import Conflict
-from service.team import journal
 from service.team.accounts import REDACTION
 from service.team.guard import Visit, requires
 

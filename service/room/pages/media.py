@@ -13,12 +13,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core import db
+from service.core import db, journal
 from service.room import blocks
 from service.room.draft import MAX_SPEAKERS
 from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused
 from service.room.uploads import read_posted
-from service.team import journal
 from service.team.accounts import REDACTION
 from service.team.guard import Visit, requires
 from site_core.paths import TEAM_PATH

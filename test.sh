@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the test tools (Python packages into .venv, Debian's Chromium) and runs the whole
-# test suite: lint, then pytest. Extra arguments go to pytest.
+# test suite: lint, the import contracts, then pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 python3 -m venv .venv
@@ -16,4 +16,5 @@ if ! command -v chromium >/dev/null; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports  # who may import whom: pyproject.toml [tool.importlinter]
 .venv/bin/pytest "$@"

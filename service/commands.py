@@ -19,6 +19,7 @@ from service import rgpd
 from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS
 from service.core import db
+from service.core.errors import ActionError
 from service.lettre import commands as lettre_commands
 from service.lettre.mail import bounces
 from service.team.accounts import AccountError, create_moderator
@@ -255,6 +256,6 @@ def execute(parts, command: Command, values: dict, out: IO = sys.stdout) -> int:
     """Run `command`; return the exit status (0 done, 1 refused, with the reason on stderr)."""
     try:
         return command.run(parts, values, out) or 0
-    except (actions.ActionError, AccountError, lettre_commands.LetterCommandError) as error:
+    except (ActionError, AccountError, lettre_commands.LetterCommandError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from service.comments import store
 from service.core import clock, db
+from service.core.errors import ActionError
 from service.core.events import COMMENT_CHANGED, COMMENT_CHANGED_IN_TRANSACTION, Bus, Change
 
 OFFICIAL_AUTHOR = "Caf de l’Essonne"
@@ -23,15 +24,6 @@ STATUS_LABELS = {
     "rejected": ("rejeté", "rejetés"),
     "spam": ("indésirable", "indésirables"),
 }
-
-
-class ActionError(Exception):
-    """A moderation action cannot be done; `message` says why, in French."""
-
-    def __init__(self, message: str, status_code: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
 
 
 def get_comment(conn: sqlite3.Connection, comment_id: int) -> sqlite3.Row:

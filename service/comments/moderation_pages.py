@@ -14,8 +14,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.comments import actions, store
-from service.comments.actions import STATUS_LABELS, ActionError, Moderation
+from service.comments.actions import STATUS_LABELS, Moderation
 from service.core import db
+from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.core.site import Site
 from service.team.accounts import MODERATION

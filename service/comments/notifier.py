@@ -21,6 +21,7 @@ from service.comments import store
 from service.comments.moderator_mail import DIGEST_LIMIT, digest
 from service.comments.settings import CommentsSettings
 from service.core import clock, db
+from service.core.mailer import connect_smtp, with_quit
 from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker
@@ -125,20 +126,3 @@ class Notifier(BackgroundWorker):
                 _iso(clock.utc() + timedelta(seconds=delay)),
                 str(error)[:500],
             )
-
-
-def connect_smtp(shared: CoreSettings, timeout: float = 20) -> smtplib.SMTP:
-    """A connection to the mail server of the settings (STARTTLS and login if set)."""
-    smtp = smtplib.SMTP(shared.smtp_host, shared.smtp_port, timeout=timeout)
-    if shared.smtp_starttls:
-        smtp.starttls()
-    if shared.smtp_user:
-        smtp.login(shared.smtp_user, shared.smtp_password)
-    return smtp
-
-
-def with_quit(smtp: smtplib.SMTP) -> None:
-    try:
-        smtp.quit()
-    except (OSError, smtplib.SMTPException):
-        smtp.close()

@@ -16,13 +16,12 @@ from starlette.routing import Route
 
 from service.comments.reader_pages import ReaderPages
 from service.comments.settings import CommentsSettings
-from service.comments.validation import HONEYPOT, clean
+from service.comments.validation import clean, ticked
 from service.comments.writer import CommentWriter, NewComment
-from service.core import clock, db, rates, tokens
+from service.core import clock, db, protection, tokens
 from service.core.forms import parse_number, read_form
+from service.core.protection import hash_ip, robot_signs, spam_reason
 from service.core.settings import CoreSettings
-from service.core.spam import hash_ip, spam_reason
-from service.lettre import follows
 
 
 class Posting:
@@ -38,34 +37,20 @@ class Posting:
         self.pages = pages
         self.writer = writer
 
-    def robot_signs(self, form, token: tokens.Token | None) -> list[str]:
-        """Why this post looks automated (French, for moderators); [] if it does not."""
-        settings, shared = self.settings, self.shared
-        signs = []
-        if form.get(HONEYPOT):
-            signs.append("Champ piège rempli (robot).")
-        if token is None:
-            signs.append("Envoyé sans jeton de formulaire : la page n’a pas été affichée.")
-        elif token.age() > shared.token_max_age:
-            signs.append("Jeton de formulaire expiré.")
-        elif token.age() < settings.min_fill_seconds:
-            signs.append(f"Envoyé {max(token.age(), 0):.1f} s après l’ouverture du formulaire.")
-        return signs
-
     def floods(self, conn, ip_key: str, email_key: str, client: str) -> tuple[float, list[str]]:
         """From the stored counts (one trip to the database): seconds until this address and
         e-mail may post again (0: now), and the signs of abuse to tell moderators (French)."""
         settings, window = self.settings, self.shared.flood_window
         wait = max(
-            rates.retry_after(conn, "ip_all", ip_key, settings.flood_ip_hard, window),
-            rates.retry_after(conn, "email", email_key, settings.flood_email_count, window),
+            protection.retry_after(conn, "ip_all", ip_key, settings.flood_ip_hard, window),
+            protection.retry_after(conn, "email", email_key, settings.flood_email_count, window),
         )
         signs = []
         for bucket, key, limit, what in (
             ("ip", ip_key, settings.flood_ip_count, "depuis cette connexion"),
             ("client", client, settings.flood_client_count, "de ce lecteur"),
         ):
-            if key and rates.retry_after(conn, bucket, key, limit, window):
+            if key and protection.retry_after(conn, bucket, key, limit, window):
                 signs.append(f"Plus de {limit} commentaires {what} en {window // 60} min.")
         return wait, signs
 
@@ -73,7 +58,7 @@ class Posting:
         form = await read_form(request, self.settings.max_request_bytes)
         slug = form.get("article").strip()
         sub = clean(form.fields)
-        sub.values.update(follows.from_form(form))  # shown back ticked if the form returns
+        sub.values.update(ticked(form))  # shown back ticked if the form returns
         typed = sub.values["commentaire"]
         article = self.pages.article_or_404(slug, typed)
         self.pages.open_or_403(article, typed)
@@ -125,7 +110,10 @@ class Posting:
             )
 
         values = sub.values
-        reasons = self.robot_signs(form, token) + floods
+        reasons = robot_signs(
+            form, token, self.shared.token_max_age, self.settings.min_fill_seconds
+        )
+        reasons += floods
         if content := spam_reason(
             values["commentaire"],
             values["nom"],
@@ -151,7 +139,7 @@ class Posting:
                 ("client", client),
                 ("email", email_key),
             ),
-            follow=follows.kinds(values),
+            follow=tuple(ticked(values)),
         )
         try:
             outcome = await self.writer.submit(comment)

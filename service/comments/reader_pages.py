@@ -2,7 +2,6 @@
 the comment form sent back (errors, a reply), the thanks page, error pages, and the token
 image the comment form asks for when the reader starts writing."""
 
-import base64
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
@@ -18,8 +17,6 @@ from service.core.site import Site
 from site_core.comments.threads import render_body
 from site_core.manifest import ArticleEntry
 
-# A transparent 1×1 GIF: what the form's background asks for (see tokens.py).
-PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _GENERIC_TITLES = {
     400: "Demande incorrecte",
     404: "Page introuvable",
@@ -128,7 +125,7 @@ class ReaderPages:
 
     async def token(self, request: Request) -> Response:
         """The form's background image; it gives the browser a fresh single-use token."""
-        return token_image(request, self.shared, tokens.COOKIE, urlsplit(self.site.endpoint).path)
+        return tokens.image(request, self.shared, tokens.COOKIE, urlsplit(self.site.endpoint).path)
 
     def error_page(self, error: HTTPException | FormError) -> HTMLResponse:
         if isinstance(error, FormError):
@@ -145,21 +142,3 @@ class ReaderPages:
             message=message,
             typed=getattr(error, "typed", ""),
         )
-
-
-def token_image(request: Request, shared: CoreSettings, cookie: str, path: str) -> Response:
-    """A transparent pixel setting `cookie` to a fresh token (for the reader's same client)."""
-    current = tokens.read(shared.secret_key, request.cookies.get(cookie))
-    response = Response(
-        PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, private"}
-    )
-    response.set_cookie(
-        cookie,
-        tokens.issue(shared.secret_key, current.client if current else None),
-        max_age=shared.token_max_age,
-        path=path,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-    return response

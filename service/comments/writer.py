@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.comments import store
-from service.core import clock, db, rates, tokens
+from service.core import clock, db, protection, tokens
 from service.core.events import COMMENT_STORED, COMMENT_STORED_IN_TRANSACTION, Bus
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,9 @@ class NewComment:
     ip_hash: str
     created_at: str
     nonce: str | None = None  # the form token's, used once
-    # (bucket, key) flood counts this post adds to once stored as pending (see rates.py).
+    # (bucket, key) flood counts this post adds to once stored as pending (see core/protection.py).
     rate_keys: tuple = ()
-    # Discussions the author asked to follow by e-mail ("reponses", "article"; follows.py).
+    # The follow boxes ticked (validation.FOLLOW_BOXES); the lettre records them (follows.py).
     follow: tuple = ()
 
 
@@ -112,7 +112,7 @@ class CommentWriter:
                     if time.monotonic() >= next_purge:
                         next_purge = time.monotonic() + PURGE_EVERY
                         with db.begin(conn):
-                            rates.purge(conn)
+                            protection.purge(conn)
                             tokens.purge(conn)
                 except sqlite3.Error:
                     log.exception("checkpoint or purge failed (will retry)")
@@ -222,7 +222,7 @@ def _store(conn: sqlite3.Connection, comments: list[NewComment]) -> list[Outcome
         next_id += 1
     store.insert(conn, rows, notifications)
     tokens.use(conn, new_nonces, now)
-    rates.record(conn, events, now)
+    protection.record(conn, events, now)
     return outcomes
 
 

@@ -9,9 +9,9 @@
 
 Each table has one owner module, the only one with statements that write it and with its
 queries (which may join another table of the same domain); everyone else calls its functions:
-comments and notifications: comments/store.py; rate_events: core/rates.py; used_tokens:
+comments and notifications: comments/store.py; rate_events: core/protection.py; used_tokens:
 core/tokens.py; moderators: team/accounts.py; sessions: team/sessions.py; password_links:
-team/accounts_admin.py; team_log: team/journal.py; revisions: room/revisions.py;
+team/accounts_admin.py; team_log: core/journal.py; revisions: room/revisions.py;
 publish_jobs: room/publishing.py; subscriptions: lettre/subscriptions.py; subscribers,
 letter_events: lettre/subscribers.py; outbox: lettre/outbox.py; letters, announced,
 letter_state: lettre/announce.py. The build reads comments and letters through site_core.

@@ -4,6 +4,9 @@ Everything arrives as text; what is wrong is a `FormError` with a French message
 the person typed (so it is shown back, never lost), never a 500. A form whose bytes are not
 UTF-8 (an old browser or a script sending Latin-1) is decoded as Windows-1252 and flagged, so
 it comes back to be checked rather than being stored with replacement characters.
+
+One e-mail address check for every form (comments, the lettre, the team's accounts): two
+regexes used to disagree, so an account's address could be refused by the lettre's test send.
 """
 
 import re
@@ -19,6 +22,13 @@ MAX_FORM_BYTES = 1024 * 1024
 MAX_FIELDS = 50
 # Comment numbers and pages: ASCII digits only (not « ² » or « ٣ »), within SQLite's integers.
 _NUMBER = re.compile(r"[0-9]{1,18}")
+MAX_EMAIL = 100  # WordPress's limit (the partners' previous site)
+# Deliberately close to WordPress's is_email(): local part, @, a domain with at least one dot.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FormError(Exception):
@@ -45,6 +55,37 @@ def parse_number(text: str | None) -> int | None:
     """A positive number written in ASCII digits, else None."""
     text = (text or "").strip()
     return int(text) if _NUMBER.fullmatch(text) and int(text) > 0 else None
+
+
+def thousands(n: int) -> str:
+    """« 65 525 »: French thousands (a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def too_long(what: str, limit: int, length: int) -> str:
+    return f"{what} ne doit pas dépasser {limit} caractères (actuellement {thousands(length)})."
+
+
+def clean_email(text: str) -> str:
+    return CONTROL.sub("", text).strip()
+
+
+def is_email(address: str) -> bool:
+    return bool(_EMAIL.fullmatch(address))
+
+
+def email_error(email: str) -> str:
+    """What is wrong with an e-mail address (French), or "" (the comment and lettre forms)."""
+    if not email:
+        return "Indiquez votre adresse e-mail."
+    if len(email) > MAX_EMAIL:
+        return too_long("L’adresse e-mail", MAX_EMAIL, len(email))
+    if not is_email(email):
+        return (
+            "Cette adresse e-mail n’est pas valide : elle doit avoir la forme "
+            "prenom.nom@exemple.fr."
+        )
+    return ""
 
 
 def _too_big(limit: int) -> FormError:

@@ -17,9 +17,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from service.core import db
+from service.core import db, journal
 from service.core.workers import DebouncedWorker
-from service.team import journal
 from site_core.locks import site_lock
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,10 @@
 
 The static page carries no token (a scraper would get one minutes old). The comment form asks
 the service for one when it gets the focus — a CSS background image of `form:focus-within`, so
-no JavaScript is needed — and the answer sets it as a cookie; forms rendered by the service
-(reply, errors) carry one in their `jeton` field too. A token records when it was issued, a
-random nonce, and a random client id that stays with the browser (for per-reader flood counts).
+no JavaScript is needed — and the answer (`image`) sets it as a cookie; forms rendered by the
+service (reply, errors) carry one in their `jeton` field too. A token records when it was
+issued, a random nonce, and a random client id that stays with the browser (for per-reader
+flood counts).
 
 A post with no valid token, sent sooner than `min_fill_seconds` after the reader started
 writing, or whose nonce was already used, is not refused: it goes to the spam queue with the
@@ -20,11 +21,17 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from service.core import clock, db
+from service.core.settings import CoreSettings
 
 COOKIE = "jeton_commentaire"
 _SALT = b"comment-form-token-v2"
 KEEP_USED_SECONDS = 2 * 24 * 3600
+# A transparent 1×1 GIF: what the form's background asks for (`image`).
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
 @dataclass(frozen=True)
@@ -91,3 +98,21 @@ def use(conn: sqlite3.Connection, nonces, now: float) -> None:
 def purge(conn: sqlite3.Connection, now: float | None = None) -> None:
     now = clock.now() if now is None else now
     conn.execute("DELETE FROM used_tokens WHERE used_at < ?", (now - KEEP_USED_SECONDS,))
+
+
+def image(request: Request, shared: CoreSettings, cookie: str, path: str) -> Response:
+    """A transparent pixel setting `cookie` to a fresh token (for the reader's same client)."""
+    current = read(shared.secret_key, request.cookies.get(cookie))
+    response = Response(
+        PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, private"}
+    )
+    response.set_cookie(
+        cookie,
+        issue(shared.secret_key, current.client if current else None),
+        max_age=shared.token_max_age,
+        path=path,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response

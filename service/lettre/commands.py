@@ -8,8 +8,8 @@ idempotent transaction, whoever runs it), then sends the queue itself unless the
 service is already sending (then the service sends it).
 """
 
-from service.comments.validation import clean_email, email_error
 from service.core import db
+from service.core.forms import clean_email, email_error
 from service.lettre import stats
 from service.lettre.sender import Report
 

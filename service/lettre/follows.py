@@ -27,17 +27,9 @@ from service.lettre import outbox, subscriptions
 from service.lettre.settings import LettreSettings
 from service.lettre.subscriptions import ARTICLE, REPONSES
 
-# Comment form fields (theme partials/comment_form.html) -> kind of follow.
+# The comment form's boxes (comments/validation.py FOLLOW_BOXES, carried in NewComment.follow)
+# -> kind of follow.
 FIELDS = {"suivre_reponses": REPONSES, "suivre_article": ARTICLE}
-
-
-def from_form(form) -> dict[str, str]:
-    """The boxes a reader ticked, as form values (to show the form back with them)."""
-    return {name: "1" for name in FIELDS if form.get(name)}
-
-
-def kinds(values: dict) -> tuple[str, ...]:
-    return tuple(kind for name, kind in FIELDS.items() if values.get(name))
 
 
 class Follows:
@@ -76,7 +68,7 @@ class Follows:
         for comment_id, comment in wanted:
             if comment_id not in pending:
                 continue
-            for kind in comment.follow:
+            for kind in (FIELDS[box] for box in comment.follow if box in FIELDS):
                 target = str(comment_id) if kind == REPONSES else comment.article_slug
                 consent = self._consent(kind, comment_id, comment.article_slug)
                 subscriptions.follow(

@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.comments.notifier import connect_smtp, with_quit
 from service.core import clock, db
+from service.core.mailer import connect_smtp, with_quit
 from service.core.settings import CoreSettings
 from service.core.site import Site
 from service.core.workers import BackgroundWorker

@@ -17,14 +17,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.reader_pages import token_image
-from service.comments.validation import HONEYPOT, clean_email, email_error
-from service.core import clock, db, rates, tokens
+from service.core import clock, db, protection, tokens
 from service.core.events import MAIL_QUEUED, Bus
-from service.core.forms import read_form
+from service.core.forms import clean_email, email_error, read_form
+from service.core.protection import hash_ip, robot_signs
 from service.core.settings import CoreSettings
 from service.core.site import Site
-from service.core.spam import hash_ip
 from service.lettre import subscriptions
 from service.lettre.settings import LettreSettings
 
@@ -48,12 +46,12 @@ def record_request(
     """Store a form's request (inside a transaction): "flood" (refused: more than
     LETTRE_IP_COUNT in `window` seconds), "robot" (nothing done, nothing said), or "queued"
     (its e-mail is in the outbox)."""
-    if rates.retry_after(conn, IP_BUCKET, ip_key, settings.ip_count, window):
+    if protection.retry_after(conn, IP_BUCKET, ip_key, settings.ip_count, window):
         return "flood"
-    rates.record(conn, [(IP_BUCKET, ip_key)])
+    protection.record(conn, [(IP_BUCKET, ip_key)])
     if token is not None and not signs:
         if tokens.used(conn, [token.nonce]):
-            signs = ["replayed token"]
+            signs = ["Jeton de formulaire déjà utilisé."]
         else:
             tokens.use(conn, [token.nonce], clock.now())
     if signs:
@@ -80,19 +78,6 @@ class SubscribePages:
     def themes(self) -> list[tuple[str, str]]:
         """The thèmes as the form's template expects them (`lettre_themes`: slug, name)."""
         return list(self.site.manifest.categories.items())
-
-    def robot_signs(self, form, token: tokens.Token | None) -> list[str]:
-        """Why this request looks automated (for the log); [] if it does not."""
-        signs = []
-        if form.get(HONEYPOT):
-            signs.append("honeypot filled")
-        if token is None:
-            signs.append("no token")
-        elif not 0 <= token.age() <= self.shared.token_max_age:
-            signs.append("expired token")
-        elif token.age() < self.settings.min_fill_seconds:
-            signs.append("sent too fast")
-        return signs
 
     def form_again(self, email: str, chosen: list, rhythm: str, error: str) -> HTMLResponse:
         return self.page(
@@ -129,7 +114,7 @@ class SubscribePages:
             "présent dans chaque lettre."
         )
         request_data = {"email": email, "themes": themes, "rhythm": rhythm, "consent": consent}
-        signs = self.robot_signs(form, token)
+        signs = robot_signs(form, token, self.shared.token_max_age, self.settings.min_fill_seconds)
         window = self.shared.flood_window
         outcome = await db.run(
             self.shared.database,
@@ -168,7 +153,7 @@ class SubscribePages:
     async def token(self, request: Request) -> Response:
         """The form's background image; it gives the browser a fresh single-use token."""
         path = urlsplit(self.site.endpoint).path
-        return token_image(request, self.shared, COOKIE, path)
+        return tokens.image(request, self.shared, COOKIE, path)
 
     def routes(self) -> list[Route]:
         return [

@@ -16,7 +16,7 @@ The `subscriptions` table is this module's; the addresses are subscribers.py's.
 
 import sqlite3
 
-from service.core import clock, rates
+from service.core import clock, protection
 from service.lettre import outbox, subscribers
 from service.lettre.subscribers import record_event
 
@@ -28,9 +28,9 @@ CONFIRMATION_BUCKET = "lettre_confirmation"
 def _mail_once_per_interval(conn, person: sqlite3.Row, kind: str, detail, now, interval) -> bool:
     """Queue `kind` to `person` unless they got one within `interval` seconds."""
     key = person["email"].casefold()
-    if rates.retry_after(conn, CONFIRMATION_BUCKET, key, 1, interval, now):
+    if protection.retry_after(conn, CONFIRMATION_BUCKET, key, 1, interval, now):
         return False
-    rates.record(conn, [(CONFIRMATION_BUCKET, key)], now)
+    protection.record(conn, [(CONFIRMATION_BUCKET, key)], now)
     return outbox.enqueue(conn, kind, subscriber_id=person["id"], detail=detail, now=now)
 
 

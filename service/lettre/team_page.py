@@ -6,9 +6,9 @@ abonnes.csv, role « administration »)."""
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.validation import email_error
 from service.core import db
 from service.core.events import MAIL_QUEUED, Bus
+from service.core.forms import email_error
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION

@@ -21,6 +21,7 @@ from pelican.utils import slugify
 from PIL import Image
 
 from site_core.files import write_atomic
+from site_core.images import pixels
 from site_core.images.pixels import MAX_PIXELS, ImageProblem, Limits, open_checked
 
 IMAGE_FOLDER = "images"
@@ -55,13 +56,8 @@ def check(data: bytes, min_size: tuple[int, int]) -> tuple[Image.Image, str]:
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:
-    _, _, options = FORMATS[fmt]
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    extra = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info else {}
-    image.save(out, fmt, **options, **extra)
-    return out.getvalue()
+    """`image` in the Pillow format `fmt`, at the room's quality (site_core.images.pixels)."""
+    return pixels.encode(image, fmt.lower(), FORMATS[fmt][2])
 
 
 class Media:

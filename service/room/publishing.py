@@ -20,12 +20,12 @@ import logging
 import time
 from pathlib import Path
 
-from service.core import Core, clock, db
+from service.core import Core, clock, db, journal
 from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
 from service.room.building import BuildFailed, BuildPlaces, run_publication
 from service.room.store import ArticleStore
-from service.team import accounts, journal
+from service.team import accounts
 
 log = logging.getLogger(__name__)
 

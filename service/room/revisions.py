@@ -10,8 +10,8 @@ a save made on top of a hand edit is a conflict, never a silent overwrite.
 
 import sqlite3
 
-from service.comments.actions import ActionError
 from service.core import clock
+from service.core.errors import ActionError
 from service.team import accounts
 
 OUTSIDE = "hors de l’espace rédaction"

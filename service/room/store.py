@@ -13,12 +13,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.comments.actions import ActionError
-from service.core import db
+from service.core import db, journal
+from service.core.errors import ActionError
 from service.room import revisions
 from service.room.articles import content_file, read
 from service.room.gitlog import ContentGit
-from service.team import journal
 from site_core.files import write_atomic
 
 

@@ -16,8 +16,9 @@ import re
 import secrets
 import sqlite3
 
-from service.core import clock
-from service.team import accounts, journal, sessions
+from service.core import clock, journal
+from service.core.forms import is_email
+from service.team import accounts, sessions
 from service.team.accounts import (
     ADMINISTRATION,
     ROLES,
@@ -27,7 +28,6 @@ from service.team.accounts import (
 
 LINK_HOURS = 72
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _digest(token: str) -> str:
@@ -45,7 +45,7 @@ def check_profile(display_name: str, email: str, roles) -> tuple[str, str, list[
     display_name, email = " ".join(display_name.split()), email.strip()
     if len(display_name) > 100:
         raise AccountError("Le nom affiché dépasse 100 caractères.")
-    if email and (len(email) > 200 or not EMAIL.fullmatch(email)):
+    if email and (len(email) > 200 or not is_email(email)):
         raise AccountError(f"L’adresse e-mail « {email[:200]} » n’est pas valide.")
     roles = [role for role in ROLES if role in roles]
     if not roles:

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core import db
+from service.core import db, journal
 from service.core.forms import parse_number
-from service.team import accounts, accounts_admin, journal
+from service.team import accounts, accounts_admin
 from service.team.accounts import ADMINISTRATION, ROLES, AccountError
 from service.team.area import Area
 from service.team.guard import Visit, public, requires

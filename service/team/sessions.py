@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from service.core import clock, rates
-from service.core.spam import hash_ip
+from service.core import clock, protection
+from service.core.protection import hash_ip
 
 SESSION_COOKIE = "equipe"
 SESSION_MAX_AGE = 8 * 3600
@@ -115,13 +115,13 @@ class LoginThrottle:
         """Seconds until a login may be tried again; 0 when allowed now."""
         pair, address = self._keys(username, ip)
         return max(
-            rates.retry_after(conn, "login", pair, self.per_user_ip, self.window, now),
-            rates.retry_after(conn, "login_ip", address, self.per_ip, self.window, now),
+            protection.retry_after(conn, "login", pair, self.per_user_ip, self.window, now),
+            protection.retry_after(conn, "login_ip", address, self.per_ip, self.window, now),
         )
 
     def failure(self, conn, username: str, ip: str, now=None) -> None:
         pair, address = self._keys(username, ip)
-        rates.record(conn, [("login", pair), ("login_ip", address)], now)
+        protection.record(conn, [("login", pair), ("login_ip", address)], now)
 
     def success(self, conn, username: str, ip: str) -> None:
-        rates.forget(conn, "login", self._keys(username, ip)[0])
+        protection.forget(conn, "login", self._keys(username, ip)[0])

@@ -149,9 +149,12 @@ def crop_box(
     return left, top, left + box_w, top + box_h
 
 
-def encode(image: Image.Image, fmt: str) -> bytes:
-    """`image` encoded as `fmt` (a key of ENCODERS), with no metadata but its colour profile."""
-    name, options = ENCODERS[fmt]
+def encode(image: Image.Image, fmt: str, options: dict | None = None) -> bytes:
+    """`image` encoded as `fmt` (a key of ENCODERS), with no metadata but its colour profile.
+    `options`: the encoder's, instead of the build's (the room stores uploads at a higher
+    quality, since the build encodes them again)."""
+    name, default = ENCODERS[fmt]
+    options = default if options is None else options
     if fmt == "jpeg" and image.mode not in ("RGB", "L"):
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image, mask=image.convert("RGBA").getchannel("A"))

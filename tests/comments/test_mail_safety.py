@@ -5,7 +5,7 @@ import base64
 
 import pytest
 
-from service.comments import moderator_mail
+from service.core import mailer
 from tests.support.comment_mail import MODERATORS, post, smtp_config, store_comment
 from tests.support.comments import running_service
 
@@ -73,6 +73,6 @@ def test_encoded_word_posted_through_the_form_stays_text(tmp_path, comment_site,
 
 
 def test_names_that_are_not_attacks_are_kept():
-    assert moderator_mail.header_text("=?utf-8?q?Ren=C3=A9e_Dupr=C3=A9?=") == "Renée Dupré"
-    assert moderator_mail.header_text("Jean =?x?") == "Jean = ?x?"
-    assert moderator_mail.header_text("  Anne\u00a0Marie  ") == "Anne\u00a0Marie"
+    assert mailer.header_text("=?utf-8?q?Ren=C3=A9e_Dupr=C3=A9?=") == "Renée Dupré"
+    assert mailer.header_text("Jean =?x?") == "Jean = ?x?"
+    assert mailer.header_text("  Anne\u00a0Marie  ") == "Anne\u00a0Marie"

@@ -4,7 +4,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from service.core.spam import spam_reason
+from service.core.protection import spam_reason
 from tests.support.comments import make_config, running_service
 
 TWO_PER_ADDRESS = {"flood_email_count": 2, "flood_ip_count": 100}

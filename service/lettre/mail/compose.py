@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from service.comments.moderator_mail import body_text, header_text
+from service.core.mailer import body_text, header_text
 from service.core.settings import CoreSettings
 from service.core.site import SERVICE_TEMPLATES, Site
 from service.lettre import announce

@@ -4,11 +4,11 @@ Building each of 10,000 messages with `email.message.EmailMessage` costs about 1
 folding and content managers under policy.SMTP): 55 messages per second, below the 200 the
 lettre needs. So the parts that carry text from outside — From, Subject and every other
 constant header — are built ONCE per lettre by the email package (sanitised with
-mail.header_text, encoded and folded by `policy.SMTP`), and each recipient's message is then
-assembled here: ASCII headers we generate (To, Message-ID, Date, List-Unsubscribe), checked to
-be one line of printable ASCII, and the two bodies with that recipient's links, base64-encoded
-(lines of 76 characters, CRLF). About 0.1 ms per message. tests/test_letter_mail.py parses the
-result with the email package and finds no defect.
+core/mailer.header_text, encoded and folded by `policy.SMTP`), and each recipient's message is
+then assembled here: ASCII headers we generate (To, Message-ID, Date, List-Unsubscribe),
+checked to be one line of printable ASCII, and the two bodies with that recipient's links,
+base64-encoded (lines of 76 characters, CRLF). About 0.1 ms per message. The tests parse the
+result with the email package and find no defect.
 """
 
 import base64
@@ -24,7 +24,7 @@ _ONE_LINE_ASCII = re.compile(r"[\x20-\x7e]*")
 
 def constant_headers(headers: list[tuple[str, str]]) -> str:
     """`headers` encoded and folded by the email package (policy.SMTP), as wire text ending in
-    CRLF. The values must already be made safe (mail.header_text)."""
+    CRLF. The values must already be made safe (core/mailer.py: header_text)."""
     message = EmailMessage(policy=policy.SMTP)
     for name, value in headers:
         message[name] = value

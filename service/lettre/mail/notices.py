@@ -6,15 +6,14 @@ comment there is approved."""
 import json
 from datetime import datetime
 
-from service.comments.moderator_mail import body_text
+from service.core.mailer import body_text
 from service.lettre import links as signed
 from service.lettre import subscriptions
-from service.lettre.mail.letters import Drop, Parts
+from service.lettre.mail.letters import LETTRE_NAME, Drop, Parts
 from service.lettre.subscriptions import REPONSES, describe
 from site_core.comments.threads import render_body
 
 DISCUSSIONS_NAME = "Les discussions du site des partenaires"  # ASCII: see emails.LISTS
-LETTRE_NAME = "La lettre des partenaires"
 EXCERPT_CHARS = 2000
 
 

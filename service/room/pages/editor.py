@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.actions import ActionError
 from service.core import clock
+from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse

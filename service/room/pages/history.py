@@ -14,15 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.actions import ActionError
-from service.core import db
+from service.core import db, journal
+from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.articles import KINDS, PathRefused
 from service.room.conflicts import Conflicts, differences
 from service.room.pages.state import editor_url
 from service.room.store import ArticleStore, Conflict
-from service.team import journal
 from service.team.accounts import REDACTION
 from service.team.area import Area
 from service.team.guard import Visit, requires

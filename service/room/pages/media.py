@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.core import db
+from service.core import db, journal
 from service.room import blocks
 from service.room.building import BuildWorker
 from service.room.catalog import Catalog
@@ -25,7 +25,6 @@ from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused, Media
 from service.room.pages.editor import Editor
 from service.room.pages.state import EditorState, editor_url
 from service.room.uploads import read_posted
-from service.team import journal
 from service.team.accounts import REDACTION
 from service.team.area import Area
 from service.team.guard import Visit, requires

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.actions import ActionError
+from service.core.errors import ActionError
 from service.core.static import SiteFiles
 from service.room.articles import KINDS, PathRefused
 from service.room.building import BuildFailed, BuildWorker

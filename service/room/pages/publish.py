@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.comments.actions import ActionError
 from service.core import clock, db
+from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import publishing
 from service.room.articles import KINDS, PathRefused

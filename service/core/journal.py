@@ -2,7 +2,9 @@
 
 Every action of the writing room and of the accounts pages writes one row in the same
 transaction as the change itself, so the log cannot miss an action that happened (nor show one
-that was rolled back). Moderation actions keep their own `moderated_by` on each comment.
+that was rolled back); so does a failed copy of the site (site_copy.py). It lives in core
+because every domain writes it. Moderation actions keep their own `moderated_by` on each
+comment.
 """
 
 import sqlite3

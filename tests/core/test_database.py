@@ -16,7 +16,7 @@ import pytest
 
 from service.core import clock, db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def schema(path: Path) -> tuple[int, list[tuple]]:

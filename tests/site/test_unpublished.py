@@ -1,0 +1,141 @@
+"""Nothing unpublished is reachable by readers (issue 18, item 3): a draft, a hidden and a
+scheduled article (dated two days ahead) beside the real content, built with the development
+settings (pelicanconf.py: `invoke build`, `run`, `livereload`) and the production ones
+(publishconf.py: `invoke publish`, the room's publications), then every file of each output
+searched for their words and slugs — page text, XML, JSON, scripts, Pagefind's compressed
+index, and the file names (picture variants, share cards).
+
+A withdrawn article has no file: it cannot be in the output, and the draft stands for it. The
+hidden article is reachable at its own address only: in no list, feed, sitemap or search index.
+"""
+
+import contextlib
+import gzip
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from tests.support.images import jpeg_bytes, photo
+from tests.support.site import ROOT
+
+# slug → (its one word, its status line); each word is in the title, the chapô, the body and
+# the photo's name, each slug in nothing else. The search looks for a word's first 9 letters:
+# Pagefind's index holds stems (« Atlantis » is « atlant » there).
+ARTICLES = {
+    "essai-brouillon-vqx": ("zorglubdraft", "Status: draft"),
+    "essai-programme-vqx": ("zorglubfutur", "Status: published"),
+    "essai-cache-vqx": ("zorglubcache", "Status: hidden"),
+}
+SECRET = ("essai-brouillon-vqx", "essai-programme-vqx")
+HIDDEN = "essai-cache-vqx"
+# The files that are the hidden article itself: its page, its pictures and share card, and the
+# comment service's manifest (site_core.manifest), which knows it to take its comments.
+HIDDEN_OWN = (
+    "articles/essai-cache-vqx/index.html",
+    "images/photo-zorglubcache-",
+    "_articles-commentaires.json",  # the service's manifest: comments on it stay open
+)
+# Pagefind's files are gzip with this signature in front (fragments, index, filters, meta).
+PAGEFIND_SIGNATURE = b"pagefind_dcd"
+
+
+def _article(slug: str, word: str, status: str, date: datetime) -> str:
+    return (
+        f"Title: Entretien {word}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: Solidarité\n"
+        f"Tags: essai, {word}tag\nSlug: {slug}\nAuthors: Intervenant {word.title()}\n"
+        f"Roles: directrice\nSummary: Le chapô {word}.\n{status}\n\n"
+        f"![Une photo {word}](/images/photo-{word}.jpg)\n\n"
+        f"## Une question {word} ?\n\n"
+        f"**Intervenant {word.title()} :**{{: .speaker}} « Une réponse {word}. »\n"
+    )
+
+
+def corpus(tmp: Path) -> Path:
+    """A copy of content/ with the three articles and their photos."""
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "images").mkdir(exist_ok=True)
+    future = datetime.now() + timedelta(days=2)
+    for slug, (word, status) in ARTICLES.items():
+        date = future if slug == "essai-programme-vqx" else datetime(2024, 3, 1, 10, 0)
+        (content / "articles" / f"{slug}.md").write_text(
+            _article(slug, word, status, date), encoding="utf-8"
+        )
+        image = jpeg_bytes(photo(1200, 700, colour="olive"), gps=False)
+        (content / "images" / f"photo-{word}.jpg").write_bytes(image)
+    return content
+
+
+def build(tmp: Path, content: Path, settings_file: str) -> Path:
+    output = tmp / f"output-{settings_file}"
+    with contextlib.chdir(ROOT):  # publishconf.py imports pelicanconf from the current folder
+        settings = read_settings(
+            str(ROOT / settings_file),
+            override={
+                "PATH": str(content),
+                "THEME": str(ROOT / "theme"),
+                "PLUGIN_PATHS": [str(ROOT / "plugins")],
+                "OUTPUT_PATH": str(output),
+                "CACHE_PATH": str(tmp / f"cache-{settings_file}"),
+                "COMMENTS_DB": str(tmp / "no-comments.sqlite3"),
+            },
+        )
+        Pelican(settings).run()
+    return output
+
+
+@pytest.fixture(scope="module", params=["pelicanconf.py", "publishconf.py"])
+def output(request, tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("unpublished")
+    return build(tmp, corpus(tmp), request.param)
+
+
+def readable(path: Path) -> str:
+    """What a reader could get from the file, as text: decoded when Pagefind compressed it,
+    the file's name always (pictures, cards)."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data).removeprefix(PAGEFIND_SIGNATURE)
+    return f"{path.name}\n{data.decode('utf-8', errors='ignore')}".lower()
+
+
+def needles(slug: str) -> tuple[str, str]:
+    return (ARTICLES[slug][0][:9], slug)
+
+
+def files_with(site: Path, needles: tuple[str, ...]) -> list[str]:
+    return sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_file() and any(needle in readable(path) for needle in needles)
+    )
+
+
+def test_the_search_reads_every_kind_of_file(output):
+    """The needles of a published article are found where they should be: the search works."""
+    found = files_with(output, ("territorialisation-se-concretise",))
+    for where in ("sitemap.xml", "flux/tous.rss.xml", "index.html"):
+        assert where in found, where
+    assert any(name.startswith("pagefind/fragment/") for name in found)
+    assert any(name.startswith("pagefind/index/") for name in files_with(output, ("atlant",)))
+
+
+@pytest.mark.parametrize("slug", SECRET)
+def test_no_draft_or_scheduled_article_anywhere(output, slug):
+    assert files_with(output, needles(slug)) == []
+
+
+def test_a_hidden_article_is_at_its_address_only(output):
+    found = files_with(output, needles(HIDDEN))
+    assert f"articles/{HIDDEN}/index.html" in found
+    assert [name for name in found if not name.startswith(HIDDEN_OWN)] == []
+
+
+def test_robots_names_no_private_folder(output):
+    robots = (output / "robots.txt").read_text(encoding="utf-8")
+    disallowed = [line for line in robots.splitlines() if line.startswith("Disallow:")]
+    assert disallowed == ["Disallow: /commentaires/"]

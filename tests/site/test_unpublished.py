@@ -5,12 +5,14 @@ settings (pelicanconf.py: `invoke build`, `run`, `livereload`) and the productio
 searched for their words and slugs — page text, XML, JSON, scripts, Pagefind's compressed
 index, and the file names (picture variants, share cards).
 
-A withdrawn article has no file: it cannot be in the output, and the draft stands for it. The
-hidden article is reachable at its own address only: in no list, feed, sitemap or search index.
+A withdrawn article has no file: it cannot be in the output, and the draft stands for it; the
+comment store says both were announced in a lettre and have approved comments. The hidden
+article is reachable at its own address only: in no list, feed, sitemap or search index.
 """
 
 import contextlib
 import gzip
+import json
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from service.core import db
 from tests.support.images import jpeg_bytes, photo
 from tests.support.site import ROOT
 
@@ -70,6 +73,44 @@ def corpus(tmp: Path) -> Path:
     return content
 
 
+def _shown(slug: str, title: str) -> dict:
+    """An article as a lettre keeps it (service/lettre/mail/letters.py: snapshot)."""
+    return {
+        "slug": slug, "title": title, "url": f"articles/{slug}/", "category": "Solidarité",
+        "date": "2024-03-01T10:00:00+01:00", "category_slug": "solidarite",
+        "summary": f"Le chapô de {title}.", "image": "",
+    }  # fmt: skip
+
+
+def comment_store(path: Path) -> Path:
+    """Lettres that announced the draft (then withdrawn) and the hidden article beside a
+    published one, and an approved comment on each."""
+    published = _shown("territorialisation-se-concretise", "La territorialisation")
+    conn = db.connect(path)
+    db.migrate(conn)
+    with conn:
+        for week, (slug, (word, _status)) in enumerate(ARTICLES.items(), start=10):
+            article = _shown(slug, f"Entretien {word}")
+            conn.execute(
+                "INSERT INTO letters (kind, period, subject, articles, created_at)"
+                " VALUES ('article', ?, ?, ?, '2024-03-01T12:00:00+00:00')",
+                (slug, article["title"], json.dumps([article])),
+            )
+            conn.execute(
+                "INSERT INTO letters (kind, period, subject, articles, created_at)"
+                " VALUES ('digest', ?, '2 articles', ?, '2024-03-04T12:00:00+00:00')",
+                (f"2024-W{week}", json.dumps([published, article])),
+            )
+            conn.execute(
+                "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+                " created_at) VALUES (?, 'Lectrice', 'x@example.org', ?, 'approved',"
+                " '2024-03-02T10:00:00+00:00')",
+                (slug, f"Bravo pour {word}."),
+            )
+    conn.close()
+    return path
+
+
 def build(tmp: Path, content: Path, settings_file: str) -> Path:
     output = tmp / f"output-{settings_file}"
     with contextlib.chdir(ROOT):  # publishconf.py imports pelicanconf from the current folder
@@ -81,7 +122,7 @@ def build(tmp: Path, content: Path, settings_file: str) -> Path:
                 "PLUGIN_PATHS": [str(ROOT / "plugins")],
                 "OUTPUT_PATH": str(output),
                 "CACHE_PATH": str(tmp / f"cache-{settings_file}"),
-                "COMMENTS_DB": str(tmp / "no-comments.sqlite3"),
+                "COMMENTS_DB": str(comment_store(tmp / "comments.sqlite3")),
             },
         )
         Pelican(settings).run()
@@ -118,7 +159,7 @@ def files_with(site: Path, needles: tuple[str, ...]) -> list[str]:
 def test_the_search_reads_every_kind_of_file(output):
     """The needles of a published article are found where they should be: the search works."""
     found = files_with(output, ("territorialisation-se-concretise",))
-    for where in ("sitemap.xml", "flux/tous.rss.xml", "index.html"):
+    for where in ("sitemap.xml", "flux/tous.rss.xml", "index.html", "lettres/2/index.html"):
         assert where in found, where
     assert any(name.startswith("pagefind/fragment/") for name in found)
     assert any(name.startswith("pagefind/index/") for name in files_with(output, ("atlant",)))

@@ -1,7 +1,8 @@
 """Nothing unpublished is reachable by readers (issue 18, item 3): a draft, a hidden and a
 scheduled article (dated two days ahead) beside the real content, built with the development
-settings (pelicanconf.py: `invoke build`, `run`, `livereload`) and the production ones
-(publishconf.py: `invoke publish`, the room's publications), then every file of each output
+settings (pelicanconf.py: `invoke build`, `run`, `livereload`, incremental, after the draft was
+online) and the production ones (publishconf.py: `invoke publish`, the room's publications),
+then every file of each output
 searched for their words and slugs — page text, XML, JSON, scripts, Pagefind's compressed
 index, and the file names (picture variants, share cards).
 
@@ -22,6 +23,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from service.core import db
+from site_core.build import build as site_build
 from tests.support.images import jpeg_bytes, photo
 from tests.support.site import ROOT
 
@@ -111,7 +113,7 @@ def comment_store(path: Path) -> Path:
     return path
 
 
-def build(tmp: Path, content: Path, settings_file: str) -> Path:
+def build(tmp: Path, content: Path, settings_file: str, incremental: bool) -> Path:
     output = tmp / f"output-{settings_file}"
     with contextlib.chdir(ROOT):  # publishconf.py imports pelicanconf from the current folder
         settings = read_settings(
@@ -125,14 +127,28 @@ def build(tmp: Path, content: Path, settings_file: str) -> Path:
                 "COMMENTS_DB": str(comment_store(tmp / "comments.sqlite3")),
             },
         )
-        Pelican(settings).run()
+        if not incremental:
+            Pelican(settings).run()
+            return output
+        # `invoke build`, `run` and `livereload`: the draft was online, then put back to draft.
+        draft = content / "articles" / f"{SECRET[0]}.md"
+        text = draft.read_text(encoding="utf-8")
+        draft.write_text(text.replace("Status: draft", "Status: published"), encoding="utf-8")
+        site_build(settings)
+        assert (output / "articles" / SECRET[0] / "index.html").is_file()
+        draft.write_text(text, encoding="utf-8")
+        site_build(settings)
     return output
 
 
-@pytest.fixture(scope="module", params=["pelicanconf.py", "publishconf.py"])
+@pytest.fixture(
+    scope="module",
+    params=[("pelicanconf.py", False), ("publishconf.py", False), ("pelicanconf.py", True)],
+    ids=["pelicanconf", "publishconf", "pelicanconf-incremental"],
+)
 def output(request, tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("unpublished")
-    return build(tmp, corpus(tmp), request.param)
+    return build(tmp, corpus(tmp), *request.param)
 
 
 def readable(path: Path) -> str:

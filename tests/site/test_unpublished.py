@@ -35,7 +35,7 @@ ARTICLES = {
     "essai-programme-vqx": ("zorglubfutur", "Status: published"),
     "essai-cache-vqx": ("zorglubcache", "Status: hidden"),
 }
-SECRET = ("essai-brouillon-vqx", "essai-programme-vqx")
+SECRET = ("essai-brouillon-vqx", "essai-programme-vqx", "page-brouillon-vqx")
 HIDDEN = "essai-cache-vqx"
 # The files that are the hidden article itself: its page, its pictures and share card, and the
 # comment service's manifest (site_core.manifest), which knows it to take its comments.
@@ -72,6 +72,11 @@ def corpus(tmp: Path) -> Path:
         )
         image = jpeg_bytes(photo(1200, 700, colour="olive"), gps=False)
         (content / "images" / f"photo-{word}.jpg").write_bytes(image)
+    (content / "pages" / "page-brouillon-vqx.md").write_text(
+        "Title: Page zorglubpage\nSlug: page-brouillon-vqx\nStatus: draft\n\n"
+        "Le texte zorglubpage.\n",
+        encoding="utf-8",
+    )
     return content
 
 
@@ -161,7 +166,8 @@ def readable(path: Path) -> str:
 
 
 def needles(slug: str) -> tuple[str, str]:
-    return (ARTICLES[slug][0][:9], slug)
+    word = ARTICLES[slug][0] if slug in ARTICLES else "zorglubpage"
+    return (word[:9], slug)
 
 
 def files_with(site: Path, needles: tuple[str, ...]) -> list[str]:

@@ -70,8 +70,11 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
-DRAFT_URL = "brouillons/{slug}/"
-DRAFT_SAVE_AS = "brouillons/{slug}/index.html"
+# Drafts (and articles dated in the future, which Pelican turns into drafts) are read, so the
+# build checks them and the writing room's preview can show one as published, but no build
+# writes them: what is in the output is what readers may see (issue 18).
+DRAFT_URL = DRAFT_SAVE_AS = DRAFT_LANG_URL = DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_URL = DRAFT_PAGE_LANG_SAVE_AS = ""
 INDEX_SAVE_AS = "index.html"
 
 DEFAULT_PAGINATION = 10

@@ -18,7 +18,7 @@ from pelican.contents import Article, Page
 
 from site_core import build_errors
 from site_core.build import all_contents
-from site_core.images.cache import republish
+from site_core.images.cache import keep_readable
 from site_core.images.pixels import ImageProblem, Limits, check_codecs
 from site_core.images.variants import Producer, Recipe
 
@@ -147,11 +147,11 @@ def keep_originals_private(generator) -> None:
 
 
 def keep_files(generators) -> None:
-    """all_generators_finalized (the build process): every content's picture files are in the
-    output and belong to this build (site_core.build's rule 5)."""
-    for generator in generators:
-        for content in all_contents(generator):
-            republish(getattr(content, "image_files", ()))
+    """all_generators_finalized (the build process): the picture files of every content readers
+    may see are in the output and belong to this build (site_core.build's rule 5); those only
+    drafts and future articles use are not."""
+    contents = [content for generator in generators for content in all_contents(generator)]
+    keep_readable(contents, lambda content: getattr(content, "image_files", ()))
 
 
 def finish(_pelican) -> None:

@@ -1,8 +1,9 @@
 """Being found: a JSON-LD `NewsArticle` on each published article (`article.json_ld`, written
 by theme/templates/article.html), `sitemap.xml` and `robots.txt` pointing to it.
 
-The canonical link of every page is in theme/templates/base.html. Drafts and hidden articles
-get neither JSON-LD nor a sitemap entry, and a `noindex` robots tag (article.html).
+The canonical link of every page is in theme/templates/base.html. Hidden articles (drafts are
+never written: pelicanconf.py) get neither JSON-LD nor a sitemap entry, and a `noindex` robots
+tag (article.html).
 """
 
 from datetime import datetime
@@ -42,7 +43,7 @@ def write_sitemap(generators) -> None:
     output.mkdir(parents=True, exist_ok=True)
     (output / "sitemap.xml").write_bytes(sitemap.sitemap_xml(rows))
     sitemap_url = f"{settings['SITEURL']}/sitemap.xml"
-    (output / "robots.txt").write_text(sitemap.robots_txt(settings, sitemap_url), "utf-8")
+    (output / "robots.txt").write_text(sitemap.robots_txt(sitemap_url), "utf-8")
 
 
 def register():

@@ -50,8 +50,8 @@ def sitemap_xml(rows) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def robots_txt(settings, sitemap_url: str) -> str:
-    """Everything may be crawled but drafts and the comment service's pages."""
-    drafts = settings["DRAFT_URL"].split("{", 1)[0]
-    lines = ["User-agent: *", f"Disallow: /{drafts}", f"Disallow: {COMMENTS_ENDPOINT}"]
+def robots_txt(sitemap_url: str) -> str:
+    """Everything may be crawled but the comment service's pages. No private folder is named:
+    nothing unpublished is in the output, and a name here would tell where to look."""
+    lines = ["User-agent: *", f"Disallow: {COMMENTS_ENDPOINT}"]
     return "\n".join([*lines, "", f"Sitemap: {sitemap_url}", ""])

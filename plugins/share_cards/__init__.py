@@ -22,7 +22,7 @@ from pelican.contents import Article, Page
 
 from site_core.build import all_contents
 from site_core.dates import format_date
-from site_core.images.cache import publish, republish
+from site_core.images.cache import keep_readable, publish, republish
 from site_core.images.pixels import ImageProblem, Limits, encode
 from site_core.images.variants import Producer, Recipe
 
@@ -120,12 +120,11 @@ def add_site_card(generator) -> None:
 
 
 def keep_files(generators) -> None:
-    """all_generators_finalized (the build process): every card file is in the output and
-    belongs to this build (site_core.build's rule 5), wherever its content was read."""
-    for generator in generators:
-        for content in all_contents(generator):
-            card = getattr(content, "share", None)
-            republish(card.outputs if card else ())
+    """all_generators_finalized (the build process): the card file of every content readers
+    may see is in the output and belongs to this build (site_core.build's rule 5), wherever its
+    content was read; a draft's or future article's card is not."""
+    contents = [content for generator in generators for content in all_contents(generator)]
+    keep_readable(contents, lambda content: getattr(getattr(content, "share", None), "outputs", ()))
     site = generators[0].context.get("site_share") if generators else None
     republish(site.outputs if site else ())
 

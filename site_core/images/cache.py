@@ -112,3 +112,17 @@ def republish(outputs) -> None:
     for cached, target in outputs:
         publish(cached, target)
         keep(target)
+
+
+def keep_readable(contents, outputs_of) -> None:
+    """all_generators_finalized: republish the files of the contents readers may see, and
+    remove those that only unpublished ones (drafts, articles dated in the future) need. These
+    are read like the others (the build checks them, the room's preview shows one as
+    published), and reading linked their files into the output. `outputs_of(content)`: its
+    (cached, target) pairs."""
+    shown, unpublished = set(), set()
+    for content in contents:
+        (unpublished if content.status == "draft" else shown).update(outputs_of(content))
+    republish(sorted(shown))
+    for _cached, target in unpublished - shown:
+        Path(target).unlink(missing_ok=True)

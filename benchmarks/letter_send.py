@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+from service.comments import store
 from service.core import db
 from service.core.settings import CoreSettings
 from service.core.site import Site
@@ -112,7 +113,7 @@ def one_send(tmp: Path, subscribers: int) -> dict:
             smtp_port=port,
         )
         db.init(config.database).close()
-        sender = Sender(LettreSettings(rate=0), config, Site(site_dir, PUBLIC))
+        sender = Sender(LettreSettings(rate=0), config, Site(site_dir, PUBLIC), store.snapshot)
         conn = sender.connect()
         sender.send_round(conn)  # the first run records the back catalogue
         seed(config.database, subscribers)

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from service import comments, core, lettre, room, team
+from service.comments import store as comment_store
 from service.core.forms import FormError
 from service.core.static import SiteFiles
 from service.settings import Settings
@@ -69,7 +70,8 @@ def assemble(settings: Settings) -> Parts:
         shared,
         guard,
         comments.setup(settings.comments, shared, guard.area),
-        lettre.setup(settings.lettre, shared, guard.area),
+        # The lettre reads comments through the comments domain's reader, not its own SQL.
+        lettre.setup(settings.lettre, shared, guard.area, comment_store.snapshot),
         room.setup(settings.room, shared, guard.area),
     )
 

@@ -5,6 +5,8 @@ team → core → site_core; site_core and the Pelican plugins never import the 
 The same `lint-imports` runs in test.sh; here it runs on the tree, then on a copy of it with one
 forbidden import added, to show the check can fail."""
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -63,3 +65,40 @@ def test_a_forbidden_import_breaks_the_check(copy, path, line, contract):
     broken = [row for row in result.stdout.splitlines() if row.endswith(" BROKEN")]
     assert any(contract in row for row in broken), result.stdout
     assert path.removesuffix(".py").replace("/", ".") in result.stdout
+
+
+# Each table's SQL lives in its owner's module (core/db.py); the lettre reads comments only
+# through the reader app.py hands its setup.
+SQL_ON_COMMENTS = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+comments\b")
+
+
+def sql_on_comments(package: Path) -> list[str]:
+    """Where a string of `package`'s modules (a literal, an f-string's text, implicit
+    concatenations joined) names the `comments` table in SQL."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if SQL_ON_COMMENTS.search(node.value):
+                    found.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    return found
+
+
+def test_the_lettre_has_no_sql_on_the_comments_table():
+    assert sql_on_comments(ROOT / "service" / "lettre") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'ROWS = "SELECT id FROM comments WHERE id = ?"',
+        'ROWS = ("SELECT s.id FROM subscriptions s"\n    " JOIN comments c ON c.id = s.target")',
+        'def f(conn, t):\n    return conn.execute(f"UPDATE comments SET {t} = 1")',
+    ],
+)
+def test_the_scan_finds_sql_on_the_comments_table(tmp_path, line):
+    (tmp_path / "lettre").mkdir()
+    (tmp_path / "lettre" / "crossing.py").write_text(f"{line}\n")
+    (tmp_path / "lettre" / "fine.py").write_text('"""New comments on an article."""\n')
+    found = sql_on_comments(tmp_path / "lettre")
+    assert [where.partition(":")[0] for where in found] == ["lettre/crossing.py"]

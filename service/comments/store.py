@@ -11,6 +11,7 @@ import json
 import sqlite3
 
 from service.core import db
+from service.core.events import Comment
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 # What the writer inserts, in this order.
@@ -31,6 +32,17 @@ def _ids(ids) -> str:
 
 def get(conn: sqlite3.Connection, comment_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+
+
+def snapshot(conn: sqlite3.Connection, comment_id: int) -> Comment | None:
+    """The comment `comment_id` for another domain (the lettre's follows and e-mails), read
+    on the caller's connection: inside a transaction, it sees what that transaction wrote."""
+    row = conn.execute(
+        "SELECT id, article_slug, parent_id, author_name, author_email, body, status, erased,"
+        " created_at FROM comments WHERE id = ?",
+        (comment_id,),
+    ).fetchone()
+    return None if row is None else Comment(*row[:7], bool(row[7]), row[8])
 
 
 def set_status(conn, comment_id: int, status: str, moderator: str, at: str) -> None:

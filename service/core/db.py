@@ -15,9 +15,9 @@ team/accounts_admin.py; team_log: core/journal.py; revisions: room/revisions.py;
 publish_jobs: room/publishing.py; subscriptions: lettre/subscriptions.py; subscribers,
 letter_events: lettre/subscribers.py; outbox: lettre/outbox.py; letters, announced,
 letter_state: lettre/announce.py. The build reads comments and letters through site_core.
-Read across domains, for want of a way that imports no other domain: the lettre reads comments
-(follows.py, subscriptions.describe, mail/notices.reply), the room's list counts pending
-comments (room/pages/listing.py).
+Another domain reads a table through its owner's function, handed to it by app.py (the lettre
+reads a comment through comments/store.snapshot). Still read across domains: the room's list
+counts pending comments (room/pages/listing.py).
 
 The schema version is `PRAGMA user_version`; `migrate()` runs each file of migrations/ past
 it (0001_….sql, 0002_….sql, …), each in its own transaction, so a database of any older

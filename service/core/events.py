@@ -18,9 +18,12 @@ there is. The bus is never module-global: tests run several services in one proc
 
 The `-in-transaction` events run inside the transaction that stores or changes the comment,
 on its connection: what a handler writes (the followers' e-mails) is committed with the change
-or not at all, and a handler's failure rolls the change back. Every other event is emitted once
-the change is committed. Handlers of one event run in no set order: a domain that needs an
-order connects one handler that does its steps in turn (comments: republish, then search).
+or not at all, and a handler's failure rolls the change back. A handler of another domain
+reads the comment on that `conn` through a reader app.py handed it (the lettre's
+`read_comment`: comments/store.snapshot, a `Comment` below), never with SQL of its own.
+Every other event is emitted once the change is committed. Handlers of one event run in no
+set order: a domain that needs an order connects one handler that does its steps in turn
+(comments: republish, then search).
 """
 
 from collections.abc import Callable
@@ -61,6 +64,27 @@ class Change:
     comment_id: int | None
     articles: tuple[str, ...] = ()
     count: int = 1
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment as another domain may see it: what the lettre quotes, and whom it tells.
+    The comments domain makes it (comments/store.snapshot); app.py hands that reader to the
+    lettre's setup, which calls it on its own connection, inside the caller's transaction."""
+
+    id: int
+    article_slug: str
+    parent_id: int | None
+    author_name: str
+    author_email: str
+    body: str
+    status: str
+    erased: bool
+    created_at: str
+
+    @property
+    def public(self) -> bool:
+        return self.status == "approved" and not self.erased
 
 
 class Bus:

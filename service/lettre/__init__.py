@@ -1,7 +1,9 @@
 """« La lettre des partenaires » and following a discussion: subscriptions, the e-mails and
 their sender.
 
-`setup(settings, core, area)` assembles the domain for app.py. It connects, on the bus: the
+`setup(settings, core, area, read_comment)` assembles the domain for app.py; `read_comment`
+(subscriptions.ReadComment, the comments domain's store.snapshot) is how the lettre sees a
+comment, on its own connection, without importing that domain. It connects, on the bus: the
 follows (follows.py) inside the comments' transactions (`comment-stored-in-transaction`,
 `comment-changed-in-transaction`), and the sender's wake-up (sender.py) to `mail-queued` and
 `site-published`, so a publication is announced at once rather than at the next poll. Its
@@ -24,6 +26,7 @@ from service.lettre.link_pages import LinkPages
 from service.lettre.sender import Sender
 from service.lettre.settings import LettreSettings
 from service.lettre.subscribe_pages import SubscribePages
+from service.lettre.subscriptions import ReadComment
 from service.lettre.team_page import LetterTeamPage
 from service.team.area import Area
 from site_core.paths import COMMENTS_ENDPOINT, TEAM_PATH
@@ -36,16 +39,19 @@ class LettreDomain(Domain):
     sender: Sender  # a thread of the service; the commands' foreground sender
 
 
-def setup(settings: LettreSettings, core: Core, area: Area) -> LettreDomain:
+def setup(
+    settings: LettreSettings, core: Core, area: Area, read_comment: ReadComment
+) -> LettreDomain:
     site, bus = core.site, core.bus
-    sender = Sender(settings, core.settings, site, ArchiveWriter(site, core.database))
-    follows = Follows(settings, site)
+    archive = ArchiveWriter(site, core.database)
+    sender = Sender(settings, core.settings, site, read_comment, archive)
+    follows = Follows(settings, site, read_comment)
     bus.connect(COMMENT_STORED_IN_TRANSACTION, follows.record)
     bus.connect(COMMENT_CHANGED_IN_TRANSACTION, follows.on_change)
     bus.connect(MAIL_QUEUED, sender.wake)
     bus.connect(SITE_PUBLISHED, lambda jobs: sender.wake())
     subscribe = SubscribePages(settings, core.settings, site, bus)
-    links = LinkPages(subscribe, sender.composer.links)
+    links = LinkPages(subscribe, sender.composer.links, read_comment)
     routes = {
         COMMENTS_ENDPOINT: [*subscribe.routes(), *links.routes()],
         TEAM_PATH: LetterTeamPage(site, area, bus).routes(),

@@ -14,8 +14,9 @@ begun before the comment was written, never its own author, one e-mail per perso
 however many reasons they have (outbox.dedupe). Pending, rejected and spam comments send
 nothing; an e-mail queued for a comment unpublished before it left is dropped by the sender.
 
-Both read the comments domain's table (which comments are pending, or approved), across
-domains: see service/core/db.py.
+Both read the comments through `read_comment` (subscriptions.ReadComment: the comments
+domain's store.snapshot, handed by app.py), on the event's connection: they see the
+transaction's own writes, and what they queue is committed with it or not at all.
 """
 
 import sqlite3
@@ -25,7 +26,7 @@ from service.core.events import Change
 from service.core.site import Site
 from service.lettre import outbox, subscriptions
 from service.lettre.settings import LettreSettings
-from service.lettre.subscriptions import ARTICLE, REPONSES
+from service.lettre.subscriptions import ARTICLE, REPONSES, ReadComment
 
 # The comment form's boxes (comments/validation.py FOLLOW_BOXES, carried in NewComment.follow)
 # -> kind of follow.
@@ -33,9 +34,10 @@ FIELDS = {"suivre_reponses": REPONSES, "suivre_article": ARTICLE}
 
 
 class Follows:
-    def __init__(self, settings: LettreSettings, site: Site):
+    def __init__(self, settings: LettreSettings, site: Site, read_comment: ReadComment):
         self.settings = settings
         self.site = site
+        self.read_comment = read_comment
 
     def _consent(self, kind: str, comment_id: int, slug: str) -> str:
         article = self.site.manifest.articles.get(slug)
@@ -56,17 +58,10 @@ class Follows:
         wanted = [(comment_id, comment) for comment_id, comment in stored if comment.follow]
         if not wanted:
             return
-        pending = {
-            row[0]
-            for row in conn.execute(
-                "SELECT id FROM comments WHERE status = 'pending'"
-                " AND id IN (SELECT value FROM json_each(?))",
-                ("[" + ",".join(str(comment_id) for comment_id, _ in wanted) + "]",),
-            )
-        }
         now = clock.now()
         for comment_id, comment in wanted:
-            if comment_id not in pending:
+            stored_as = self.read_comment(conn, comment_id)
+            if stored_as is None or stored_as.status != "pending":
                 continue
             for kind in (FIELDS[box] for box in comment.follow if box in FIELDS):
                 target = str(comment_id) if kind == REPONSES else comment.article_slug
@@ -85,11 +80,10 @@ class Follows:
         """E-mail the followers of what became public, in the moderation's transaction."""
         if change.comment_id is None:
             return
-        comments = conn.execute(
-            "SELECT id, article_slug, parent_id, author_email, created_at FROM comments"
-            " WHERE status = 'approved' AND NOT erased AND id IN (?,"
-            " (SELECT parent_id FROM comments WHERE id = ?))",
-            (change.comment_id, change.comment_id),
-        ).fetchall()
-        for comment in comments:
+        changed = self.read_comment(conn, change.comment_id)
+        if changed is None:
+            return
+        # The comment and the one it answers (an official reply makes both public at once).
+        parent = self.read_comment(conn, changed.parent_id) if changed.parent_id else None
+        for comment in sorted((c for c in (changed, parent) if c and c.public), key=lambda c: c.id):
             outbox.enqueue_replies(conn, comment, clock.now())

@@ -35,9 +35,10 @@ SAMPLE = (
 
 
 class LinkPages:
-    def __init__(self, pages: SubscribePages, links):
+    def __init__(self, pages: SubscribePages, links, read_comment: subscriptions.ReadComment):
         self.pages = pages
         self.links = links  # () -> links.Links, with the service's current public address
+        self.read_comment = read_comment  # the article of a followed comment, in its label
 
     async def _link(self, request: Request, purpose: str):
         """(form or None, token text, Link, None) of a GET or POST to a link page, or
@@ -62,7 +63,10 @@ class LinkPages:
 
     def _described(self, conn, rows) -> list[dict]:
         manifest = self.pages.site.manifest
-        return [{**dict(row), "label": subscriptions.describe(conn, row, manifest)} for row in rows]
+        return [
+            {**dict(row), "label": subscriptions.describe(conn, row, manifest, self.read_comment)}
+            for row in rows
+        ]
 
     async def confirm(self, request: Request) -> Response:
         form, token, link, refusal = await self._link(request, signed.CONFIRM)

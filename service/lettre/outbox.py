@@ -29,6 +29,7 @@ import json
 import sqlite3
 
 from service.core import clock, db
+from service.core.events import Comment
 from service.lettre.settings import LettreSettings
 
 KINDS = ("confirmation", "deja-abonne", "lettre", "reponse", "essai")
@@ -85,7 +86,7 @@ def enqueue_letter(conn: sqlite3.Connection, letter_id: int, where: str, params,
     return cursor.rowcount
 
 
-def enqueue_replies(conn: sqlite3.Connection, comment: sqlite3.Row, now: float) -> int:
+def enqueue_replies(conn: sqlite3.Connection, comment: Comment, now: float) -> int:
     """Queue the e-mails about the approved `comment` to those following its discussion (see
     follows.py); one statement, whatever their number. Returns how many were new."""
     return conn.execute(
@@ -100,11 +101,11 @@ def enqueue_replies(conn: sqlite3.Connection, comment: sqlite3.Row, now: float) 
         # A follower of both the comment answered and the article: the reply's e-mail wins.
         " ORDER BY s.kind = 'reponses' DESC, s.id",
         {
-            "id": comment["id"],
-            "author": comment["author_email"],
-            "created": comment["created_at"],
-            "parent": str(comment["parent_id"] or ""),
-            "slug": comment["article_slug"],
+            "id": comment.id,
+            "author": comment.author_email,
+            "created": comment.created_at,
+            "parent": str(comment.parent_id or ""),
+            "slug": comment.article_slug,
             "now": now,
             "now_iso": clock.iso(now),
         },

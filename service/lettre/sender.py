@@ -83,13 +83,14 @@ class Sender(BackgroundWorker):
         settings: LettreSettings,
         shared: CoreSettings,
         site: Site,
+        read_comment: subscriptions.ReadComment,
         publish_letters: Callable[[list[int]], object] | None = None,
     ):
         super().__init__(shared.database, settings.poll_seconds)
         self.settings = settings
         self.shared = shared  # the database, the SMTP server, the signing key
         self.site = site
-        self.composer = Composer(settings, shared, site)
+        self.composer = Composer(settings, shared, site, read_comment)
         self.publish_letters = publish_letters
         self._next_purge = 0.0
         self._next_slot = 0.0

@@ -11,18 +11,25 @@ Mail-bombing a third party is bounded: an address gets at most one confirmation 
 abonné ») e-mail per LETTRE_CONFIRM_INTERVAL, whatever the requests; a request inside the
 interval updates the pending subscription, which the e-mail already sent will confirm.
 
-The `subscriptions` table is this module's; the addresses are subscribers.py's.
+The `subscriptions` table is this module's; the addresses are subscribers.py's. The comments
+are the comments domain's: the lettre reads one through a `ReadComment` (below), which app.py
+hands to its setup (comments/store.snapshot), never with SQL of its own.
 """
 
 import sqlite3
+from collections.abc import Callable
 
 from service.core import clock, protection
+from service.core.events import Comment
 from service.lettre import outbox, subscribers
 from service.lettre.subscribers import record_event
 
 LETTRE, REPONSES, ARTICLE = "lettre", "reponses", "article"
 RHYTHMS = {"each": "à chaque publication", "weekly": "une fois par semaine"}
 CONFIRMATION_BUCKET = "lettre_confirmation"
+
+# The comment numbered so, read on the caller's connection (in its transaction), or None.
+ReadComment = Callable[[sqlite3.Connection, int], Comment | None]
 
 
 def _mail_once_per_interval(conn, person: sqlite3.Row, kind: str, detail, now, interval) -> bool:
@@ -190,18 +197,15 @@ def themes_text(themes: str, categories: dict[str, str]) -> str:
     return ("thèmes " if len(names) > 1 else "thème ") + ", ".join(names)
 
 
-def describe(conn, row: sqlite3.Row, manifest) -> str:
+def describe(conn, row: sqlite3.Row, manifest, read_comment: ReadComment) -> str:
     """A subscription in French, as the e-mails and the pages name it."""
     if row["kind"] == LETTRE:
         themes = themes_text(row["themes"], manifest.categories)
         return f"La lettre des partenaires, {RHYTHMS[row['rhythm']]}, {themes}"
     slug = row["target"]
     if row["kind"] == REPONSES:
-        # The comments domain's table, read across domains (see service/core/db.py).
-        found = conn.execute(
-            "SELECT article_slug FROM comments WHERE id = ?", (row["target"],)
-        ).fetchone()
-        slug = found[0] if found else ""
+        comment = read_comment(conn, int(row["target"]))
+        slug = comment.article_slug if comment else ""
     article = manifest.articles.get(slug)
     title = f"« {article.title} »" if article else "un article retiré depuis"
     if row["kind"] == REPONSES:

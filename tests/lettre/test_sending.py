@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
+from service.comments import store
 from service.core import db
 from service.core.site import Site
 from service.lettre.sender import Sender
@@ -235,7 +236,8 @@ def test_the_rate_limit_spaces_the_messages(tmp_path, letter_site, smtp_server):
 
 def test_an_idle_round_takes_no_write_lock(tmp_path, letter_site, smtp_server):
     config = letter_config(tmp_path, letter_site, smtp_server, poll_seconds=60)
-    sender = Sender(config.lettre, config.core, Site(letter_site, config.core.site_url))
+    site = Site(letter_site, config.core.site_url)
+    sender = Sender(config.lettre, config.core, site, store.snapshot)
     conn = sender.connect()
     sender.send_round(conn)  # the back catalogue
     other = db.connect(config.core.database)

@@ -30,6 +30,7 @@ from service.lettre import links as signed
 from service.lettre.mail import letters, mime, notices
 from service.lettre.mail.bounces import message_tag
 from service.lettre.settings import LettreSettings
+from service.lettre.subscriptions import ReadComment
 from site_core import dates
 from site_core.typography import typeset_html, typeset_text
 
@@ -60,10 +61,17 @@ MAX_VARIANTS = 256
 class Composer:
     """Renders the e-mails of one service; used by one sender thread at a time."""
 
-    def __init__(self, settings: LettreSettings, shared: CoreSettings, site: Site):
+    def __init__(
+        self,
+        settings: LettreSettings,
+        shared: CoreSettings,
+        site: Site,
+        read_comment: ReadComment,
+    ):
         self.settings = settings
         self.shared = shared  # the signing key, the sender's address
         self.site = site
+        self.read_comment = read_comment  # the comment a discussion e-mail quotes
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(SERVICE_TEMPLATES / "courriels"),
             autoescape=jinja2.select_autoescape(("html",)),

@@ -37,7 +37,7 @@ def confirmation(composer, conn, row) -> Parts:
         "confirmation",
         subject,
         list_name,
-        items=[describe(conn, sub, manifest) for sub in pending],
+        items=[describe(conn, sub, manifest, composer.read_comment) for sub in pending],
         confirm_url=composer.links().url(signed.CONFIRM, link),
         hours=f"{composer.settings.confirm_hours:g}",
         preheader="Un clic pour confirmer : rien ne vous sera envoyé sans cela.",
@@ -53,18 +53,13 @@ def already_subscribed(composer, conn, row) -> Parts:
 
 
 def reply(composer, conn, row) -> Parts:
-    # The comments domain's table, read across domains (see service/core/db.py).
-    comment = conn.execute(
-        "SELECT id, article_slug, author_name, body, status, erased, created_at FROM comments"
-        " WHERE id = ?",
-        (row["comment_id"],),
-    ).fetchone()
-    if comment is None or comment["status"] != "approved" or comment["erased"]:
+    comment = composer.read_comment(conn, row["comment_id"])
+    if comment is None or not comment.public:
         raise Drop("commentaire retiré avant l’envoi")
     subscription = subscriptions.get(conn, row["subscription_id"])
     if subscription is None or subscription["status"] != "active" or row["suspended_at"]:
         raise Drop("ne suit plus la discussion")
-    article = composer.site.manifest.articles.get(comment["article_slug"])
+    article = composer.site.manifest.articles.get(comment.article_slug)
     if article is None:
         raise Drop("article retiré")
     mine = subscription["kind"] == REPONSES
@@ -76,28 +71,28 @@ def reply(composer, conn, row) -> Parts:
             else f"Nouveau commentaire sur « {article.title} »"
         )
         article_url = composer.absolute(article.url)
-        body = comment["body"]
+        body = comment.body
         text, page = composer.render(
             "reponse",
             subject,
             DISCUSSIONS_NAME,
             heading="Nouvelle réponse à votre commentaire" if mine else "Nouveau commentaire",
             comment={
-                "author_name": comment["author_name"],
-                "created": datetime.fromisoformat(comment["created_at"]),
+                "author_name": comment.author_name,
+                "created": datetime.fromisoformat(comment.created_at),
                 "body_html": render_body(body[:EXCERPT_CHARS]),
                 "body_text": body_text(body[:EXCERPT_CHARS]),
             },
             article_title=article.title,
             article_url=article_url,
-            comment_url=f"{article_url}#commentaire-{comment['id']}",
+            comment_url=f"{article_url}#commentaire-{comment.id}",
             followed="les réponses à votre commentaire"
             if mine
             else "les commentaires de cet article",
-            preheader=f"{comment['author_name']} a écrit sous « {article.title} ».",
+            preheader=f"{comment.author_name} a écrit sous « {article.title} ».",
         )
         return composer.head(DISCUSSIONS_NAME, subject), text, page
 
-    head, text, page = composer.variant(("reponse", comment["id"], mine), build)
+    head, text, page = composer.variant(("reponse", comment.id, mine), build)
     links = composer.person_links(row, row["subscription_id"])
     return Parts(head, text, page, links, "discussions")

@@ -9,42 +9,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from service.core import db
-from tests.support.comments import running_service, spaces
+from tests.support.comments import spaces
 from tests.support.room import (
     ROOM_PATH,
-    add_account,
     csrf,
     editor_url,
     form_fields,
+    job_of,
     login,
     new_article,
-    publish_now,
-    room_config,
     wait_job,
 )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The service serving the site it publishes (first publication done by the room itself)."""
-    tmp_path = tmp_path_factory.mktemp("publish")
-    config = room_config(tmp_path, tmp_path / "public" / "site")
-    (tmp_path / "public").mkdir()
-    add_account(config.core.database, "claire", name="Claire Martin")
-    with running_service(config, serve_site=True) as service:
-        service.site.address = service.url  # links of the published site point at this server
-        assert publish_now(service)["state"] == "done"
-        yield service
-
-
-def job_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, spaces(response.text)[:3000]
-    location = response.headers["location"]
-    assert location.startswith(ROOM_PATH + "publications/")
-    return int(location.rsplit("/", 1)[1])
 
 
 def test_publish_then_withdraw_a_new_article(site):

@@ -15,7 +15,7 @@ import httpx
 from service.core import db
 from service.team import accounts
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
-from tests.support.comments import make_config
+from tests.support.comments import make_config, spaces
 from tests.support.site import ROOT
 
 ROOM_PATH = TEAM_PATH  # the writing room's list of articles: the team area's home
@@ -160,3 +160,10 @@ def new_article(client, title: str, **extra) -> dict:
     )
     form.update(extra)
     return form
+
+
+def job_of(response: httpx.Response) -> int:
+    assert response.status_code == 303, spaces(response.text)[:3000]
+    location = response.headers["location"]
+    assert location.startswith(ROOM_PATH + "publications/")
+    return int(location.rsplit("/", 1)[1])

@@ -19,6 +19,7 @@ from tests.support.room import (
     new_article,
     room_config,
     wait_job,
+    work_text,
 )
 
 SECRET = "BROUILLON À NE PAS PUBLIER"
@@ -143,6 +144,23 @@ def test_the_first_publication_dates_the_article_unless_dated_by_hand(site):
     )
     assert wait_job(site, job)["state"] == "done"
     assert "Date: 2021-05-06 09:30\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_hand_edit_becomes_the_online_version(site):
+    """A developer's edit of a file (or `git pull`) is what readers will get: recorded as a
+    revision, it is the online one, and the room says so."""
+    claire = login(site.url, "claire")
+    url = published(site, claire, "Un article corrigé à la main")
+    claire.post(url, data={**form_fields(claire.get(url)), "chapo": "Un chapô en cours."})
+    path = Path(site.config.room.content_dir, "articles", "un-article-corrige-a-la-main.md")
+    path.write_text(path.read_text(encoding="utf-8") + "\nCorrigé à la main.\n", "utf-8")
+    editor = spaces(claire.get(url).text)
+    assert "Corrigé à la main." in editor and "Un chapô en cours." not in editor
+    assert 'status--publie">en ligne</span>' in editor
+    assert "modifications non publiées" not in editor
+    assert work_text(site, "articles/un-article-corrige-a-la-main.md") == path.read_text("utf-8")
+    history = claire.get(url + "revisions").text
+    assert "Modifié hors de l’espace rédaction" in history
 
 
 def test_publications_are_commits_when_the_content_folder_is_a_git_work_tree(

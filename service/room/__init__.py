@@ -27,6 +27,7 @@ from service.room.catalog import Catalog
 from service.room.conflicts import Conflicts
 from service.room.gitlog import ContentGit
 from service.room.media import Media
+from service.room.pages.changes import Changes
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing
@@ -101,7 +102,8 @@ class Room:
         self.worker = builder = BuildWorker(places)
         git = ContentGit(content, settings.content_git)
         store = ArticleStore(core.database, content, git)
-        catalog, media, conflicts = Catalog(content), Media(content), Conflicts(area)
+        catalog, media = Catalog(content, database), Media(content)
+        conflicts = Conflicts(area)
         public = public_dir(settings, core)
         self.publisher = publisher = publishing.Publisher(core, settings, places, public, store)
         limit, secret = settings.upload_max_bytes, core.settings.secret_key
@@ -109,6 +111,7 @@ class Room:
         self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)
         self.listing = Listing(area, builder, catalog, store)
         self.history = History(area, store, conflicts)
+        self.changes = Changes(area, store, conflicts)
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
         thumbs = room_dir / "vignettes"
@@ -137,6 +140,7 @@ class Room:
             *self.media_pages.routes(),
             *self.editor.routes(),
             *self.history.routes(),
+            *self.changes.routes(),  # before the publishing's /{folder}/{name}/{verb}
             *self.publishing.file_routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="room-static"),
         ]

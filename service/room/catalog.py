@@ -1,10 +1,12 @@
-"""Every article and page of the content folder as the room lists them, with their status.
+"""Every article and page the room knows, as it lists them, with their status.
 
-Statuses, as the team says them: « brouillon » (`Status: draft`), « masqué » (`hidden`: online
-at its address, listed nowhere), « programmé » (published, dated in the future: the build keeps
-it off the site until then, WITH_FUTURE_DATES = False, and the scheduler publishes it on time)
-and « publié ». Files are parsed once per change (cached by modification time and size):
-listing 1,000 articles reads 1,000 `stat`s.
+The status is the file's, i.e. what readers see (store.py): « en ligne », « masqué » (`hidden`:
+online at its address, listed nowhere), « programmé » (published, dated in the future: the
+build keeps it off the site until then, WITH_FUTURE_DATES = False, and the scheduler publishes
+it on time), « brouillon » (`Status: draft` by hand, or never published: revisions and no
+file) and « retiré » (its file removed by a withdrawal). Apart from it, « modifications non
+publiées »: work in progress differing from the file. Files are parsed once per change (cached
+by modification time and size): listing 1,000 articles reads 1,000 `stat`s.
 """
 
 import os
@@ -15,15 +17,31 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from service.core import clock
+from service.core import clock, db
+from service.room import revisions
 from service.room.articles import KINDS, NAME, Document, parse
+from site_core.dates import format_datetime
 
 STATUSES = {
-    "brouillon": "brouillon",
+    "publie": "en ligne",
     "programme": "programmé",
-    "publie": "publié",
     "masque": "masqué",
+    "brouillon": "brouillon",
+    "retire": "retiré",
 }
+PLURALS = {"programme": "programmés", "masque": "masqués", "brouillon": "brouillons"}
+PLURALS.update(retire="retirés")
+UNPUBLISHED = "modifications non publiées"
+
+
+def status_label(status: str, date: datetime | None, unpublished: bool) -> str:
+    """« en ligne, modifications non publiées », « programmé le 3 mars 2027 à 9 h 00 »…"""
+    label = STATUSES[status]
+    if status == "programme" and date is not None:
+        label += f" le {format_datetime(date)}"
+    return f"{label}, {UNPUBLISHED}" if unpublished else label
+
+
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T_](\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 
 
@@ -67,6 +85,11 @@ class Entry:
     category: str
     tags: tuple[str, ...]
     speakers: tuple[str, ...]
+    unpublished: bool = False  # work in progress differing from the file
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status, self.date, self.unpublished)
 
     @property
     def relative(self) -> str:
@@ -74,12 +97,13 @@ class Entry:
 
 
 class Catalog:
-    def __init__(self, content_dir: Path):
+    def __init__(self, content_dir: Path, database: Path):
         self.content_dir = Path(content_dir)
+        self.database = database  # the articles known only by their revisions
         self._cache: dict[str, tuple[tuple, Document]] = {}
         self._lock = threading.Lock()
 
-    def documents(self) -> list[tuple[str, str, Document]]:
+    def files(self) -> list[tuple[str, str, Document]]:
         """(folder, name, document) of every Markdown file the room can open."""
         found = []
         for folder in KINDS:
@@ -92,6 +116,23 @@ class Catalog:
                 if extension != "md" or not dot or not NAME.fullmatch(name) or not entry.is_file():
                     continue
                 found.append((folder, name, self._parse(entry)))
+        return found
+
+    def documents(self) -> list[tuple[str, str, Document, str, bool]]:
+        """(folder, name, document, status key or "" for the file's own, unpublished work) of
+        every file, then of every article known only by its revisions (its latest text)."""
+        with db.connection(self.database, readonly=True) as conn:
+            known = revisions.everything(conn)
+        found = []
+        for folder, name, document in self.files():
+            info = known.pop(f"{folder}/{name}.md", None)
+            found.append((folder, name, document, "", bool(info and info.unpublished)))
+        for path, info in sorted(known.items()):
+            folder, _, file_name = path.partition("/")
+            if info.text is not None and folder in KINDS:
+                status = "retire" if info.record.withdrawn else "brouillon"
+                name = file_name.removesuffix(".md")
+                found.append((folder, name, parse(info.text), status, False))
         return found
 
     def _parse(self, entry: os.DirEntry) -> Document:
@@ -110,14 +151,14 @@ class Catalog:
         """Slugs of the other files of `folder` (articles or pages), with their titles."""
         return {
             document.get("slug") or other: document.get("title") or other
-            for kind, other, document in self.documents()
+            for kind, other, document, *_ in self.documents()
             if kind == folder and other != name
         }
 
     def entries(self, timezone: str, now: datetime | None = None) -> list[Entry]:
         now = now or clock.utc().astimezone(ZoneInfo(timezone))
         result = []
-        for folder, name, document in self.documents():
+        for folder, name, document, status, unpublished in self.documents():
             kind = KINDS[folder]
             result.append(
                 Entry(
@@ -126,11 +167,12 @@ class Catalog:
                     kind=kind,
                     title=document.get("title") or name,
                     slug=document.get("slug") or name,
-                    status=status_of(document, kind, timezone, now),
+                    status=status or status_of(document, kind, timezone, now),
                     date=parse_date(document.get("date"), timezone),
                     category=document.get("category"),
                     tags=tuple(split_list(document.get("tags"), ",")),
                     speakers=tuple(split_list(document.get("authors"), ",")),
+                    unpublished=unpublished,
                 )
             )
         return result
@@ -160,5 +202,5 @@ class Catalog:
 
     def tags(self) -> list[str]:
         """Every tag in use, in French alphabetical order."""
-        seen = {tag for _, _, doc in self.documents() for tag in split_list(doc.get("tags"), ",")}
+        seen = {tag for _, _, doc in self.files() for tag in split_list(doc.get("tags"), ",")}
         return sorted(seen, key=lambda tag: tag.casefold())

@@ -1,10 +1,11 @@
-"""When the content folder is a git work tree of its own, each save is also a commit by its
-author, so `git log content/…` tells the same story as the room's history.
+"""When the content folder is a git work tree of its own, each change of a file (a publication,
+a withdrawal: saves are revisions and write no file) is also a commit by its author, so
+`git log content/…` tells what went online, by whom.
 
 "auto" (the default) commits only when the content folder is the top of a work tree, not a
 sub-folder of the project's checkout: a developer trying the room locally does not find
 commits by « Claire Martin » in the code's history. The committer is the room itself, the
-author the team member. A failing git never loses a save: the file and its revision are
+author the team member. A failing git never loses anything: the file and its revision are
 written first; the failure is logged and reported.
 """
 
@@ -54,7 +55,8 @@ class ContentGit:
             )
 
     def commit(self, paths: list[str], message: str, name: str, email: str) -> bool:
-        """Commit `paths` (relative to the content folder) alone; True when committed."""
+        """Commit `paths` (relative to the content folder, removed ones included) alone; True
+        when committed."""
         if not self.enabled:
             return False
         author = f"{name or 'Équipe'} <{email or 'redaction@localhost'}>"

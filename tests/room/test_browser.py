@@ -14,7 +14,14 @@ from service.team import accounts
 from site_core.paths import LOGIN_PATH
 from tests.support.browser import axe_violations
 from tests.support.comments import running_service
-from tests.support.room import PASSWORD, ROOM_PATH, add_account, publish_now, room_config
+from tests.support.room import (
+    PASSWORD,
+    ROOM_PATH,
+    add_account,
+    publish_now,
+    room_config,
+    work_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -137,10 +144,13 @@ def test_a_newcomer_writes_previews_publishes_restores_and_withdraws_an_intervie
     restore.click()
     page.wait_for_selector("text=Révision restaurée")
     assert path.read_text(encoding="utf-8") == published
-    # Withdrawn: the reader no longer finds it.
+    assert page.locator("#voir-en-ligne").count() == 1
+    # Withdrawn after a confirmation: the reader no longer finds it.
     page.check("#retrait-brouillon")
     page.click("button:has-text('Retirer')")
-    page.wait_for_selector("text=Publiée le", timeout=120_000)
+    page.wait_for_selector("text=son texte reste ici")
+    page.click("#confirmer")
+    page.wait_for_selector("text=Retiré du site le", timeout=120_000)
     home.goto(url + "/articles/le-relais-petite-enfance-de-massy/")
     assert "introuvable" in home.content().lower()
     for context in (admin, newcomer, reader):
@@ -256,7 +266,7 @@ def test_the_editor_works_with_the_keyboard_alone(browser, site):
     page.focus("#titre")
     page.keyboard.press("Enter")  # the first button of the form: « Enregistrer »
     page.wait_for_selector("text=Enregistré (révision n° 1)")
-    assert Path(site.config.room.content_dir, "articles", "ecrit-au-clavier.md").is_file()
+    assert "Écrit au clavier" in work_text(site, "articles/ecrit-au-clavier.md")
     context.close()
 
 
@@ -269,5 +279,5 @@ def test_the_launch_articles_come_back_unchanged_from_chromium(browser, site):
         page.goto(f"{site.url}{ROOM_PATH}articles/{path.stem}/")
         page.click("button[value=enregistrer] >> nth=0")
         assert re.search("Aucun changement à enregistrer", page.content()), path.name
-        assert path.read_bytes() == before, path.name
+        assert work_text(site, f"articles/{path.name}").encode() == before, path.name
     context.close()

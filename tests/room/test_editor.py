@@ -1,23 +1,23 @@
 """The editor over real HTTP: launch files saved byte for byte, a new interview written like
 the launch articles, checks next to their fields, conflicts, expired sessions, stale forms,
-frozen slugs, git commits."""
+frozen slugs."""
 
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
 from service.core import db
-from tests.support.comments import running_service, spaces
+from tests.support.comments import spaces
 from tests.support.room import (
     PASSWORD,
     ROOM_PATH,
     add_account,
     editor_url,
+    forget,
     form_fields,
     login,
-    room_config,
+    work_text,
 )
 from tests.support.site import ROOT
 
@@ -114,13 +114,15 @@ def test_a_new_interview_is_written_like_the_launch_articles(room):
         "articles",
         "rencontre-avec-le-relais-petite-enfance-d-arpajon.md",
     )
-    assert path.read_text(encoding="utf-8") == INTERVIEW
-    rows = revisions_of(room, "articles/rencontre-avec-le-relais-petite-enfance-d-arpajon.md")
+    relative = "articles/rencontre-avec-le-relais-petite-enfance-d-arpajon.md"
+    assert work_text(room, relative) == INTERVIEW
+    assert not path.exists()  # work in progress: no file until it is published
+    rows = revisions_of(room, relative)
     assert [(r["number"], r["author"], r["kind"]) for r in rows] == [(1, "claire", "creation")]
     # The same title again: another slug is needed.
     again = client.post(ROOM_PATH + "nouveau", data={**form_fields(page), "action": "enregistrer"})
     assert again.status_code == 400 and "déjà celle de" in spaces(again.text)
-    path.unlink()
+    forget(room, relative)
 
 
 def test_a_refused_block_comes_back_with_everything_typed_in_it(room):
@@ -177,12 +179,12 @@ def test_the_second_save_is_a_conflict_showing_both_and_nothing_is_lost(room):
     assert "Retiré : </span>Summary: Le chapô de Claire.</del>" in text
     assert "Ajouté : </span>Summary: Le chapô de Karim.</ins>" in text
     assert "Summary: Le chapô de Karim." in text
-    assert "Le chapô de Claire." in path.read_text(encoding="utf-8")
+    assert "Le chapô de Claire." in work_text(room, "articles/enjeux-prioritaires-2022.md")
     # Karim keeps his version: a deliberate replacement, Claire's stays in the history.
     keep = form_fields(second)
     kept = karim.post(url, data={**keep, "action": "enregistrer"})
     assert kept.status_code == 303
-    assert "Summary: Le chapô de Karim." in path.read_text(encoding="utf-8")
+    assert "Summary: Le chapô de Karim." in work_text(room, "articles/enjeux-prioritaires-2022.md")
     kinds = [
         (r["author"], r["kind"]) for r in revisions_of(room, "articles/enjeux-prioritaires-2022.md")
     ]
@@ -191,7 +193,7 @@ def test_the_second_save_is_a_conflict_showing_both_and_nothing_is_lost(room):
         ("claire", "enregistrement"),
         ("karim", "enregistrement"),
     ]
-    path.write_text(original, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == original  # nothing published
 
 
 def test_a_hand_edit_meanwhile_is_recorded_and_is_a_conflict(room):
@@ -229,7 +231,9 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_login(room):
     relogin = form_fields(wrong)
     done = client.post(url, data={**relogin, "identifiant": "karim", "mot_de_passe": PASSWORD})
     assert done.status_code == 303 and "fait=enregistre" in done.headers["location"]
-    assert "Un paragraphe écrit pendant deux heures.\n" in path.read_text(encoding="utf-8")
+    relative = "articles/bilan-conventions-territoriales-globales.md"
+    assert "Un paragraphe écrit pendant deux heures.\n" in work_text(room, relative)
+    assert "Un paragraphe" not in path.read_text(encoding="utf-8")  # not published
     assert client.get(url).status_code == 200  # logged in again
     rows = revisions_of(room, "articles/bilan-conventions-territoriales-globales.md")
     assert rows[-1]["author"] == "karim"
@@ -269,31 +273,8 @@ def test_a_stale_form_comes_back_filled_and_saves_nothing(room):
     assert page.status_code == 409 and "Texte gardé." in page.text
     assert path.read_bytes() == before
     again = client.post(url, data={**form_fields(page), "action": "enregistrer"})
-    assert again.status_code == 303 and "Summary: Texte gardé." in path.read_text(encoding="utf-8")
-
-
-def test_saves_are_commits_when_the_content_folder_is_a_git_work_tree(tmp_path, comment_site):
-    config = room_config(tmp_path, comment_site, room={"content_git": "auto"})
-    content = Path(config.room.content_dir)
-    for args in (
-        ["init", "-q"],
-        ["add", "."],
-        ["-c", "user.name=Dev", "-c", "user.email=d@x", "commit", "-qm", "import"],
-    ):
-        subprocess.run(["git", "-C", str(content), *args], check=True)
-    add_account(config.core.database, "claire", name="Claire Martin")
-    with running_service(config) as service:
-        client = login(service.url, "claire")
-        url = editor_url("pages", "a-propos")
-        saved = client.post(url, data={**form_fields(client.get(url)), "chapo": "Un chapô."})
-        assert saved.status_code == 303
-    log = subprocess.run(
-        ["git", "-C", str(content), "log", "-1", "--format=%an|%s", "--name-only"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert log.startswith("Claire Martin|Enregistrement : À propos") and "pages/a-propos.md" in log
+    assert again.status_code == 303
+    assert "Summary: Texte gardé." in work_text(room, "pages/mentions-legales.md")
 
 
 def test_a_new_page_has_the_fields_of_a_page(room):
@@ -303,12 +284,11 @@ def test_a_new_page_has_the_fields_of_a_page(room):
     fields = {**form_fields(page), "titre": "Nous contacter", "texte": "Écrivez-nous.\r\n"}
     saved = client.post(ROOM_PATH + "nouveau", data=fields)
     assert saved.headers["location"].startswith(editor_url("pages", "nous-contacter"))
-    path = Path(room.config.room.content_dir, "pages", "nous-contacter.md")
     assert (
-        path.read_text()
+        work_text(room, "pages/nous-contacter.md")
         == "Title: Nous contacter\nSlug: nous-contacter\nStatus: draft\n\nÉcrivez-nous.\n"
     )
-    path.unlink()
+    forget(room, "pages/nous-contacter.md")
 
 
 def test_a_theme_unknown_to_the_site_is_shown_not_silently_replaced(room):

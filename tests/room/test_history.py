@@ -1,14 +1,29 @@
 """The articles list (statuses, filters, search, last change, pending comments) and an
-article's history (view, compare, restore), over real HTTP."""
+article's history (view, compare, restore), over real HTTP; and the status the list shows for a
+file at a given time (catalog.py `status_of`): brouillon, masqué, programmé (published, dated
+in the future, Paris time) or en ligne."""
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from service.core import db
+from service.room.articles import parse
+from service.room.catalog import status_of
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, add_account, csrf, editor_url, form_fields, login
+from tests.support.room import (
+    ROOM_PATH,
+    add_account,
+    csrf,
+    editor_url,
+    forget,
+    form_fields,
+    login,
+    work_text,
+)
 
 
 def titles(page: httpx.Response) -> list[str]:
@@ -37,7 +52,7 @@ def test_the_list_shows_statuses_filters_and_searches(room):
     assert page.status_code == 200
     assert len(titles(page)) == 11  # 5 articles and 6 pages
     assert titles(page)[0] == "Les enjeux prioritaires de 2022"  # newest first
-    assert "10 publiés, 1 masqué" in spaces(page.text).replace("0 brouillon, 0 programmé, ", "")
+    assert "10 en ligne, 0 programmé, 1 masqué, 0 brouillon, 0 retiré." in spaces(page.text)
     # A draft, saved by Claire.
     form = form_fields(client.get(ROOM_PATH + "nouveau"))
     form.update(
@@ -61,7 +76,10 @@ def test_the_list_shows_statuses_filters_and_searches(room):
     ]
     assert titles(client.get(ROOM_PATH + "?statut=masque")) == ["Page introuvable"]
     assert len(titles(client.get(ROOM_PATH + "?type=pages"))) == 6
-    Path(room.config.room.content_dir, "articles", "economie-sociale-un-entretien.md").unlink()
+    assert not Path(
+        room.config.room.content_dir, "articles", "economie-sociale-un-entretien.md"
+    ).exists()
+    forget(room, "articles/economie-sociale-un-entretien.md")
 
 
 def test_pending_comments_are_counted_per_article(room):
@@ -85,7 +103,9 @@ def test_any_revision_is_shown_compared_and_restored(room):
     claire = login(room.url, "claire")
     saved = claire.post(url, data={**form_fields(claire.get(url)), "titre": "Un titre changé"})
     assert saved.status_code == 303
-    assert "Title: Un titre changé\n" in path.read_text(encoding="utf-8")
+    relative = "articles/service-public-mobilise-crise-sanitaire.md"
+    assert "Title: Un titre changé\n" in work_text(room, relative)
+    assert path.read_text(encoding="utf-8") == original  # work in progress, not online
     history = claire.get(url + "revisions")
     assert history.status_code == 200
     assert "n° 2 (actuelle)" in spaces(history.text) and "Claire Martin" in history.text
@@ -108,8 +128,65 @@ def test_any_revision_is_shown_compared_and_restored(room):
         url + "revisions/1/restaurer", data=form_fields(claire.get(url + "revisions/1"))
     )
     assert restored.status_code == 303 and "fait=restaure&n=4" in restored.headers["location"]
+    assert work_text(room, relative) == original
     assert path.read_text(encoding="utf-8") == original
     kinds = re.findall(r"<td>([^<]+)</td>\s*<td>\s*<a", claire.get(url + "revisions").text)
     assert kinds[0] == "Restauration d’une révision"
     assert claire.get(url + "revisions/99").status_code == 404
     assert claire.post(url + "revisions/1/restaurer", data={"revision": "4"}).status_code == 403
+
+
+PARIS = "Europe/Paris"
+# 2 March 2026, 10:00 in Paris is 09:00 UTC (winter time).
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def status(metadata: str, kind: str = "article", now: datetime = NOW) -> str:
+    return status_of(parse(f"Title: Un titre\n{metadata}\nCorps.\n"), kind, PARIS, now)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ("Date: 2026-03-01 10:00\n", "publie"),
+        ("Date: 2026-03-01\nStatus: published\n", "publie"),
+        ("", "publie"),  # no date: the build dates it, it is online
+        ("Date: pas une date\n", "publie"),
+        ("Date: 2026-03-01\nStatus: draft\n", "brouillon"),
+        ("Date: 2026-03-01\nStatus: Draft\n", "brouillon"),
+        ("Date: 2027-01-01\nStatus: draft\n", "brouillon"),  # a draft, even dated later
+        ("Date: 2026-03-01\nStatus: hidden\n", "masque"),
+        ("Date: 2027-01-01\nStatus: hidden\n", "masque"),
+        ("Date: 2026-03-03 08:00\n", "programme"),
+        ("Date: 2026-03-03 08:00\nStatus: published\n", "programme"),
+    ],
+)
+def test_the_status_of_an_article(metadata, expected):
+    assert status(metadata) == expected
+
+
+def test_a_page_dated_in_the_future_is_not_scheduled():
+    assert status("Date: 2027-01-01\n", kind="page") == "publie"
+    assert status("Date: 2027-01-01\nStatus: hidden\n", kind="page") == "masque"
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2026-03-02 09:59", "publie"),
+        ("2026-03-02 10:00", "publie"),  # its time has come
+        ("2026-03-02 10:01", "programme"),
+        ("2026-03-02T10h01", "programme"),
+        ("2026-03-02", "publie"),  # midnight
+    ],
+)
+def test_the_date_is_read_in_the_site_time_zone(date, expected):
+    """10:00 Paris is 09:00 UTC: an article dated 10:01 is still a minute away."""
+    assert status(f"Date: {date}\n") == expected
+
+
+def test_summer_time_moves_the_hour():
+    """On 30 March (summer time, UTC+2) 10:00 in Paris is 08:00 UTC."""
+    at_eight_utc = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)
+    assert status("Date: 2026-03-30 10:00\n", now=at_eight_utc) == "publie"
+    assert status("Date: 2026-03-30 10:01\n", now=at_eight_utc) == "programme"

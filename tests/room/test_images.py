@@ -13,7 +13,15 @@ import pytest
 from PIL import Image
 
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, csrf, editor_url, form_fields, login, new_article
+from tests.support.room import (
+    ROOM_PATH,
+    csrf,
+    editor_url,
+    form_fields,
+    login,
+    new_article,
+    work_text,
+)
 
 URL = editor_url("articles", "30-ans-caf-essonne")
 
@@ -166,7 +174,6 @@ def test_the_room_serves_library_pictures_only(room, path):
 
 def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
     client = login(room.url, "claire")
-    articles = Path(room.config.room.content_dir, "articles")
     files = {
         "intervenant-1-portrait-fichier": ("Awa Diallo.jpg", photo((400, 400)), "image/jpeg"),
         "image_fichier": ("", b"", "application/octet-stream"),  # left empty, as browsers send
@@ -175,7 +182,7 @@ def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
         ROOM_PATH + "nouveau", data=new_article(client, "Un portrait envoyé"), files=files
     )
     assert saved.status_code == 303, spaces(saved.text)[:2000]
-    text = (articles / "un-portrait-envoye.md").read_text(encoding="utf-8")
+    text = work_text(room, "articles/un-portrait-envoye.md")
     assert "/images/awa-diallo.jpg" in text
     assert Image.open(Path(room.config.room.content_dir, "images", "awa-diallo.jpg")).size == (
         400,
@@ -191,7 +198,7 @@ def test_a_portrait_sent_from_a_persons_row_is_stored_and_named_in_it(room):
     )
     assert 'href="#intervenant-1-portrait"' in refused.text
     assert "Mon texte à garder." in html.unescape(refused.text)
-    assert not (articles / "un-portrait-trop-petit.md").exists()
+    assert work_text(room, "articles/un-portrait-trop-petit.md") is None
 
 
 def test_portrait_fields_out_of_range_or_on_a_page_store_nothing(room):

@@ -9,7 +9,15 @@ import httpx
 from service.room.building import BuildFailed, BuildPlaces, BuildWorker
 from service.room.pages.preview import place_errors
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, editor_url, form_fields, login, new_article
+from tests.support.room import (
+    ROOM_PATH,
+    editor_url,
+    forget,
+    form_fields,
+    login,
+    new_article,
+    work_text,
+)
 from tests.support.site import ROOT
 
 
@@ -74,11 +82,10 @@ def test_a_new_draft_previews_as_published(room):
     assert "Une question\u202f?" in html and "Awa Diallo" in html
     home = client.get(src.split("/articles/")[0] + "/").text
     assert "Un brouillon à prévisualiser" in home  # listed first, as it will be once published
-    text = Path(
-        room.config.room.content_dir, "articles", "un-brouillon-a-previsualiser.md"
-    ).read_text()
-    assert "Status: draft\n" in text  # the file itself stays a draft
-    Path(room.config.room.content_dir, "articles", "un-brouillon-a-previsualiser.md").unlink()
+    relative = "articles/un-brouillon-a-previsualiser.md"
+    assert "Status: draft\n" in work_text(room, relative)  # it stays a draft
+    assert not Path(room.config.room.content_dir, relative).exists()  # never on the site
+    forget(room, relative)
 
 
 def test_a_file_the_build_refuses_gets_its_messages(room):
@@ -107,9 +114,10 @@ def test_a_new_article_the_build_refuses_comes_back_saved_with_its_messages(room
         )
         assert 'id="intervenant-1-portrait-erreur"' in page.text
         assert 'name="revision" value="1"' in page.text
-        assert path.is_file()
+        assert work_text(room, "articles/un-portrait-introuvable.md") is not None
+        assert not path.exists()  # saved as work in progress, not published
     finally:
-        path.unlink(missing_ok=True)
+        forget(room, "articles/un-portrait-introuvable.md")
 
 
 def test_the_builds_messages_go_next_to_their_fields(tmp_path):

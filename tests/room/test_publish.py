@@ -2,6 +2,7 @@
 leaves the site as it was, and a reader polling during publications who never sees a missing
 or mixed page."""
 
+import re
 import threading
 import time
 from datetime import datetime, timedelta
@@ -9,42 +10,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from service.core import db
-from tests.support.comments import running_service, spaces
+from tests.support.comments import spaces
 from tests.support.room import (
     ROOM_PATH,
-    add_account,
     csrf,
     editor_url,
     form_fields,
+    job_of,
     login,
     new_article,
-    publish_now,
-    room_config,
     wait_job,
+    work_text,
 )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The service serving the site it publishes (first publication done by the room itself)."""
-    tmp_path = tmp_path_factory.mktemp("publish")
-    config = room_config(tmp_path, tmp_path / "public" / "site")
-    (tmp_path / "public").mkdir()
-    add_account(config.core.database, "claire", name="Claire Martin")
-    with running_service(config, serve_site=True) as service:
-        service.site.address = service.url  # links of the published site point at this server
-        assert publish_now(service)["state"] == "done"
-        yield service
-
-
-def job_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, spaces(response.text)[:3000]
-    location = response.headers["location"]
-    assert location.startswith(ROOM_PATH + "publications/")
-    return int(location.rsplit("/", 1)[1])
 
 
 def test_publish_then_withdraw_a_new_article(site):
@@ -67,14 +46,24 @@ def test_publish_then_withdraw_a_new_article(site):
         "Status: published\n"
         in Path(site.config.room.content_dir, "articles", "un-article-publie.md").read_text()
     )
-    assert "Publiée le" in client.get(f"{ROOM_PATH}publications/{job}").text
-    # Withdrawn: back to draft, gone from the site and its feeds.
+    done = spaces(client.get(f"{ROOM_PATH}publications/{job}").text)
+    assert "Publiée le" in done and re.search(r"mise en ligne en \d+,\d s\)", done)
+    assert f'href="{site.url}/articles/un-article-publie/" id="voir-en-ligne"' in done
+    # Withdrawn after a confirmation: gone from the site and its feeds, its text kept.
     url = editor_url("articles", "un-article-publie")
     editor = client.get(url)
-    assert "Retirer du site" in editor.text
+    assert "Retirer du site" in editor.text and 'id="voir-en-ligne"' in editor.text
     withdraw = form_fields(editor, 1)
-    job = job_of(client.post(url + "retirer", data={**withdraw, "statut": "draft"}))
+    asked = client.post(url + "retirer", data={**withdraw, "statut": "draft"})
+    assert asked.status_code == 200
+    assert "L’article quitte le site ; son texte reste ici" in spaces(asked.text)
+    job = job_of(client.post(url + "retirer", data=form_fields(asked)))
     assert wait_job(site, job)["state"] == "done"
+    result = spaces(client.get(f"{ROOM_PATH}publications/{job}").text)
+    assert "Retiré du site le" in result and "Publiée" not in result
+    assert "l’article n’est plus en ligne ; son texte reste dans l’espace rédaction" in result
+    assert not Path(site.config.room.content_dir, "articles", "un-article-publie.md").exists()
+    assert 'status--retire">retiré</span>' in client.get(url).text
     assert httpx.get(site.url + "/articles/un-article-publie/").status_code == 404
     assert "un-article-publie" not in httpx.get(site.url + "/flux/tous.atom.xml").text
     assert "un-article-publie" not in httpx.get(site.url + "/sitemap.xml").text
@@ -103,8 +92,8 @@ def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
     assert "le site public n’a pas changé" in page and "casse.md" in page
     assert httpx.get(site.url + "/").content == home_before
     assert httpx.get(site.url + "/articles/jamais-en-ligne/").status_code == 404
-    text = Path(site.config.room.content_dir, "articles", "jamais-en-ligne.md").read_text()
-    assert "Status: draft\n" in text  # put back
+    # Put back (store.put_back): no file, as before; the text stays in the room.
+    assert not Path(site.config.room.content_dir, "articles", "jamais-en-ligne.md").exists()
     conn = db.connect(site.config.core.database)
     kinds = [
         r[0]
@@ -113,7 +102,7 @@ def test_a_failed_build_leaves_the_site_and_the_status_as_they_were(site):
         )
     ]
     conn.close()
-    assert kinds == ["creation", "publication", "annulation"]
+    assert kinds == ["creation", "publication"]
 
 
 def test_a_future_date_publishes_itself_on_time(site):
@@ -196,7 +185,9 @@ def test_hidden_stays_at_its_address_unlisted_and_comments_follow(site):
     client = login(site.url, "claire")
     url = editor_url("articles", "territorialisation-se-concretise")
     form = form_fields(client.get(url), 1)
-    job = job_of(client.post(url + "retirer", data={**form, "statut": "hidden"}))
+    asked = client.post(url + "retirer", data={**form, "statut": "hidden"})
+    assert "reste à son adresse mais n’est plus listé nulle part" in spaces(asked.text)
+    job = job_of(client.post(url + "retirer", data=form_fields(asked)))
     assert wait_job(site, job)["state"] == "done"
     page = httpx.get(site.url + "/articles/territorialisation-se-concretise/")
     assert page.status_code == 200
@@ -214,7 +205,5 @@ def test_a_published_article_keeps_its_slug(room):
     page = client.get(url)
     assert 'id="slug"' in page.text and " readonly" in page.text.split('id="slug"')[1].split(">")[0]
     client.post(url, data={**form_fields(page), "slug": "autre-adresse"})
-    text = Path(
-        room.config.room.content_dir, "articles", "territorialisation-se-concretise.md"
-    ).read_text(encoding="utf-8")
+    text = work_text(room, "articles/territorialisation-se-concretise.md")
     assert "Slug: territorialisation-se-concretise\n" in text

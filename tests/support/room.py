@@ -15,7 +15,7 @@ import httpx
 from service.core import db
 from service.team import accounts
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
-from tests.support.comments import make_config
+from tests.support.comments import make_config, spaces
 from tests.support.site import ROOT
 
 ROOM_PATH = TEAM_PATH  # the writing room's list of articles: the team area's home
@@ -160,3 +160,33 @@ def new_article(client, title: str, **extra) -> dict:
     )
     form.update(extra)
     return form
+
+
+def job_of(response: httpx.Response) -> int:
+    assert response.status_code == 303, spaces(response.text)[:3000]
+    location = response.headers["location"]
+    assert location.startswith(ROOM_PATH + "publications/")
+    return int(location.rsplit("/", 1)[1])
+
+
+def work_text(service, relative: str) -> str | None:
+    """The room's work in progress on `relative` (its latest revision): saves write no file."""
+    conn = db.connect(service.config.core.database)
+    try:
+        row = conn.execute(
+            "SELECT text FROM revisions WHERE path = ? ORDER BY number DESC LIMIT 1", (relative,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def forget(service, relative: str) -> None:
+    """An article the test created, gone from the room: its file, its revisions, its record."""
+    Path(service.config.room.content_dir, relative).unlink(missing_ok=True)
+    conn = db.connect(service.config.core.database)
+    try:
+        conn.execute("DELETE FROM revisions WHERE path = ?", (relative,))
+        conn.execute("DELETE FROM room_files WHERE path = ?", (relative,))
+    finally:
+        conn.close()

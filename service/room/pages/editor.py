@@ -33,7 +33,7 @@ from service.room.catalog import STATUSES, Catalog
 from service.room.conflicts import Conflicts
 from service.room.media import Media
 from service.room.pages.state import EditorState, editor_url
-from service.room.store import ArticleStore, Conflict
+from service.room.store import ArticleStore, Conflict, Opened
 from service.room.uploads import read_posted
 from service.team.accounts import REDACTION
 from service.team.area import Area
@@ -88,6 +88,10 @@ class Editor:
             action_url=state.url,
             revision=state.revision,
             status=state.status,
+            status_text=state.status_text,
+            unpublished=state.unpublished,
+            online_url=state.online_url,
+            date_auto=_date_auto(state),
             slug_frozen=state.slug_frozen,
             errors=state.errors,
             general=state.general,
@@ -137,7 +141,10 @@ class Editor:
         message = {
             "enregistre": f"Enregistré (révision n° {number}).",
             "inchange": "Aucun changement à enregistrer.",
-            "restaure": f"Révision restaurée : c’est maintenant la révision n° {number}.",
+            "restaure": f"Révision restaurée : c’est maintenant la révision n° {number}, "
+            "pas encore publiée.",
+            "abandonne": f"Modifications abandonnées : le texte est celui en ligne (révision "
+            f"n° {number}).",
         }.get(done, "")
         return self.render(state, message=message if number or done == "inchange" else "")
 
@@ -148,14 +155,14 @@ class Editor:
     async def _load(self, state: EditorState) -> None:
         if state.folder not in KINDS:
             raise PathRefused(state.folder)
-        _, document, number = await run_in_threadpool(self.store.open, state.folder, state.name)
-        state.revision = number
-        state.draft = draft.from_document(document, KINDS[state.folder])
-        self.describe(state, document)
+        opened = await run_in_threadpool(self.store.open, state.folder, state.name)
+        state.revision = opened.number
+        state.draft = draft.from_document(opened.document, KINDS[state.folder])
+        self.describe(state, opened)
 
-    def describe(self, state: EditorState, document) -> None:
-        """`document` as the state's file: its status, its slug frozen once online."""
-        state.describe(document, self.area.site.manifest.articles)
+    def describe(self, state: EditorState, opened: Opened) -> None:
+        """`opened` as the state's file: its status, its slug frozen once online."""
+        state.describe(opened, self.area.site)
 
     # --- posts -------------------------------------------------------------------------
 
@@ -264,6 +271,7 @@ class Editor:
                 revision_kind="enregistrement" if state.name else "creation",
                 action="saved",
                 detail=work.title,
+                auto_date=not state.name and _untouched_date(state),
             )
         except Conflict as conflict:
             return self.conflicts.page(state, conflict.current, editor_url(state.folder, name))
@@ -286,3 +294,17 @@ class Editor:
             Route("/{folder}/{name}/", writer(self.edit_form), methods=["GET"]),
             Route("/{folder}/{name}/", post, methods=["POST"]),
         ]
+
+
+def _date_auto(state: EditorState) -> str:
+    """What « Nouvel article » put in the date fields (kept through the new form's posts)."""
+    if state.name:
+        return ""
+    filled = state.posted.get("date_auto") if state.posted else ""
+    return filled or f"{state.draft.date} {state.draft.time}"
+
+
+def _untouched_date(state: EditorState) -> bool:
+    """The new article's date as « Nouvel article » filled it: its publication will date it."""
+    filled = state.posted.get("date_auto")
+    return bool(filled) and filled == f"{state.draft.date} {state.draft.time}"

@@ -1,8 +1,9 @@
 """An article's history: every revision (who, when, what kind), any one shown whole or compared
-with the current file, and restored.
+with the work in progress, and restored.
 
 Restoring writes the old text as a new revision (« Restauration d’une révision »), so nothing
-is ever removed from the history, and goes through store.save like any save: if someone saved
+is ever removed from the history, and goes through store.save like any save: it is work in
+progress, never online nor a change of status until someone publishes it; and if someone saved
 after the history page was opened, the restore is refused rather than undoing their work
 unseen.
 """
@@ -37,7 +38,7 @@ class Opened:
     folder: str
     name: str
     relative: str
-    text: str  # the current file, compared with a revision
+    text: str  # the work in progress (latest revision), compared with a revision
     title: str
     number: int  # its current revision
 
@@ -59,13 +60,15 @@ class History:
         try:
             if folder not in KINDS:
                 raise PathRefused(folder)
-            text, document, number = await run_in_threadpool(self.store.open, folder, name)
+            found = await run_in_threadpool(self.store.open, folder, name)
         except (ActionError, PathRefused):
             page = self.area.error(session, account, 404, "Introuvable", "Ce fichier n’existe pas.")
             return page, None
         relative = self.store.relative(folder, name)
-        title = document.get("title") or name
-        return None, Opened(session, account, folder, name, relative, text, title, number)
+        title = found.document.get("title") or name
+        return None, Opened(
+            session, account, folder, name, relative, found.text, title, found.number
+        )
 
     def page(self, template: str, opened: Opened, status_code: int = 200, **extra) -> Response:
         return self.area.page(

@@ -17,8 +17,8 @@ from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import revisions
 from service.room.building import BuildWorker
-from service.room.catalog import STATUSES, Catalog
-from service.room.pages.state import editor_url
+from service.room.catalog import PLURALS, STATUSES, Catalog
+from service.room.pages.state import editor_url, online_url
 from service.room.store import ArticleStore
 from service.team.accounts import MODERATION, REDACTION
 from service.team.area import Area
@@ -92,6 +92,7 @@ class Listing:
             total=len(chosen),
             counts=counts,
             statuses=STATUSES,
+            plurals=PLURALS,
             categories=rules.categories,
             kinds=KIND_FILTERS,
             filters=filters,
@@ -102,13 +103,16 @@ class Listing:
         )
 
     def _row(self, entry, changes, pending) -> dict:
+        """The list's line of `entry`: its editor, last change, comments, and its address on
+        the site when the built site has it."""
         change = changes.get(entry.relative)
-        if change is None:
+        if change is None:  # a file the room never opened
             path = self.content_dir / entry.relative
             when = clock.iso(path.stat().st_mtime)
             change = {"author": revisions.OUTSIDE, "display_name": "", "created_at": when}
         return {
             "entry": entry,
+            "online_url": online_url(self.area.site, entry.folder, entry.slug),
             "url": editor_url(entry.folder, entry.name),
             "changed_by": change["display_name"] or change["author"],
             "changed_at": change["created_at"],

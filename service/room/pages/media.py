@@ -136,7 +136,7 @@ class MediaPages:
         rules = await self.builder.ready()
         names = await run_in_threadpool(self.media.listing)
         uses: dict[str, list] = {name: [] for name in names}
-        for folder, other, document in await run_in_threadpool(self.catalog.documents):
+        for folder, other, document, *_ in await run_in_threadpool(self.catalog.documents):
             text = document.text()
             for name in names:
                 if f"/{IMAGE_FOLDER}/{name}" in text:

@@ -17,6 +17,7 @@ listed above the form.
 
 import hmac
 import re
+import shutil
 from functools import partial
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def place_errors(errors: list[str], relative: str) -> tuple[dict[str, str], list
     return fields, general
 
 
+def work_view(content: Path, view: Path, source: str, text: str, others) -> None:
+    """A content folder at `view` that is `content` (symbolic links) but for `source`, written
+    with `text`, the work in progress previewed: what the file will be once published."""
+    shutil.rmtree(view, ignore_errors=True)
+    folder = source.partition("/")[0]
+    (view / folder).mkdir(parents=True)
+    for entry in content.iterdir():
+        if entry.name != folder:
+            (view / entry.name).symlink_to(entry)
+    kept = set(others) if folder == "articles" else set()
+    if folder != "articles":  # pages: every one is built with the preview
+        kept = {f"{folder}/{p.name}" for p in (content / folder).glob("*.md")}
+    for relative in kept - {source}:
+        if (content / relative).is_file():
+            (view / relative).symlink_to(content / relative)
+    (view / source).write_text(text, encoding="utf-8")
+
+
 class Previews:
     def __init__(
         self,
@@ -97,8 +116,9 @@ class Previews:
     def folder(self, key: str) -> Path:
         return self._room_dir / "apercu" / key
 
-    async def build(self, request: Request, account, relative: str, number: int) -> str:
-        """The preview's address for `relative` at revision `number` (built if needed)."""
+    async def build(self, request: Request, account, relative: str, number: int, text) -> str:
+        """The preview's address for `relative` at revision `number`, whose text is `text`
+        (built if needed)."""
         key = self.key(account)
         done = self._built.get(key)
         if done and done[:2] == (relative, number):
@@ -106,9 +126,16 @@ class Previews:
         base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
         rules = await self.builder.ready()
         others = await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
-        answer = await run_in_threadpool(
-            self.builder.preview, relative, self.folder(key), base, others
+        view = self._room_dir / "apercu" / f"{key}.travail" / self.store.content_dir.name
+        await run_in_threadpool(work_view, self.store.content_dir, view, relative, text, others)
+        order = self.builder.places.request(
+            op="preview", source=relative, output=str(self.folder(key)), content=str(view)
         )
+        answer = await run_in_threadpool(
+            self.builder.call, {**order, "siteurl": base, "with": list(others)}
+        )
+        if not answer.get("ok"):
+            raise BuildFailed(answer.get("errors", []))
         url = f"{TEAM_PATH}apercu/{key}/{answer['url']}"
         self._built[key] = (relative, number, url)
         return url
@@ -120,16 +147,18 @@ class Previews:
     async def after_save(self, request: Request, state: EditorState) -> Response:
         relative = self.store.relative(state.folder, state.name)
         try:
-            await self.build(request, state.account, relative, state.saved.number)
+            text = state.document.text()
+            await self.build(request, state.account, relative, state.saved.number, text)
         except BuildFailed as failure:
-            return self.refused(state, failure, relative)
+            opened = await run_in_threadpool(self.store.open, state.folder, state.name)
+            return self.refused(state, failure, relative, opened)
         return RedirectResponse(f"{state.url}apercu", 303)
 
-    def refused(self, state: EditorState, failure: BuildFailed, relative: str) -> Response:
+    def refused(self, state: EditorState, failure: BuildFailed, relative: str, opened) -> Response:
         """The editor again, with the build's messages next to their fields."""
         state.errors, state.general = place_errors(failure.errors, relative)
         state.revision = state.saved.number
-        self.editor.describe(state, state.document)
+        self.editor.describe(state, opened)
         return self.editor.render(
             state,
             422,
@@ -143,8 +172,9 @@ class Previews:
         try:
             if folder not in KINDS:
                 raise PathRefused(folder)
-            _, document, number = await run_in_threadpool(self.store.open, folder, name)
-            url = await self.build(request, account, f"{folder}/{name}.md", number)
+            opened = await run_in_threadpool(self.store.open, folder, name)
+            document, number = opened.document, opened.number
+            url = await self.build(request, account, f"{folder}/{name}.md", number, opened.text)
         except (ActionError, PathRefused):
             return self.area.error(session, account, 404, "Introuvable", "Ce fichier n’existe pas.")
         except BuildFailed as failure:

@@ -1,13 +1,18 @@
 """The publishing buttons and pages: publish (or schedule) a file, withdraw it, follow a job.
 
 « Publier » in the editor saves the form, then publishes; « Publier cette version » on the
-preview publishes the saved file; « Retirer du site » sets it back to draft or hidden. Each
-sets the file's `Status` (a revision, by its author, conflict-checked like any save), queues a
-job (publishing.py) and opens the job's page, which says where the build is and, on failure,
-what the build said, in French. The page works without JavaScript (« Actualiser »); with it,
-it follows the job by itself and announces the result.
+preview and « Publier les modifications » publish the latest revision; « Retirer » removes the
+file from the site (its text stays in the room) or masks it, after a confirmation page. Each
+writes (or removes) the file in the transaction that queues its job (store.py) and opens the
+job's page, which says where the build is and, on failure, what the build said, in French. The
+page works without JavaScript (« Actualiser »); with it, it follows the job by itself.
+
+Dates: an article whose date nobody chose (revisions.Record.auto_date) is dated when it is first
+published; a first publication dated by hand in the past asks « publier maintenant ? ».
 """
 
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
@@ -19,12 +24,12 @@ from service.core import clock, db
 from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import publishing
-from service.room.articles import KINDS, PathRefused
+from service.room.articles import KINDS, PathRefused, parse
 from service.room.building import BuildWorker
 from service.room.catalog import parse_date
 from service.room.conflicts import Conflicts
 from service.room.pages.editor import Editor
-from service.room.pages.state import EditorState, editor_url
+from service.room.pages.state import EditorState, Question, editor_url, online_url
 from service.room.store import ArticleStore, Conflict
 from service.team.accounts import REDACTION
 from service.team.area import Area
@@ -33,8 +38,53 @@ from site_core.dates import format_datetime
 from site_core.paths import TEAM_PATH
 
 JOBS = TEAM_PATH + "publications/"
-# What a withdrawal may set: draft (off the site) or hidden (online at its address, unlisted).
-WITHDRAW = {"draft": "remis en brouillon", "hidden": "masqué"}
+# What « Retirer » may do: remove the file (off the site) or mask it (at its address, unlisted).
+WITHDRAW = {
+    "draft": "L’article quitte le site ; son texte reste ici, dans l’espace rédaction, où vous "
+    "pourrez le republier.",
+    "hidden": "L’article reste à son adresse mais n’est plus listé nulle part (accueil, thèmes, "
+    "flux, lettre).",
+}
+
+
+NOW = Question(
+    "La date choisie est passée : publier maintenant ?",
+    (
+        "L’article est daté du {when}, une date déjà passée : il ne peut pas être programmé. "
+        "Publié maintenant, il paraît tout de suite, à cette date.",
+        "Pour le programmer, revenez à l’article et choisissez une date à venir.",
+    ),
+    "publier",
+    "Publier maintenant",
+    "Revenir à l’article",
+)
+WITHDRAWALS = {
+    "draft": Question(
+        "Retirer l’article du site ?",
+        (WITHDRAW["draft"],),
+        "retirer",
+        "Retirer du site",
+        "Ne rien changer",
+    ),
+    "hidden": Question(
+        "Masquer l’article ?",
+        (WITHDRAW["hidden"],),
+        "retirer",
+        "Masquer l’article",
+        "Ne rien changer",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Past:
+    """A first publication dated by hand in the past: asked before anything is done."""
+
+    when: datetime
+
+
+def is_draft(text: str) -> bool:
+    return parse(text).get("status").strip().lower() == "draft"
 
 
 class PublishPages:
@@ -54,44 +104,67 @@ class PublishPages:
         self.conflicts = conflicts
         self.publisher = publisher
 
-    def publish_file(self, folder, name, account, base, status: str = "published") -> int:
-        """Set the file's status, save it and queue the job(s); returns the job to follow."""
+    def publish_file(
+        self, folder, name, account, base, status: str = "published", now_ok: bool = False
+    ) -> int | Past:
+        """Publish the latest revision with `status` (published or hidden), or withdraw the
+        file (draft); queue the job(s) and return the one to follow. A first publication
+        dated by hand in the past is not done but returned as `Past`, unless `now_ok`."""
         rules = self.builder.rules()
-        text, document, _ = self.store.open(folder, name)
+        opened = self.store.open(folder, name)
+        document, record = opened.document, opened.record
         title = document.get("title") or name
-        before = document.get("status") or None
-        due = parse_date(document.get("date"), rules.timezone) if folder == "articles" else None
-        scheduled = status == "published" and due is not None and due > clock.utc()
-        kind, action = {
-            (True, "published"): ("programmation", "schedule"),
-            (False, "published"): ("publication", "publish"),
-        }.get((scheduled, status), ("retrait", "unpublish"))
-        self.store.save(
-            folder,
-            name,
-            document.changed({"status": status}).text(),
-            account,
-            base=base,
-            revision_kind=kind,
-            action=action,
-            detail=title,
-        )
         relative = self.store.relative(folder, name)
-        change = (before, status)
+        before = document.get("status") or None
+
+        if status not in ("published", "hidden"):
+
+            def withdrawal(conn) -> int:
+                reason = f"« {title} » retiré du site"
+                return publishing.enqueue(conn, account, reason, relative, (before, status))
+
+            job = self.store.withdraw(folder, name, account, detail=title, enqueue=withdrawal)
+            self.publisher.wake()
+            return job
+        zone = ZoneInfo(rules.timezone)
+        changes: dict[str, str | None] = {"status": status}
+        if record.auto_date and folder == "articles":  # dated when it goes online
+            changes["date"] = clock.utc().astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        due = parse_date(changes.get("date") or document.get("date"), rules.timezone)
+        due = due if folder == "articles" and status == "published" else None
+        scheduled = due is not None and due > clock.utc()
+        first = opened.online_text is None or is_draft(opened.online_text)
+        if due is not None and not scheduled and first and not record.auto_date and not now_ok:
+            return Past(due.astimezone(zone))
+        online = opened.online_text is not None and not first
         if scheduled:
-            when = format_datetime(due.astimezone(ZoneInfo(rules.timezone)))
+            when = format_datetime(due.astimezone(zone))
             reason = f"Publication programmée de « {title} » le {when}"
+            kind, action = "programmation", "schedule"
         elif status == "published":
-            reason = f"Publication de « {title} »"
+            kind, action, reason = "publication", "publish", f"Publication de « {title} »"
         else:
-            reason = f"« {title} » {WITHDRAW[status]}"
-        online = (document.get("slug") or name) in self.area.site.manifest.articles
-        with db.transaction(self.area.database) as conn:
+            kind, action, reason = "publication", "publish", f"« {title} » masqué"
+
+        def publication(conn) -> int:
             job = publishing.enqueue(
-                conn, account, reason, relative, change, due if scheduled else None
+                conn, account, reason, relative, (before, status), due if scheduled else None
             )
             if scheduled and online:  # it leaves the site now, and comes back on time
                 job = publishing.enqueue(conn, account, f"Retrait avant la date de « {title} »")
+            return job
+
+        job = self.store.publish(
+            folder,
+            name,
+            account,
+            base=base,
+            changes=changes,
+            revision_kind=kind,
+            action=action,
+            detail=title,
+            enqueue=publication,
+        )
         self.publisher.wake()
         return job
 
@@ -99,6 +172,9 @@ class PublishPages:
         job = await run_in_threadpool(
             self.publish_file, state.folder, state.name, state.account, state.saved.number
         )
+        if isinstance(job, Past):
+            url, fields = editor_url(state.folder, state.name), [("revision", state.saved.number)]
+            return NOW.ask(self.area, state, url, fields, when=format_datetime(job.when))
         return RedirectResponse(f"{JOBS}{job}", 303)
 
     async def editor_action(self, request: Request, state: EditorState) -> Response:
@@ -113,9 +189,15 @@ class PublishPages:
         status = "published" if params["verb"] == "publier" else form.get("statut")
         if folder not in KINDS or status not in ("published", *WITHDRAW):
             return self.area.error(session, account, 404, "Introuvable", "Action inconnue.")
+        confirmed = form.get("confirme") == "1"
+        revision = parse_number(form.get("revision"))
+        url, fields = editor_url(folder, name), [("revision", revision or "")]
+        if status != "published" and not confirmed:
+            fields.append(("statut", status))
+            return WITHDRAWALS[status].ask(self.area, visit, url, fields)
         try:
             job = await run_in_threadpool(
-                self.publish_file, folder, name, account, parse_number(form.get("revision")), status
+                self.publish_file, folder, name, account, revision, status, confirmed
             )
         except (ActionError, PathRefused) as error:
             message = getattr(error, "message", "Ce fichier n’existe pas.")
@@ -124,6 +206,8 @@ class PublishPages:
             return self.conflicts.refused(
                 session, account, conflict.current, "rien n’a été publié ni retiré."
             )
+        if isinstance(job, Past):
+            return NOW.ask(self.area, visit, url, fields, when=format_datetime(job.when))
         return RedirectResponse(f"{JOBS}{job}", 303)
 
     async def job_page(self, visit: Visit) -> Response:
@@ -155,7 +239,23 @@ class PublishPages:
             job=job,
             summary=summary,
             editor_url=self._editor_of(job["path"]),
+            withdrawal=bool(job["path"]) and job["status_to"] == "draft",
+            online_url=await self._online_of(job) if job["state"] == "done" else "",
         )
+
+    async def _online_of(self, job) -> str:
+        """The job's article on the public site, if it is there now."""
+        folder, _, file_name = job["path"].partition("/")
+        if folder != "articles":
+            return ""
+        try:
+            opened = await run_in_threadpool(self.store.open, folder, file_name[:-3])
+        except (ActionError, PathRefused):
+            return ""
+        if opened.online_text is None:
+            return ""
+        slug = parse(opened.online_text).get("slug") or file_name[:-3]
+        return online_url(self.area.site, folder, slug)
 
     def _editor_of(self, path: str) -> str:
         folder, _, file_name = path.partition("/")

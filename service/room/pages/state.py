@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from starlette.responses import Response
+
 from service.core import clock
-from service.room.articles import KINDS, Document
+from service.room.articles import KINDS, Document, parse
 from service.room.building import SiteRules
-from service.room.catalog import status_of
+from service.room.catalog import parse_date, status_label, status_of
 from service.room.draft import Draft
-from service.room.store import Saved
+from service.room.store import Opened, Saved
 from service.room.uploads import Posted
 from service.team.sessions import Session
 from site_core.paths import TEAM_PATH
@@ -26,6 +28,42 @@ from site_core.paths import TEAM_PATH
 def editor_url(folder: str | None, name: str | None) -> str:
     """The editor of `folder`/`name`, or the new-article form when there is no name yet."""
     return f"{TEAM_PATH}{folder}/{name}/" if name else f"{TEAM_PATH}nouveau"
+
+
+def online_url(site, folder: str, slug: str) -> str:
+    """The article's address on the public site when the built site (`site`: core's
+    SiteFiles) has it; "" otherwise, and for pages."""
+    entry = site.manifest.articles.get(slug) if folder == "articles" else None
+    if entry is None or entry.status == "draft":
+        return ""
+    return f"{site.public_url()}/{entry.url}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A confirmation page (no JavaScript needed): what will happen, in plain words, then a
+    button re-posting the action with `confirme=1`, and a way back to the article."""
+
+    title: str
+    sentences: tuple[str, ...]  # formatted with the values `ask` is given
+    verb: str  # the action's address under the article's: "abandonner", "retirer"…
+    button: str
+    back: str
+
+    def ask(self, area, visit_or_state, url: str, fields: list, **values) -> Response:
+        return area.page(
+            "confirmer.html",
+            visit_or_state.session,
+            visit_or_state.account,
+            title=self.title,
+            section="articles",
+            sentences=[sentence.format(**values) for sentence in self.sentences],
+            action=f"{url}{self.verb}",
+            fields=fields,
+            button=self.button,
+            back_url=url,
+            back_label=self.back,
+        )
 
 
 @dataclass
@@ -39,7 +77,11 @@ class EditorState:
     posted: Posted | None = None  # the post's fields and files
     document: Document | None = None  # the file as opened (or as saved)
     revision: int | None = None  # the revision the form was opened at (conflicts)
-    status: str = "brouillon"
+    status: str = "brouillon"  # the file's, i.e. what readers see (a key of STATUSES)
+    status_text: str = ""  # « en ligne, modifications non publiées », « programmé le … »…
+    unpublished: bool = False  # work in progress differing from the file
+    online_text: str | None = None  # the file's text (None: no file)
+    online_url: str = ""  # the article on the public site, when it is there
     slug_frozen: bool = False  # once online, the slug stays (links to it would break)
     errors: dict[str, str] = field(default_factory=dict)  # by form field
     general: list[str] = field(default_factory=list)  # messages tied to no field
@@ -52,12 +94,22 @@ class EditorState:
     def url(self) -> str:
         return editor_url(self.folder, self.name)
 
-    def describe(self, document: Document, online: Mapping[str, object]) -> None:
-        """`document` as the opened file: its status, and whether its slug may still change
-        (never once the article has been online, `online` being the published slugs)."""
+    def describe(self, opened: Opened, site) -> None:
+        """`opened` as the state's file: its status (the file's), its work in progress, its
+        address on the built site (`site`) when it is there, and whether its slug may still
+        change (never once it has been online)."""
         now = clock.utc().astimezone(ZoneInfo(self.rules.timezone))
-        self.document = document
-        self.status = status_of(document, KINDS[self.folder], self.rules.timezone, now)
-        slug = document.get("slug") or self.name
-        published = self.folder == "articles" and slug in online
-        self.slug_frozen = published or self.status != "brouillon"
+        self.document, self.online_text = opened.document, opened.online_text
+        self.unpublished = opened.unpublished
+        date = None
+        if opened.online_text is None:
+            self.status = "retire" if opened.record.withdrawn else "brouillon"
+        else:
+            shown = parse(opened.online_text)
+            self.status = status_of(shown, KINDS[self.folder], self.rules.timezone, now)
+            date = parse_date(shown.get("date"), self.rules.timezone)
+        self.status_text = status_label(self.status, date, self.unpublished)
+        slug = opened.document.get("slug") or self.name
+        built = self.folder == "articles" and slug in site.manifest.articles
+        self.slug_frozen = built or self.status != "brouillon"
+        self.online_url = online_url(site, self.folder, slug)

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from service.core import clock
 from service.room.articles import KINDS, Document
-from service.room.building import SiteRules
 from service.room.catalog import status_of
 from service.room.draft import Draft
+from service.room.publishing.building import SiteRules
 from service.room.store import Saved
 from service.room.uploads import Posted
 from service.team.sessions import Session

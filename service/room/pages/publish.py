@@ -3,7 +3,7 @@
 « Publier » in the editor saves the form, then publishes; « Publier cette version » on the
 preview publishes the saved file; « Retirer du site » sets it back to draft or hidden. Each
 sets the file's `Status` (a revision, by its author, conflict-checked like any save), queues a
-job (publishing.py) and opens the job's page, which says where the build is and, on failure,
+job (publishing/jobs.py) and opens the job's page, which says where the build is and, on failure,
 what the build said, in French. The page works without JavaScript (« Actualiser »); with it,
 it follows the job by itself and announces the result.
 """

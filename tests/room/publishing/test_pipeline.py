@@ -16,7 +16,6 @@ from service.comments import actions
 from service.core import db
 from service.room.publishing import jobs
 from site_core.build import build
-from site_core.locks import site_lock
 from tests.room.test_publish import job_of
 from tests.support.comments import wait_until
 from tests.support.room import ROOM_PATH, login, new_article, publish_now, wait_job
@@ -85,26 +84,13 @@ def test_a_comment_removed_between_publications_stays_removed(site):
 
 
 def test_a_comment_approved_during_a_publication_is_on_the_page_after(site):
+    """Approved while the build runs (it holds the site lock): the approval waits, then patches
+    the new pages; approved just before, the build reads it. Either way it is online after."""
     write_article(site, "pendant-un-commentaire", "Pendant un commentaire")
-    database = site.config.core.database
-    held = threading.Event()
-    release = threading.Event()
-
-    def hold_the_lock():  # the publication's build waits here, as if it were slow
-        with site_lock(database):
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    held.wait(5)
     job = queue(site, "Pendant un commentaire")
     site.parts.room.room.publisher.wake()
-    approver = threading.Thread(target=approve, args=(site, "Approuvé pendant la publication."))
-    approver.start()
-    release.set()
-    holder.join()
-    approver.join()
+    wait_until(lambda: jobs.get(site.db(), job)["state"] != "queued", timeout=30)
+    approve(site, "Approuvé pendant la publication.")
     assert wait_job(site, job)["state"] == "done"
     assert page(site, "/articles/pendant-un-commentaire/").status_code == 200
     assert "Approuvé pendant la publication." in page(site, f"/articles/{SLUG}/").text

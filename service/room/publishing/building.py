@@ -87,6 +87,7 @@ class BuildWorker:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        self._lines: Lines | None = None
         self._builds = 0
         self._stamp: tuple = ()
         self._rules: SiteRules | None = None
@@ -129,13 +130,13 @@ class BuildWorker:
                 self._stamp, self._builds, self._rules = stamp, 0, None
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
+                self._lines = Lines(self._proc)
             self._builds += 1
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
                 while True:
-                    left = max(0.1, deadline - time.monotonic())
-                    answer = json.loads(_read_line(self._proc, left))
+                    answer = json.loads(self._lines.read(deadline))
                     if "stage" not in answer:
                         return answer
                     if on_stage is not None:
@@ -171,14 +172,26 @@ class BuildWorker:
         return answer
 
 
-def _read_line(proc: subprocess.Popen, timeout: float) -> str:
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    if not ready:
-        raise TimeoutError("no answer")
-    line = proc.stdout.readline()
-    if not line:
-        raise OSError("the builder stopped")
-    return line
+class Lines:
+    """The builder's answers, one per line, read from its pipe with a time limit. Read from the
+    file descriptor with a buffer of our own: a buffered reader would hold lines that arrived
+    together where `select` cannot see them, and wait for the time limit on an answer it has."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.fd = proc.stdout.fileno()
+        self.buffer = b""
+
+    def read(self, deadline: float) -> str:
+        while b"\n" not in self.buffer:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("no answer")
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise OSError("the builder stopped")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8")
 
 
 def _broken(error: Exception) -> str:

@@ -60,10 +60,11 @@ class Pipeline:
     places: BuildPlaces
     public: Path
     timeout: float
+    grace: float = GRACE
     worker: BuildWorker = field(init=False)
 
     def __post_init__(self):
-        self.worker = BuildWorker(self.places, self.timeout + GRACE)
+        self.worker = BuildWorker(self.places, self.timeout + self.grace)
 
     def run(self, stage: Stage, site_url: str = "", copy=(), announce=None) -> Outcome:
         """Publish; `copy`: steps after the swap, each `step(stage=…)` returning what went
@@ -77,7 +78,7 @@ class Pipeline:
             siteurl=site_url,  # empty: the settings' SITEURL
             deadline=time.time() + self.timeout,
         )
-        answer = self.worker.call(request, on_stage=stage, timeout=self.timeout + GRACE)
+        answer = self.worker.call(request, on_stage=stage, timeout=self.timeout + self.grace)
         if not answer.get("ok"):
             raise BuildFailed(answer.get("errors", []))
         outcome = Outcome(0.0, answer["online"])

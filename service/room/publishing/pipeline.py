@@ -100,9 +100,11 @@ class Pipeline:
 
 
 def _step(step, stage: Stage) -> str:
-    """One step after the swap; its failure is logged and stops no other."""
+    """One step after the swap (the copy), reported as « copy »; its failure is logged and
+    stops no other."""
+    stage("copy")
     try:
-        return step(stage=stage)
+        return step(stage=lambda _label: None)
     except Exception:
         log.exception("after-swap step %r failed", step)
         return "une étape après la mise en ligne a échoué (voir le journal du service)"

@@ -21,11 +21,12 @@ from service import commands
 from service import tasks as comment_tasks
 from service.app import assemble
 from service.core import db
+from service.room.publishing.building import BuildFailed, BuildPlaces
+from service.room.publishing.pipeline import STAGES, Pipeline
 from service.settings import load
 from service.team.accounts import ensure_first_account
 from site_core.build import build as fast_build
 from site_core.build.state import FILE_NAME as BUILD_STATE
-from site_core.locks import site_lock
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
 
 ROOT = Path(__file__).resolve().parent
@@ -152,7 +153,7 @@ def preview(c):
 
 @task(help={"target": "dossier local ou destination rsync (sinon la variable PUBLISH_TARGET)"})
 def publish(c, target=""):
-    """Construit avec publishconf.py et copie le site vers la cible de publication."""
+    """Publie le dossier content/ tel qu’il est (réglages publishconf.py) vers la cible."""
     target = target or os.environ.get("PUBLISH_TARGET", "")
     if not target:
         raise Exit(
@@ -160,16 +161,40 @@ def publish(c, target=""):
             "ou définissez la variable d’environnement PUBLISH_TARGET.",
             code=2,
         )
-    # Under the site lock: an approval during the build and the copy waits, then patches the
-    # published pages (SERVICE_SITE_DIR) instead of being overwritten by the copy.
-    with site_lock(_settings("publishconf.py")["COMMENTS_DB"]):
-        _build("publishconf.py")
-        if ":" in target:
-            c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
-        else:
-            shutil.copytree(OUTPUT, target, dirs_exist_ok=True)
-    print(f"Site publié vers {target}")
-    _announce(target)
+    # The room's pipeline (service/room/publishing/pipeline.py): build into the standby tree
+    # beside the public folder, check, swap, then copy (rsync to a server) and announce.
+    remote = ":" in target
+    settings = _settings("publishconf.py")
+    places = BuildPlaces(
+        ROOT / "publishconf.py",
+        ROOT / settings["PATH"],
+        ROOT / settings["COMMENTS_DB"],
+        ROOT / settings["CACHE_PATH"] / "publication",
+    )
+    pipeline = Pipeline(places, OUTPUT if remote else Path(target).absolute(), 1800)
+
+    def say(stage: str) -> None:
+        print(f"… {STAGES[stage]}", flush=True)
+
+    def copy(stage) -> str:
+        c.run(f"rsync -rz --delete {OUTPUT}/ {target}", echo=True)
+        return ""
+
+    try:
+        outcome = pipeline.run(
+            say, copy=[copy] if remote else [], announce=lambda: _announce(target)
+        )
+    except BuildFailed as failure:
+        raise Exit(
+            "\n".join(["La publication a échoué ; le site n’a pas changé :", *failure.errors]),
+            code=1,
+        ) from None
+    finally:
+        pipeline.stop()
+    seconds = f"{outcome.seconds:.1f}".replace(".", ",")
+    print(f"Site publié vers {target} en {seconds}\N{NO-BREAK SPACE}s")
+    if outcome.problems:
+        raise Exit("Mais " + " ; ".join(outcome.problems) + ".", code=1)
 
 
 def _announce(target: str):

@@ -187,7 +187,7 @@ def test_the_newcomers_questions_are_answered_by_file_names():
     for question, answer in (
         ("Where is the lettre sent?", "`lettre/sender.py`"),
         ("Where are roles checked?", "`team/guard.py`"),
-        ("What happens on publish?", "`room/publishing.py`"),
+        ("What happens on publish?", "`room/publishing/pipeline.py`"),
     ):
         assert f"{question}** {answer}" in text
 

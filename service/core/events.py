@@ -12,8 +12,8 @@ there is. The bus is never module-global: tests run several services in one proc
 | `comment-changed` | `change` | comments (actions.Moderation) | comments: republish, search |
 | `comment-changed-in-transaction` | `conn`, `change` | comments (Moderation) | lettre: follows |
 | `site-patched` | — | comments (search_refresh.py) | room: the copy to the web server |
-| `site-swapped` | `stage` | room (publishing.py) | room: the copy to the web server |
-| `site-published` | `jobs` | room (publishing.py) | lettre: the sender wakes |
+| `site-swapped` | `stage` | room (publishing/pipeline.py) | room: the copy to the web server |
+| `site-published` | `jobs` | room (publishing/pipeline.py) | lettre: the sender wakes |
 | `mail-queued` | — | lettre (subscription form, test send) | lettre: the sender wakes |
 
 The `-in-transaction` events run inside the transaction that stores or changes the comment,

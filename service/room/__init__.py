@@ -21,8 +21,6 @@ from service.core import Core, Domain
 from service.core.events import SITE_PATCHED, SITE_SWAPPED
 from service.core.settings import Environment, SettingsError, flag
 from service.core.site_copy import SiteCopy
-from service.room import publishing
-from service.room.building import BuildPlaces, BuildWorker
 from service.room.catalog import Catalog
 from service.room.conflicts import Conflicts
 from service.room.gitlog import ContentGit
@@ -34,6 +32,9 @@ from service.room.pages.listing import Listing
 from service.room.pages.media import MediaPages
 from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
+from service.room.publishing import jobs
+from service.room.publishing.building import BuildPlaces, BuildWorker
+from service.room.publishing.pipeline import Pipeline
 from service.room.store import ArticleStore
 from service.team.area import Area
 from site_core.paths import TEAM_PATH
@@ -104,8 +105,9 @@ class Room:
         store = ArticleStore(core.database, content, git)
         catalog, media = Catalog(content, database), Media(content)
         conflicts = Conflicts(area)
-        public = public_dir(settings, core)
-        self.publisher = publisher = publishing.Publisher(core, settings, places, public, store)
+        pipeline = Pipeline(places, public_dir(settings, core), settings.publish_timeout)
+        # A failed job's file goes back to what is online (store.put_back): never the work.
+        self.publisher = publisher = jobs.Publisher(core, settings, pipeline, store.put_back)
         limit, secret = settings.upload_max_bytes, core.settings.secret_key
         # Each page is handed the parts it uses (in the order of its constructor's arguments).
         self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)

@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 from pelican.settings import read_settings
 
-from service.room.building import SiteRules
 from service.room.draft import Draft, Speaker, check
+from service.room.publishing.building import SiteRules
 from tests.support.site import ROOT
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))

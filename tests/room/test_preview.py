@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from service.room.building import BuildFailed, BuildPlaces, BuildWorker
 from service.room.pages.preview import place_errors
+from service.room.publishing.building import BuildFailed, BuildPlaces, BuildWorker
 from tests.support.comments import spaces
 from tests.support.room import (
     ROOM_PATH,

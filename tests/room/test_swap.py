@@ -3,7 +3,7 @@ is replaced, a first publication is a rename; the old site is handed back for de
 
 import os
 
-from service.room.swap import swap_in
+from service.room.publishing.swap import swap_in
 
 
 def site(folder, text: str):

@@ -121,12 +121,12 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
     import time
 
     from service.core import db
-    from service.room import publishing
+    from service.room.publishing import jobs
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         conn = db.connect(service.config.core.database)
-        row = dict(publishing.get(conn, job))
+        row = dict(jobs.get(conn, job))
         conn.close()
         if row["state"] in ("done", "failed"):
             return row
@@ -137,11 +137,11 @@ def wait_job(service, job: int, timeout: float = 600) -> dict:
 def publish_now(service, reason: str = "Première publication", timeout: float = 3600) -> dict:
     """Queue a publication of the room's site as it is, wake the publisher, wait for the end."""
     from service.core import db
-    from service.room import publishing
+    from service.room.publishing import jobs
 
     conn = db.connect(service.config.core.database)
     try:
-        job = publishing.enqueue(conn, {"username": "essai"}, reason)
+        job = jobs.enqueue(conn, {"username": "essai"}, reason)
     finally:
         conn.close()
     service.parts.room.room.publishing.publisher.wake()

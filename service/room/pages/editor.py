@@ -28,11 +28,11 @@ from service.core.errors import ActionError
 from service.core.forms import parse_number
 from service.room import blocks, draft
 from service.room.articles import KINDS, PathRefused, parse
-from service.room.building import BuildWorker
 from service.room.catalog import STATUSES, Catalog
 from service.room.conflicts import Conflicts
 from service.room.media import Media
 from service.room.pages.state import EditorState, editor_url
+from service.room.publishing.building import BuildWorker
 from service.room.store import ArticleStore, Conflict, Opened
 from service.room.uploads import read_posted
 from service.team.accounts import REDACTION

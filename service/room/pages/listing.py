@@ -16,9 +16,9 @@ from starlette.routing import Route
 from service.core import clock, db
 from service.core.forms import parse_number
 from service.room import revisions
-from service.room.building import BuildWorker
 from service.room.catalog import PLURALS, STATUSES, Catalog
 from service.room.pages.state import editor_url, online_url
+from service.room.publishing.building import BuildWorker
 from service.room.store import ArticleStore
 from service.team.accounts import MODERATION, REDACTION
 from service.team.area import Area

@@ -17,13 +17,13 @@ from starlette.routing import Route
 
 from service.core import db, journal
 from service.room import blocks
-from service.room.building import BuildWorker
 from service.room.catalog import Catalog
 from service.room.draft import MAX_SPEAKERS
 from service.room.gitlog import ContentGit
 from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused, Media
 from service.room.pages.editor import Editor
 from service.room.pages.state import EditorState, editor_url
+from service.room.publishing.building import BuildWorker
 from service.room.uploads import read_posted
 from service.team.accounts import REDACTION
 from service.team.area import Area

@@ -30,11 +30,11 @@ from starlette.routing import Route
 from service.core.errors import ActionError
 from service.core.static import SiteFiles
 from service.room.articles import KINDS, PathRefused
-from service.room.building import BuildFailed, BuildWorker
 from service.room.catalog import Catalog
 from service.room.draft import BUILD_FIELDS
 from service.room.pages.editor import Editor
 from service.room.pages.state import EditorState, editor_url
+from service.room.publishing.building import BuildFailed, BuildWorker
 from service.room.store import ArticleStore
 from service.team.accounts import REDACTION
 from service.team.area import Area

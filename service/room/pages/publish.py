@@ -23,13 +23,13 @@ from starlette.routing import Route
 from service.core import clock, db
 from service.core.errors import ActionError
 from service.core.forms import parse_number
-from service.room import publishing
 from service.room.articles import KINDS, PathRefused, parse
-from service.room.building import BuildWorker
 from service.room.catalog import parse_date
 from service.room.conflicts import Conflicts
 from service.room.pages.editor import Editor
 from service.room.pages.state import EditorState, Question, editor_url, online_url
+from service.room.publishing import jobs
+from service.room.publishing.building import BuildWorker
 from service.room.store import ArticleStore, Conflict
 from service.team.accounts import REDACTION
 from service.team.area import Area
@@ -95,7 +95,7 @@ class PublishPages:
         builder: BuildWorker,
         store: ArticleStore,
         conflicts: Conflicts,
-        publisher: publishing.Publisher,
+        publisher: jobs.Publisher,
     ):
         self.area = area
         self.editor = editor  # the editor's « Publier » saves there first
@@ -121,7 +121,7 @@ class PublishPages:
 
             def withdrawal(conn) -> int:
                 reason = f"« {title} » retiré du site"
-                return publishing.enqueue(conn, account, reason, relative, (before, status))
+                return jobs.enqueue(conn, account, reason, relative, (before, status))
 
             job = self.store.withdraw(folder, name, account, detail=title, enqueue=withdrawal)
             self.publisher.wake()
@@ -147,11 +147,11 @@ class PublishPages:
             kind, action, reason = "publication", "publish", f"« {title} » masqué"
 
         def publication(conn) -> int:
-            job = publishing.enqueue(
+            job = jobs.enqueue(
                 conn, account, reason, relative, (before, status), due if scheduled else None
             )
             if scheduled and online:  # it leaves the site now, and comes back on time
-                job = publishing.enqueue(conn, account, f"Retrait avant la date de « {title} »")
+                job = jobs.enqueue(conn, account, f"Retrait avant la date de « {title} »")
             return job
 
         job = self.store.publish(
@@ -216,7 +216,7 @@ class PublishPages:
         as_json = raw.endswith(".json")
         job = await db.run(
             self.area.database,
-            publishing.get,
+            jobs.get,
             parse_number(raw.removesuffix(".json")) or 0,
             write=False,
         )
@@ -224,8 +224,8 @@ class PublishPages:
             return self.area.error(session, account, 404, "Introuvable", "Publication inconnue.")
         summary = {
             "state": job["state"],
-            "label": publishing.STATES[job["state"]],
-            "stage": publishing.STAGES.get(job["stage"], ""),
+            "label": jobs.STATES[job["state"]],
+            "stage": jobs.STAGES.get(job["stage"], ""),
             "message": job["message"],
         }
         if as_json:
@@ -262,7 +262,7 @@ class PublishPages:
         return editor_url(folder, file_name.removesuffix(".md")) if path else ""
 
     async def jobs(self, visit: Visit) -> Response:
-        rows = await db.run(self.area.database, publishing.recent, write=False)
+        rows = await db.run(self.area.database, jobs.recent, write=False)
         return self.area.page(
             "publications.html",
             visit.session,
@@ -270,7 +270,7 @@ class PublishPages:
             title="Publications",
             section="publications",
             rows=rows,
-            states=publishing.STATES,
+            states=jobs.STATES,
         )
 
     def routes(self) -> list[Route]:

@@ -16,9 +16,9 @@ from starlette.responses import Response
 
 from service.core import clock
 from service.room.articles import KINDS, Document, parse
-from service.room.building import SiteRules
 from service.room.catalog import parse_date, status_label, status_of
 from service.room.draft import Draft
+from service.room.publishing.building import SiteRules
 from service.room.store import Opened, Saved
 from service.room.uploads import Posted
 from service.team.sessions import Session

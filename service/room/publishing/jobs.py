@@ -1,30 +1,25 @@
-"""Publication jobs: « Publier » queues a job, a thread of the service runs it.
+"""Publication jobs: « Publier » queues a job (table `publish_jobs`), the publisher thread of
+the service runs it through the pipeline (pipeline.py: build, check, swap, copy, announce).
 
-A job (table `publish_jobs`) rebuilds the whole site with the production settings in a fresh
-process and swaps it in atomically (builder.py, swap.py): the public site is either the old one
-or the new one, never half of each, and on failure it stays as it was. Jobs queued while one
-runs are done together by the next build (each build publishes the folder as it is).
+Jobs queued while one runs are done together by the next build (each build publishes the
+folder as it is). Scheduling: an article dated in the future is « programmé »; its job is due
+at that date. The build keeps such an article off the site (WITH_FUTURE_DATES = False); the
+thread wakes at the due time and publishes, with nobody online, and after a restart too (jobs
+are in the database; a job left running by a stopped service runs again, so after a restart
+every job ends done or failed, and the site is what its content folder says).
 
-Scheduling: an article dated in the future is « programmé »; its job is due at that date. The
-build keeps such an article off the site (WITH_FUTURE_DATES = False); the thread wakes at the
-due time and publishes, with nobody online, and after a restart too (jobs are in the database).
-
-A job that changed a file's status (publish, schedule, withdraw) and failed puts the status
-back, if nobody changed it since, so the list never says « publié » for what is not online.
-Once a build is in place, the handlers of `site-swapped` run (the copy to another web server:
-what they say goes on the job's page), then, the jobs done, `site-published` is emitted (the
-lettre's sender wakes); each handler's failure is logged and stops no other (core/events.py).
+A failed job hands its row to `put_back` (the room's: the file back to what is online), so the
+room never says « en ligne » for what is not; the public site stays as it was.
 """
 
 import logging
-import time
-from pathlib import Path
+from collections.abc import Callable
 
 from service.core import Core, clock, db, journal
 from service.core.events import SITE_PUBLISHED, SITE_SWAPPED
 from service.core.workers import BackgroundWorker
-from service.room.building import BuildFailed, BuildPlaces, run_publication
-from service.room.store import ArticleStore
+from service.room.publishing.building import BuildFailed
+from service.room.publishing.pipeline import STAGES, Pipeline
 from service.team import accounts
 
 log = logging.getLogger(__name__)
@@ -36,7 +31,7 @@ STATES = {
     "done": "publiée",
     "failed": "échec",
 }
-STAGES = {"build": "construction du site", "swap": "mise en ligne"}
+__all__ = ["STAGES", "STATES", "Publisher", "enqueue", "get", "recent"]
 
 
 def enqueue(conn, account, reason: str, path: str = "", change=None, due=None) -> int:
@@ -64,16 +59,17 @@ def recent(conn, limit: int = 30) -> list[dict]:
 class Publisher(BackgroundWorker):
     name = "room-publisher"
 
-    def __init__(
-        self, core: Core, settings, places: BuildPlaces, public: Path, store: ArticleStore
-    ):
+    def __init__(self, core: Core, settings, pipeline: Pipeline, put_back: Callable):
         super().__init__(core.database, settings.schedule_poll_seconds, settings.publish_timeout)
-        self.settings = settings  # the room's: its polling interval and build timeout
-        self.places = places
-        self.public = public  # the folder a publication replaces
+        self.settings = settings  # the room's: its polling interval
+        self.pipeline = pipeline
         self.site = core.site  # its address: SERVICE_SITE_URL
         self.bus = core.bus
-        self.store = store  # a failed job's status is put back in its file
+        self.put_back = put_back  # a failed job's row: its file back to what is online
+
+    def stop(self) -> None:
+        super().stop()
+        self.pipeline.stop()
 
     def first(self, conn) -> None:
         """Jobs left running by a stopped service are run again."""
@@ -115,47 +111,37 @@ class Publisher(BackgroundWorker):
             return self._next_due(conn)
         ids = [job["id"] for job in jobs]
 
-        stages = []
-
         def stage(name: str) -> None:
-            stages.append(name)
             conn.executemany(
                 "UPDATE publish_jobs SET stage = ? WHERE id = ?", [(name, i) for i in ids]
             )
 
-        started = time.monotonic()
         try:
-            seconds = run_publication(
-                self.places,
-                self.public,
-                self.site.address,  # SERVICE_SITE_URL; empty: the settings' SITEURL
+            outcome = self.pipeline.run(
                 stage,
-                self.settings.publish_timeout,
+                self.site.address,  # SERVICE_SITE_URL; empty: the settings' SITEURL
+                copy=self.bus.handlers(SITE_SWAPPED),
+                announce=lambda: self._announce(ids),
             )
         except BuildFailed as failure:
-            elapsed = time.monotonic() - started
-            self._finish(conn, jobs, "failed", "\n".join(failure.errors), elapsed)
-            for job in jobs:
-                self._put_back(job)
+            self._finish(conn, jobs, "failed", "\n".join(failure.errors), 0.0)
+            for job in sorted(jobs, key=lambda row: row["id"], reverse=True):  # newest first
+                try:
+                    self.put_back(job)
+                except Exception:
+                    log.exception("could not put %s back", job["path"])
             return 0.05
-        problems = []
-        for step in self.bus.handlers(SITE_SWAPPED):
-            named = len(stages)  # the step names itself with stage(label) first
-            try:
-                problems.append(step(stage=stage))
-            except Exception:
-                label = stages[-1] if len(stages) > named else "après la mise en ligne"
-                log.exception("after-swap step %r failed", label)
-                problems.append(f"l’étape « {label} » a échoué (voir le journal du service)")
-        message = "; ".join(problem for problem in problems if problem)
+        message = "; ".join(outcome.problems)
         message = f"Publiée sur ce serveur, mais {message}." if message else ""
-        self._finish(conn, jobs, "done", message, seconds)
+        self._finish(conn, jobs, "done", message, outcome.seconds)
+        return 0.05
+
+    def _announce(self, ids: list[int]) -> None:
         for handler in self.bus.handlers(SITE_PUBLISHED):
             try:
                 handler(jobs=ids)
             except Exception:
                 log.exception("a site-published handler failed")
-        return 0.05
 
     def _finish(self, conn, jobs, state: str, message: str, seconds: float) -> None:
         with db.begin(conn):
@@ -167,27 +153,3 @@ class Publisher(BackgroundWorker):
                 )
                 action = "published" if state == "done" else "publish_failed"
                 journal.record(conn, job["requested_by"], action, job["path"], job["reason"])
-
-    def _put_back(self, job) -> None:
-        """After a failed job, the status it set goes back, unless the file changed since."""
-        if not job["path"] or job["status_to"] is None:
-            return
-        folder, _, file_name = job["path"].partition("/")
-        name = file_name.removesuffix(".md")
-        try:
-            text, document, number = self.store.open(folder, name)
-            if document.get("status") != job["status_to"]:
-                return
-            back = document.changed({"status": job["status_from"] or None}).text()
-            self.store.save(
-                folder,
-                name,
-                back,
-                SYSTEM,
-                base=number,
-                revision_kind="annulation",
-                action="saved",
-                detail=job["reason"],
-            )
-        except Exception:
-            log.exception("could not put the status of %s back", job["path"])

@@ -1,5 +1,10 @@
-"""The service's side of the room's builds (builder.py runs them): a warm worker process for
-descriptions and previews, and one fresh process per publication.
+"""The service's side of the room's builds (builder.py runs them): warm worker processes, one
+for descriptions and previews, one for publications (so a preview never waits for a build).
+
+A worker and the processes its builds fork run in a process group of their own: stopping it
+(a timed-out build, a changed settings file) kills them all, so no orphan keeps building or
+holds the site lock. A build that outlives its deadline does not swap (trees.py checks it
+before the swap); the worker is killed a little later.
 
 `SiteRules` is what the editor offers, as the build's settings say it (`ALLOWED_CATEGORIES`,
 `SLUG_REGEX_SUBSTITUTIONS`, …): asked once from the worker and kept until a settings file
@@ -13,6 +18,7 @@ import json
 import logging
 import os
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 log = logging.getLogger(__name__)
 
-WORKER = [sys.executable, "-m", "service.room.builder"]
+WORKER = [sys.executable, "-m", "service.room.publishing.builder"]
 # A worker is replaced after this many builds, so whatever a build leaves in memory is bounded.
 MAX_BUILDS = 200
 
@@ -81,6 +87,7 @@ class BuildWorker:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        self._lines: Lines | None = None
         self._builds = 0
         self._stamp: tuple = ()
         self._rules: SiteRules | None = None
@@ -96,6 +103,7 @@ class BuildWorker:
                 stderr=errors,
                 text=True,
                 encoding="utf-8",
+                start_new_session=True,  # its own process group: killed with its workers
             )
 
     def stop(self) -> None:
@@ -104,11 +112,17 @@ class BuildWorker:
 
     def _stop(self) -> None:
         if self._proc is not None:
-            self._proc.kill()
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self._proc.wait()
             self._proc = None
 
-    def call(self, request: dict) -> dict:
+    def call(self, request: dict, on_stage=None, timeout: float | None = None) -> dict:
+        """Send one request, return its answer; lines naming a stage before it go to
+        `on_stage(name)`. Past `timeout` (default: the worker's), the worker is stopped."""
+        deadline = time.monotonic() + (timeout or self.timeout)
         with self._lock:
             stamp = self.places.stamp()
             if stamp != self._stamp or self._builds >= MAX_BUILDS:
@@ -116,15 +130,20 @@ class BuildWorker:
                 self._stamp, self._builds, self._rules = stamp, 0, None
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
+                self._lines = Lines(self._proc)
             self._builds += 1
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
-                line = _read_line(self._proc, self.timeout)
+                while True:
+                    answer = json.loads(self._lines.read(deadline))
+                    if "stage" not in answer:
+                        return answer
+                    if on_stage is not None:
+                        on_stage(answer["stage"])
             except (OSError, TimeoutError) as error:
                 self._stop()
                 raise BuildFailed([_broken(error)]) from None
-            return json.loads(line)
 
     def rules(self) -> SiteRules:
         if self._rules is None or self._stamp != self.places.stamp():
@@ -153,14 +172,26 @@ class BuildWorker:
         return answer
 
 
-def _read_line(proc: subprocess.Popen, timeout: float) -> str:
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    if not ready:
-        raise TimeoutError("no answer")
-    line = proc.stdout.readline()
-    if not line:
-        raise OSError("the builder stopped")
-    return line
+class Lines:
+    """The builder's answers, one per line, read from its pipe with a time limit. Read from the
+    file descriptor with a buffer of our own: a buffered reader would hold lines that arrived
+    together where `select` cannot see them, and wait for the time limit on an answer it has."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.fd = proc.stdout.fileno()
+        self.buffer = b""
+
+    def read(self, deadline: float) -> str:
+        while b"\n" not in self.buffer:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("no answer")
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise OSError("the builder stopped")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8")
 
 
 def _broken(error: Exception) -> str:
@@ -169,40 +200,3 @@ def _broken(error: Exception) -> str:
         f"({error}) : réessayez ; si cela recommence, le journal builder.log du dossier de "
         "l’espace rédaction dit pourquoi."
     )
-
-
-def run_publication(places: BuildPlaces, public: Path, siteurl: str, on_stage, timeout: float):
-    """Build with the production settings and swap the result in place of `public`, in a fresh
-    process; `on_stage(name)` is called as it goes; returns the seconds it took."""
-    request = places.request(public=str(public), database=str(places.database), siteurl=siteurl)
-    places.room_dir.mkdir(parents=True, exist_ok=True)
-    with open(places.room_dir / "builder.log", "ab") as errors:
-        proc = subprocess.Popen(
-            [*WORKER, "publish", json.dumps(request)],
-            cwd=places.settings.parent,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            encoding="utf-8",
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            line = _read_line(proc, max(0.1, deadline - time.monotonic()))
-            message = json.loads(line)
-            if "stage" in message:
-                on_stage(message["stage"])
-            elif message.get("ok"):
-                return message["seconds"]
-            else:
-                raise BuildFailed(message.get("errors", []))
-    except (OSError, TimeoutError) as error:
-        raise BuildFailed([_broken(error)]) from None
-    finally:
-        try:
-            proc.wait(timeout=30)  # it removes the old site, then exits
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

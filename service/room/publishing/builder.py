@@ -1,5 +1,5 @@
 """The room's builds, run by Pelican in a process of their own:
-`python -m service.room.builder serve|publish`.
+`python -m service.room.publishing.builder serve`.
 
 The service never reads the settings files itself: it asks this process, which runs the build
 exactly as `invoke publish` would (Pelican, the settings file, its plugins), in the settings
@@ -12,10 +12,9 @@ the service down.
   launch site takes about 0.2 s warm instead of 1.1 s in a fresh process). Requests:
   `describe` (what the editor offers: thèmes, statuses, slug rules, time zone) and `preview`
   (build the previewed article with its neighbours and the pages into a preview folder, the
-  previewed file shown as published).
-- `publish REQUEST`: build with the production settings into a staging folder beside the public
-  one, check it, and swap it in (swap.py), holding the site lock from the first read of the
-  comments to the swap; one progress line per stage.
+  previewed file shown as published), and `publish` (trees.py: an incremental build into the
+  standby tree, checked, swapped with the public one; one progress line per stage). The service
+  keeps one such process for previews and another for publications.
 
 Pelican prints to stdout: answers go to a copy of it, and file descriptor 1 to stderr.
 """
@@ -33,8 +32,8 @@ from pelican.contents import Article
 from pelican.settings import read_settings
 from pelican.utils import order_content
 
-from service.room.swap import swap_in
-from site_core.locks import site_lock
+from service.room.publishing import trees
+from service.room.publishing.swap import swap_in
 from site_core.paths import MANIFEST_NAME
 
 _shown: dict = {"source": None, "content": None}  # the file a preview shows as published
@@ -100,15 +99,25 @@ def build(settings: dict) -> dict:
     started = time.monotonic()
     try:
         Pelican(settings).run()
-    except Exception as error:  # content errors carry their French listing
-        traceback.print_exc()
-        lines = [line[4:] for line in str(error).splitlines() if line.startswith("  - ")]
-        return {"ok": False, "errors": lines or [_failure(error)]}
+    except Exception as error:
+        return {"ok": False, "errors": errors_of(error)}
     return {"ok": True, "seconds": round(time.monotonic() - started, 3)}
+
+
+def errors_of(error: Exception) -> list[str]:
+    """A failed build's French messages: content errors carry their own listing."""
+    traceback.print_exception(error)
+    lines = [line[4:] for line in str(error).splitlines() if line.startswith("  - ")]
+    return lines or [_failure(error)]
 
 
 def _failure(error: Exception) -> str:
     return f"La construction du site a échoué ({type(error).__name__} : {error})."[:2000]
+
+
+def publish(request: dict, say) -> dict:
+    """Publish the content folder as it is (trees.py), with the production settings."""
+    return trees.publish(request, say, settings_for(request), errors_of)
 
 
 def preview_content(request: dict) -> Path:
@@ -163,33 +172,6 @@ def _url_of(request: dict, output: Path) -> str:
     return f"{slug}/"
 
 
-def publish(request: dict, say) -> int:
-    public = Path(request["public"]).absolute()
-    staging = public.with_name(f".{public.name}.staging")
-    started = time.monotonic()
-    with site_lock(Path(request["database"])):
-        say({"stage": "build"})
-        shutil.rmtree(staging, ignore_errors=True)
-        result = build(settings_for(request, staging))
-        if result["ok"] and not (staging / "index.html").is_file():
-            result = {"ok": False, "errors": ["La construction n’a pas écrit la page d’accueil."]}
-        if not result["ok"]:
-            shutil.rmtree(staging, ignore_errors=True)
-            say(result)
-            return 1
-        say({"stage": "swap"})
-        try:
-            old = swap_in(staging, public)
-        except OSError as error:  # SwapError says what to do, in French
-            shutil.rmtree(staging, ignore_errors=True)
-            say({"ok": False, "errors": [error.strerror or _failure(error)]})
-            return 1
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    say({"ok": True, "seconds": round(time.monotonic() - started, 3)})
-    return 0
-
-
 def main(argv: list[str]) -> int:
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
@@ -198,9 +180,11 @@ def main(argv: list[str]) -> int:
         answers.write(json.dumps(message, ensure_ascii=False) + "\n")
         answers.flush()
 
-    if argv[:1] == ["publish"]:
-        return publish(json.loads(argv[1]), say)
-    operations = {"describe": describe, "preview": preview}
+    operations = {
+        "describe": describe,
+        "preview": preview,
+        "publish": lambda request: publish(request, say),  # says each stage as it goes
+    }
     for line in sys.stdin:
         request = json.loads(line)
         try:

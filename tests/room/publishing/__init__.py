@@ -1,0 +1,1 @@
+"""Tests of the publication pipeline (service/room/publishing/)."""

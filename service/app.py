@@ -72,7 +72,7 @@ def assemble(settings: Settings) -> Parts:
         comments.setup(settings.comments, shared, guard.area),
         # The lettre reads comments through the comments domain's reader, not its own SQL.
         lettre.setup(settings.lettre, shared, guard.area, comment_store.snapshot),
-        room.setup(settings.room, shared, guard.area),
+        room.setup(settings.room, shared, guard.area, comment_store.pending_by_article),
     )
 
 

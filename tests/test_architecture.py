@@ -67,8 +67,8 @@ def test_a_forbidden_import_breaks_the_check(copy, path, line, contract):
     assert path.removesuffix(".py").replace("/", ".") in result.stdout
 
 
-# Each table's SQL lives in its owner's module (core/db.py); the lettre reads comments only
-# through the reader app.py hands its setup.
+# Each table's SQL lives in its owner's module (core/db.py); the lettre and the room read
+# comments only through the functions app.py hands their setup.
 SQL_ON_COMMENTS = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+comments\b")
 
 
@@ -84,8 +84,9 @@ def sql_on_comments(package: Path) -> list[str]:
     return found
 
 
-def test_the_lettre_has_no_sql_on_the_comments_table():
-    assert sql_on_comments(ROOT / "service" / "lettre") == []
+@pytest.mark.parametrize("domain", ["lettre", "room"])
+def test_no_other_domain_has_sql_on_the_comments_table(domain):
+    assert sql_on_comments(ROOT / "service" / domain) == []
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,16 @@ def get(conn: sqlite3.Connection, comment_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
 
 
+def pending_by_article(conn: sqlite3.Connection) -> dict[str, int]:
+    """Comments waiting for moderation, per article slug (the room's list shows them)."""
+    return dict(
+        conn.execute(
+            "SELECT article_slug, count(*) FROM comments WHERE status = 'pending'"
+            " GROUP BY article_slug"
+        ).fetchall()
+    )
+
+
 def snapshot(conn: sqlite3.Connection, comment_id: int) -> Comment | None:
     """The comment `comment_id` for another domain (the lettre's follows and e-mails), read
     on the caller's connection: inside a transaction, it sees what that transaction wrote."""

@@ -19,8 +19,8 @@ subscriptions: lettre/subscriptions.py; subscribers,
 letter_events: lettre/subscribers.py; outbox: lettre/outbox.py; letters, announced,
 letter_state: lettre/announce.py. The build reads comments and letters through site_core.
 Another domain reads a table through its owner's function, handed to it by app.py (the lettre
-reads a comment through comments/store.snapshot). Still read across domains: the room's list
-counts pending comments (room/pages/listing.py).
+reads a comment through comments/store.snapshot, the room's list its pending comments through
+comments/store.pending_by_article).
 
 The schema version is `PRAGMA user_version`; `migrate()` runs each file of migrations/ past
 it (0001_….sql, 0002_….sql, …), each in its own transaction, so a database of any older

@@ -28,7 +28,7 @@ from service.room.media import Media
 from service.room.pages.changes import Changes
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
-from service.room.pages.listing import Listing
+from service.room.pages.listing import Listing, PendingComments
 from service.room.pages.media import MediaPages
 from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
@@ -95,7 +95,7 @@ class RoomSettings:
 class Room:
     """Assembles the room's parts and hands each page only those it uses; lists the routes."""
 
-    def __init__(self, settings: RoomSettings, core: Core, area: Area):
+    def __init__(self, settings: RoomSettings, core: Core, area: Area, pending: PendingComments):
         content = Path(settings.content_dir).resolve()
         database = Path(core.database)
         room_dir = Path(settings.work_dir or database.parent / "redaction")
@@ -111,7 +111,7 @@ class Room:
         limit, secret = settings.upload_max_bytes, core.settings.secret_key
         # Each page is handed the parts it uses (in the order of its constructor's arguments).
         self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)
-        self.listing = Listing(area, builder, catalog, store)
+        self.listing = Listing(area, builder, catalog, store, pending)
         self.history = History(area, store, conflicts)
         self.changes = Changes(area, store, conflicts)
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
@@ -160,8 +160,10 @@ class RoomDomain(Domain):
     copy: SiteCopy
 
 
-def setup(settings: RoomSettings, core: Core, area: Area) -> RoomDomain:
-    room = Room(settings, core, area)
+def setup(settings: RoomSettings, core: Core, area: Area, pending: PendingComments) -> RoomDomain:
+    """`pending`: the comments waiting for moderation per article, the comments domain's
+    count, for the list of articles (app.py hands it: the room imports no other domain)."""
+    room = Room(settings, core, area, pending)
     copy = SiteCopy(
         core.database,
         public_dir(settings, core),

@@ -6,7 +6,9 @@ A plain GET form: the filters are in the address, so a filtered list can be book
 works without JavaScript.
 """
 
+import sqlite3
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -34,24 +36,22 @@ def folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _pending(conn) -> dict[str, int]:
-    """Pending comments per article: the comments domain's table, read across domains (see
-    service/core/db.py)."""
-    return dict(
-        conn.execute(
-            "SELECT article_slug, count(*) FROM comments WHERE status = 'pending'"
-            " GROUP BY article_slug"
-        ).fetchall()
-    )
-
-
-def _changes(conn) -> tuple[dict, dict]:
-    return revisions.last_changes(conn), _pending(conn)
+# Pending comments per article slug: the comments domain's count, which app.py hands to the
+# room (comments/store.pending_by_article), so the room reads no table of another domain.
+PendingComments = Callable[[sqlite3.Connection], dict[str, int]]
 
 
 class Listing:
-    def __init__(self, area: Area, builder: BuildWorker, catalog: Catalog, store: ArticleStore):
+    def __init__(
+        self,
+        area: Area,
+        builder: BuildWorker,
+        catalog: Catalog,
+        store: ArticleStore,
+        pending: PendingComments,
+    ):
         self.area = area
+        self.pending = pending
         self.builder = builder  # the thèmes and the time zone
         self.catalog = catalog
         self.content_dir = store.content_dir  # the date of a file changed outside the room
@@ -78,7 +78,11 @@ class Listing:
             and (not wanted or wanted in folded(entry.title))
         ]
         chosen.sort(key=lambda e: (e.kind != "article", -(e.date.timestamp() if e.date else 0)))
-        changes, pending = await db.run(self.area.database, _changes, write=False)
+
+        def changes_and_pending(conn) -> tuple[dict, dict]:
+            return revisions.last_changes(conn), self.pending(conn)
+
+        changes, pending = await db.run(self.area.database, changes_and_pending, write=False)
         shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         filters = {"statut": status, "theme": theme, "type": kind, "q": search}
         base = urlencode({k: v for k, v in filters.items() if v})

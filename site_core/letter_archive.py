@@ -68,3 +68,14 @@ def index_html(env: jinja2.Environment, letters: list[dict], site_url: str) -> M
         letters=letters, SITEURL=site_url, title=INDEX_TITLE
     )
     return Markup(typeset_html(html))
+
+
+def online_only(letters: list[dict], online: set[str]) -> list[dict]:
+    """The lettres as readers may see them today: only the articles still listed on the site
+    (`online`: their slugs), and only the lettres that keep one."""
+    kept = []
+    for letter in letters:
+        articles = [article for article in letter["articles"] if article["slug"] in online]
+        if articles:
+            kept.append({**letter, "articles": articles})
+    return kept

@@ -36,7 +36,9 @@ class LetterArchive:
 
     def write(self, generator, writer) -> None:
         env, site_url = generator.env, self.settings["SITEURL"]
-        letters = online_only(self.letters(), {article.slug for article in generator.articles})
+        letters = letter_archive.online_only(
+            self.letters(), {article.slug for article in generator.articles}
+        )
         context = generator.context
         writer.write_file(
             letter_archive.save_as(letter_archive.ARCHIVE_URL),
@@ -54,17 +56,6 @@ class LetterArchive:
                 letter_html=letter_archive.letter_html(env, letter, site_url),
                 url=letter["url"],
             )
-
-
-def online_only(letters: list[dict], online: set[str]) -> list[dict]:
-    """The lettres as readers may see them today: only the articles still listed on the site
-    (`online`: their slugs), and only the lettres that keep one."""
-    kept = []
-    for letter in letters:
-        articles = [article for article in letter["articles"] if article["slug"] in online]
-        if articles:
-            kept.append({**letter, "articles": articles})
-    return kept
 
 
 def _endpoint(generator):

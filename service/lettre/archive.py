@@ -28,6 +28,13 @@ class ArchiveWriter:
             return []
         with db.connection(self.database, readonly=True) as conn:
             letters = letter_archive.fetch_letters(conn)
+        # As the build shows them: a withdrawn or hidden article is in no lettre of the archive.
+        listed = {
+            slug
+            for slug, entry in self.site.manifest.articles.items()
+            if entry.status == "published"
+        }
+        letters = letter_archive.online_only(letters, listed)
         env, url = self.site.env(), self.site.url
         pages = [
             (

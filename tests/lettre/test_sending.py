@@ -32,6 +32,22 @@ from tests.support.lettre import (
 )
 
 
+def test_a_withdrawn_article_leaves_the_archive_the_service_rewrites(letter_service, smtp_server):
+    """Between two builds the service rewrites « Lettres précédentes » when it makes a lettre:
+    an article withdrawn since its lettre (no longer in the built site) is in none of them."""
+    subscribed(letter_service, smtp_server, "tous@exemple.fr")
+    withdrawn = article("retire-depuis", days_ago=0.01, title="Un entretien retiré depuis")
+    publish(letter_service, withdrawn)
+    wait_until(lambda: rows(letter_service, "SELECT count(*) FROM letters")[0][0] == 1)
+    later = article("publie-ensuite", days_ago=0.005, title="Un entretien publié ensuite")
+    publish(letter_service, later)  # the site no longer has the first one
+    wait_until(lambda: rows(letter_service, "SELECT count(*) FROM letters")[0][0] == 2)
+    site = letter_service.config.core.site_dir
+    wait_until(lambda: "publié ensuite" in (site / "lettres/index.html").read_text())
+    index = (site / "lettres/index.html").read_text()
+    assert "retiré depuis" not in index and "retire-depuis" not in index
+
+
 def test_a_new_article_goes_once_to_each_matching_subscriber(letter_service, smtp_server):
     assert rows(letter_service, "SELECT count(*) FROM letters")[0][0] == 0  # back catalogue
     subscribed(letter_service, smtp_server, "tous@exemple.fr")

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.comments import running_service, write_site
-from tests.support.room import add_account, publish_now, room_config
+from tests.support.room import add_account, publishing_site, room_config
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +21,5 @@ def room(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The service serving the site it publishes (first publication done by the room itself)."""
-    tmp_path = tmp_path_factory.mktemp("publish")
-    config = room_config(tmp_path, tmp_path / "public" / "site")
-    (tmp_path / "public").mkdir()
-    add_account(config.core.database, "claire", name="Claire Martin")
-    add_account(config.core.database, "karim", name="Karim Benali")
-    with running_service(config, serve_site=True) as service:
-        service.site.address = service.url  # links of the published site point at this server
-        assert publish_now(service)["state"] == "done"
+    with publishing_site(tmp_path_factory.mktemp("publish")) as service:
         yield service

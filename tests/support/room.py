@@ -6,6 +6,7 @@ service serves and patches) and points the room at it; `login(url, username)` re
 client holding that account's session.
 """
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +16,7 @@ import httpx
 from service.core import db
 from service.team import accounts
 from site_core.paths import LOGIN_PATH, MODERATION_PATH, TEAM_PATH
-from tests.support.comments import make_config, spaces
+from tests.support.comments import make_config, running_service, spaces
 from tests.support.site import ROOT
 
 ROOM_PATH = TEAM_PATH  # the writing room's list of articles: the team area's home
@@ -190,3 +191,19 @@ def forget(service, relative: str) -> None:
         conn.execute("DELETE FROM room_files WHERE path = ?", (relative,))
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def publishing_site(tmp_path: Path, republish: bool = False):
+    """The service serving the site it publishes into `tmp_path`/public/site (first publication
+    done by the room itself), with « claire » and « karim »; `republish`: comments patched into
+    the built pages at once, as in production."""
+    (tmp_path / "public").mkdir()
+    comments = {"republish": True} if republish else None
+    config = room_config(tmp_path, tmp_path / "public" / "site", comments=comments)
+    add_account(config.core.database, "claire", name="Claire Martin")
+    add_account(config.core.database, "karim", name="Karim Benali")
+    with running_service(config, serve_site=True) as service:
+        service.site.address = service.url  # links of the published site point at this server
+        assert publish_now(service)["state"] == "done"
+        yield service

@@ -139,6 +139,31 @@ async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> PostedForm
     return PostedForm(dict(pairs), recoded)
 
 
+async def read_any_form(request: Request, limit: int = MAX_FORM_BYTES) -> PostedForm:
+    """A POST whose sender is not our page: a mail program's one-click unsubscription (RFC
+    8058), which may come URL-encoded, as multipart/form-data (the RFC's preferred form) or with
+    no Content-Type at all. The fields of the first two are read; any other body is read up to
+    `limit` and ignored (the link's token is in the address, not in the body)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == FORM_TYPE:
+        return await read_form(request, limit)
+    declared = request.headers.get("content-length")
+    if declared is not None and (not _NUMBER.fullmatch(declared) or int(declared) > limit):
+        raise _too_big(limit)
+    if content_type == "multipart/form-data":
+        try:
+            form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=limit)
+        except Exception:  # python-multipart's or starlette's refusal of a malformed body
+            raise FormError(400, "Envoi incorrect", "Le formulaire est illisible.") from None
+        return PostedForm({name: value for name, value in form.items() if isinstance(value, str)})
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_big(limit)
+    return PostedForm({})
+
+
 def _decode(raw: str) -> tuple[str, bool]:
     """One field's text from its bytes: UTF-8, else Windows-1252 (and say so)."""
     data = raw.encode("latin-1")

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.core import clock, db
-from service.core.forms import read_form
+from service.core.forms import read_any_form
 from service.lettre import links as signed
 from service.lettre import subscribers, subscriptions
 from service.lettre.subscribe_pages import FORM_LIMIT, SubscribePages
@@ -43,7 +43,7 @@ class LinkPages:
     async def _link(self, request: Request, purpose: str):
         """(form or None, token text, Link, None) of a GET or POST to a link page, or
         (…, a page saying why not) when the link is not one of ours or a test send's."""
-        form = await read_form(request, FORM_LIMIT) if request.method == "POST" else None
+        form = await read_any_form(request, FORM_LIMIT) if request.method == "POST" else None
         token = request.query_params.get("t") or (form.get("t") if form else "")
         link = self.links().read(purpose, token)
         if link is None:

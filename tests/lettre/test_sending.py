@@ -102,6 +102,23 @@ def first_lettre(service, smtp):
     return smtp.messages[0]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"files": {"List-Unsubscribe": (None, "One-Click")}},  # RFC 8058's preferred form
+        {"content": b"List-Unsubscribe=One-Click"},  # no Content-Type at all
+    ],
+    ids=["multipart", "no-content-type"],
+)
+def test_issue19_item9_one_click_in_any_encoding_unsubscribes(letter_service, smtp_server, body):
+    """Mail programs send RFC 8058's one-click POST as multipart/form-data, or without a
+    Content-Type: it used to get 415 and the person stayed subscribed."""
+    url = local(letter_service, first_lettre(letter_service, smtp_server)["List-Unsubscribe"])
+    response = httpx.post(url, **body)
+    assert response.status_code == 200 and "Vous êtes désabonné" in response.text
+    assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "ended"
+
+
 def test_one_click_unsubscribe_is_a_post_without_cookies(letter_service, smtp_server):
     url = local(letter_service, first_lettre(letter_service, smtp_server)["List-Unsubscribe"])
 

@@ -108,12 +108,27 @@ def _list(parts, values, out):
         )
 
 
+def _ask(question: str, without_terminal: str, secret: bool = False) -> str:
+    """The operator's answer at the terminal; with no terminal (a script, cron) an
+    ActionError saying which option answers instead, never a traceback."""
+    if not sys.stdin.isatty():
+        raise ActionError(without_terminal)
+    try:
+        return getpass.getpass(question) if secret else input(question)
+    except EOFError:
+        raise ActionError(without_terminal) from None
+
+
 def _create_moderator(parts, values, out):
     if values["mot_de_passe_stdin"]:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Mot de passe (12 caractères au moins) : ")
-        if getpass.getpass("Le même, pour confirmer : ") != password:
+        no_terminal = (
+            "Pas de terminal pour saisir le mot de passe : donnez-le sur l’entrée standard avec "
+            "--mot-de-passe-stdin."
+        )
+        password = _ask("Mot de passe (12 caractères au moins) : ", no_terminal, secret=True)
+        if _ask("Le même, pour confirmer : ", no_terminal, secret=True) != password:
             raise AccountError("Les deux mots de passe saisis diffèrent.")
     roles = (values.get("roles") or "moderation").replace(",", " ").split()
     with db.connection(parts.core.database) as conn:
@@ -134,9 +149,14 @@ def _export(parts, values, out):
 
 def _erase(parts, values, out):
     email = values["email"]
-    if not values["oui"] and input(f"Effacer toutes les données de {email} ? [o/N] ") != "o":
-        print("Rien n’a été effacé.", file=out)
-        return 1
+    if not values["oui"]:
+        no_terminal = (
+            "Rien n’a été effacé : pas de terminal pour confirmer. Ajoutez --oui pour effacer "
+            f"les données de {email} sans question."
+        )
+        if _ask(f"Effacer toutes les données de {email} ? [o/N] ", no_terminal) != "o":
+            print("Rien n’a été effacé.", file=out)
+            return 1
     change = parts.comments.moderation.perform(rgpd.erase, email)
     with db.connection(parts.core.database) as conn:
         rgpd.wipe(conn)
@@ -255,6 +275,7 @@ BY_NAME = {command.name: command for command in COMMANDS}
 def execute(parts, command: Command, values: dict, out: IO = sys.stdout) -> int:
     """Run `command`; return the exit status (0 done, 1 refused, with the reason on stderr)."""
     try:
+        db.init(parts.core.database).close()  # a new machine's first command creates it
         return command.run(parts, values, out) or 0
     except (ActionError, AccountError, lettre_commands.LetterCommandError) as error:
         print(f"Erreur : {error}", file=sys.stderr)

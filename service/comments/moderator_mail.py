@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from babel.numbers import format_decimal
 
@@ -38,7 +38,10 @@ def compose(
     msg["To"] = ", ".join(recipients)
     msg["Subject"] = header_text(subject)
     msg["Date"] = format_datetime(now.astimezone(dates.PARIS))
-    msg["Message-ID"] = make_msgid(domain="commentaires.local")
+    # The sender's own domain (RFC 5322 asks for a unique one), and RFC 3834's mark of automatic
+    # mail, so a vacation reply never answers it.
+    msg["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body_text(body), subtype="plain", charset="utf-8")
     return msg
 

@@ -76,3 +76,21 @@ def test_names_that_are_not_attacks_are_kept():
     assert mailer.header_text("=?utf-8?q?Ren=C3=A9e_Dupr=C3=A9?=") == "Renée Dupré"
     assert mailer.header_text("Jean =?x?") == "Jean = ?x?"
     assert mailer.header_text("  Anne\u00a0Marie  ") == "Anne\u00a0Marie"
+
+
+def test_issue19_item15_the_moderators_mail_says_it_is_automatic_and_whose_it_is():
+    """RFC 3834: automatic mail says so (no vacation reply loops back); its Message-ID names
+    the sender's domain, not « commentaires.local »."""
+    from datetime import UTC, datetime
+
+    from service.comments.moderator_mail import compose
+
+    message = compose(
+        "Commentaires <moderation@caf-essonne.example.fr>",
+        ["modo@exemple.fr"],
+        "1 commentaire à modérer",
+        "Texte.",
+        datetime.now(UTC),
+    )
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].endswith("@caf-essonne.example.fr>")

@@ -120,7 +120,7 @@ def test_the_email_has_a_date_and_french_text(tmp_path, comment_site, smtp_serve
         store_comment(service, "Anne", created_at="2026-11-23T17:45:25+00:00")
         [message] = smtp_server.wait_for(1)
     assert before <= parsedate_to_datetime(message["Date"]) <= datetime.now(UTC)
-    assert message["Message-ID"].endswith("@commentaires.local>")
+    assert message["Message-ID"].endswith("@localhost>")  # SERVICE_MAIL_FROM's domain
     text = message.get_content()
     assert "Reçu le 23 novembre 2026 à 18 h 45" in spaces(text)  # Paris time
     assert "2026-11-23T" not in text

@@ -119,6 +119,11 @@ def test_issue19_item9_one_click_in_any_encoding_unsubscribes(letter_service, sm
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "ended"
 
 
+def test_issue19_item15_the_lettre_says_it_is_automatic(letter_service, smtp_server):
+    message = first_lettre(letter_service, smtp_server)
+    assert message["Auto-Submitted"] == "auto-generated"  # RFC 3834: no auto-reply loops
+
+
 def test_one_click_unsubscribe_is_a_post_without_cookies(letter_service, smtp_server):
     url = local(letter_service, first_lettre(letter_service, smtp_server)["List-Unsubscribe"])
 

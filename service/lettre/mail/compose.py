@@ -169,6 +169,7 @@ class Composer:
             ("To", recipient),
             ("Date", format_datetime(created.astimezone(dates.PARIS))),
             ("Message-ID", message_id),
+            ("Auto-Submitted", "auto-generated"),  # RFC 3834: no auto-reply to us
         ]
         if parts.listed:
             list_name, slug = LISTS[parts.listed]

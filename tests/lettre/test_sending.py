@@ -122,6 +122,10 @@ def test_issue19_item9_one_click_in_any_encoding_unsubscribes(letter_service, sm
 def test_issue19_item15_the_lettre_says_it_is_automatic(letter_service, smtp_server):
     message = first_lettre(letter_service, smtp_server)
     assert message["Auto-Submitted"] == "auto-generated"  # RFC 3834: no auto-reply loops
+    for part in message.walk():  # RFC 2045: a text part's canonical line break is CRLF
+        if part.get_content_maintype() == "text":
+            payload = part.get_payload(decode=True)
+            assert b"\n" in payload and payload.count(b"\n") == payload.count(b"\r\n")
 
 
 def test_one_click_unsubscribe_is_a_post_without_cookies(letter_service, smtp_server):

@@ -38,7 +38,10 @@ def ascii_header(name: str, value: str) -> str:
 
 
 def _base64(text: str) -> str:
-    return base64.encodebytes(text.encode("utf-8")).decode("ascii").replace("\n", CRLF)
+    """A text part in base64, its line breaks made CRLF first (RFC 2045's canonical form: a
+    mail program must not have to guess)."""
+    canonical = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", CRLF)
+    return base64.encodebytes(canonical.encode("utf-8")).decode("ascii").replace("\n", CRLF)
 
 
 def assemble(

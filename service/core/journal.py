@@ -55,3 +55,14 @@ def entries(
         (*params, limit),
     ).fetchall()
     return [{**dict(row), "label": ACTIONS.get(row["action"], row["action"])} for row in rows]
+
+
+def awaiting_first_password(conn: sqlite3.Connection) -> set[str]:
+    """Accounts made on the accounts page whose one-time link was never used: nobody can log
+    in with them yet (their password is a random one nobody knows)."""
+    rows = conn.execute(
+        "SELECT c.target FROM team_log c WHERE c.action = 'account_created' AND NOT EXISTS"
+        " (SELECT 1 FROM team_log p WHERE p.action = 'password_set' AND p.target = c.target"
+        " AND p.id > c.id)"
+    )
+    return {row[0] for row in rows}

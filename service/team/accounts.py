@@ -8,7 +8,7 @@ import sqlite3
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from service.core import clock
+from service.core import clock, journal
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a miss costs as long as a wrong password.
@@ -121,12 +121,14 @@ def display_names(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def administrators_besides(conn: sqlite3.Connection, username: str) -> int:
-    """How many enabled administrators there are other than `username`."""
-    return conn.execute(
-        "SELECT count(*) FROM moderators WHERE disabled_at IS NULL AND username != ?"
+    """How many enabled administrators other than `username` can log in (an account still
+    waiting for its first password cannot: journal.awaiting_first_password)."""
+    rows = conn.execute(
+        "SELECT username FROM moderators WHERE disabled_at IS NULL AND username != ?"
         " AND (' ' || roles || ' ') LIKE ?",
         (username, f"% {ADMINISTRATION} %"),
-    ).fetchone()[0]
+    )
+    return len({row[0] for row in rows} - journal.awaiting_first_password(conn))
 
 
 def set_profile(conn, username: str, display_name: str, email: str, roles) -> None:

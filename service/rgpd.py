@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timedelta
 
 from service.comments import store
-from service.core import clock, db
+from service.core import clock, db, protection
 from service.core.events import Change
 from service.lettre import subscriptions
 
@@ -38,6 +38,7 @@ def erase(conn: sqlite3.Connection, email: str) -> Change:
     rows = store.erase_author(conn, email, clock.now_iso())
     slugs = sorted({r["article_slug"] for r in rows if r["status"] == "approved"})
     subscriptions.erase(conn, email)  # the lettre, followed discussions, their e-mails
+    protection.forget_key(conn, email.casefold())  # the forms' flood counts keyed by it
     return Change(None, tuple(slugs), len(rows))
 
 

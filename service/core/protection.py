@@ -53,6 +53,11 @@ def record(conn: sqlite3.Connection, events, now=None) -> None:
     )
 
 
+def forget_key(conn: sqlite3.Connection, key: str) -> None:
+    """Every count kept under `key`, whatever its bucket (an erased e-mail address)."""
+    conn.execute("DELETE FROM rate_events WHERE key = ?", (key,))
+
+
 def forget(conn: sqlite3.Connection, bucket: str, key: str) -> None:
     conn.execute("DELETE FROM rate_events WHERE bucket = ? AND key = ?", (bucket, key))
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
@@ -84,6 +85,13 @@ def test_erased_data_leaves_no_byte_in_the_database_files(tmp_path):
     for n in range(200):  # enough pages for the rows to be spread and rewritten
         add(conn, f"p{n}@asso.example", f"Commentaire {n} " + "x" * 300)
     add(conn, "secret.person@mairie.example", secret + " bis")
+    # The flood counts of the comment form and of the lettre's confirmations (issue 19 item 13:
+    # the address stayed there in clear up to 24 h after an erase).
+    for bucket in ("email", "lettre_confirmation"):
+        conn.execute(
+            "INSERT INTO rate_events (bucket, key, at) VALUES (?, ?, ?)",
+            (bucket, "secret.person@mairie.example", time.time()),
+        )
     conn.close()
     config = Settings(CoreSettings(database=database, site_dir=tmp_path / "site", secret_key="k"))
     assert cli.run(config, ["erase", "secret.person@mairie.example", "--oui"], io.StringIO()) == 0

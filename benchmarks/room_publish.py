@@ -103,11 +103,12 @@ def publish_once(client: httpx.Client, editor: str, service, number: int):
     answer = client.post(editor, data=fields)
     job = int(answer.headers["location"].rsplit("/", 1)[1])
     online = None
-    while online is None and time.perf_counter() - started < 600:
-        if f"Publié n° {number}." in httpx.get(article).text:
-            online = time.perf_counter() - started
-        else:
-            time.sleep(0.01)
+    with httpx.Client() as poller:  # one connection: a new one per look would add to the time
+        while online is None and time.perf_counter() - started < 600:
+            if f"Publié n° {number}." in poller.get(article).text:
+                online = time.perf_counter() - started
+            else:
+                time.sleep(0.002)
     row = wait_job(service, job)
     return online, time.perf_counter() - started, row
 

@@ -91,6 +91,7 @@ class Build:
     def __init__(self, pelican, state: SiteState | None):
         self.settings = pelican.settings
         self.output = str(Path(pelican.output_path).resolve())
+        self.given = os.path.abspath(pelican.output_path)  # as plugins name their files
         self.workers = workers(self.settings)
         self.state = state
         self.outputs = Outputs(self.output, state.outputs) if state else None
@@ -162,7 +163,12 @@ class Report:
 
 def keep(path) -> None:
     """A plugin kept `path` (under OUTPUT_PATH) as the previous build wrote it: not stale."""
-    if _current is not None:
+    if _current is None:
+        return
+    name = os.path.abspath(path)
+    if name.startswith(_current.given + os.sep):  # no resolving: a thousand files a build
+        _current.kept.add(name[len(_current.given) + 1 :])
+    else:
         _current.kept.add(os.path.relpath(Path(path).resolve(), _current.output))
 
 

@@ -113,19 +113,7 @@ async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> PostedForm
             "Ce formulaire doit être envoyé depuis la page du site (type "
             f"{FORM_TYPE}), pas en « {content_type[:60] or 'aucun type'} ».",
         )
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not _NUMBER.fullmatch(declared):
-            raise FormError(400, "Envoi incorrect", "En-tête Content-Length invalide.")
-        if int(declared) > limit:
-            raise _too_big(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_big(limit)
-        chunks.append(chunk)
-    text = b"".join(chunks).decode("latin-1")  # percent-encoded: ASCII on the wire
+    text = (await _body(request, limit)).decode("latin-1")  # percent-encoded: ASCII on the wire
     try:
         # Latin-1 maps bytes to characters one to one: each value's raw bytes, decoded below.
         pairs = parse_qsl(
@@ -147,21 +135,37 @@ async def read_any_form(request: Request, limit: int = MAX_FORM_BYTES) -> Posted
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == FORM_TYPE:
         return await read_form(request, limit)
-    declared = request.headers.get("content-length")
-    if declared is not None and (not _NUMBER.fullmatch(declared) or int(declared) > limit):
-        raise _too_big(limit)
     if content_type == "multipart/form-data":
+        _check_length(request, limit)
         try:
             form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=limit)
         except Exception:  # python-multipart's or starlette's refusal of a malformed body
             raise FormError(400, "Envoi incorrect", "Le formulaire est illisible.") from None
         return PostedForm({name: value for name, value in form.items() if isinstance(value, str)})
-    size = 0
+    await _body(request, limit)
+    return PostedForm({})
+
+
+def _check_length(request: Request, limit: int) -> None:
+    """A declared length that is not a number or is over `limit` is refused before reading."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not _NUMBER.fullmatch(declared):
+            raise FormError(400, "Envoi incorrect", "En-tête Content-Length invalide.")
+        if int(declared) > limit:
+            raise _too_big(limit)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The whole body, never more than `limit` bytes read (whatever the length declared)."""
+    _check_length(request, limit)
+    chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise _too_big(limit)
-    return PostedForm({})
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _decode(raw: str) -> tuple[str, bool]:

@@ -2,10 +2,7 @@
 invoke tasks."""
 
 import io
-import os
 import re
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -14,7 +11,7 @@ from service import cli
 from service.core import db
 from service.team import accounts
 from service.team.sessions import LoginThrottle
-from tests.support.comments import make_config, running_service, spaces
+from tests.support.comments import make_config, run_command, running_service, spaces
 
 BASE = "/redaction/commentaires/"
 LOGIN = "/redaction/connexion"
@@ -242,30 +239,12 @@ def test_spam_tab_lists_spam_with_its_reason(comment_service, moderator):
     assert 'aria-current="page">Indésirables (1)' in page.text
 
 
-def run_cli(config, *args, stdin=""):
-    env = {
-        **os.environ,
-        "SERVICE_DATABASE": str(config.core.database),
-        "SERVICE_SITE_DIR": str(config.core.site_dir),
-        "SERVICE_SECRET_KEY": config.core.secret_key,
-        "COMMENTS_REPUBLISH": "0",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 def test_cli_actions_and_moderator_account(comment_config):
     conn = db.init(comment_config.core.database)
     first, second, third = add(conn), add(conn), add(conn)
     conn.close()
     # The real entry point once; the other commands in-process (same code, faster).
-    made = run_cli(
+    made = run_command(
         comment_config, "create-moderator", "amina", "--mot-de-passe-stdin", stdin=PASSWORD + "\n"
     )
     assert made.returncode == 0, made.stderr
@@ -289,7 +268,7 @@ def test_cli_actions_and_moderator_account(comment_config):
     assert rows[first]["status"] == rows[second]["status"] == "approved"
     assert rows[second]["body"] == "Nouveau texte" and third not in rows
     assert any(r["is_official"] and r["parent_id"] == first for r in rows.values())
-    failed = run_cli(comment_config, "approve", "424242")
+    failed = run_command(comment_config, "approve", "424242")
     assert failed.returncode == 1 and "n° 424242 n’existe pas" in failed.stderr
 
 

@@ -2,31 +2,13 @@
 cron job, a script): French answers and an exit status, never a traceback (issue 19 items 13
 and 16)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.site import ROOT
+from tests.support.comments import make_config, run_command
 
 
-def command(tmp_path: Path, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "SERVICE_DATABASE": str(tmp_path / "data" / "base.sqlite3"),
-        "SERVICE_SITE_DIR": str(tmp_path / "site"),
-        "SERVICE_SECRET_KEY": "clé de test",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "service", *argv],
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+def command(tmp_path: Path, *argv: str, stdin: str | None = None):
+    return run_command(make_config(tmp_path, tmp_path / "site"), *argv, stdin=stdin)
 
 
 def test_issue19_item16_create_moderator_on_a_new_database(tmp_path):

@@ -243,3 +243,25 @@ class SmtpServer:
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.messages
+
+
+def run_command(config: Settings, *args: str, stdin: str | None = None):
+    """`python -m service <args>` as an operator runs it, in its own process, with `config`'s
+    shared settings; no `stdin`: no terminal at all (a script, cron)."""
+    env = {
+        **os.environ,
+        "SERVICE_DATABASE": str(config.core.database),
+        "SERVICE_SITE_DIR": str(config.core.site_dir),
+        "SERVICE_SECRET_KEY": config.core.secret_key,
+        "COMMENTS_REPUBLISH": "0",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )

@@ -1,12 +1,15 @@
 """Announcing published articles to lettre subscribers.
 
-The build describes every article in the manifest; an article is news when it is published,
-its date has come, and it is not in `announced` yet. For each, in ONE transaction: the lettre
-(kept with a snapshot of the article, for the archive page), the `announced` row, and one
-`outbox` row per subscriber « à chaque publication » whose thèmes include it. So whoever runs
-it (the service noticing a new build, `python -m service announce` after
-`invoke publish`, the writing room's publish button) and however often, each article is
-announced once, and each subscriber queued once.
+The build describes every article in the manifest; an article is new when it is published,
+its date has come, and it is not in `announced` yet. Only news is announced: a new article
+dated more than LETTRE_NEWS_DAYS days before the round that sees it (5 articles of 2012, an
+import of 400) is recorded as announced without a lettre. The news a round finds (one
+publication, however many articles) make ONE lettre, in ONE transaction: the lettre (kept with
+a snapshot of its articles, for the archive page), their `announced` rows, and one `outbox`
+row per subscriber « à chaque publication » following one of their thèmes (who gets only the
+articles of their thèmes: letters.py). So whoever runs it (the service noticing a new build,
+`python -m service announce` after `invoke publish`, the writing room's publish button) and
+however often, each article is announced once, and each subscriber queued once per round.
 
 The first time the service sees a built site, what it shows is the back catalogue, not news:
 every published article is recorded as announced without a lettre. Scheduled articles (a
@@ -27,7 +30,7 @@ from datetime import time as time_of_day
 
 from service.core import clock
 from service.lettre import outbox
-from service.lettre.mail.letters import digest_subject, snapshot
+from service.lettre.mail.letters import letter_subject, snapshot
 from site_core import dates
 from site_core.manifest import Manifest
 
@@ -59,9 +62,42 @@ def latest(conn: sqlite3.Connection) -> int | None:
     return conn.execute("SELECT max(id) FROM letters").fetchone()[0]
 
 
-def announce(conn: sqlite3.Connection, manifest: Manifest, now: datetime) -> list[int]:
-    """Announce what is new in `manifest` (inside the caller's transaction); return the new
-    lettres' numbers."""
+def is_news(article, now: datetime, news_days: float) -> bool:
+    """Dated at most `news_days` before `now`, the round that first sees it published: an
+    imported or back-dated article is not news (the room dates an article when it goes online,
+    and a scheduled one is seen within seconds of its date)."""
+    return now - article.date <= timedelta(days=news_days)
+
+
+def _record(conn: sqlite3.Connection, articles, stamp: float, letter_id=None) -> None:
+    conn.executemany(
+        "INSERT INTO announced (slug, announced_at, letter_id, article) VALUES (?, ?, ?, ?)",
+        [
+            (a.slug, clock.iso(stamp), letter_id, json.dumps(snapshot(a)) if letter_id else "")
+            for a in articles
+        ],
+    )
+
+
+def _enqueue(conn, letter_id: int, rhythm: str, themes, stamp: float) -> None:
+    """Queue `letter_id` for the active subscriptions of `rhythm` following one of `themes`."""
+    themes = sorted(set(themes))
+    matches = " OR ".join(_THEME.format(f":t{n}") for n in range(len(themes)))
+    outbox.enqueue_letter(
+        conn,
+        letter_id,
+        f"s.rhythm = :rhythm AND ({matches})",
+        {"rhythm": rhythm, **{f"t{n}": theme for n, theme in enumerate(themes)}},
+        stamp,
+    )
+
+
+def announce(
+    conn: sqlite3.Connection, manifest: Manifest, now: datetime, news_days: float
+) -> list[int]:
+    """Announce what is new in `manifest` (inside the caller's transaction): the news of one
+    round, however many, in ONE lettre (a publication of several articles, an import, a
+    schedule reached together); return the new lettre's number (none or one)."""
     articles = eligible(manifest, now)
     if not articles:
         return []
@@ -69,36 +105,31 @@ def announce(conn: sqlite3.Connection, manifest: Manifest, now: datetime) -> lis
     new = [a for a in articles if a.slug not in done]
     stamp = now.timestamp()
     if conn.execute("SELECT 1 FROM letter_state WHERE name = ?", (STATE_SINCE,)).fetchone() is None:
-        conn.executemany(
-            "INSERT INTO announced (slug, announced_at) VALUES (?, ?)",
-            [(a.slug, clock.iso(stamp)) for a in new],
-        )
+        _record(conn, new, stamp)
         conn.execute(
             "INSERT INTO letter_state (name, value) VALUES (?, ?)",
             (STATE_SINCE, clock.iso(stamp)),
         )
         return []
-    letters = []
-    for article in new:
-        shown = snapshot(article)
-        letter_id = conn.execute(
-            "INSERT INTO letters (kind, period, subject, articles, created_at)"
-            " VALUES ('article', ?, ?, ?, ?)",
-            (article.slug, article.title, json.dumps([shown]), clock.iso(stamp)),
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO announced (slug, announced_at, letter_id, article) VALUES (?, ?, ?, ?)",
-            (article.slug, clock.iso(stamp), letter_id, json.dumps(shown)),
-        )
-        outbox.enqueue_letter(
-            conn,
-            letter_id,
-            "s.rhythm = 'each' AND " + _THEME.format(":theme"),
-            {"theme": article.category_slug},
-            stamp,
-        )
-        letters.append(letter_id)
-    return letters
+    news = [a for a in new if is_news(a, now, news_days)]
+    _record(conn, [a for a in new if not is_news(a, now, news_days)], stamp)
+    if not news:
+        return []
+    news.reverse()  # newest first, like the site's lists
+    shown = [snapshot(a) for a in news]
+    letter_id = conn.execute(
+        "INSERT INTO letters (kind, period, subject, articles, created_at)"
+        " VALUES ('article', ?, ?, ?, ?)",
+        (
+            news[-1].slug,
+            letter_subject("article", shown, clock.iso(stamp)),
+            json.dumps(shown),
+            clock.iso(stamp),
+        ),
+    ).lastrowid
+    _record(conn, news, stamp, letter_id)
+    _enqueue(conn, letter_id, "each", (a.category_slug for a in news), stamp)
+    return [letter_id]
 
 
 def digest_period(now: datetime, day: int, hour: int) -> str | None:
@@ -141,7 +172,7 @@ def make_digest(conn: sqlite3.Connection, now: datetime, day: int, hour: int) ->
         " VALUES ('digest', ?, ?, ?, ?)",
         (
             period,
-            digest_subject(len(articles), clock.iso(stamp)),
+            letter_subject("digest", articles, clock.iso(stamp)),
             json.dumps(articles),
             clock.iso(stamp),
         ),
@@ -150,13 +181,5 @@ def make_digest(conn: sqlite3.Connection, now: datetime, day: int, hour: int) ->
         "UPDATE announced SET digest_id = ? WHERE slug IN (SELECT value FROM json_each(?))",
         (letter_id, json.dumps([row["slug"] for row in rows])),
     )
-    themes = sorted({article["category_slug"] for article in articles})
-    matches = " OR ".join(_THEME.format(f":t{n}") for n in range(len(themes)))
-    outbox.enqueue_letter(
-        conn,
-        letter_id,
-        f"s.rhythm = 'weekly' AND ({matches})",
-        {f"t{n}": theme for n, theme in enumerate(themes)},
-        stamp,
-    )
+    _enqueue(conn, letter_id, "weekly", (a["category_slug"] for a in articles), stamp)
     return letter_id

@@ -135,7 +135,7 @@ class Sender(BackgroundWorker):
         if eligible <= self._announced and period == self._digest_seen:
             return []
         with db.begin(conn):
-            created = announce.announce(conn, manifest, now)
+            created = announce.announce(conn, manifest, now, settings.news_days)
             digest = announce.make_digest(conn, now, settings.digest_day, settings.digest_hour)
             self._announced = announce.announced(conn)
         self._digest_seen = period

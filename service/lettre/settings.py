@@ -34,6 +34,10 @@ class LettreSettings:
     # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
     digest_day: int = 0
     digest_hour: int = 9
+    # Only news is announced: an article dated more than `news_days` days before the round
+    # that first sees it published (an import of old articles, a page back-dated by hand) is
+    # recorded as announced without a lettre, nor a place in the digest.
+    news_days: float = 7.0
     # The service announces newly published articles by itself (off: only `announce` does).
     announce: bool = True
 

@@ -46,7 +46,7 @@ def bounce(service, data: bytes) -> str:
 
 
 def lettre_to(service, smtp, slug: str):
-    publish(service, *[article(f"nouveau-{n}") for n in range(1, int(slug) + 1)])
+    publish(service, *[article(f"nouveau-{n}", days_ago=0.01) for n in range(1, int(slug) + 1)])
     wait_until(lambda: len(received(smtp, ADDRESS)) >= int(slug))
     return received(smtp, ADDRESS)[-1]
 
@@ -110,9 +110,9 @@ def test_three_late_bounces_in_a_row_suspend_the_address(letter_service, smtp_se
         letter_service, "SELECT suspended_at FROM subscribers WHERE email = ?", ADDRESS
     )
     assert suspended
-    publish(letter_service, *[article(f"nouveau-{n}") for n in range(1, 5)])
+    publish(letter_service, *[article(f"nouveau-{n}", days_ago=0.01) for n in range(1, 5)])
     subscribed(letter_service, smtp_server, "autre@exemple.fr")
-    publish(letter_service, *[article(f"nouveau-{n}") for n in range(1, 6)])
+    publish(letter_service, *[article(f"nouveau-{n}", days_ago=0.01) for n in range(1, 6)])
     wait_until(lambda: received(smtp_server, "autre@exemple.fr"))
     assert len(received(smtp_server, ADDRESS)) == 3  # nothing more to a suspended address
 

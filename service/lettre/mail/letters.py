@@ -45,9 +45,14 @@ def new_articles(count: int) -> str:
     return f"{format_decimal(count, locale='fr')} {words}"
 
 
-def digest_subject(count: int, created_at: str) -> str:
+def letter_subject(kind: str, articles: list[dict], created_at: str) -> str:
+    """An article's lettre is named by its title; a digest, or a lettre of several articles
+    published together, by its date and count (« … du 7 décembre 2026 : 3 nouveaux articles »).
+    Made for the articles a recipient gets (their thèmes')."""
+    if kind != "digest" and len(articles) == 1:
+        return articles[0]["title"]
     day = dates.format_date(datetime.fromisoformat(created_at))
-    return f"{LETTRE_NAME} du {day} : {new_articles(count)}"
+    return f"{LETTRE_NAME} du {day} : {new_articles(len(articles))}"
 
 
 def letter_row(composer, conn, letter_id: int | None) -> dict:
@@ -102,18 +107,18 @@ def _parts(composer, letter: dict, articles: list[dict], essai: bool = False):
         for article in articles
     ]
     count = len(articles)
-    subject = letter["subject"]
-    if letter["kind"] == "digest":
-        subject = digest_subject(count, letter["created_at"])
+    subject = letter_subject(letter["kind"], articles, letter["created_at"])
     if essai:
         subject = f"[Essai] {subject}"
-    intro = f"{new_articles(count).capitalize()} cette semaine sur le site des partenaires."
+    weekly = letter["kind"] == "digest"
+    when = " cette semaine" if weekly else ""
+    intro = f"{new_articles(count).capitalize()}{when} sur le site des partenaires."
     text, page = composer.render(
         "lettre",
         subject,
         LETTRE_NAME,
         articles=shown,
-        heading=f"{LETTRE_NAME} de la semaine",
+        heading=f"{LETTRE_NAME} de la semaine" if weekly else LETTRE_NAME,
         intro=intro,
         essai=essai,
         preheader=articles[0]["summary"] if count == 1 else intro,

@@ -264,9 +264,10 @@ COMMANDS = (
     ),
     Command(
         "rebond",
-        "Lire un avis de non-remise (rebond) reçu après l’envoi : stdin, ou --fichier.",
+        "Lire un e-mail reçu à l’adresse des rebonds (avis de non-remise, plainte, réponse) :"
+        " stdin, ou --fichier.",
         _lettre(bounces.command),
-        (Arg("fichier", "l’e-mail d’avis de non-remise à lire", "path", True),),
+        (Arg("fichier", "l’e-mail à lire", "path", True),),
     ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

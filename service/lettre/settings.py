@@ -4,6 +4,7 @@ environment variables): confirmations, the subscription form's limits, the sende
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service.core.forms import email_error
 from service.core.settings import Environment, SettingsError
 
 PREFIX = "LETTRE_"
@@ -40,13 +41,27 @@ class LettreSettings:
     news_days: float = 7.0
     # The service announces newly published articles by itself (off: only `announce` does).
     announce: bool = True
+    # Where bounces go (the envelope sender, Return-Path; the mail server pipes it to
+    # `rebond`), apart from where replies go: `reply_to`, a mailbox the team reads (Reply-To;
+    # empty: the team's administrators get the replies that reach the pipe). `verp`: each
+    # message's bounce address carries its Message-ID's proof (rebonds+lettre.12.<tag>@…), so
+    # a bounce names its message without quoting it. Empty bounce address: SERVICE_MAIL_FROM's.
+    bounce_address: str = ""
+    verp: bool = False
+    reply_to: str = ""
 
     LOWEST = {"max_attempts": 1, "max_bounces": 1, "poll_seconds": 0.05}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "LettreSettings":
         env = Environment(PREFIX, environ)
-        settings = env.numbers(cls(announce=env.flag("ANNOUNCE", True)))
+        addresses = {"bounce_address": env.get("BOUNCE_ADDRESS"), "reply_to": env.get("REPLY_TO")}
+        for name, address in addresses.items():
+            if address and (error := email_error(address)):
+                raise SettingsError(f"Réglage {env.name(name.upper())} : {error}")
+        settings = env.numbers(
+            cls(announce=env.flag("ANNOUNCE", True), verp=env.flag("VERP", False), **addresses)
+        )
         if settings.digest_day > 6 or settings.digest_hour > 23:
             raise SettingsError(
                 f"Réglages {env.name('DIGEST_DAY')} (0 lundi … 6 dimanche) et "

@@ -4,8 +4,8 @@
 signed links carry (links.py; erasing the row voids them), when it first confirmed, and its
 refusals: after `letter_max_bounces` refusals in a row the address is suspended and its queued
 e-mails dropped, until it confirms again. `letter_events` keeps anonymous counts for the
-team's page (confirmations, unsubscriptions, suspensions), kept when a person is erased. Both
-tables are this module's; what each address asked for is in subscriptions.py.
+team's page (confirmations, unsubscriptions, complaints, suspensions), kept when a person is
+erased. Both tables are this module's; what each address asked for is in subscriptions.py.
 """
 
 import secrets
@@ -137,11 +137,13 @@ def suspended_count(conn: sqlite3.Connection) -> int:
 
 
 def weeks(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
-    """Confirmations, unsubscriptions and suspensions per week (from Monday), newest first."""
+    """Confirmations, unsubscriptions, complaints (« spam » clicked, bounces.py) and
+    suspensions per week (from Monday), newest first."""
     return conn.execute(
         "SELECT date(at, 'weekday 0', '-6 days') AS monday,"
         " sum(event = 'confirmation') AS confirmations,"
         " sum(event = 'desabonnement') AS unsubscriptions,"
+        " sum(event = 'plainte') AS complaints,"
         " sum(event = 'suspension') AS suspensions"
         " FROM letter_events GROUP BY monday ORDER BY monday DESC LIMIT ?",
         (count,),

@@ -27,6 +27,7 @@ from service.lettre.subscribers import record_event
 LETTRE, REPONSES, ARTICLE = "lettre", "reponses", "article"
 RHYTHMS = {"each": "à chaque publication", "weekly": "une fois par semaine"}
 CONFIRMATION_BUCKET = "lettre_confirmation"
+UNSUBSCRIBED, COMPLAINED = "desabonnement", "plainte"  # why a subscription ended
 
 # The comment numbered so, read on the caller's connection (in its transaction), or None.
 ReadComment = Callable[[sqlite3.Connection, int], Comment | None]
@@ -155,9 +156,10 @@ def current(conn, subscriber_id: int) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def unsubscribe(conn, person: sqlite3.Row, ids=(), now: float | None = None) -> int:
+def unsubscribe(conn, person, ids=(), now: float | None = None, reason=UNSUBSCRIBED) -> int:
     """End the subscriptions `ids` of `person` (all of them if empty); their queued e-mails
-    are dropped. Returns how many ended (0: nothing was left to end)."""
+    are dropped; `reason` is kept and counted (COMPLAINED: the person reported our e-mail as
+    spam). Returns how many ended (0: nothing was left to end)."""
     now = clock.now() if now is None else now
     rows = current(conn, person["id"])
     if ids:
@@ -165,16 +167,16 @@ def unsubscribe(conn, person: sqlite3.Row, ids=(), now: float | None = None) -> 
     if not rows:
         return 0
     conn.execute(
-        "UPDATE subscriptions SET status = 'ended', ended_at = ?, end_reason = 'desabonnement'"
+        "UPDATE subscriptions SET status = 'ended', ended_at = ?, end_reason = ?"
         " WHERE id IN (SELECT value FROM json_each(?))",
-        (clock.iso(now), _ids(rows)),
+        (clock.iso(now), reason, _ids(rows)),
     )
     outbox.drop_queued(
         conn, "désabonné avant l’envoi", subscription_ids=[row["id"] for row in rows]
     )
     for row in rows:
         if row["status"] == "active":
-            record_event(conn, "desabonnement", row["kind"], now)
+            record_event(conn, reason, row["kind"], now)
     return len(rows)
 
 

@@ -10,39 +10,14 @@ import sys
 from service import commands
 from service.app import assemble
 from tests.support.lettre import article, publish, received, rows, subscribed, wait_until
+from tests.support.reports import dsn
+from tests.support.reports import rebond as bounce
 
 ADDRESS = "perdu@exemple.fr"
 
 
-def report(original, recipient: str = ADDRESS, status: str = "5.1.1", message_id=None) -> bytes:
-    """A delivery status notification as Postfix sends it to the envelope sender."""
-    quoted = message_id or original["Message-ID"]
-    return (
-        "From: MAILER-DAEMON@relais.example\r\n"
-        "To: lettre@caf-essonne.example.fr\r\n"
-        "Subject: Undelivered Mail Returned to Sender\r\n"
-        "MIME-Version: 1.0\r\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
-        "--B\r\nContent-Type: text/plain\r\n\r\nThe message could not be delivered.\r\n"
-        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
-        "Reporting-MTA: dns; relais.example\r\n\r\n"
-        f"Final-Recipient: rfc822; {recipient}\r\n"
-        f"Action: {'failed' if status.startswith('5') else 'delayed'}\r\n"
-        f"Status: {status}\r\n"
-        f"Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected\r\n\r\n"
-        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
-        f"Message-ID: {quoted}\r\nTo: {recipient}\r\nSubject: La lettre\r\n\r\n"
-        "--B--\r\n"
-    ).encode()
-
-
-def bounce(service, data: bytes) -> str:
-    out = io.StringIO()
-    path = service.config.core.database.parent / "rebond.eml"
-    path.write_bytes(data)
-    parts = assemble(service.config)
-    assert commands.execute(parts, commands.BY_NAME["rebond"], {"fichier": path}, out) == 0
-    return out.getvalue()
+def report(original, recipient: str = ADDRESS, **fields) -> bytes:
+    return dsn(original, recipient, **fields)
 
 
 def lettre_to(service, smtp, slug: str):

@@ -235,6 +235,7 @@ class SmtpServer:
                 return "451 4.3.0 Temporary failure, try again later"
             message = message_from_bytes(envelope.content, policy=policy.default)
             message.recipients = list(envelope.rcpt_tos)
+            message.envelope_from = envelope.mail_from
             self.messages.append(message)
         return "250 OK"
 

@@ -1,32 +1,40 @@
-"""Bounces that come back after the send: delivery status notifications (RFC 3464).
+"""What comes back after the send, piped in by the mail server: bounces (RFC 3464 delivery
+status notifications), complaints (ARF feedback loops, RFC 5965) and replies.
 
 Most SMTP relays accept every message (250) and report a failed delivery later, by e-mail to
-the envelope sender (SERVICE_MAIL_FROM). The mail server hands each such e-mail to
-`python -m service rebond` (a pipe alias, see the README); this module reads it.
+the envelope sender: LETTRE_BOUNCE_ADDRESS (else SERVICE_MAIL_FROM's), with LETTRE_VERP one
+address per message (`envelope_sender`). The mail server hands each e-mail arriving there to
+`python -m service rebond` (a pipe alias, see the README); reports.py reads it, this module
+acts on it:
 
-A bounce counts only if it proves it is about one of our messages: the returned headers must
-quote a Message-ID we made (compose.py: `<kind.row.tag@host>`) whose tag is the HMAC of the row
-under the service's secret key, and the failed recipient must be that row's address. So nobody
-can suspend someone else's subscription by mailing a forged report. Only permanent failures
-count (Action: failed, Status 5.x.x); delays (4.x.x) are ignored.
+- a bounce counts only if it proves it is about one of our messages (its Message-ID quoted,
+  or the VERP address it came to: a tag that is the HMAC of the outbox row under the service's
+  secret key) and the failed recipient is that row's address; so nobody can suspend someone
+  else's subscription by mailing a forged report. Only permanent failures count (Action:
+  failed, Status 5.x.x); delays (4.x.x) are ignored;
+- a complaint (the person clicked « spam »: Feedback-Type abuse or fraud) about one of our
+  messages ends every subscription of its address, counted on the team's page;
+- a person's reply is forwarded to the team (replies.py), never discarded.
 """
 
-import email
 import hashlib
 import hmac
-import re
+import os
+import smtplib
 import sys
-from dataclasses import dataclass
-from email import policy
-from email.message import Message
+from email.utils import parseaddr
 
 from service.core import clock, db
-from service.lettre import outbox, subscribers
+from service.lettre import outbox, subscribers, subscriptions
+from service.lettre.mail import replies, reports
 from service.lettre.settings import LettreSettings
 
 # A report is a few kilobytes; anything much larger is not one (and is not read whole).
 MAX_REPORT = 10 * 1024 * 1024
-MESSAGE_ID = re.compile(r"<([a-z-]+)\.(\d{1,18})\.([0-9a-f]{16})@[^<>\s]+>")
+# Exit statuses the mail server understands (sysexits.h): try again later; no such recipient
+# (the reply goes back to its writer rather than nowhere).
+TEMPFAIL, NOUSER = 75, 67
+NOTHING = "Aucun rebond définitif dans ce message."
 
 
 def message_tag(secret_key: str, kind: str, row_id: int) -> str:
@@ -35,80 +43,97 @@ def message_tag(secret_key: str, kind: str, row_id: int) -> str:
     return hmac.new(secret_key.encode(), data, hashlib.sha256).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Failure:
-    recipient: str
-    status: str
-    diagnostic: str
-    row_id: int | None  # the outbox row the report is about, if proven
+def envelope_sender(settings: LettreSettings, mail_from: str, token: str) -> str:
+    """The bounce address of a message (`token`: its Message-ID's `kind.row.tag`), apart from
+    the address replies go to; with VERP, `local+token@domain`."""
+    address = settings.bounce_address or parseaddr(mail_from)[1]
+    local, at, domain = address.rpartition("@")
+    return f"{local}+{token}@{domain}" if settings.verp and at else address
 
 
-def _address(field: str) -> str:
-    """`rfc822; someone@example.org` -> `someone@example.org`."""
-    return field.split(";", 1)[-1].strip().strip("<>").lower()
-
-
-def _proven_row(data: bytes, secret_key: str) -> int | None:
-    """The outbox row of a Message-ID of ours quoted anywhere in the report (the returned
-    headers), if its tag is right. Read from the raw text: a mangled header must not stop it."""
-    for kind, number, tag in MESSAGE_ID.findall(data.decode("latin-1")):
+def _proven_row(report: reports.Report, secret_key: str) -> int | None:
+    for kind, number, tag in report.proofs:
         if hmac.compare_digest(tag, message_tag(secret_key, kind, int(number))):
             return int(number)
     return None
 
 
-def read(data: bytes, secret_key: str) -> list[Failure]:
-    """The permanent failures a delivery report tells of (none if it is not one, or not one
-    that can be read: reports come from any mail server, mangled ones too)."""
-    row_id = _proven_row(data, secret_key)
-    try:
-        report = email.message_from_bytes(data, policy=policy.compat32)
-        parts = [p for p in report.walk() if p.get_content_type() == "message/delivery-status"]
-        blocks = [block for part in parts for block in (part.get_payload() or [])[1:]]
-    except Exception:  # recursion, odd encodings: not a report we can use
-        return []
-    failures = []
-    for fields in blocks:
-        if not isinstance(fields, Message):
-            continue
-        action = str(fields.get("Action", "")).strip().lower()
-        status = str(fields.get("Status", "")).strip()[:20]
-        if action == "failed" and status.startswith("5"):
-            failures.append(
-                Failure(
-                    _address(str(fields.get("Final-Recipient", "")))[:320],
-                    status,
-                    " ".join(str(fields.get("Diagnostic-Code", "")).split())[:300],
-                    row_id,
-                )
-            )
-    return failures
-
-
-def record(conn, secret_key: str, settings: LettreSettings, data: bytes) -> list[str]:
-    """Count each proven permanent failure of `data` against its address; French lines saying
-    what was done, for the command's output (LETTRE_MAX_BOUNCES in a row suspend it)."""
+def _bounces(conn, report, row_id, settings: LettreSettings) -> list[str]:
     lines = []
-    for failure in read(data, secret_key):
-        address = "" if failure.row_id is None else outbox.recipient(conn, failure.row_id)
+    for failure in report.failures:
+        address = "" if row_id is None else outbox.recipient(conn, row_id)
         if not address or address != failure.recipient:
             lines.append(
                 f"Rebond ignoré pour {failure.recipient} : il ne cite aucun de nos envois."
             )
             continue
         error = f"rebond {failure.status} {failure.diagnostic}".strip()
-        suspended = subscribers.bounced(conn, failure.row_id, error, clock.now(), settings)
+        suspended = subscribers.bounced(conn, row_id, error, clock.now(), settings)
         if suspended is None:
             lines.append(f"Rebond déjà compté pour {address}.")
         else:
             after = " ; adresse suspendue" if suspended else ""
             lines.append(f"Rebond enregistré pour {address} ({failure.status}){after}.")
-    return lines or ["Aucun rebond définitif dans ce message."]
+    return lines
+
+
+def _complaint(conn, report: reports.Report, row_id: int | None) -> str:
+    address = "" if row_id is None else outbox.recipient(conn, row_id)
+    if not address or ("@" in report.complained and report.complained != address):
+        return "Plainte ignorée : elle ne cite aucun de nos envois à cette adresse."
+    person = subscribers.find(conn, address)
+    if person is None:
+        return f"Plainte pour {address} : adresse inconnue (effacée), rien à arrêter."
+    with db.begin(conn):
+        ended = subscriptions.unsubscribe(conn, person, reason=subscriptions.COMPLAINED)
+    if not ended:
+        return f"Plainte déjà prise en compte pour {address} : plus aucun abonnement."
+    return f"Plainte enregistrée pour {address} : abonnements arrêtés ({ended})."
+
+
+def record(conn, lettre, data: bytes, recipient: str = "") -> tuple[int, list[str]]:
+    """Act on `data`, which came to `recipient` (the envelope recipient, "" if unknown): the
+    exit status, and French lines saying what was done, for the command's output."""
+    try:
+        report = reports.read(data, recipient)
+    except Exception:  # recursion, odd encodings: not a report we can use
+        return 0, [NOTHING]
+    row_id = _proven_row(report, lettre.core.settings.secret_key)
+    if report.kind == "complaint":
+        return 0, [_complaint(conn, report, row_id)]
+    if report.kind == "message":
+        return _reply(lettre, conn, report.message, data)
+    return 0, _bounces(conn, report, row_id, lettre.settings) or [NOTHING]
+
+
+def _reply(lettre, conn, message, data: bytes) -> tuple[int, list[str]]:
+    """Forward `message` (`data`) to the team if a person wrote it."""
+    writer = parseaddr(str(message.get("From", "")))[1]
+    if "@" not in writer:
+        return 0, [NOTHING]
+    if reports.automatic(message):
+        return 0, [f"Réponse automatique de {writer} : ignorée."]
+    team = replies.team(conn, lettre.settings)
+    if not team:
+        return NOUSER, [
+            f"Réponse de {writer} : aucune adresse où la transmettre (réglez LETTRE_REPLY_TO)"
+            " ; elle est rendue à son expéditeur."
+        ]
+    try:
+        replies.forward(lettre.core.settings, team, message, data)
+    except (OSError, smtplib.SMTPException) as error:
+        return TEMPFAIL, [
+            f"Réponse de {writer} : le serveur de messagerie ne la prend pas ({error}) ;"
+            " elle sera redonnée plus tard."
+        ]
+    return 0, [f"Réponse de {writer} transmise à {', '.join(team)}."]
 
 
 def command(lettre, values, out) -> int:
-    """`rebond [--fichier F]`: one delivery report, from the mail server's pipe (stdin). Exit 0
-    for anything piped in (a failure would bounce the bounce); 1 for a file that cannot be read."""
+    """`rebond [--fichier F]`: one e-mail from the mail server's pipe (stdin), which gives the
+    address it came to in ORIGINAL_RECIPIENT (Postfix). Exit 0 for anything read (a failure
+    would bounce the bounce), 75 to have a reply given again later, 1 for a file that cannot be
+    read."""
     source = values.get("fichier")
     try:
         with open(source, "rb") if source else sys.stdin.buffer as stream:
@@ -121,10 +146,12 @@ def command(lettre, values, out) -> int:
     if len(data) > MAX_REPORT:
         print("Message trop gros pour un avis de non-remise : ignoré.", file=out)
         return 0
+    recipient = os.environ.get("ORIGINAL_RECIPIENT") or os.environ.get("RECIPIENT", "")
     conn = db.init(lettre.core.database)
     try:
-        for line in record(conn, lettre.core.settings.secret_key, lettre.settings, data):
-            print(line, file=out)
+        status, lines = record(conn, lettre, data, recipient)
     finally:
         conn.close()
-    return 0
+    for line in lines:
+        print(line, file=sys.stderr if status else out)
+    return status

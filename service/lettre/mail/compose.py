@@ -28,7 +28,7 @@ from service.core.site import SERVICE_TEMPLATES, Site
 from service.lettre import announce
 from service.lettre import links as signed
 from service.lettre.mail import letters, mime, notices
-from service.lettre.mail.bounces import message_tag
+from service.lettre.mail.bounces import envelope_sender, message_tag
 from service.lettre.settings import LettreSettings
 from service.lettre.subscriptions import ReadComment
 from site_core import dates
@@ -119,11 +119,14 @@ class Composer:
         return text.strip() + "\n", page
 
     def head(self, list_name: str, subject: str) -> str:
-        """The headers with text from outside, made safe: From (the list's name), Subject."""
+        """The headers with text from outside, made safe: From (the list's name), Subject, and
+        Reply-To, the team's mailbox (LETTRE_REPLY_TO), apart from where bounces go."""
         address = parseaddr(self.shared.mail_from)[1] or "ne-pas-repondre@localhost"
+        reply_to = [("Reply-To", self.settings.reply_to)] if self.settings.reply_to else []
         return mime.constant_headers(
             [
                 ("From", formataddr((f"{list_name} – Caf de l’Essonne", address))),
+                *reply_to,
                 ("Subject", header_text(typeset_text(subject))),
             ]
         )
@@ -163,7 +166,8 @@ class Composer:
         if not recipient:
             raise letters.Drop("adresse effacée")
         tag = message_tag(self.shared.secret_key, row["kind"], row["id"])  # bounces.py
-        message_id = f"<{row['kind']}.{row['id']}.{tag}@{self.host}>"
+        token = f"{row['kind']}.{row['id']}.{tag}"
+        message_id = f"<{token}@{self.host}>"
         created = datetime.fromisoformat(row["created_at"])
         headers = [
             ("To", recipient),
@@ -183,5 +187,5 @@ class Composer:
             url = parts.links.get(name, "")
             text = text.replace(placeholder, url)
             page = page.replace(placeholder, html.escape(url))
-        sender = parseaddr(self.shared.mail_from)[1]
+        sender = envelope_sender(self.settings, self.shared.mail_from, token)
         return sender, recipient, mime.assemble(parts.head, headers, text, page, message_id)

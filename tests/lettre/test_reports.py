@@ -12,6 +12,7 @@ import pytest
 
 from service.core import db
 from service.lettre import stats
+from service.team import accounts
 from tests.support.lettre import article, publish, received, rows, subscribed, wait_until
 from tests.support.reports import arf, dsn, rebond, reply
 
@@ -123,3 +124,30 @@ def test_issue19_item14c_a_reply_reaching_the_bounce_pipe_is_forwarded_to_the_te
     assert "automatique" in said
     assert len(smtp_server.messages) == before + 1
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "active"
+
+
+def test_issue19_item14c_without_a_reply_address_replies_go_to_the_administrators(
+    letter_service, smtp_server
+):
+    subscribed(letter_service, smtp_server, ADDRESS)
+    lettre = news_to(letter_service, smtp_server, 1)
+    answer = reply(lettre, ADDRESS, "Une question pour l’équipe.")
+    # Nobody to give it to: it goes back to its writer (67, no such user), not nowhere.
+    assert "LETTRE_REPLY_TO" in rebond(letter_service, answer, status=67)
+    conn = db.connect(letter_service.config.core.database)
+    with conn:
+        accounts.create_moderator(
+            conn,
+            "admin-lettre",
+            "mot de passe assez long",
+            email="admin@caf.example.fr",
+            roles=(accounts.ADMINISTRATION,),
+        )
+        accounts.create_moderator(
+            conn, "moderatrice", "mot de passe assez long", email="modo@caf.example.fr"
+        )
+    conn.close()
+    before = len(smtp_server.messages)
+    assert "transmise à admin@caf.example.fr" in rebond(letter_service, answer)
+    [forwarded] = smtp_server.wait_for(before + 1)[before:]
+    assert forwarded.recipients == ["admin@caf.example.fr"]

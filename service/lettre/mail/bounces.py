@@ -153,5 +153,5 @@ def command(lettre, values, out) -> int:
     finally:
         conn.close()
     for line in lines:
-        print(line, file=sys.stderr if status else out)
+        print(line, file=out)
     return status

@@ -13,12 +13,31 @@ import sqlite3
 from datetime import datetime
 
 import jinja2
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from site_core import dates
 from site_core.typography import typeset_html
 
 ARCHIVE_URL = "lettres/"
 INDEX_TITLE = "Lettres précédentes"
+LETTRE_NAME = "La lettre des partenaires"
+
+
+def new_articles(count: int) -> str:
+    """« 1 nouvel article », « 3 nouveaux articles »."""
+    words = "nouveaux articles" if count > 1 else "nouvel article"
+    return f"{format_decimal(count, locale='fr')} {words}"
+
+
+def letter_subject(kind: str, articles: list[dict], created_at: str) -> str:
+    """An article's lettre is named by its title; a digest, or a lettre of several articles
+    published together, by its date and count (« … du 7 décembre 2026 : 3 nouveaux articles »).
+    Made for the articles shown: a recipient's thèmes' in the e-mail, those still online here."""
+    if kind != "digest" and len(articles) == 1:
+        return articles[0]["title"]
+    day = dates.format_date(datetime.fromisoformat(created_at))
+    return f"{LETTRE_NAME} du {day} : {new_articles(len(articles))}"
 
 
 def letter_url(number: int) -> str:
@@ -72,10 +91,14 @@ def index_html(env: jinja2.Environment, letters: list[dict], site_url: str) -> M
 
 def online_only(letters: list[dict], online: set[str]) -> list[dict]:
     """The lettres as readers may see them today: only the articles still listed on the site
-    (`online`: their slugs), and only the lettres that keep one."""
+    (`online`: their slugs), and only the lettres that keep one, named by what they keep."""
     kept = []
     for letter in letters:
         articles = [article for article in letter["articles"] if article["slug"] in online]
-        if articles:
-            kept.append({**letter, "articles": articles})
+        if len(articles) == len(letter["articles"]):
+            kept.append(letter)
+        elif articles:
+            created = letter["created"].isoformat()
+            subject = letter_subject(letter["kind"], articles, created)
+            kept.append({**letter, "articles": articles, "subject": subject})
     return kept

@@ -6,6 +6,7 @@ received."""
 import time
 
 from tests.support import lettre as mail
+from tests.support.comments import spaces
 from tests.support.lettre import article, rows
 
 YEARS_AGO_2012 = 365.25 * 14
@@ -84,3 +85,23 @@ def test_issue19_item6_three_news_in_one_publication_are_one_lettre(letter_servi
     page = letter_service.config.core.site_dir / "lettres/1/index.html"
     mail.wait_until(page.exists)
     assert all(title in page.read_text() for title in ("Les crèches", "Les ludothèques"))
+
+
+def test_issue19_item6_the_archive_names_a_lettre_by_the_articles_still_online(
+    letter_service, smtp_server
+):
+    """A lettre of two articles, one withdrawn since: the archive lists it by the one left,
+    not as « 2 nouveaux articles »."""
+    mail.subscribed(letter_service, smtp_server, "tous@exemple.fr")
+    kept = article("garde", days_ago=0.02, title="Un entretien gardé")
+    withdrawn = article("retire", days_ago=0.01, title="Un entretien retiré")
+    mail.publish(letter_service, kept, withdrawn)
+    mail.wait_until(lambda: letters(letter_service) == 1)
+    later = article("ensuite", days_ago=0.005, title="Un entretien publié ensuite")
+    mail.publish(letter_service, kept, later)  # the next build no longer has `withdrawn`
+    mail.wait_until(lambda: letters(letter_service) == 2)
+    index = letter_service.config.core.site_dir / "lettres/index.html"
+    mail.wait_until(lambda: "publié ensuite" in index.read_text())
+    shown = index.read_text()
+    assert "N° 1 : Un entretien gardé" in spaces(shown), shown
+    assert "2 nouveaux articles" not in spaces(shown)

@@ -6,14 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from babel.numbers import format_decimal
-
 from service.core import clock
 from service.lettre import links as signed
 from service.lettre import subscriptions
-from site_core import dates
-
-LETTRE_NAME = "La lettre des partenaires"
+from site_core.letter_archive import LETTRE_NAME, letter_subject, new_articles
 
 
 class Drop(Exception):
@@ -37,22 +33,6 @@ def for_themes(articles: list[dict], themes: str) -> list[dict]:
     """The articles of a lettre that a subscriber to `themes` (slugs; "" = all) gets."""
     wanted = set(themes.split())
     return [a for a in articles if not wanted or a["category_slug"] in wanted]
-
-
-def new_articles(count: int) -> str:
-    """« 1 nouvel article », « 3 nouveaux articles »."""
-    words = "nouveaux articles" if count > 1 else "nouvel article"
-    return f"{format_decimal(count, locale='fr')} {words}"
-
-
-def letter_subject(kind: str, articles: list[dict], created_at: str) -> str:
-    """An article's lettre is named by its title; a digest, or a lettre of several articles
-    published together, by its date and count (« … du 7 décembre 2026 : 3 nouveaux articles »).
-    Made for the articles a recipient gets (their thèmes')."""
-    if kind != "digest" and len(articles) == 1:
-        return articles[0]["title"]
-    day = dates.format_date(datetime.fromisoformat(created_at))
-    return f"{LETTRE_NAME} du {day} : {new_articles(len(articles))}"
 
 
 def letter_row(composer, conn, letter_id: int | None) -> dict:

@@ -49,9 +49,12 @@ def messages(tmp_path, letter_site, smtp_server) -> dict:
             "Petite enfance : comment les relais petite enfance accompagnent les assistantes "
             "maternelles et les familles de l’Essonne au quotidien"
         )
+        relais = article("relais", days_ago=0.02, title=long_title, image="images/relais.jpg")
+        publish(service, relais)  # two publications: two one-article lettres
+        wait_until(lambda: len(received(smtp_server, "chaque@exemple.fr")) == 1)
         publish(
             service,
-            article("relais", days_ago=0.02, title=long_title, image="images/relais.jpg"),
+            relais,
             article("aide-alimentaire", "solidarite", days_ago=0.01, title="L’aide alimentaire"),
         )
         wait_until(lambda: len(received(smtp_server, "chaque@exemple.fr")) == 2)

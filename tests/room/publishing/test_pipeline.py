@@ -144,7 +144,9 @@ def test_once_settled_the_public_site_is_what_a_clean_build_writes(site, tmp_pat
     """Settled: the lettre announced the new article (its archive page is written at once in
     a page shell, rewritten by the next build) and the search index is written."""
     before = letters(site)
-    write_article(site, "avant-comparaison", "Avant la comparaison")
+    # News (issue 19 item 6: an article dated months ago is not announced): dated just now.
+    just_now = datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None) - timedelta(minutes=5)
+    write_article(site, "avant-comparaison", "Avant la comparaison", just_now)
     assert publish_now(site, "Avant la comparaison")["state"] == "done"
     wait_until(lambda: letters(site) > before)
     assert publish_now(site, "Rien de nouveau")["state"] == "done"

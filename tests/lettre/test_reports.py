@@ -122,6 +122,8 @@ def test_issue19_item14c_a_reply_reaching_the_bounce_pipe_is_forwarded_to_the_te
     # nothing to the subscription.
     said = rebond(letter_service, reply(lettre, ADDRESS, "Je suis absente.", auto=True))
     assert "automatique" in said
+    old_style_bounce = b"From: MAILER-DAEMON@relais.example\r\nSubject: Undelivered\r\n\r\nNo.\r\n"
+    assert "automatique" in rebond(letter_service, old_style_bounce)
     assert len(smtp_server.messages) == before + 1
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "active"
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
+from email.utils import parseaddr
 
 # `<kind.row.tag@` of a Message-ID, or `+kind.row.tag@` of a VERP bounce address.
 PROOF = re.compile(r"[<+]([a-z-]+)\.(\d{1,18})\.([0-9a-f]{16})@")
@@ -125,11 +126,13 @@ def _failures(blocks: list[Message]) -> list[Failure]:
 
 def automatic(message: Message) -> bool:
     """An answer no person wrote (RFC 3834 Auto-Submitted, an out-of-office, a bounce without
-    a report: its Return-Path is empty), not worth forwarding to the team."""
+    a report: from MAILER-DAEMON, its Return-Path empty), not worth forwarding to the team."""
     submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     precedence = str(message.get("Precedence", "")).strip().lower()
+    writer = parseaddr(str(message.get("From", "")))[1].lower()
     return (
         submitted != "no"
+        or writer.startswith(("mailer-daemon@", "postmaster@"))
         or precedence in ("bulk", "junk", "list", "auto_reply")
         or "X-Autoreply" in message
         or str(message.get("Return-Path", "x")).strip() in ("<>", "")

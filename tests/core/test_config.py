@@ -73,6 +73,10 @@ def test_every_number_reads_from_its_environment_variable(tmp_path):
         ("SERVICE_FLOOD_WINDOW", "1_000", "« 1_000 » n’est pas un nombre entier."),
         ("SERVICE_FLOOD_WINDOW", "9" * 5000, "« " + "9" * 40 + "… » n’est pas un nombre entier."),
         ("LETTRE_DIGEST_DAY", "7", "LETTRE_DIGEST_DAY (0 lundi … 6 dimanche)"),
+        ("LETTRE_REPLY_TO", "equipe", "Réglage LETTRE_REPLY_TO : Cette adresse e-mail n’est pas"),
+        ("LETTRE_BOUNCE_ADDRESS", "a@", "Réglage LETTRE_BOUNCE_ADDRESS : Cette adresse e-mail"),
+        ("LETTRE_VERP", "souvent", "LETTRE_VERP : « souvent » n’est ni oui ni non"),
+        ("LETTRE_NEWS_DAYS", "-2", "Réglage LETTRE_NEWS_DAYS : « -2 » doit être entre 0 et"),
         (
             "SERVICE_SMTP_STARTTLS",
             "peut-être",

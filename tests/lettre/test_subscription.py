@@ -4,6 +4,7 @@ what the form reveals, what a link does on GET and on POST."""
 import io
 import re
 import time
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -251,3 +252,25 @@ def test_issue19_item13_consent_history_is_kept_exported_and_erased(letter_servi
     assert "Petite enfance" in history[4]["detail"]
     assert cli.run(letter_service.config, ["erase", email, "--oui"], io.StringIO()) == 0
     assert rows(letter_service, "SELECT count(*) FROM consent_log")[0][0] == 0
+
+
+@pytest.mark.parametrize("letter_service", [{"confirm_interval": 1, "ip_count": 0}], indirect=True)
+def test_issue19_item12_never_two_e_mails_to_one_mailbox_within_the_interval(
+    letter_service, smtp_server
+):
+    """The hour scaled down to 1 s: one client asking all the time, with variants and with the
+    exact address (whose confirmation then waits for the interval's end rather than being
+    lost), never gets two e-mails to the mailbox queued within one interval."""
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < 3.5:
+        n += 1
+        address = "cible@exemple.fr" if n % 3 == 0 else f"cible+{n}@exemple.fr"
+        assert subscribe(letter_service, address).status_code == 303
+        time.sleep(0.05)
+    times = [
+        row[0] for row in rows(letter_service, "SELECT next_attempt_at FROM outbox ORDER BY 1")
+    ]
+    print(f"\n{len(times)} e-mails queued to one mailbox from {n} requests in 3.5 s (1 s interval)")
+    assert 2 <= len(times) <= 5
+    assert all(later - earlier >= 1 for earlier, later in pairwise(times))

@@ -2,8 +2,8 @@
 IP hashes past their retention period.
 
 Comments are matched on the e-mail address without regard to case; subscriptions to the
-lettre and followed discussions, with their consents and e-mails, are exported and erased too
-(subscriptions.py). Erasing deletes the
+lettre and followed discussions, with their consents, consent history and e-mails, are exported
+and erased too (subscriptions.py). Erasing deletes the
 person's comments; one that other people answered becomes a « commentaire supprimé »
 placeholder (no name, address, text or IP hash left), so their replies stay. The change it
 returns names the articles that showed any of them, for republishing. Deleted content is
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from service.comments import store
 from service.core import clock, db, protection
 from service.core.events import Change
+from service.core.forms import mailbox_key
 from service.lettre import subscriptions
 
 
@@ -38,7 +39,8 @@ def erase(conn: sqlite3.Connection, email: str) -> Change:
     rows = store.erase_author(conn, email, clock.now_iso())
     slugs = sorted({r["article_slug"] for r in rows if r["status"] == "approved"})
     subscriptions.erase(conn, email)  # the lettre, followed discussions, their e-mails
-    protection.forget_key(conn, email.casefold())  # the forms' flood counts keyed by it
+    for key in {email.casefold(), mailbox_key(email)}:  # the forms' flood counts keyed by it
+        protection.forget_key(conn, key)
     return Change(None, tuple(slugs), len(rows))
 
 

@@ -42,9 +42,10 @@ def check_body(body: str) -> str:
     return body.replace("\r\n", "\n")
 
 
-def _shown_change(row: sqlite3.Row, *statuses: str) -> Change:
+def _shown_change(row: sqlite3.Row, *statuses: str, deleted: tuple = ()) -> Change:
     """Readers' pages change only when the comment was or becomes approved."""
-    return Change(row["id"], (row["article_slug"],) if "approved" in statuses else ())
+    shown = (row["article_slug"],) if "approved" in statuses else ()
+    return Change(row["id"], shown, deleted=deleted)
 
 
 def set_status(conn: sqlite3.Connection, comment_id: int, status: str, moderator: str) -> Change:
@@ -62,7 +63,8 @@ def delete(conn: sqlite3.Connection, comment_id: int) -> Change:
     doomed = store.thread(conn, comment_id)
     store.delete(conn, [r["id"] for r in doomed])
     store.prune_placeholders(conn, row["parent_id"])
-    return _shown_change(row, *(r["status"] for r in doomed))
+    deleted = tuple(r["id"] for r in doomed)
+    return _shown_change(row, *(r["status"] for r in doomed), deleted=deleted)
 
 
 def edit(conn: sqlite3.Connection, comment_id: int, body: str, moderator: str) -> Change:

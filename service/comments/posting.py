@@ -5,7 +5,8 @@ Anything the reader can fix comes back as the form, in the site's page, with wha
 and a French message where the problem is. Signs of a robot are never a refusal: the comment is
 stored in the spam queue with the reasons, so a real reader (a town hall's staff share one
 address) never loses a text and a moderator can still publish it. Only a flood from one
-address far beyond any office's use, or from one e-mail address, is refused (429), text kept.
+address far beyond any office's use, or from one mailbox (forms.mailbox_key: all variants of
+its address), is refused (429), text kept.
 """
 
 from urllib.parse import quote
@@ -19,7 +20,7 @@ from service.comments.settings import CommentsSettings
 from service.comments.validation import clean, ticked
 from service.comments.writer import CommentWriter, NewComment
 from service.core import clock, db, protection, tokens
-from service.core.forms import parse_number, read_form
+from service.core.forms import mailbox_key, parse_number, read_form
 from service.core.protection import hash_ip, robot_signs, spam_reason
 from service.core.settings import CoreSettings
 
@@ -93,7 +94,7 @@ class Posting:
 
         client_ip = request.client.host if request.client else ""
         ip_key = hash_ip(self.shared.secret_key, client_ip)
-        email_key = sub.values["email"].casefold()
+        email_key = mailbox_key(sub.values["email"])
         client = token.client if token else ""
         wait, floods = await db.run(
             self.shared.database, self.floods, ip_key, email_key, client, write=False

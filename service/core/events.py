@@ -58,12 +58,14 @@ EVENTS = {
 
 @dataclass(frozen=True)
 class Change:
-    """What an action changed: a comment (or `count` of them), and the articles whose public
-    page must change."""
+    """What an action changed: a comment (or `count` of them), the articles whose public page
+    must change, and the comments it deleted (a deleted comment takes its replies with it:
+    what was asked with each of them, such as following the discussion, ends)."""
 
     comment_id: int | None
     articles: tuple[str, ...] = ()
     count: int = 1
+    deleted: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ it comes back to be checked rather than being stored with replacement characters
 
 One e-mail address check for every form (comments, the lettre, the team's accounts): two
 regexes used to disagree, so an account's address could be refused by the lettre's test send.
+And one key for an address's flood counts, the mailbox it reaches (`mailbox_key`).
 """
 
 import re
@@ -72,6 +73,21 @@ def clean_email(text: str) -> str:
 
 def is_email(address: str) -> bool:
     return bool(_EMAIL.fullmatch(address))
+
+
+# Providers that ignore the dots of the local part, and the domain both names reach.
+_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(address: str) -> str:
+    """The mailbox an address reaches, as the key of its flood counts: « Cible+1@Exemple.fr »
+    and « cible@exemple.fr » are one mailbox (case and plus-tags dropped, and the dots where
+    the provider ignores them), so typing variants of an address cannot multiply what it gets."""
+    local, _, domain = address.strip().casefold().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS:
+        local, domain = local.replace(".", ""), _DOTLESS[domain]
+    return f"{local}@{domain}"
 
 
 def email_error(email: str) -> str:

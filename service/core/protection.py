@@ -13,6 +13,7 @@ reason). And the keyed hash that groups posts by address without storing the add
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import sqlite3
 
@@ -67,9 +68,24 @@ def purge(conn: sqlite3.Connection, now=None) -> None:
     conn.execute("DELETE FROM rate_events WHERE at < ?", (now - KEEP_SECONDS,))
 
 
+def network(ip: str) -> str:
+    """The client's line: an IPv6 subscriber is given a whole /64 and may pick any address in
+    it, so its counts are kept per /64; an IPv4 address (mapped in IPv6 too) counts alone."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def hash_ip(secret_key: str, ip: str) -> str:
-    """A keyed hash: rows can be grouped by sender without the address being stored."""
-    return hmac.new(secret_key.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+    """A keyed hash of the client's line (`network`): rows and flood counts are grouped by
+    sender without the address being stored."""
+    return hmac.new(secret_key.encode(), network(ip).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def spam_reason(body: str, name: str, url: str, *, max_links: int, spam_words: list[str]) -> str:

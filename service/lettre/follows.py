@@ -3,9 +3,12 @@
 « Me prévenir par e-mail des réponses à mon commentaire » follows the comment (`reponses`,
 target its number); « … des nouveaux commentaires sur cet article » follows the article
 (`article`, target its slug). Both are recorded in the transaction that stores the comment
-(`record`, on the writer's `comment-stored-in-transaction`), with the confirmation e-mail when
-the address was never confirmed; a comment sent to the spam queue records nothing (it may be a
-robot's, and a robot must not make us e-mail anyone).
+(`record`, on the writer's `comment-stored-in-transaction`), pending, with one confirmation
+e-mail for both: anyone can type any address in the form, so a follow starts only when the
+address's owner says yes, even if it was confirmed before; a comment sent to the spam queue
+records nothing (it may be a robot's, and a robot must not make us e-mail anyone). A follow is
+bound to the comment that asked for it: it ends when the team rejects the comment, marks it as
+spam or deletes it (`on_change`), confirmed or not.
 
 When a moderation action approves a comment, `on_change` runs inside the action's transaction
 (`comment-changed-in-transaction`; both connected by the lettre's setup) and queues one e-mail
@@ -49,38 +52,36 @@ class Follows:
         )
         return (
             f"Recevoir par e-mail {what} (case cochée dans le formulaire de commentaire), après "
-            "confirmation par e-mail si l’adresse ne l’avait jamais été ; désabonnement en un "
-            "clic dans chaque e-mail."
+            "confirmation par e-mail ; désabonnement en un clic dans chaque e-mail."
         )
 
     def record(self, conn: sqlite3.Connection, stored: list) -> None:
         """`stored` is (comment id, NewComment) pairs just inserted in this transaction."""
-        wanted = [(comment_id, comment) for comment_id, comment in stored if comment.follow]
-        if not wanted:
-            return
         now = clock.now()
-        for comment_id, comment in wanted:
-            stored_as = self.read_comment(conn, comment_id)
+        for comment_id, comment in stored:
+            boxes = [FIELDS[box] for box in comment.follow if box in FIELDS]
+            stored_as = self.read_comment(conn, comment_id) if boxes else None
             if stored_as is None or stored_as.status != "pending":
                 continue
-            for kind in (FIELDS[box] for box in comment.follow if box in FIELDS):
-                target = str(comment_id) if kind == REPONSES else comment.article_slug
-                consent = self._consent(kind, comment_id, comment.article_slug)
-                subscriptions.follow(
-                    conn,
-                    comment.author_email,
-                    kind,
-                    target,
-                    consent,
-                    now,
-                    self.settings.confirm_interval,
-                )
+            asked = [
+                {
+                    "kind": kind,
+                    "target": str(comment_id) if kind == REPONSES else comment.article_slug,
+                    "consent": self._consent(kind, comment_id, comment.article_slug),
+                }
+                for kind in boxes
+            ]
+            subscriptions.follow(conn, comment.author_email, asked, comment_id, now, self.settings)
 
     def on_change(self, conn: sqlite3.Connection, change: Change) -> None:
-        """E-mail the followers of what became public, in the moderation's transaction."""
-        if change.comment_id is None:
-            return
-        changed = self.read_comment(conn, change.comment_id)
+        """In the moderation's transaction: end the follows asked with a comment the team
+        rejected, marked as spam or deleted; e-mail the followers of what became public."""
+        changed = self.read_comment(conn, change.comment_id) if change.comment_id else None
+        withdrawn = [*change.deleted]
+        if changed is not None and changed.status in ("rejected", "spam"):
+            withdrawn.append(changed.id)
+        if withdrawn:
+            subscriptions.end_follows(conn, withdrawn, clock.now())
         if changed is None:
             return
         # The comment and the one it answers (an official reply makes both public at once).

@@ -71,6 +71,33 @@ def enqueue(
     return cursor.rowcount == 1
 
 
+def join_confirmation(conn: sqlite3.Connection, subscriber_id: int, ids: list[int]) -> bool:
+    """Add subscriptions `ids` to the address's confirmation still waiting in the queue (it is
+    composed when it leaves: one e-mail names them all); False when none waits."""
+    row = conn.execute(
+        "SELECT id, detail FROM outbox WHERE kind = 'confirmation' AND status = 'queued'"
+        " AND subscriber_id = ? ORDER BY id DESC LIMIT 1",
+        (subscriber_id,),
+    ).fetchone()
+    if row is None:
+        return False
+    named = sorted({*json.loads(row["detail"] or "[]"), *ids})
+    conn.execute("UPDATE outbox SET detail = ? WHERE id = ?", (json.dumps(named), row["id"]))
+    return True
+
+
+def mailed_since(conn: sqlite3.Connection, subscriber_id: int, since: float) -> bool:
+    """Whether a confirmation or « déjà abonné » e-mail was queued to this address since."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM outbox WHERE subscriber_id = ? AND created_at >= ?"
+            " AND kind IN ('confirmation', 'deja-abonne') LIMIT 1",
+            (subscriber_id, clock.iso(since)),
+        ).fetchone()
+        is not None
+    )
+
+
 def enqueue_letter(conn: sqlite3.Connection, letter_id: int, where: str, params, now: float) -> int:
     """Queue lettre `letter_id` for every active lettre subscription matching `where` (SQL on
     `s`, the subscription); one statement, whatever the number of subscribers."""

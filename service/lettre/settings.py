@@ -13,11 +13,13 @@ PREFIX = "LETTRE_"
 @dataclass(frozen=True)
 class LettreSettings:
     # A confirmation link is valid this many hours; unconfirmed requests are deleted after
-    # `purge_days`; one address gets at most one confirmation e-mail per `confirm_interval`
-    # seconds (the form cannot be used to mail-bomb anyone).
+    # `purge_days`; one mailbox (all variants of its address) gets at most one e-mail from the
+    # forms per `confirm_interval` seconds, and all mailboxes together at most
+    # `confirmations_per_hour` (0: no limit): the forms cannot be used to mail-bomb anyone.
     confirm_hours: float = 48.0
     purge_days: float = 7.0
     confirm_interval: float = 3600.0
+    confirmations_per_hour: int = 200
     # Subscription requests from one network address per SERVICE_FLOOD_WINDOW (0: no limit); a
     # request sooner than `min_fill_seconds` after the form got its token is a robot's (the
     # footer form has one field, which a browser may fill by itself: kept short).

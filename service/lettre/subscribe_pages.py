@@ -3,11 +3,12 @@
 The form (theme partials/subscribe_form.html, in every page's footer and on « S’abonner ») has
 the comment form's protections: a honeypot, a single-use token given when the reader starts
 typing (its own cookie and URL, so it never uses up the comment form's), a limit per network
-address, and at most one e-mail per address per LETTRE_CONFIRM_INTERVAL (subscriptions.py),
-so it cannot be used to flood a third party's mailbox. A request caught as a robot gets the
-same « vérifiez votre boîte » page as everyone, and nothing is sent. That page never says
-whether the address was known: a subscribed address gets an e-mail with its « gérer » link
-instead of a confirmation, and the page is the same.
+address (an IPv6 client: its /64), and at most one e-mail per mailbox per
+LETTRE_CONFIRM_INTERVAL, however its address is varied, and LETTRE_CONFIRMATIONS_PER_HOUR in
+all (subscriptions.py), so it cannot be used to flood a third party's mailbox. A request
+caught as a robot gets the same « vérifiez votre boîte » page as everyone, and nothing is
+sent. That page never says whether the address was known: a subscribed address gets an e-mail
+with its « gérer » link instead of a confirmation, and the page is the same.
 """
 
 import logging
@@ -57,7 +58,7 @@ def record_request(
     if signs:
         log.info("lettre request ignored (robot signs: %s)", ", ".join(signs))
         return "robot"
-    subscriptions.request_lettre(conn, **request, interval=settings.confirm_interval)
+    subscriptions.request_lettre(conn, **request, settings=settings)
     return "queued"
 
 

@@ -5,7 +5,11 @@ signed links carry (links.py; erasing the row voids them), when it first confirm
 refusals: after `letter_max_bounces` refusals in a row the address is suspended and its queued
 e-mails dropped, until it confirms again. `letter_events` keeps anonymous counts for the
 team's page (confirmations, unsubscriptions, complaints, suspensions), kept when a person is
-erased. Both tables are this module's; what each address asked for is in subscriptions.py.
+erased. `consent_log` is each address's history of consent: every request, confirmation,
+change and end, when and how (the form, the comment form, a link, the team, a spam report),
+with the consent's text; a new request adds to it rather than overwriting the last, it is in
+the RGPD export and goes with the address when it is erased. The three tables are this
+module's; what each address asks for now is in subscriptions.py.
 """
 
 import secrets
@@ -65,6 +69,26 @@ def record_event(conn: sqlite3.Connection, event: str, kind: str, now: float) ->
         "INSERT INTO letter_events (at, event, kind) VALUES (?, ?, ?)",
         (clock.iso(now), event, kind),
     )
+
+
+def log_consent(conn, subscriber_id: int, event: str, sub, how: str, detail: str, now) -> None:
+    """Add to the address's consent history (`sub`: the subscription's kind and target);
+    `event` and `how` as the table's CHECKs name them."""
+    conn.execute(
+        "INSERT INTO consent_log (subscriber_id, at, event, kind, target, how, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (subscriber_id, clock.iso(now), event, sub["kind"], sub["target"], how, detail),
+    )
+
+
+def consent_history(conn: sqlite3.Connection, subscriber_id: int) -> list[dict]:
+    """The address's consent history, oldest first, for the RGPD export."""
+    rows = conn.execute(
+        "SELECT at, event, kind, target, how, detail FROM consent_log WHERE subscriber_id = ?"
+        " ORDER BY id",
+        (subscriber_id,),
+    )
+    return [dict(row) for row in rows]
 
 
 # --- what the mail server says about an address --------------------------------------------

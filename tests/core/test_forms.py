@@ -7,6 +7,7 @@ import re
 import pytest
 
 from service.core.forms import email_error, is_email
+from service.core.protection import hash_ip
 from service.team.accounts import AccountError
 from service.team.accounts_admin import check_profile
 
@@ -42,3 +43,12 @@ def test_the_accounts_page_refuses_what_the_lettre_would_refuse(address):
     with pytest.raises(AccountError, match="n’est pas valide"):
         check_profile("Jean", address, ["redaction"])
     assert check_profile("Jean", "jean@exemple.fr", ["redaction"])[1] == "jean@exemple.fr"
+
+
+def test_issue19_item12_ipv6_clients_are_keyed_on_their_64():
+    key = "clé"
+    same = [hash_ip(key, ip) for ip in ("2001:db8:1:2::1", "2001:db8:1:2:aaaa:bbbb:cccc:dddd")]
+    assert same[0] == same[1]  # one /64: one subscriber line, whatever address it picks
+    assert hash_ip(key, "2001:db8:1:3::1") != same[0]  # the next /64 is someone else
+    assert hash_ip(key, "::ffff:192.0.2.7") == hash_ip(key, "192.0.2.7")
+    assert hash_ip(key, "192.0.2.7") != hash_ip(key, "192.0.2.8")

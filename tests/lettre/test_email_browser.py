@@ -14,6 +14,7 @@ from tests.support.browser import axe_violations
 from tests.support.comments import running_service
 from tests.support.lettre import (
     article,
+    confirm_by_mail,
     html_part,
     letter_config,
     moderate,
@@ -38,6 +39,7 @@ def messages(tmp_path, letter_site, smtp_server) -> dict:
         smtp_server,
         digest_day=datetime.now().weekday(),
         digest_hour=0,
+        confirm_interval=0,  # the follow's confirmation below goes at once
     )
     with running_service(config) as service:
         wait_until(lambda: rows(service, "SELECT count(*) FROM announced")[0][0] == 2)
@@ -58,8 +60,12 @@ def messages(tmp_path, letter_site, smtp_server) -> dict:
             article("aide-alimentaire", "solidarite", days_ago=0.01, title="L’aide alimentaire"),
         )
         wait_until(lambda: len(received(smtp_server, "chaque@exemple.fr")) == 2)
-        # A discussion followed by a confirmed address, and an approved reply.
+        # A discussion followed (confirmed by e-mail, as every follow), and an approved reply.
         first = post_comment(service, email="chaque@exemple.fr", suivre_reponses="1")
+        wait_until(lambda: len(received(smtp_server, "chaque@exemple.fr")) == 3)
+        asked = received(smtp_server, "chaque@exemple.fr")[2]
+        assert confirm_by_mail(service, asked).status_code == 200
+        smtp_server.messages.remove(asked)
         moderate(service, first, "approved")
         reply = post_comment(
             service,

@@ -1,14 +1,18 @@
 """Following a discussion by e-mail, with a real service, SMTP server and SQLite: confirmation
-first (unless the address was confirmed before), an e-mail only when a reply is approved,
-never to its own author, one-click unsubscription per discussion."""
+first (always: anyone can type an address in the comment form), an e-mail only when a reply is
+approved, never to its own author, one-click unsubscription per discussion, no follow left once
+its comment is rejected or deleted."""
 
 import time
 
 import httpx
+import pytest
 
 from service.comments import actions
+from service.lettre import subscriptions
 from tests.support.lettre import (
     PUBLIC,
+    confirm_by_mail,
     html_part,
     link,
     local,
@@ -95,23 +99,87 @@ def test_replies_are_mailed_once_approved_and_never_to_their_author(letter_servi
     assert pending  # still pending: it never sent anything
 
 
-def test_a_confirmed_address_follows_an_article_at_once(letter_service, smtp_server):
+def follows(service) -> list[tuple]:
+    return [
+        tuple(row)
+        for row in rows(
+            service, "SELECT kind, status FROM subscriptions WHERE kind != 'lettre' ORDER BY id"
+        )
+    ]
+
+
+@pytest.mark.parametrize("letter_service", [{"confirm_interval": 2}], indirect=True)
+def test_issue19_item11_a_confirmed_address_is_asked_before_following(letter_service, smtp_server):
     dave = "dave@exemple.fr"
     subscribed(letter_service, smtp_server, dave)  # confirms the address through the lettre
-    mine = post_comment(
-        letter_service, email=dave, suivre_article="1", commentaire="Je suis l’article."
-    )
-    settle(letter_service)
-    assert to(smtp_server, dave) == []  # no second confirmation
-    [follow] = rows(letter_service, "SELECT status FROM subscriptions WHERE kind = 'article'")
-    assert follow["status"] == "active"
-    moderate(letter_service, mine, "approved")
-    other = post_comment(letter_service, email="eve@exemple.fr", commentaire="Un autre avis.")
-    settle(letter_service)
-    assert to(smtp_server, dave) == []  # pending comments are not mailed
-    moderate(letter_service, other, "approved")
+    # Anyone can type Dave's address in the comment form and tick « suivre ».
+    post_comment(letter_service, email=dave, suivre_article="1", commentaire="Signé : pas Dave.")
+    # Dave was mailed less than LETTRE_CONFIRM_INTERVAL ago: this e-mail waits for its end.
     wait_until(lambda: len(to(smtp_server, dave)) == 1)
-    assert "Nouveau commentaire sur" in to(smtp_server, dave)[0]["Subject"]
+    [asked] = to(smtp_server, dave)
+    assert "Confirmez le suivi de la discussion" in asked["Subject"]
+    assert follows(letter_service) == [("article", "pending")]
+    other = post_comment(letter_service, email="eve@exemple.fr", commentaire="Un autre avis.")
+    moderate(letter_service, other, "approved")
+    settle(letter_service)
+    assert to(smtp_server, dave) == [asked]  # no « Nouveau commentaire » before Dave says yes
+    assert confirm_by_mail(letter_service, asked).status_code == 200
+    assert follows(letter_service) == [("article", "active")]
+    later = post_comment(letter_service, email="eve@exemple.fr", commentaire="Encore un avis.")
+    moderate(letter_service, later, "approved")
+    wait_until(lambda: len(to(smtp_server, dave)) == 2)
+    assert "Nouveau commentaire sur" in to(smtp_server, dave)[1]["Subject"]
+
+
+@pytest.mark.parametrize("ending", ["rejected", "spam", "deleted", "thread deleted"])
+def test_issue19_item11_a_follow_ends_with_its_comment(letter_service, smtp_server, ending):
+    claire = "claire.martin@mairie-exemple.fr"
+    first = post_comment(letter_service, email="eve@exemple.fr", commentaire="Premier avis.")
+    moderate(letter_service, first, "approved")
+    parent = str(first) if ending == "thread deleted" else ""
+    mine = post_comment(letter_service, email=claire, parent=parent, suivre_article="1")
+    [asked] = smtp_server.wait_for(1)
+    assert confirm_by_mail(letter_service, asked).status_code == 200
+    assert follows(letter_service) == [("article", "active")]
+    moderation = letter_service.parts.comments.moderation
+    if ending in ("rejected", "spam"):
+        moderate(letter_service, mine, ending)
+    else:
+        moderation.perform(actions.delete, first if ending == "thread deleted" else mine)
+    assert follows(letter_service) == [("article", "ended")]
+    other = post_comment(letter_service, email="bob@exemple.fr", commentaire="Un autre avis.")
+    moderate(letter_service, other, "approved")
+    settle(letter_service)
+    assert to(smtp_server, claire) == [asked]  # never « Nouveau commentaire »
+
+
+def test_issue19_item11_a_follow_never_confirmed_leaves_nothing_once_purged(
+    letter_service, smtp_server
+):
+    victim = "victime@exemple.fr"
+    mine = post_comment(letter_service, email=victim, suivre_article="1")
+    moderate(letter_service, mine, "rejected")
+    assert follows(letter_service) == [("article", "ended")]
+    conn = letter_service.db()
+    try:
+        subscriptions.purge_unconfirmed(conn, 7, now=time.time() + 8 * 86400)
+    finally:
+        conn.close()
+    for table in ("subscriptions", "subscribers", "consent_log"):
+        assert rows(letter_service, f"SELECT count(*) FROM {table}")[0][0] == 0, table
+
+
+def test_issue19_item11_one_email_confirms_both_boxes(letter_service, smtp_server):
+    claire = "claire.martin@mairie-exemple.fr"
+    post_comment(letter_service, email=claire, suivre_reponses="1", suivre_article="1")
+    [asked] = smtp_server.wait_for(1)
+    settle(letter_service)
+    assert len(smtp_server.messages) == 1
+    text = text_part(asked).replace("\xa0", " ")
+    assert "les réponses à votre commentaire n° " in text
+    assert "les nouveaux commentaires sur " in text
+    assert confirm_by_mail(letter_service, asked).status_code == 200
+    assert follows(letter_service) == [("reponses", "active"), ("article", "active")]
 
 
 def test_a_comment_caught_as_spam_follows_nothing(letter_service, smtp_server):

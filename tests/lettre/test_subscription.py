@@ -1,12 +1,15 @@
 """Subscribing to the lettre with a real service, a real SMTP server and SQLite: double opt-in,
 what the form reveals, what a link does on GET and on POST."""
 
+import io
 import re
 import time
+from itertools import pairwise
 
 import httpx
 import pytest
 
+from service import cli, rgpd
 from service.core import tokens
 from service.lettre import links as signed
 from tests.support.lettre import (
@@ -14,6 +17,8 @@ from tests.support.lettre import (
     html_part,
     link,
     local,
+    moderate,
+    post_comment,
     rows,
     subscribe,
     subscribed,
@@ -169,3 +174,103 @@ def test_the_manage_page_changes_thèmes_and_ends_what_was_asked(letter_service,
     assert "Vous êtes désabonné de tout" in done.text
     assert rows(letter_service, "SELECT status FROM subscriptions")[0][0] == "ended"
     assert "S’abonner" in done.text
+
+
+def mailbox(smtp, *addresses: str) -> list:
+    """The e-mails that reached any of `addresses` (one mailbox's variants)."""
+    wanted = {address.casefold() for address in addresses}
+    return [m for m in smtp.messages if {r.casefold() for r in m.recipients} & wanted]
+
+
+def test_issue19_item12_one_client_reaches_one_mailbox_once_an_hour(letter_service, smtp_server):
+    """The closing note's figure: the e-mails one mailbox receives from the forms in an hour
+    from one client, whatever variants of its address are typed (default settings)."""
+    gmail = ["jean.dupont@gmail.com", "jeandupont+x@gmail.com", "J.e.a.n.Dupont@googlemail.com"]
+    variants = [f"cible+{n}@exemple.fr" for n in range(1, 61)] + ["CIBLE@Exemple.fr"]
+    started = time.monotonic()
+    answers = [subscribe(letter_service, address).status_code for address in gmail + variants]
+    for n in range(1, 4):  # the comment form's boxes too
+        post_comment(letter_service, email=f"cible+c{n}@exemple.fr", suivre_reponses="1")
+    smtp_server.wait_for(2)
+    settle()
+    received = mailbox(
+        smtp_server, "cible@exemple.fr", *variants, *[f"cible+c{n}@exemple.fr" for n in range(1, 4)]
+    )
+    print(
+        f"\n{len(received)} e-mail(s) to one mailbox from {len(variants) + 3} requests of one"
+        f" client in {time.monotonic() - started:.1f} s (answers: {sorted(set(answers))})"
+    )
+    assert len(received) == 1
+    assert len(mailbox(smtp_server, *gmail)) == 1
+
+
+@pytest.mark.parametrize(
+    "letter_service", [{"confirmations_per_hour": 3, "ip_count": 0}], indirect=True
+)
+def test_issue19_item12_confirmations_are_capped_per_hour_overall(letter_service, smtp_server):
+    for n in range(6):
+        assert subscribe(letter_service, f"personne{n}@commune{n}.fr").status_code == 303
+    smtp_server.wait_for(3)
+    settle()
+    assert len(smtp_server.messages) == 3
+
+
+@pytest.mark.parametrize("letter_service", [{"confirm_interval": 0}], indirect=True)
+def test_issue19_item13_consent_history_is_kept_exported_and_erased(letter_service, smtp_server):
+    email = "histoire@exemple.fr"
+    subscribed(letter_service, smtp_server, email, **{"theme-solidarite": "1"})
+    [person] = rows(letter_service, "SELECT id, link_key FROM subscribers")
+    links = signed.Links(
+        letter_service.config.core.secret_key, f"{letter_service.url}/commentaires/"
+    )
+    url = links.url(signed.MANAGE, signed.Link(person["id"], person["link_key"]))
+    token = url.split("?t=")[1]
+    form = {"t": token, "action": "lettre", "rythme": "weekly", "theme-solidarite": "1"}
+    assert httpx.post(url, data=form).status_code in (200, 303)
+    assert httpx.post(url, data={"t": token, "action": "tout"}).status_code in (200, 303)
+    assert subscribe(letter_service, email, **{"theme-petite-enfance": "1"}).status_code == 303
+    mine = post_comment(letter_service, email=email, suivre_article="1")
+    moderate(letter_service, mine, "rejected")
+
+    conn = letter_service.db()
+    try:
+        history = rgpd.export(conn, email)["abonnements"]["historique_des_consentements"]
+    finally:
+        conn.close()
+    assert [(h["event"], h["how"], h["kind"]) for h in history] == [
+        ("demande", "formulaire", "lettre"),
+        ("confirmation", "lien", "lettre"),
+        ("modification", "lien", "lettre"),
+        ("desabonnement", "lien", "lettre"),
+        ("demande", "formulaire", "lettre"),
+        ("demande", "commentaire", "article"),
+        ("fin", "equipe", "article"),
+    ]
+    assert all(h["at"] for h in history)
+    # The first consent is still there, though the second request replaced the current one.
+    assert "thème Solidarité" in history[0]["detail"]
+    assert "Petite enfance" in history[4]["detail"]
+    assert cli.run(letter_service.config, ["erase", email, "--oui"], io.StringIO()) == 0
+    assert rows(letter_service, "SELECT count(*) FROM consent_log")[0][0] == 0
+
+
+@pytest.mark.parametrize("letter_service", [{"confirm_interval": 1, "ip_count": 0}], indirect=True)
+def test_issue19_item12_never_two_e_mails_to_one_mailbox_within_the_interval(
+    letter_service, smtp_server
+):
+    """The hour scaled down to 1 s: one client asking all the time, with variants and with the
+    exact address (whose confirmation then waits for the interval's end rather than being
+    lost), never gets two e-mails to the mailbox queued within one interval."""
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < 3.5:
+        n += 1
+        address = "cible@exemple.fr" if n % 3 == 0 else f"cible+{n}@exemple.fr"
+        assert subscribe(letter_service, address).status_code == 303
+        time.sleep(0.05)
+    times = [
+        row[0] for row in rows(letter_service, "SELECT next_attempt_at FROM outbox ORDER BY 1")
+    ]
+    print(f"\n{len(times)} e-mails queued to one mailbox from {n} requests in 3.5 s (1 s interval)")
+    assert 2 <= len(times) <= 5
+    assert all(later - earlier >= 1 for earlier, later in pairwise(times))

@@ -30,6 +30,9 @@ class LettreSettings:
     retry_max: float = 6 * 3600.0
     max_attempts: int = 10
     max_bounces: int = 3
+    # This many permanent refusals in a row, of distinct addresses, with the same reply, are
+    # the relay refusing everyone: no bounce counted, the sender pauses (mail/refusals.py).
+    relay_refusals: int = 5
     poll_seconds: float = 2.0
     # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
     digest_day: int = 0
@@ -37,7 +40,7 @@ class LettreSettings:
     # The service announces newly published articles by itself (off: only `announce` does).
     announce: bool = True
 
-    LOWEST = {"max_attempts": 1, "max_bounces": 1, "poll_seconds": 0.05}
+    LOWEST = {"max_attempts": 1, "max_bounces": 1, "relay_refusals": 2, "poll_seconds": 0.05}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "LettreSettings":

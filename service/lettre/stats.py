@@ -5,9 +5,11 @@ send to oneself. Shared by the team's page (team_page.py) and the command line."
 import csv
 import io
 import sqlite3
+from datetime import datetime
 
 from service.lettre import announce, outbox, subscribers, subscriptions
 from service.lettre.subscriptions import RHYTHMS
+from site_core import dates
 
 WEEKS = 12
 LAST_SENDS = 10
@@ -24,7 +26,18 @@ def stats(conn: sqlite3.Connection, categories: dict[str, str]) -> dict:
         "sends": outbox.sends(conn, LAST_SENDS),
         "failures": outbox.failures(conn, LAST_FAILURES),
         "tested": outbox.last_test(conn),
+        "relay": relay_pause(conn),
     }
+
+
+def relay_pause(conn: sqlite3.Connection) -> dict | None:
+    """The relay refusing everyone's mail (mail/refusals.py): the next try, Paris time, and
+    its answer; None when no mail waits for it."""
+    pause = outbox.relay_pause(conn)
+    if pause is None:
+        return None
+    at = datetime.fromtimestamp(pause["until"], dates.PARIS)
+    return {"at": at.strftime("%H:%M"), "answer": pause["error"].removeprefix(outbox.RELAY_MARK)}
 
 
 def _cell(value) -> str:

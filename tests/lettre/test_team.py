@@ -18,8 +18,11 @@ from service.team import accounts
 from tests.support.comments import make_config
 from tests.support.lettre import (
     BACK_CATALOGUE,
+    BASE,
+    add_subscriber,
     article,
     letter_config,
+    login,
     rows,
     subscribe,
     subscribed,
@@ -29,30 +32,11 @@ from tests.support.lettre import (
     write_letter_site,
 )
 
-PASSWORD = "mot de passe de test"
-BASE = "/redaction/"
-
 
 def run(config, *argv) -> str:
     out = io.StringIO()
     assert cli.run(config, list(argv), out) == 0
     return out.getvalue()
-
-
-def add_subscriber(database, email: str, themes: str = "", status: str = "active") -> None:
-    conn = db.init(database)
-    with conn:
-        person = conn.execute(
-            "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
-            " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
-            (email,),
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent, created_at)"
-            " VALUES (?, 'lettre', ?, ?, 'Le consentement donné.', '2026-01-01T00:00:00+00:00')",
-            (person, themes, status),
-        )
-    conn.close()
 
 
 def test_announce_from_the_command_line_sends_without_the_service(tmp_path, smtp_server):
@@ -110,22 +94,6 @@ def test_subscriber_list_as_csv_with_consent(tmp_path, letter_site, smtp_server)
     assert lines[1].startswith("'=HYPERLINK(1)@exemple.fr;abonné;;à chaque publication;Solidarité;")
     assert lines[1].endswith(";Le consentement donné.")
     assert lines[2].startswith("b@exemple.fr;désabonné;")
-
-
-def login(service, username: str, roles=(accounts.MODERATION,)) -> httpx.Client:
-    conn = service.db()
-    accounts.create_moderator(
-        conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr", roles
-    )
-    conn.close()
-    client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": "192.0.2.7"})
-    page = client.get(BASE + "connexion")
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
-    client.post(
-        BASE + "connexion",
-        data={"csrf": token, "identifiant": username, "mot_de_passe": PASSWORD},
-    )
-    return client
 
 
 def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):

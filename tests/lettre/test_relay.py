@@ -1,0 +1,92 @@
+"""What the relay's answers mean (issue 19): a refusal that hits everyone is the relay's
+problem, paused and retried, never counted against the people; refusals of some addresses
+are still theirs."""
+
+import re
+import time
+
+import pytest
+
+from tests.support.comments import running_service
+from tests.support.lettre import (
+    BASE,
+    add_subscriber,
+    announced,
+    article,
+    letter_config,
+    login,
+    publish,
+    received,
+    rows,
+    wait_until,
+)
+
+RELAY_REPLY = "550 5.7.1 Message rejected by content policy"
+PEOPLE = [f"abonne{n}@exemple.fr" for n in range(8)]
+
+
+def page_text(client) -> str:
+    page = client.get(BASE + "lettre")
+    assert page.status_code == 200
+    return " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")
+
+
+def outcomes(service) -> dict:
+    return {
+        "bounces": rows(service, "SELECT coalesce(sum(bounces), 0) FROM subscribers")[0][0],
+        "suspended": rows(service, "SELECT count(*) FROM subscribers WHERE suspended_at")[0][0],
+        "failed": rows(service, "SELECT count(*) FROM outbox WHERE status = 'failed'")[0][0],
+    }
+
+
+@pytest.mark.parametrize("stage", ["refuse_all", "refuse_data"], ids=["rcpt", "data"])
+def test_issue19_item5_a_relay_refusing_the_lettre_pauses_and_charges_nobody(
+    tmp_path, letter_site, refusing_smtp, stage
+):
+    """A 550 to every recipient (or to the message itself) for a while, then 250: everyone
+    gets the lettre once afterwards, with no bounce counted and nobody suspended; meanwhile
+    the team's page says the relay refuses it and when the next try is."""
+    settings = {"max_bounces": 1, "relay_refusals": 3, "retry_max": 0.8}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in PEOPLE:
+            add_subscriber(config.core.database, email)
+        service.site.address = service.url  # http: session cookies without Secure
+        team = login(service, "admin")
+        setattr(refusing_smtp, stage, RELAY_REPLY)
+        publish(service, article("nouvelle", days_ago=0.01))
+        paused = "Le serveur d’envoi refuse la lettre : envoi suspendu, nouvel essai à"
+        wait_until(lambda: outcomes(service)["failed"] or paused in page_text(team))
+        time.sleep(1.5)  # several tries during the window
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
+        shown = page_text(team)
+        assert re.search(paused + r" \d\d:\d\d", shown) and RELAY_REPLY in shown, shown
+        assert refusing_smtp.messages == []
+
+        setattr(refusing_smtp, stage, "")
+        wait_until(lambda: len(refusing_smtp.messages) == len(PEOPLE), timeout=15)
+        time.sleep(0.3)  # time for any wrong second copy
+        assert sorted(m["To"] for m in refusing_smtp.messages) == sorted(PEOPLE)
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
+        assert "Le serveur d’envoi refuse la lettre" not in page_text(team)
+
+
+def test_issue19_item5_dead_addresses_in_a_row_are_still_theirs(
+    tmp_path, letter_site, refusing_smtp
+):
+    """Three unknown mailboxes in a row give the same reply, like a relay refusing
+    everything; the relay accepts the others, so the refusals are counted after all (no
+    endless pause), and the live addresses get their lettre."""
+    settings = {"max_bounces": 1, "relay_refusals": 3, "retry_max": 0.4}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    dead, live = PEOPLE[:3], PEOPLE[3:6]
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in dead + live:
+            add_subscriber(config.core.database, email)
+        refusing_smtp.refused.update(dead)
+        publish(service, article("nouvelle", days_ago=0.01))
+        wait_until(lambda: outcomes(service)["suspended"] == len(dead), timeout=15)
+        assert outcomes(service) == {"bounces": 3, "suspended": 3, "failed": 3}
+        assert all(len(received(refusing_smtp, email)) == 1 for email in live)

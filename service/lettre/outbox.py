@@ -129,16 +129,18 @@ def requeue_orphans(conn: sqlite3.Connection, now: float) -> int:
     return conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'").rowcount
 
 
-def claim(conn: sqlite3.Connection, limit: int, now: float) -> list[sqlite3.Row]:
-    """Mark up to `limit` due rows « sending » (one commit) and return them, oldest first;
-    rows tried before go after those never tried (mail/refusals.py says why)."""
+def claim(conn: sqlite3.Connection, limit: int, now: float, skip=()) -> list[sqlite3.Row]:
+    """Mark up to `limit` due rows « sending » (one commit) and return them, those of the kinds
+    in `skip` left waiting: transactional e-mails (confirmations, replies, tests) first, then
+    the lettre, oldest first; rows tried before after those never tried (mail/refusals.py)."""
     with db.begin(conn):
         rows = conn.execute(
             "SELECT o.*, p.email, p.link_key, p.suspended_at, p.bounces FROM outbox o"
             " LEFT JOIN subscribers p ON p.id = o.subscriber_id"
             " WHERE o.status = 'queued' AND o.next_attempt_at <= ?"
-            " ORDER BY o.attempts > 0, o.id LIMIT ?",
-            (now, limit),
+            " AND o.kind NOT IN (SELECT value FROM json_each(?))"
+            " ORDER BY o.kind = 'lettre', o.attempts > 0, o.id LIMIT ?",
+            (now, json.dumps(list(skip)), limit),
         ).fetchall()
         if rows:
             conn.execute(

@@ -5,6 +5,10 @@ One thread in the service (like comments/notifier.Notifier), or the foreground o
 database), so one process sends at a time and rows found « sending » when it is taken belonged
 to a sender that died (outbox.py explains how they are settled, exactly once).
 
+Transactional e-mails (confirmations, replies, test sends) go before the lettre: claimed
+first, and looked for between lettre messages when new mail wakes the sender (issue 19: a
+confirmation waited 36.7 s behind a 2,003-message lettre).
+
 Per message: compose (compose.py), wait for the rate limit (LETTRE_RATE per second), hand it
 to the mail server on one kept-open SMTP connection, committing « handed over » just before
 the final "." of DATA (delivery.py) and « sent » after the 250. The sender's connection
@@ -25,7 +29,9 @@ import logging
 import smtplib
 import socket
 import sqlite3
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +51,7 @@ from service.lettre.settings import LettreSettings
 log = logging.getLogger(__name__)
 
 BATCH = 200  # rows claimed per commit
+URGENT_EVERY = 25  # lettre messages between two looks for transactional mail
 PURGE_EVERY = 3600.0
 
 
@@ -100,6 +107,8 @@ class Sender(BackgroundWorker):
         self._backoff = 0.0
         self._paused_until = 0.0  # clock.now() before which nothing is sent (server trouble)
         self.refusals = RefusalWatch(settings.relay_refusals)
+        self._urgent = threading.Event()  # wake(): look for transactional mail between lettres
+        self._since_look = 0
         self._announced: set[str] = set()  # slugs known announced (announce's pre-check)
         self._digest_seen: str | None = "?"
         self.clock = clock.utc  # tests move it to next week's digest
@@ -158,38 +167,60 @@ class Sender(BackgroundWorker):
         if self._next_slot - now > 1 / self.settings.rate:
             self._stop.wait(self._next_slot - now - 1 / self.settings.rate)
 
+    def wake(self) -> None:
+        """New mail queued (or a publication): what is urgent overtakes the lettre being sent."""
+        self._urgent.set()
+        super().wake()
+
     def send_due(self, conn: sqlite3.Connection, report: Report) -> Report:
         if clock.now() < self._paused_until:
             return report
         smtp = None
+        pending: deque[sqlite3.Row] = deque()
         try:
             while not self._stop.is_set():
-                rows = outbox.claim(conn, BATCH, self.clock().timestamp())
-                if not rows:
-                    break
-                for position, row in enumerate(rows):
-                    if self._stop.is_set():
-                        self._release(conn, rows[position:], clock.now())
-                        return report
-                    try:
-                        smtp = self._send_one(conn, row, smtp, report)
-                    except RelayRefused as refused:
-                        # The relay refuses everyone: nobody is counted a failure.
-                        until = self._pause(refused.reply, report)
-                        outbox.put_back(conn, refused.rows, refused.reply, until)
-                        outbox.release(conn, rows[position + 1 :], until)
-                        return report
-                    except (OSError, smtplib.SMTPException) as error:
-                        # The server, not this address: nobody is counted a failure.
-                        self._release(conn, rows[position:], self._pause(str(error), report))
-                        smtp = None
-                        return report
+                if not pending or self._look_for_urgent(pending[0]):
+                    skip = ("lettre",) if pending else ()
+                    claimed = outbox.claim(conn, BATCH, self.clock().timestamp(), skip)
+                    pending.extendleft(reversed(claimed))
+                    if not pending:
+                        break
+                row = pending.popleft()
+                try:
+                    smtp = self._send_one(conn, row, smtp, report)
+                except RelayRefused as refused:
+                    # The relay refuses everyone: nobody is counted a failure.
+                    until = self._pause(refused.reply, report)
+                    outbox.put_back(conn, refused.rows, refused.reply, until)
+                    outbox.release(conn, pending, until)
+                    return report
+                except (OSError, smtplib.SMTPException) as error:
+                    # The server, not this address: nobody is counted a failure.
+                    self._release(conn, [row, *pending], self._pause(str(error), report))
+                    smtp = None
+                    return report
+            if self._stop.is_set():
+                self._release(conn, pending, clock.now())
+                return report
             for refusal in self.refusals.take():  # too few to tell: the addresses'
                 self._charge(conn, refusal, report)
         finally:
             if smtp is not None:
                 with_quit(smtp)
         return report
+
+    def _look_for_urgent(self, row: sqlite3.Row) -> bool:
+        """Whether to claim transactional e-mails before lettre `row`: when woken by new mail,
+        and every URGENT_EVERY lettre messages (mail queued by another process, or by a
+        comment's transaction, wakes no one)."""
+        if row["kind"] != "lettre":
+            return False
+        self._since_look += 1
+        if not self._urgent.is_set() and self._since_look < URGENT_EVERY:
+            return False
+        self._urgent.clear()
+        self._since_look = 0
+        return True
 
     def _pause(self, error: str, report: Report) -> float:
         """Pause all sending, the delay doubling; returns when the next try is."""

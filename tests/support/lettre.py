@@ -177,18 +177,25 @@ def moderate(service, comment_id: int, status: str) -> None:
 
 
 def add_subscriber(database, email: str, themes: str = "", status: str = "active") -> None:
+    add_subscribers(database, [email], themes, status)
+
+
+def add_subscribers(database, emails, themes: str = "", status: str = "active") -> None:
+    """Confirmed lettre subscribers, written straight into the database (one transaction)."""
     conn = db.init(database)
     with conn:
-        person = conn.execute(
-            "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
-            " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
-            (email,),
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent, created_at)"
-            " VALUES (?, 'lettre', ?, ?, 'Le consentement donné.', '2026-01-01T00:00:00+00:00')",
-            (person, themes, status),
-        )
+        for email in emails:
+            person = conn.execute(
+                "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
+                " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+                (email,),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent,"
+                " created_at) VALUES (?, 'lettre', ?, ?, 'Le consentement donné.',"
+                " '2026-01-01T00:00:00+00:00')",
+                (person, themes, status),
+            )
     conn.close()
 
 

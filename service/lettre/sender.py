@@ -180,7 +180,8 @@ class Sender(BackgroundWorker):
         try:
             while not self._stop.is_set():
                 if not pending or self._look_for_urgent(pending[0]):
-                    skip = ("lettre",) if pending else ()
+                    # List mail waits while the public address is not https (compose.py).
+                    skip = (*self.composer.held_kinds(), *(("lettre",) if pending else ()))
                     claimed = outbox.claim(conn, BATCH, self.clock().timestamp(), skip)
                     pending.extendleft(reversed(claimed))
                     if not pending:

@@ -11,6 +11,7 @@ from service.core.events import MAIL_QUEUED, Bus
 from service.core.forms import email_error
 from service.core.site import PRIVATE_HEADERS, Site
 from service.lettre import stats
+from service.lettre.mail.compose import list_address_problem
 from service.team.accounts import ADMINISTRATION, MODERATION, REDACTION
 from service.team.area import Area
 from service.team.guard import Visit, requires
@@ -38,6 +39,7 @@ class LetterTeamPage:
             admin=ADMINISTRATION in visit.roles,  # the CSV's link
             message=DONE.get(visit.request.query_params.get("fait", ""), ""),
             error=error,
+            blocked=list_address_problem(self.site.public_url()),
         )
 
     async def test_send(self, visit: Visit) -> Response:

@@ -9,7 +9,6 @@ import pytest
 
 from tests.support.comments import running_service
 from tests.support.lettre import (
-    BASE,
     add_subscriber,
     add_subscribers,
     announced,
@@ -20,17 +19,12 @@ from tests.support.lettre import (
     received,
     rows,
     subscribe,
+    team_page_text,
     wait_until,
 )
 
 RELAY_REPLY = "550 5.7.1 Message rejected by content policy"
 PEOPLE = [f"abonne{n}@exemple.fr" for n in range(8)]
-
-
-def page_text(client) -> str:
-    page = client.get(BASE + "lettre")
-    assert page.status_code == 200
-    return " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")
 
 
 def outcomes(service) -> dict:
@@ -59,10 +53,10 @@ def test_issue19_item5_a_relay_refusing_the_lettre_pauses_and_charges_nobody(
         setattr(refusing_smtp, stage, RELAY_REPLY)
         publish(service, article("nouvelle", days_ago=0.01))
         paused = "Le serveur d’envoi refuse la lettre : envoi suspendu, nouvel essai à"
-        wait_until(lambda: outcomes(service)["failed"] or paused in page_text(team))
+        wait_until(lambda: outcomes(service)["failed"] or paused in team_page_text(team))
         time.sleep(1.5)  # several tries during the window
         assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
-        shown = page_text(team)
+        shown = team_page_text(team)
         assert re.search(paused + r" \d\d:\d\d", shown) and RELAY_REPLY in shown, shown
         assert refusing_smtp.messages == []
 
@@ -71,7 +65,7 @@ def test_issue19_item5_a_relay_refusing_the_lettre_pauses_and_charges_nobody(
         time.sleep(0.3)  # time for any wrong second copy
         assert sorted(m["To"] for m in refusing_smtp.messages) == sorted(PEOPLE)
         assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
-        assert "Le serveur d’envoi refuse la lettre" not in page_text(team)
+        assert "Le serveur d’envoi refuse la lettre" not in team_page_text(team)
 
 
 def test_issue19_item5_dead_addresses_in_a_row_are_still_theirs(

@@ -104,7 +104,7 @@ def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):
     smtp_server.wait_for(1)
     assert httpx.get(letter_service.url + BASE + "lettre").status_code == 303  # log in first
 
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     admin = login(letter_service, "admin")  # the first account: an administrator
     editor = login(letter_service, "redaction")
     page = editor.get(BASE + "lettre")
@@ -192,7 +192,7 @@ def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, m
 
 
 def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     login(letter_service, "admin")  # the first account: an administrator
     writer = login(letter_service, "claire", roles=(accounts.REDACTION,))
     page = writer.get(BASE + "lettre")
@@ -205,7 +205,7 @@ def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
 
 
 def test_an_administrator_without_other_roles_exports_the_list(letter_service):
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     login(letter_service, "premier")  # the first account of a machine has every role
     admin = login(letter_service, "chef", roles=(accounts.ADMINISTRATION,))
     assert admin.get(BASE + "lettre").status_code == 200

@@ -213,3 +213,10 @@ def login(service, username: str, roles=(accounts.MODERATION,)) -> httpx.Client:
         data={"csrf": token, "identifiant": username, "mot_de_passe": PASSWORD},
     )
     return client
+
+
+def team_page_text(client) -> str:
+    """The team's lettre page as text, spaces plain (a logged-in `login` client)."""
+    page = client.get(BASE + "lettre")
+    assert page.status_code == 200
+    return " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")

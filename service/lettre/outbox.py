@@ -340,6 +340,16 @@ def relay_pause(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return row if row["until"] is not None else None
 
 
+def tests_since(conn: sqlite3.Connection, email: str, since: float) -> list[float]:
+    """When the test sends to `email` queued since `since` were queued, oldest first."""
+    rows = conn.execute(
+        "SELECT created_at FROM outbox WHERE kind = 'essai' AND recipient = ? COLLATE NOCASE"
+        " AND created_at >= ? ORDER BY id",
+        (email, clock.iso(since)),
+    ).fetchall()
+    return [clock.parse(row[0]).timestamp() for row in rows]
+
+
 def last_test(conn: sqlite3.Connection) -> str | None:
     """When the last test send left."""
     return conn.execute(

@@ -37,10 +37,18 @@ class LettreSettings:
     # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
     digest_day: int = 0
     digest_hour: int = 9
+    # Test sends from the team's page: at most this many an hour to one account's address.
+    test_sends_per_hour: int = 5
     # The service announces newly published articles by itself (off: only `announce` does).
     announce: bool = True
 
-    LOWEST = {"max_attempts": 1, "max_bounces": 1, "relay_refusals": 2, "poll_seconds": 0.05}
+    LOWEST = {
+        "max_attempts": 1,
+        "max_bounces": 1,
+        "relay_refusals": 2,
+        "test_sends_per_hour": 1,
+        "poll_seconds": 0.05,
+    }
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "LettreSettings":

@@ -11,6 +11,7 @@ from tests.support.lettre import (
     PUBLIC,
     article,
     login,
+    press_test_send,
     publish,
     received,
     rows,
@@ -39,6 +40,8 @@ def test_issue19_item15_no_list_mail_without_an_https_address(letter_service, sm
     assert [row[0] for row in statuses] == ["queued"]  # waiting, neither failed nor dropped
     shown = team_page_text(team)
     assert BLOCKED in shown and "SERVICE_SITE_URL" in shown and "https://" in shown, shown
+    test = press_test_send(team)
+    assert test.status_code == 400 and BLOCKED in test.text.split("<h2>Essai</h2>")[1]
 
     letter_service.site.address = PUBLIC  # the team sets it: the lettre leaves
     letter_service.parts.lettre.sender.wake()

@@ -15,7 +15,7 @@ from service.core import db
 from service.lettre import subscriptions
 from service.lettre.sender import send_lock
 from service.team import accounts
-from tests.support.comments import make_config
+from tests.support.comments import make_config, spaces
 from tests.support.lettre import (
     BACK_CATALOGUE,
     BASE,
@@ -23,6 +23,7 @@ from tests.support.lettre import (
     article,
     letter_config,
     login,
+    press_test_send,
     rows,
     subscribe,
     subscribed,
@@ -211,3 +212,21 @@ def test_an_administrator_without_other_roles_exports_the_list(letter_service):
     assert admin.get(BASE + "lettre").status_code == 200
     export = admin.get(BASE + "lettre/abonnes.csv")
     assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("adresse;")
+
+
+def test_issue19_item16_test_sends_are_capped_per_account(letter_service, smtp_server):
+    """The button sent as many tests as it was pressed: 5 an hour per account, then a French
+    message beside the button, and nothing more is queued."""
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
+    team = login(letter_service, "admin")
+    own = "admin@caf.example.fr"
+    for _ in range(5):
+        assert press_test_send(team).status_code == 303
+    refused = press_test_send(team)
+    assert refused.status_code == 429
+    section = spaces(" ".join(refused.text.split("<h2>Essai</h2>")[1].split()))
+    assert re.search(r"5 essais depuis une heure.* prochain essai possible à \d\d:\d\d", section)
+    wait_until(lambda: len(smtp_server.messages) >= 5)
+    time.sleep(0.5)
+    assert len([m for m in smtp_server.messages if own in m.recipients]) == 5
+    assert rows(letter_service, "SELECT count(*) FROM outbox WHERE kind = 'essai'")[0][0] == 5

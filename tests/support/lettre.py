@@ -220,3 +220,9 @@ def team_page_text(client) -> str:
     page = client.get(BASE + "lettre")
     assert page.status_code == 200
     return " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")
+
+
+def press_test_send(client) -> httpx.Response:
+    """« M’envoyer un essai » pressed on the team's lettre page (a logged-in `login` client)."""
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(BASE + "lettre").text)
+    return client.post(BASE + "lettre/essai", data={"csrf": csrf.group(1)})

@@ -32,7 +32,7 @@ def _report(report: Report, sender, out) -> None:
     )
     if report.server_error:
         print(
-            f"Le serveur de messagerie ne répond pas ({report.server_error}) : les e-mails "
+            f"Le serveur d’envoi ne prend pas les e-mails ({report.server_error}) : ils "
             "restent en file et partiront au prochain envoi.",
             file=out,
         )

@@ -176,13 +176,15 @@ def mark_dropped(conn: sqlite3.Connection, row_id: int, reason: str) -> None:
     )
 
 
-def release(conn: sqlite3.Connection, rows, until: float) -> None:
-    """Claimed rows not tried (the server went away): queued again, no attempt counted."""
+def release(conn: sqlite3.Connection, rows, until: float, *, refused: bool = False) -> None:
+    """Claimed rows not tried (the server went away): queued again, no attempt counted. A
+    « handed » one may have been accepted, so it stays (requeue_orphans), unless `refused`:
+    the server refused them all (mail/refusals.py held them), after the final "." too."""
     _settle(
         conn,
         "UPDATE outbox SET status = 'queued', next_attempt_at = max(next_attempt_at, ?)"
-        " WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
-        (until, json.dumps([row["id"] for row in rows])),
+        " WHERE status IN ('sending', ?) AND id IN (SELECT value FROM json_each(?))",
+        (until, "handed" if refused else "sending", json.dumps([row["id"] for row in rows])),
     )
 
 

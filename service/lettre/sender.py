@@ -235,7 +235,9 @@ class Sender(BackgroundWorker):
 
     def _release(self, conn, rows, until: float) -> None:
         """Rows not settled go back to the queue: these, and the refusals held."""
-        outbox.release(conn, [*(held.row for held in self.refusals.take()), *rows], until)
+        held = [refusal.row for refusal in self.refusals.take()]
+        outbox.release(conn, held, until, refused=True)
+        outbox.release(conn, rows, until)
 
     def _send_one(self, conn, row, smtp, report: Report):
         """Compose and send `row`; returns the SMTP connection to keep using (or None)."""

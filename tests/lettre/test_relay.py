@@ -107,3 +107,24 @@ def test_issue19_item15_a_confirmation_overtakes_a_lettre_being_sent(
         )
         assert overtaken - before <= 5, f"{overtaken - before} lettre messages went first"
         wait_until(lambda: len(smtp_server.messages) == 401, timeout=20)
+
+
+def test_issue19_item5_a_refusal_held_when_the_sender_stops_is_queued_again(
+    letter_service, refusing_smtp
+):
+    """A refusal waits to be judged (mail/refusals.py). Refused after its final dot, the
+    message was recorded « handed »: when the sender stops meanwhile, it must go back to the
+    queue, not stay « handed » (which the next sender counts as sent)."""
+    sender = letter_service.parts.lettre.sender
+    refused = []
+
+    async def refuse_and_stop(server, session, envelope):
+        sender._stop.set()  # as stop() does, from the mail server's thread
+        refused.append(envelope.rcpt_tos)
+        return "550 5.7.1 Refused"
+
+    refusing_smtp.handle_DATA = refuse_and_stop
+    assert subscribe(letter_service, "lectrice@exemple.fr").status_code == 303
+    wait_until(lambda: refused and not sender._thread.is_alive())
+    status = "SELECT status FROM outbox WHERE kind = 'confirmation'"
+    assert rows(letter_service, status)[0][0] == "queued"

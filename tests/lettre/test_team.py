@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+from dataclasses import replace
 
 import httpx
 
@@ -230,3 +231,16 @@ def test_issue19_item16_test_sends_are_capped_per_account(letter_service, smtp_s
     time.sleep(0.5)
     assert len([m for m in smtp_server.messages if own in m.recipients]) == 5
     assert rows(letter_service, "SELECT count(*) FROM outbox WHERE kind = 'essai'")[0][0] == 5
+
+
+def test_issue19_item15_the_announce_command_says_what_to_set(tmp_path, smtp_server):
+    site = write_letter_site(tmp_path / "site")
+    config = letter_config(tmp_path, site, smtp_server)
+    config = replace(config, core=replace(config.core, site_url=""))  # nor the build's SITEURL
+    run(config, "announce")  # the back catalogue
+    add_subscriber(config.core.database, "abonne@exemple.fr")
+    write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+    output = spaces(run(config, "announce"))
+    assert "Nouvelles lettres : 1." in output and "E-mails envoyés : 0 " in output
+    assert "La lettre n’est pas envoyée" in output and "SERVICE_SITE_URL" in output
+    assert smtp_server.messages == []

@@ -11,6 +11,7 @@ the moderators' notifier (comments) and the lettre's sender and e-mails.
 
 import re
 import smtplib
+import ssl
 import unicodedata
 from email.headerregistry import HeaderRegistry
 
@@ -60,12 +61,28 @@ def body_text(text: str) -> str:
 
 
 def connect_smtp(shared: CoreSettings, timeout: float = 20) -> smtplib.SMTP:
-    """A connection to the mail server of the settings (STARTTLS and login if set)."""
-    smtp = smtplib.SMTP(shared.smtp_host, shared.smtp_port, timeout=timeout)
-    if shared.smtp_starttls:
-        smtp.starttls()
-    if shared.smtp_user:
-        smtp.login(shared.smtp_user, shared.smtp_password)
+    """A connection to the mail server of the settings, logged in if a user is set. Over TLS
+    (CoreSettings.smtp_security) the relay's certificate and name are checked before anything
+    is sent: smtplib's starttls() without a context checks nothing, and a server on the way
+    got the login. A server not offering STARTTLS is refused, never used in clear."""
+    mode = shared.smtp_security()
+    host, port = shared.smtp_host, shared.smtp_port
+    if mode == "none":
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    else:
+        context = ssl.create_default_context(cafile=shared.smtp_ca_file)
+        if mode == "implicit":
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+    try:
+        if mode == "starttls":
+            smtp.starttls(context=context)
+        if shared.smtp_user:
+            smtp.login(shared.smtp_user, shared.smtp_password)
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 

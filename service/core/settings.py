@@ -25,6 +25,8 @@ PREFIX = "SERVICE_"
 # timer; some have their own bounds (a poll of 0 s would be a busy loop), in their class's
 # LOWEST and HIGHEST, by field name.
 LARGEST = 1_000_000_000
+TLS_MODES = ("starttls", "implicit", "none")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}  # a relay there: nothing crosses a network
 YES, NO = {"1", "true", "yes", "oui", "vrai"}, {"0", "false", "no", "non", "faux"}
 
 
@@ -113,7 +115,11 @@ class CoreSettings:
     smtp_port: int = 25
     smtp_user: str = ""
     smtp_password: str = ""
-    smtp_starttls: bool = False
+    # "starttls", "implicit" (TLS from the first byte, port 465) or "none"; empty: "none" for a
+    # relay on this machine, else "starttls" (smtp_security). The relay's certificate is
+    # checked against the system's authorities, or only those of `smtp_ca_file`.
+    smtp_tls: str = ""
+    smtp_ca_file: Path | None = None
     mail_from: str = "Commentaires Caf de l’Essonne <ne-pas-repondre@localhost>"
     # How long a form token (and its cookie) stays valid: a reader may write for hours. Both
     # forms use it (comments, the lettre's subscription).
@@ -136,10 +142,39 @@ class CoreSettings:
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_user=env.get("SMTP_USER"),
             smtp_password=env.get("SMTP_PASSWORD"),
-            smtp_starttls=env.flag("SMTP_STARTTLS", False),
+            smtp_tls=env.get("SMTP_TLS").lower(),
+            smtp_ca_file=env.path("SMTP_CA_FILE"),
             mail_from=env.get("MAIL_FROM") or cls.mail_from,
         )
-        return env.numbers(settings)
+        if settings.smtp_tls == "implicit":
+            settings = replace(settings, smtp_port=465)  # unless SERVICE_SMTP_PORT says
+        settings = env.numbers(settings)
+        settings.smtp_security()
+        if settings.smtp_ca_file and not settings.smtp_ca_file.is_file():
+            raise SettingsError(
+                f"Réglage {env.name('SMTP_CA_FILE')} : le fichier {settings.smtp_ca_file} "
+                "(les autorités de certification du serveur d’envoi) est introuvable."
+            )
+        return settings
+
+    def smtp_security(self) -> str:
+        """How the connection to the relay is protected: "starttls", "implicit" or "none".
+        Without TLS, the relay's login, its password and every e-mail cross the network in
+        clear, and anyone on the way can pose as the relay: allowed only to this machine."""
+        mode = self.smtp_tls or ("none" if self.smtp_host in LOCAL_HOSTS else "starttls")
+        if mode not in TLS_MODES:
+            raise SettingsError(
+                f"Réglage {PREFIX}SMTP_TLS : « {mode[:40]} » n’est ni starttls, ni implicit "
+                "(TLS dès la connexion, port 465), ni none."
+            )
+        if mode == "none" and self.smtp_host not in LOCAL_HOSTS:
+            raise SettingsError(
+                f"Réglage {PREFIX}SMTP_TLS : « none » n’est permis que pour un serveur d’envoi "
+                f"sur cette machine (localhost), pas pour {self.smtp_host} : l’identifiant, le "
+                "mot de passe et les e-mails passeraient en clair sur le réseau. Utilisez "
+                "starttls ou implicit."
+            )
+        return mode
 
 
 def signing_key(explicit: str, database: Path) -> str:

@@ -54,7 +54,7 @@ def setup(
     links = LinkPages(subscribe, sender.composer.links, read_comment)
     routes = {
         COMMENTS_ENDPOINT: [*subscribe.routes(), *links.routes()],
-        TEAM_PATH: LetterTeamPage(site, area, bus).routes(),
+        TEAM_PATH: LetterTeamPage(settings, site, area, bus).routes(),
     }
     return LettreDomain(
         routes=routes, workers=[sender], settings=settings, core=core, sender=sender

@@ -11,6 +11,7 @@ service is already sending (then the service sends it).
 from service.core import db
 from service.core.forms import clean_email, email_error
 from service.lettre import stats
+from service.lettre.mail.compose import list_address_problem
 from service.lettre.sender import Report
 
 
@@ -18,7 +19,9 @@ class LetterCommandError(ValueError):
     """A lettre command cannot run as asked; the message is French."""
 
 
-def _report(report: Report, out) -> None:
+def _report(report: Report, sender, out) -> None:
+    if problem := list_address_problem(sender.site.public_url()):
+        print(problem, file=out)
     if not report.held:
         print("Les e-mails sont envoyés par le service de commentaires en cours.", file=out)
         return
@@ -29,7 +32,7 @@ def _report(report: Report, out) -> None:
     )
     if report.server_error:
         print(
-            f"Le serveur de messagerie ne répond pas ({report.server_error}) : les e-mails "
+            f"Le serveur d’envoi ne prend pas les e-mails ({report.server_error}) : ils "
             "restent en file et partiront au prochain envoi.",
             file=out,
         )
@@ -47,7 +50,7 @@ def announce(lettre, values, out) -> None:
         conn.close()
     count = len(report.letters)
     print(f"Nouvelles lettres : {count}.", file=out)
-    _report(report, out)
+    _report(report, sender, out)
 
 
 def test_send(lettre, values, out) -> None:
@@ -63,7 +66,7 @@ def test_send(lettre, values, out) -> None:
     finally:
         conn.close()
     print(f"Essai mis en file pour {email}.", file=out)
-    _report(report, out)
+    _report(report, sender, out)
 
 
 def export(lettre, values, out) -> None:

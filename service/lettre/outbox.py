@@ -34,6 +34,9 @@ from service.lettre.settings import LettreSettings
 
 KINDS = ("confirmation", "deja-abonne", "lettre", "reponse", "essai")
 PERMANENT = 500  # SMTP codes from here on are refusals for good
+# `last_error` of a row the relay refused along with everyone's (mail/refusals.py): the team's
+# page shows the pause from it.
+RELAY_MARK = "serveur d’envoi : "
 
 
 def enqueue(
@@ -153,14 +156,18 @@ def requeue_orphans(conn: sqlite3.Connection, now: float) -> int:
     return conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'").rowcount
 
 
-def claim(conn: sqlite3.Connection, limit: int, now: float) -> list[sqlite3.Row]:
-    """Mark up to `limit` due rows « sending » (one commit) and return them, oldest first."""
+def claim(conn: sqlite3.Connection, limit: int, now: float, skip=()) -> list[sqlite3.Row]:
+    """Mark up to `limit` due rows « sending » (one commit) and return them, those of the kinds
+    in `skip` left waiting: transactional e-mails (confirmations, replies, tests) first, then
+    the lettre, oldest first; rows tried before after those never tried (mail/refusals.py)."""
     with db.begin(conn):
         rows = conn.execute(
             "SELECT o.*, p.email, p.link_key, p.suspended_at, p.bounces FROM outbox o"
             " LEFT JOIN subscribers p ON p.id = o.subscriber_id"
-            " WHERE o.status = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
-            (now, limit),
+            " WHERE o.status = 'queued' AND o.next_attempt_at <= ?"
+            " AND o.kind NOT IN (SELECT value FROM json_each(?))"
+            " ORDER BY o.kind = 'lettre', o.attempts > 0, o.id LIMIT ?",
+            (now, json.dumps(list(skip)), limit),
         ).fetchall()
         if rows:
             conn.execute(
@@ -196,14 +203,37 @@ def mark_dropped(conn: sqlite3.Connection, row_id: int, reason: str) -> None:
     )
 
 
-def release(conn: sqlite3.Connection, rows, until: float) -> None:
-    """Claimed rows not tried (the server went away): queued again, no attempt counted."""
+def release(conn: sqlite3.Connection, rows, until: float, *, refused: bool = False) -> None:
+    """Claimed rows not tried (the server went away): queued again, no attempt counted. A
+    « handed » one may have been accepted, so it stays (requeue_orphans), unless `refused`:
+    the server refused them all (mail/refusals.py held them), after the final "." too."""
     _settle(
         conn,
         "UPDATE outbox SET status = 'queued', next_attempt_at = max(next_attempt_at, ?)"
-        " WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
-        (until, json.dumps([row["id"] for row in rows])),
+        " WHERE status IN ('sending', ?) AND id IN (SELECT value FROM json_each(?))",
+        (until, "handed" if refused else "sending", json.dumps([row["id"] for row in rows])),
     )
+
+
+def put_back(conn: sqlite3.Connection, rows, reply: str, until: float) -> None:
+    """Refused by the relay along with everyone's, not for these addresses: queued again until
+    `until`, the try counted, the relay's answer kept for the team's page."""
+    _settle(
+        conn,
+        "UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?,"
+        " last_error = ? WHERE id IN (SELECT value FROM json_each(?))",
+        (until, (RELAY_MARK + reply)[:500], json.dumps([row["id"] for row in rows])),
+    )
+
+
+def put_back_by_relay(row: sqlite3.Row) -> bool:
+    """Whether the row's last try was refused by the relay along with everyone's."""
+    return row["last_error"].startswith(RELAY_MARK)
+
+
+def address(row: sqlite3.Row) -> str:
+    """The address a claimed row goes to."""
+    return (row["recipient"] or row["email"] or "").lower()
 
 
 def mark_retry(conn, row: sqlite3.Row, error: str, now: float, settings: LettreSettings) -> bool:
@@ -327,6 +357,26 @@ def failures(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
         " OR (o.status = 'queued' AND o.attempts > 0) ORDER BY o.id DESC LIMIT ?",
         (count,),
     ).fetchall()
+
+
+def relay_pause(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The relay's refusal that mail still waits for: `until` (its next try) and `error`."""
+    row = conn.execute(
+        "SELECT max(next_attempt_at) AS until, last_error AS error FROM outbox"
+        " WHERE status = 'queued' AND last_error LIKE ?",
+        (RELAY_MARK + "%",),
+    ).fetchone()
+    return row if row["until"] is not None else None
+
+
+def tests_since(conn: sqlite3.Connection, email: str, since: float) -> list[float]:
+    """When the test sends to `email` queued since `since` were queued, oldest first."""
+    rows = conn.execute(
+        "SELECT created_at FROM outbox WHERE kind = 'essai' AND recipient = ? COLLATE NOCASE"
+        " AND created_at >= ? ORDER BY id",
+        (email, clock.iso(since)),
+    ).fetchall()
+    return [clock.parse(row[0]).timestamp() for row in rows]
 
 
 def last_test(conn: sqlite3.Connection) -> str | None:

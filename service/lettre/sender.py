@@ -5,6 +5,10 @@ One thread in the service (like comments/notifier.Notifier), or the foreground o
 database), so one process sends at a time and rows found « sending » when it is taken belonged
 to a sender that died (outbox.py explains how they are settled, exactly once).
 
+Transactional e-mails (confirmations, replies, test sends) go before the lettre: claimed
+first, and looked for between lettre messages when new mail wakes the sender (issue 19: a
+confirmation waited 36.7 s behind a 2,003-message lettre).
+
 Per message: compose (compose.py), wait for the rate limit (LETTRE_RATE per second), hand it
 to the mail server on one kept-open SMTP connection, committing « handed over » just before
 the final "." of DATA (delivery.py) and « sent » after the 250. The sender's connection
@@ -12,9 +16,11 @@ commits with synchronous=NORMAL: in WAL mode a commit then survives the process 
 (it is in the OS's file cache), without an fsync per message.
 
 What the server answers decides: 250 sent; 4xx for this address, retried later with a
-doubling delay; 5xx for this address, failed and counted as a bounce (subscribers.refused);
-the server unreachable, gone, or refusing our sender address: nothing is counted against the
-addresses, the batch waits and the sender backs off (doubling, up to LETTRE_RETRY_MAX).
+doubling delay; 5xx for this address, failed and counted as a bounce (subscribers.refused),
+once it is known to be the address's and not the relay's refusal of everyone
+(mail/refusals.py); the server unreachable, gone, refusing our sender address, or refusing
+everyone: nothing is counted against the addresses, the batch waits and the sender pauses,
+backing off (doubling from LETTRE_RETRY_BASE up to LETTRE_RETRY_MAX).
 """
 
 import contextlib
@@ -23,7 +29,9 @@ import logging
 import smtplib
 import socket
 import sqlite3
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +45,13 @@ from service.lettre import announce, outbox, subscribers, subscriptions
 from service.lettre.mail.compose import Composer
 from service.lettre.mail.delivery import transmit
 from service.lettre.mail.letters import Drop
+from service.lettre.mail.refusals import Refusal, RefusalWatch
 from service.lettre.settings import LettreSettings
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # rows claimed per commit
+URGENT_EVERY = 25  # lettre messages between two looks for transactional mail
 PURGE_EVERY = 3600.0
 
 
@@ -95,6 +105,10 @@ class Sender(BackgroundWorker):
         self._next_purge = 0.0
         self._next_slot = 0.0
         self._backoff = 0.0
+        self._paused_until = 0.0  # clock.now() before which nothing is sent (server trouble)
+        self.refusals = RefusalWatch(settings.relay_refusals)
+        self._urgent = threading.Event()  # wake(): look for transactional mail between lettres
+        self._since_look = 0
         self._announced: set[str] = set()  # slugs known announced (announce's pre-check)
         self._digest_seen: str | None = "?"
         self.clock = clock.utc  # tests move it to next week's digest
@@ -153,34 +167,77 @@ class Sender(BackgroundWorker):
         if self._next_slot - now > 1 / self.settings.rate:
             self._stop.wait(self._next_slot - now - 1 / self.settings.rate)
 
+    def wake(self) -> None:
+        """New mail queued (or a publication): what is urgent overtakes the lettre being sent."""
+        self._urgent.set()
+        super().wake()
+
     def send_due(self, conn: sqlite3.Connection, report: Report) -> Report:
+        if clock.now() < self._paused_until:
+            return report
         smtp = None
+        pending: deque[sqlite3.Row] = deque()
         try:
             while not self._stop.is_set():
-                rows = outbox.claim(conn, BATCH, self.clock().timestamp())
-                if not rows:
-                    break
-                for position, row in enumerate(rows):
-                    if self._stop.is_set():
-                        outbox.release(conn, rows[position:], clock.now())
-                        return report
-                    try:
-                        smtp = self._send_one(conn, row, smtp, report)
-                    except (OSError, smtplib.SMTPException) as error:
-                        # The server, not this address: nobody is counted a failure.
-                        report.server_error = str(error)[:300]
-                        self._backoff = min(
-                            max(self._backoff * 2, self.settings.retry_base),
-                            self.settings.retry_max,
-                        )
-                        log.warning("mail server failed, retry in %.0f s: %s", self._backoff, error)
-                        outbox.release(conn, rows[position:], clock.now() + self._backoff)
-                        smtp = None
-                        return report
+                if not pending or self._look_for_urgent(pending[0]):
+                    # List mail waits while the public address is not https (compose.py).
+                    skip = (*self.composer.held_kinds(), *(("lettre",) if pending else ()))
+                    claimed = outbox.claim(conn, BATCH, self.clock().timestamp(), skip)
+                    pending.extendleft(reversed(claimed))
+                    if not pending:
+                        break
+                row = pending.popleft()
+                try:
+                    smtp = self._send_one(conn, row, smtp, report)
+                except RelayRefused as refused:
+                    # The relay refuses everyone: nobody is counted a failure.
+                    until = self._pause(refused.reply, report)
+                    outbox.put_back(conn, refused.rows, refused.reply, until)
+                    outbox.release(conn, pending, until)
+                    return report
+                except (OSError, smtplib.SMTPException) as error:
+                    # The server, not this address: nobody is counted a failure.
+                    self._release(conn, [row, *pending], self._pause(str(error), report))
+                    smtp = None
+                    return report
+            if self._stop.is_set():
+                self._release(conn, pending, clock.now())
+                return report
+            for refusal in self.refusals.take():  # too few to tell: the addresses'
+                self._charge(conn, refusal, report)
         finally:
             if smtp is not None:
                 with_quit(smtp)
         return report
+
+    def _look_for_urgent(self, row: sqlite3.Row) -> bool:
+        """Whether to claim transactional e-mails before lettre `row`: when woken by new mail,
+        and every URGENT_EVERY lettre messages (mail queued by another process, or by a
+        comment's transaction, wakes no one)."""
+        if row["kind"] != "lettre":
+            return False
+        self._since_look += 1
+        if not self._urgent.is_set() and self._since_look < URGENT_EVERY:
+            return False
+        self._urgent.clear()
+        self._since_look = 0
+        return True
+
+    def _pause(self, error: str, report: Report) -> float:
+        """Pause all sending, the delay doubling; returns when the next try is."""
+        report.server_error = error[:300]
+        self._backoff = min(
+            max(self._backoff * 2, self.settings.retry_base), self.settings.retry_max
+        )
+        log.warning("mail server failed, retry in %.0f s: %s", self._backoff, error)
+        self._paused_until = clock.now() + self._backoff
+        return self._paused_until
+
+    def _release(self, conn, rows, until: float) -> None:
+        """Rows not settled go back to the queue: these, and the refusals held."""
+        held = [refusal.row for refusal in self.refusals.take()]
+        outbox.release(conn, held, until, refused=True)
+        outbox.release(conn, rows, until)
 
     def _send_one(self, conn, row, smtp, report: Report):
         """Compose and send `row`; returns the SMTP connection to keep using (or None)."""
@@ -192,7 +249,7 @@ class Sender(BackgroundWorker):
             return smtp
         except Exception as error:  # a bug or a bad row must not hold the queue back
             log.exception("could not compose e-mail %s", row["id"])
-            self._settle_failure(conn, row, f"erreur de composition : {error}", 400, report)
+            self._retry(conn, row, f"erreur de composition : {error}", report)
             return smtp
         self._pace()
         if smtp is None:
@@ -204,32 +261,56 @@ class Sender(BackgroundWorker):
             transmit(smtp, sender, recipient, data, lambda: outbox.mark_handed(conn, row))
         except smtplib.SMTPRecipientsRefused as error:
             code, text = error.recipients.get(recipient, (450, b""))
-            self._settle_failure(conn, row, _reply(code, text), code, report)
+            self._refused(conn, row, _reply(code, text), code, report, content=False)
             return smtp if smtp.sock else None
         except smtplib.SMTPSenderRefused:
             raise  # our address or settings: a server problem, not this recipient's
         except smtplib.SMTPResponseException as error:
             code = error.smtp_code
-            self._settle_failure(conn, row, _reply(code, error.smtp_error), code, report)
+            content = isinstance(error, smtplib.SMTPDataError) and row["kind"] == "lettre"
+            self._refused(conn, row, _reply(code, error.smtp_error), code, report, content)
             return smtp if smtp.sock else None
         outbox.mark_sent(conn, row, clock.now())
         subscribers.delivered(conn, row)
         report.sent += 1
         self._backoff = 0.0
+        for refusal in self.refusals.accepted():  # the relay works: those were the addresses'
+            self._charge(conn, refusal, report)
         return smtp
 
-    def _settle_failure(self, conn, row, error: str, code: int, report: Report) -> None:
-        now = clock.now()
-        if code >= outbox.PERMANENT:
-            if subscribers.refused(conn, row, error, now, self.settings):
-                log.warning(
-                    "address of subscriber %s suspended after bounces", row["subscriber_id"]
-                )
-            report.failed += 1
-        elif outbox.mark_retry(conn, row, error, now, self.settings):
+    def _refused(self, conn, row, reply: str, code: int, report: Report, content: bool) -> None:
+        """A refusal: 4xx retried; 5xx judged by the refusal watch (raises RelayRefused)."""
+        if code < outbox.PERMANENT:
+            self._retry(conn, row, reply, report)
+            return
+        verdict = self.refusals.refused(Refusal(row, reply), content=content)
+        for refusal in verdict.theirs:
+            self._charge(conn, refusal, report)
+        if verdict.relays:
+            raise RelayRefused(reply, [refusal.row for refusal in verdict.relays])
+
+    def _charge(self, conn, refusal: Refusal, report: Report) -> None:
+        """A refusal for good of the address: the message fails, the address counts a bounce."""
+        row = refusal.row
+        if subscribers.refused(conn, row, refusal.reply, clock.now(), self.settings):
+            log.warning("address of subscriber %s suspended after bounces", row["subscriber_id"])
+        report.failed += 1
+
+    def _retry(self, conn, row, error: str, report: Report) -> None:
+        """A temporary failure: tried again later, or failed once out of attempts."""
+        if outbox.mark_retry(conn, row, error, clock.now(), self.settings):
             report.retried += 1
         else:
             report.failed += 1
+
+
+class RelayRefused(Exception):
+    """The relay refused everyone (mail/refusals.py): `rows` go back to the queue."""
+
+    def __init__(self, reply: str, rows: list):
+        super().__init__(reply)
+        self.reply = reply
+        self.rows = rows
 
 
 def _reply(code: int, text) -> str:

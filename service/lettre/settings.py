@@ -33,6 +33,9 @@ class LettreSettings:
     retry_max: float = 6 * 3600.0
     max_attempts: int = 10
     max_bounces: int = 3
+    # This many permanent refusals in a row, of distinct addresses, with the same reply, are
+    # the relay refusing everyone: no bounce counted, the sender pauses (mail/refusals.py).
+    relay_refusals: int = 5
     poll_seconds: float = 2.0
     # The weekly digest goes out on this day (0 = lundi … 6 = dimanche) from this hour, Paris.
     digest_day: int = 0
@@ -41,6 +44,8 @@ class LettreSettings:
     # that first sees it published (an import of old articles, a page back-dated by hand) is
     # recorded as announced without a lettre, nor a place in the digest.
     news_days: float = 7.0
+    # Test sends from the team's page: at most this many an hour to one account's address.
+    test_sends_per_hour: int = 5
     # The service announces newly published articles by itself (off: only `announce` does).
     announce: bool = True
     # Where bounces go (the envelope sender, Return-Path; the mail server pipes it to
@@ -52,7 +57,13 @@ class LettreSettings:
     verp: bool = False
     reply_to: str = ""
 
-    LOWEST = {"max_attempts": 1, "max_bounces": 1, "poll_seconds": 0.05}
+    LOWEST = {
+        "max_attempts": 1,
+        "max_bounces": 1,
+        "relay_refusals": 2,
+        "test_sends_per_hour": 1,
+        "poll_seconds": 0.05,
+    }
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "LettreSettings":

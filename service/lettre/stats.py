@@ -5,11 +5,15 @@ send to oneself. Shared by the team's page (team_page.py) and the command line."
 import csv
 import io
 import sqlite3
+from datetime import datetime
 
+from service.core import clock
 from service.lettre import announce, outbox, subscribers, subscriptions
 from service.lettre.subscriptions import RHYTHMS
+from site_core import dates
 
 WEEKS = 12
+HOUR = 3600.0
 LAST_SENDS = 10
 LAST_FAILURES = 20
 # Spreadsheets run a cell starting with these as a formula: such values get a leading quote.
@@ -24,7 +28,22 @@ def stats(conn: sqlite3.Connection, categories: dict[str, str]) -> dict:
         "sends": outbox.sends(conn, LAST_SENDS),
         "failures": outbox.failures(conn, LAST_FAILURES),
         "tested": outbox.last_test(conn),
+        "relay": relay_pause(conn),
     }
+
+
+def relay_pause(conn: sqlite3.Connection) -> dict | None:
+    """The relay refusing everyone's mail (mail/refusals.py): the next try, Paris time, and
+    its answer; None when no mail waits for it."""
+    pause = outbox.relay_pause(conn)
+    if pause is None:
+        return None
+    return {"at": _clock(pause["until"]), "answer": pause["error"].removeprefix(outbox.RELAY_MARK)}
+
+
+def _clock(moment: float) -> str:
+    """`moment` as the team reads a time: HH:MM, Paris."""
+    return datetime.fromtimestamp(moment, dates.PARIS).strftime("%H:%M")
 
 
 def _cell(value) -> str:
@@ -70,6 +89,17 @@ def subscribers_csv(conn: sqlite3.Connection, categories: dict[str, str]) -> str
     return "\ufeff" + out.getvalue()
 
 
-def queue_test_send(conn: sqlite3.Connection, email: str) -> None:
-    """A test of the latest lettre (the newest article if none was sent) to `email` only."""
-    outbox.enqueue(conn, "essai", recipient=email, letter_id=announce.latest(conn))
+def queue_test_send(conn: sqlite3.Connection, email: str, per_hour: int = 0) -> str:
+    """A test of the latest lettre (the newest article if none was sent) to `email` only;
+    with `per_hour`, at most that many an hour to one address (the team's button must not
+    fill anyone's mailbox). Returns "" when queued, else why not (French)."""
+    now = clock.now()
+    if per_hour:
+        recent = outbox.tests_since(conn, email, now - HOUR)
+        if len(recent) >= per_hour:
+            return (
+                f"Vous avez déjà demandé {len(recent)} essais depuis une heure, la limite : "
+                f"prochain essai possible à {_clock(recent[-per_hour] + HOUR)}."
+            )
+    outbox.enqueue(conn, "essai", recipient=email, letter_id=announce.latest(conn), now=now)
+    return ""

@@ -78,9 +78,9 @@ def test_every_number_reads_from_its_environment_variable(tmp_path):
         ("LETTRE_VERP", "souvent", "LETTRE_VERP : « souvent » n’est ni oui ni non"),
         ("LETTRE_NEWS_DAYS", "-2", "Réglage LETTRE_NEWS_DAYS : « -2 » doit être entre 0 et"),
         (
-            "SERVICE_SMTP_STARTTLS",
+            "LETTRE_ANNOUNCE",
             "peut-être",
-            "SERVICE_SMTP_STARTTLS : « peut-être » n’est ni oui ni non",
+            "LETTRE_ANNOUNCE : « peut-être » n’est ni oui ni non",
         ),
         (
             "REDACTION_CONTENT_GIT",
@@ -128,7 +128,7 @@ def test_the_service_stops_with_the_message_and_no_traceback(tmp_path):
 
 def test_yes_and_no_in_french_or_english(tmp_path):
     base = {"SERVICE_DATABASE": str(tmp_path / "db.sqlite3")}
-    config = load({**base, "SERVICE_SMTP_STARTTLS": "vrai", "COMMENTS_REPUBLISH": "Non"})
-    assert config.core.smtp_starttls is True and config.comments.republish is False
+    config = load({**base, "LETTRE_ANNOUNCE": "vrai", "COMMENTS_REPUBLISH": "Non"})
+    assert config.lettre.announce is True and config.comments.republish is False
     assert load({**base, "REDACTION_CONTENT_GIT": "oui"}).room.content_git == "1"
     assert load(base).room.content_git == "auto" and load(base).lettre.announce is True

@@ -27,14 +27,26 @@ def letter_service(request, tmp_path, letter_site, smtp_server):
 
 @pytest.fixture
 def refusing_smtp(smtp_server):
-    """The test SMTP server, refusing for good (550) the addresses in `.refused`."""
+    """The test SMTP server, refusing for good (550) the addresses in `.refused`; while
+    `.refuse_all` (or `.refuse_data`) holds a reply, it gives it to every recipient (or every
+    message, after its final dot): a relay refusing the lettre itself."""
     smtp_server.refused = set()
+    smtp_server.refuse_all = smtp_server.refuse_data = ""
+    accept = smtp_server.handle_DATA
 
     async def handle_RCPT(server, session, envelope, address, rcpt_options):
+        if smtp_server.refuse_all:
+            return smtp_server.refuse_all
         if address in smtp_server.refused:
             return "550 5.1.1 Mailbox unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def handle_DATA(server, session, envelope):
+        if smtp_server.refuse_data:
+            return smtp_server.refuse_data
+        return await accept(server, session, envelope)
+
     smtp_server.handle_RCPT = handle_RCPT
+    smtp_server.handle_DATA = handle_DATA
     return smtp_server

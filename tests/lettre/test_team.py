@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+from dataclasses import replace
 
 import httpx
 
@@ -15,11 +16,15 @@ from service.core import db
 from service.lettre import subscriptions
 from service.lettre.sender import send_lock
 from service.team import accounts
-from tests.support.comments import make_config
+from tests.support.comments import make_config, spaces
 from tests.support.lettre import (
     BACK_CATALOGUE,
+    BASE,
+    add_subscriber,
     article,
     letter_config,
+    login,
+    press_test_send,
     rows,
     subscribe,
     subscribed,
@@ -29,30 +34,11 @@ from tests.support.lettre import (
     write_letter_site,
 )
 
-PASSWORD = "mot de passe de test"
-BASE = "/redaction/"
-
 
 def run(config, *argv) -> str:
     out = io.StringIO()
     assert cli.run(config, list(argv), out) == 0
     return out.getvalue()
-
-
-def add_subscriber(database, email: str, themes: str = "", status: str = "active") -> None:
-    conn = db.init(database)
-    with conn:
-        person = conn.execute(
-            "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
-            " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
-            (email,),
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent, created_at)"
-            " VALUES (?, 'lettre', ?, ?, 'Le consentement donné.', '2026-01-01T00:00:00+00:00')",
-            (person, themes, status),
-        )
-    conn.close()
 
 
 def test_announce_from_the_command_line_sends_without_the_service(tmp_path, smtp_server):
@@ -112,22 +98,6 @@ def test_subscriber_list_as_csv_with_consent(tmp_path, letter_site, smtp_server)
     assert lines[2].startswith("b@exemple.fr;désabonné;")
 
 
-def login(service, username: str, roles=(accounts.MODERATION,)) -> httpx.Client:
-    conn = service.db()
-    accounts.create_moderator(
-        conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr", roles
-    )
-    conn.close()
-    client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": "192.0.2.7"})
-    page = client.get(BASE + "connexion")
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
-    client.post(
-        BASE + "connexion",
-        data={"csrf": token, "identifiant": username, "mot_de_passe": PASSWORD},
-    )
-    return client
-
-
 def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):
     subscribed(letter_service, smtp_server, "tous@exemple.fr")
     subscribed(letter_service, smtp_server, "solidaire@exemple.fr", **{"theme-solidarite": "1"})
@@ -136,7 +106,7 @@ def test_team_page_counts_sends_tests_and_exports(letter_service, smtp_server):
     smtp_server.wait_for(1)
     assert httpx.get(letter_service.url + BASE + "lettre").status_code == 303  # log in first
 
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     admin = login(letter_service, "admin")  # the first account: an administrator
     editor = login(letter_service, "redaction")
     page = editor.get(BASE + "lettre")
@@ -224,7 +194,7 @@ def test_invoke_publish_to_a_folder_announces_and_sends(tmp_path, smtp_server, m
 
 
 def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     login(letter_service, "admin")  # the first account: an administrator
     writer = login(letter_service, "claire", roles=(accounts.REDACTION,))
     page = writer.get(BASE + "lettre")
@@ -237,9 +207,40 @@ def test_the_writing_team_sees_the_lettre_page_from_its_area(letter_service):
 
 
 def test_an_administrator_without_other_roles_exports_the_list(letter_service):
-    letter_service.site.address = ""  # an http address: session cookies without Secure
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
     login(letter_service, "premier")  # the first account of a machine has every role
     admin = login(letter_service, "chef", roles=(accounts.ADMINISTRATION,))
     assert admin.get(BASE + "lettre").status_code == 200
     export = admin.get(BASE + "lettre/abonnes.csv")
     assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("adresse;")
+
+
+def test_issue19_item16_test_sends_are_capped_per_account(letter_service, smtp_server):
+    """The button sent as many tests as it was pressed: 5 an hour per account, then a French
+    message beside the button, and nothing more is queued."""
+    letter_service.site.address = letter_service.url  # http: session cookies without Secure
+    team = login(letter_service, "admin")
+    own = "admin@caf.example.fr"
+    for _ in range(5):
+        assert press_test_send(team).status_code == 303
+    refused = press_test_send(team)
+    assert refused.status_code == 429
+    section = spaces(" ".join(refused.text.split("<h2>Essai</h2>")[1].split()))
+    assert re.search(r"5 essais depuis une heure.* prochain essai possible à \d\d:\d\d", section)
+    wait_until(lambda: len(smtp_server.messages) >= 5)
+    time.sleep(0.5)
+    assert len([m for m in smtp_server.messages if own in m.recipients]) == 5
+    assert rows(letter_service, "SELECT count(*) FROM outbox WHERE kind = 'essai'")[0][0] == 5
+
+
+def test_issue19_item15_the_announce_command_says_what_to_set(tmp_path, smtp_server):
+    site = write_letter_site(tmp_path / "site")
+    config = letter_config(tmp_path, site, smtp_server)
+    config = replace(config, core=replace(config.core, site_url=""))  # nor the build's SITEURL
+    run(config, "announce")  # the back catalogue
+    add_subscriber(config.core.database, "abonne@exemple.fr")
+    write_letter_site(site, [*BACK_CATALOGUE, article("nouvelle", days_ago=0.01)])
+    output = spaces(run(config, "announce"))
+    assert "Nouvelles lettres : 1." in output and "E-mails envoyés : 0 " in output
+    assert "La lettre n’est pas envoyée" in output and "SERVICE_SITE_URL" in output
+    assert smtp_server.messages == []

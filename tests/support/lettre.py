@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 
 from service.comments import actions
-from service.core import tokens
+from service.core import db, tokens
+from service.team import accounts
 from site_core.comments.sections import SHELL_CONTENT
 from site_core.manifest import ArticleEntry, Manifest
 from site_core.paths import SHELL_NAME
@@ -19,6 +20,8 @@ from tests.support.comments import SHELL, make_config, wait_until
 from tests.support.site import ROOT
 
 PUBLIC = "https://partenaires.example.fr"
+PASSWORD = "mot de passe de test"
+BASE = "/redaction/"
 THEMES = {"petite-enfance": "Petite enfance et jeunesse", "solidarite": "Solidarité"}
 
 
@@ -171,3 +174,55 @@ def post_comment(service, **fields) -> int:
 def moderate(service, comment_id: int, status: str) -> None:
     """A moderator's action, as the moderation pages perform it (hooks included)."""
     service.parts.comments.moderation.perform(actions.set_status, comment_id, status, "test")
+
+
+def add_subscriber(database, email: str, themes: str = "", status: str = "active") -> None:
+    add_subscribers(database, [email], themes, status)
+
+
+def add_subscribers(database, emails, themes: str = "", status: str = "active") -> None:
+    """Confirmed lettre subscribers, written straight into the database (one transaction)."""
+    conn = db.init(database)
+    with conn:
+        for email in emails:
+            person = conn.execute(
+                "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
+                " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+                (email,),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent,"
+                " created_at) VALUES (?, 'lettre', ?, ?, 'Le consentement donné.',"
+                " '2026-01-01T00:00:00+00:00')",
+                (person, themes, status),
+            )
+    conn.close()
+
+
+def login(service, username: str, roles=(accounts.MODERATION,)) -> httpx.Client:
+    conn = service.db()
+    accounts.create_moderator(
+        conn, username, PASSWORD, "Équipe", f"{username}@caf.example.fr", roles
+    )
+    conn.close()
+    client = httpx.Client(base_url=service.url, headers={"X-Forwarded-For": "192.0.2.7"})
+    page = client.get(BASE + "connexion")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    client.post(
+        BASE + "connexion",
+        data={"csrf": token, "identifiant": username, "mot_de_passe": PASSWORD},
+    )
+    return client
+
+
+def team_page_text(client) -> str:
+    """The team's lettre page as text, spaces plain (a logged-in `login` client)."""
+    page = client.get(BASE + "lettre")
+    assert page.status_code == 200
+    return " ".join(re.sub(r"<[^>]+>", " ", page.text).split()).replace("\u202f", " ")
+
+
+def press_test_send(client) -> httpx.Response:
+    """« M’envoyer un essai » pressed on the team's lettre page (a logged-in `login` client)."""
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(BASE + "lettre").text)
+    return client.post(BASE + "lettre/essai", data={"csrf": csrf.group(1)})

@@ -4,7 +4,8 @@ Each message is multipart/alternative: a text part and an accessible HTML part (
 templates/courriels/, inline styles, the site's colours, French typography). Lettres and
 discussion e-mails carry `List-Id`, `List-Unsubscribe` (the HTTPS link of the one-click
 unsubscription) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), and a
-« gérer » and a « désabonner » link in the text.
+« gérer » and a « désabonner » link in the text. They wait in the queue while the public
+address cannot carry such links (list_address_problem).
 
 A lettre is rendered once (per set of articles: digests are filtered by thème), with
 placeholders where each recipient's signed links go; mime.py then assembles each recipient's
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from service.core.mailer import body_text, header_text
-from service.core.settings import CoreSettings
+from service.core.settings import LOCAL_HOSTS, CoreSettings
 from service.core.site import SERVICE_TEMPLATES, Site
 from service.lettre import announce
 from service.lettre import links as signed
@@ -56,6 +57,27 @@ KINDS = {
 }
 # How many rendered messages (per lettre and set of articles, per comment) are kept.
 MAX_VARIANTS = 256
+# The kinds of e-mail sent as list mail (List-Unsubscribe): see list_address_problem.
+LIST_KINDS = ("lettre", "essai", "reponse")
+
+
+def list_address_problem(url: str) -> str:
+    """Why list mail cannot go out with links under the public address `url` (French, for the
+    team's page), or "". Its `List-Unsubscribe` one-click link must be absolute https
+    (RFC 8058): a relative or http one does nothing, and the person stays subscribed. Plain
+    http is allowed only for this machine (127.0.0.1, localhost: development and tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return ""
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return ""
+    what = f"« {url} » n’est pas une adresse https" if url else "n’est pas connue"
+    return (
+        f"La lettre n’est pas envoyée : l’adresse publique du site {what}, et les liens de "
+        "désabonnement des e-mails ne fonctionneraient pas. Donnez à SERVICE_SITE_URL "
+        "l’adresse https du site (par exemple https://partenaires.caf-essonne.fr) et "
+        "redémarrez le service : les e-mails en attente partiront alors."
+    )
 
 
 class Composer:
@@ -92,6 +114,10 @@ class Composer:
                 "are relative and will not work (set SERVICE_SITE_URL to the https address)"
             )
         return url
+
+    def held_kinds(self) -> tuple[str, ...]:
+        """The kinds of e-mail that wait while the public address cannot carry list mail."""
+        return LIST_KINDS if list_address_problem(self.site.public_url()) else ()
 
     @property
     def host(self) -> str:

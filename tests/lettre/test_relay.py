@@ -1,0 +1,130 @@
+"""The relay and the queue (issue 19): a refusal that hits everyone is the relay's problem,
+paused and retried, never counted against the people, while refusals of some addresses are
+still theirs; transactional e-mails overtake a lettre being sent."""
+
+import re
+import time
+
+import pytest
+
+from tests.support.comments import running_service
+from tests.support.lettre import (
+    add_subscriber,
+    add_subscribers,
+    announced,
+    article,
+    letter_config,
+    login,
+    publish,
+    received,
+    rows,
+    subscribe,
+    team_page_text,
+    wait_until,
+)
+
+RELAY_REPLY = "550 5.7.1 Message rejected by content policy"
+PEOPLE = [f"abonne{n}@exemple.fr" for n in range(8)]
+
+
+def outcomes(service) -> dict:
+    return {
+        "bounces": rows(service, "SELECT coalesce(sum(bounces), 0) FROM subscribers")[0][0],
+        "suspended": rows(service, "SELECT count(*) FROM subscribers WHERE suspended_at")[0][0],
+        "failed": rows(service, "SELECT count(*) FROM outbox WHERE status = 'failed'")[0][0],
+    }
+
+
+@pytest.mark.parametrize("stage", ["refuse_all", "refuse_data"], ids=["rcpt", "data"])
+def test_issue19_item5_a_relay_refusing_the_lettre_pauses_and_charges_nobody(
+    tmp_path, letter_site, refusing_smtp, stage
+):
+    """A 550 to every recipient (or to the message itself) for a while, then 250: everyone
+    gets the lettre once afterwards, with no bounce counted and nobody suspended; meanwhile
+    the team's page says the relay refuses it and when the next try is."""
+    settings = {"max_bounces": 1, "relay_refusals": 3, "retry_max": 0.8}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in PEOPLE:
+            add_subscriber(config.core.database, email)
+        service.site.address = service.url  # http: session cookies without Secure
+        team = login(service, "admin")
+        setattr(refusing_smtp, stage, RELAY_REPLY)
+        publish(service, article("nouvelle", days_ago=0.01))
+        paused = "Le serveur d’envoi refuse la lettre : envoi suspendu, nouvel essai à"
+        wait_until(lambda: outcomes(service)["failed"] or paused in team_page_text(team))
+        time.sleep(1.5)  # several tries during the window
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
+        shown = team_page_text(team)
+        assert re.search(paused + r" \d\d:\d\d", shown) and RELAY_REPLY in shown, shown
+        assert refusing_smtp.messages == []
+
+        setattr(refusing_smtp, stage, "")
+        wait_until(lambda: len(refusing_smtp.messages) == len(PEOPLE), timeout=15)
+        time.sleep(0.3)  # time for any wrong second copy
+        assert sorted(m["To"] for m in refusing_smtp.messages) == sorted(PEOPLE)
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
+        assert "Le serveur d’envoi refuse la lettre" not in team_page_text(team)
+
+
+def test_issue19_item5_dead_addresses_in_a_row_are_still_theirs(
+    tmp_path, letter_site, refusing_smtp
+):
+    """Three unknown mailboxes in a row give the same reply, like a relay refusing
+    everything; the relay accepts the others, so the refusals are counted after all (no
+    endless pause), and the live addresses get their lettre."""
+    settings = {"max_bounces": 1, "relay_refusals": 3, "retry_max": 0.4}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    dead, live = PEOPLE[:3], PEOPLE[3:6]
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in dead + live:
+            add_subscriber(config.core.database, email)
+        refusing_smtp.refused.update(dead)
+        publish(service, article("nouvelle", days_ago=0.01))
+        wait_until(lambda: outcomes(service)["suspended"] == len(dead), timeout=15)
+        assert outcomes(service) == {"bounces": 3, "suspended": 3, "failed": 3}
+        assert all(len(received(refusing_smtp, email)) == 1 for email in live)
+
+
+def test_issue19_item15_a_confirmation_overtakes_a_lettre_being_sent(
+    tmp_path, letter_site, smtp_server
+):
+    """Confirmations waited behind every lettre message claimed before them (36.7 s during a
+    2,003-message send): a transactional e-mail queued mid-send leaves within a few messages."""
+    config = letter_config(tmp_path, letter_site, smtp_server, rate=100)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        add_subscribers(config.core.database, [f"abonne{n}@exemple.fr" for n in range(400)])
+        publish(service, article("nouvelle", days_ago=0.01))
+        wait_until(lambda: len(smtp_server.messages) >= 20)
+        assert subscribe(service, "nouvelle.lectrice@exemple.fr").status_code == 303
+        before = len(smtp_server.messages)
+        wait_until(lambda: received(smtp_server, "nouvelle.lectrice@exemple.fr"), timeout=20)
+        overtaken = smtp_server.messages.index(
+            received(smtp_server, "nouvelle.lectrice@exemple.fr")[0]
+        )
+        assert overtaken - before <= 5, f"{overtaken - before} lettre messages went first"
+        wait_until(lambda: len(smtp_server.messages) == 401, timeout=20)
+
+
+def test_issue19_item5_a_refusal_held_when_the_sender_stops_is_queued_again(
+    letter_service, refusing_smtp
+):
+    """A refusal waits to be judged (mail/refusals.py). Refused after its final dot, the
+    message was recorded « handed »: when the sender stops meanwhile, it must go back to the
+    queue, not stay « handed » (which the next sender counts as sent)."""
+    sender = letter_service.parts.lettre.sender
+    refused = []
+
+    async def refuse_and_stop(server, session, envelope):
+        sender._stop.set()  # as stop() does, from the mail server's thread
+        refused.append(envelope.rcpt_tos)
+        return "550 5.7.1 Refused"
+
+    refusing_smtp.handle_DATA = refuse_and_stop
+    assert subscribe(letter_service, "lectrice@exemple.fr").status_code == 303
+    wait_until(lambda: refused and not sender._thread.is_alive())
+    status = "SELECT status FROM outbox WHERE kind = 'confirmation'"
+    assert rows(letter_service, status)[0][0] == "queued"

@@ -195,6 +195,9 @@ class PublishPages:
         if status != "published" and not confirmed:
             fields.append(("statut", status))
             return WITHDRAWALS[status].ask(self.area, visit, url, fields)
+        refused = await self.editor.unbuildable(visit) if status == "published" else None
+        if refused is not None:
+            return refused  # the build would refuse it: nothing is published
         try:
             job = await run_in_threadpool(
                 self.publish_file, folder, name, account, revision, status, confirmed

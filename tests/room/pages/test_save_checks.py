@@ -131,7 +131,7 @@ def test_issue19_item3_publishing_a_revision_the_build_would_refuse_is_refused(r
         ).fetchone()[0]
         conn.execute(
             "INSERT INTO revisions (path, number, author, kind, text, created_at)"
-            " SELECT path, number + 1, author, kind, replace(text, 'Title: ', 'Title: \x0b'),"
+            " SELECT path, number + 1, author, kind, replace(text, 'Les enjeux', 'Les\x0benjeux'),"
             " created_at FROM revisions WHERE path = ? AND number = ?",
             ("articles/enjeux-prioritaires-2022.md", last),
         )

@@ -57,6 +57,7 @@ def check_content(content):
     if str(metadata.get("category")) == settings["DEFAULT_CATEGORY"]:
         metadata["category"] = content.metadata["category"] = ""
     metadata = {key: _plain(value) for key, value in metadata.items()}
+    metadata["slug"] = content.slug or ""  # made from the title when the file has no Slug
     kind = "articles" if isinstance(content, Article) else "pages"
     found = content_rules.problems(kind, metadata, content._content or "", _rules(settings))
     if found:

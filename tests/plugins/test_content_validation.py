@@ -121,6 +121,11 @@ def test_issue19_item3_a_page_at_an_address_the_site_uses_fails_the_build(tmp_pa
     assert f"content/pages/fautif.md : champ « Slug » : adresse « {slug} » réservée" in message
 
 
+def test_issue19_item3_a_page_whose_title_makes_a_site_address_fails_the_build(tmp_path):
+    message = refusal(tmp_path, "pages", "Title: Archives\n\nSans Slug.\n")
+    assert "content/pages/fautif.md : champ « Slug » : adresse « archives » réservée" in message
+
+
 def test_issue19_item3_a_speaker_without_a_role_builds(tmp_path):
     """The room writes « Roles: chargée ; » for two speakers, the second without a role (the
     speakers plugin pads); content_validation refused it."""

@@ -14,9 +14,12 @@ from tests.support.room import (
     add_account,
     editor_url,
     form_fields,
+    job_of,
     login,
     new_article,
+    publishing_site,
     room_config,
+    wait_job,
     work_text,
 )
 
@@ -176,3 +179,44 @@ def test_issue19_item16_a_nul_in_a_title_is_refused_at_the_field_and_git_untouch
         ["git", "-C", str(content), "status", "--porcelain"], capture_output=True, text=True
     )
     assert status.stdout == ""
+
+
+def test_issue19_item3_work_in_progress_blocks_nobody_and_a_bad_file_is_named(tmp_path):
+    """What still blocks: an unpublished revision the build would refuse (saved before these
+    checks) blocks no one's publication, as it is not in the content folder; a file on the site
+    edited by hand still stops every publication, and the job then names the file and the
+    field (it said lxml's « All strings must be XML compatible »)."""
+    with publishing_site(tmp_path) as site:
+        client = login(site.url, "claire")
+        url = editor_url("articles", "enjeux-prioritaires-2022")
+        client.get(url)  # the room knows the file: its first revision
+        conn = db.connect(site.config.core.database)
+        try:
+            conn.execute(
+                "INSERT INTO revisions (path, number, author, kind, text, created_at)"
+                " SELECT path, number + 1, author, kind,"
+                " replace(text, 'Les enjeux', 'Les' || char(11) || 'enjeux')"
+                " || '![Absente](/images/absente.jpg)', created_at FROM revisions"
+                " WHERE path = 'articles/enjeux-prioritaires-2022.md'"
+            )
+        finally:
+            conn.close()
+        first = new_article(client, "Publiée malgré le travail en cours")
+        job = job_of(client.post(ROOM_PATH + "nouveau", data={**first, "action": "publier"}))
+        assert wait_job(site, job)["state"] == "done"
+        path = Path(
+            site.config.room.content_dir, "articles", "bilan-conventions-territoriales-globales.md"
+        )
+        original = path.read_text(encoding="utf-8")
+        path.write_text(original.replace("Title: ", "Title: Un\x0b", 1), encoding="utf-8")
+        try:
+            second = new_article(client, "Bloquée par un fichier modifié à la main")
+            job = job_of(client.post(ROOM_PATH + "nouveau", data={**second, "action": "publier"}))
+            row = wait_job(site, job)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        assert row["state"] == "failed"
+        assert (
+            "articles/bilan-conventions-territoriales-globales.md : champ « Title » : caractère "
+            "invisible U+000B" in row["message"]
+        )

@@ -76,8 +76,24 @@ def rules_of(settings: Mapping) -> Rules:
 def reserved_slugs(settings: Mapping) -> dict[str, list[str]]:
     """Per kind (« articles », « pages »), the slugs whose page would land where the build
     writes something else: the first folder or file of every other output under the kind's
-    own prefix (every *_SAVE_AS, the static folders, the theme's, the search bundle's, the
-    index's pagination, the lettres' archive, the service's addresses)."""
+    own prefix (`articles/` for articles: none today; the site's root for pages)."""
+    reserved = {}
+    for kind, key in (("articles", "ARTICLE_SAVE_AS"), ("pages", "PAGE_SAVE_AS")):
+        own = settings.get(key) or ""
+        prefix, found, _ = own.partition("{slug}")
+        names = set()
+        for output in _outputs(settings) if found and "{" not in prefix else ():
+            rest = output.lstrip("/")
+            if output != own and rest.startswith(prefix):
+                names.add(rest[len(prefix) :].split("/", 1)[0])
+        reserved[kind] = sorted(name for name in names if name and "{" not in name)
+    return reserved
+
+
+def _outputs(settings: Mapping) -> list[str]:
+    """Where the build writes (templates with {slug}…): every *_SAVE_AS, the static folders,
+    the theme's, the search bundle's, the index's pagination, the lettres' archive, the files
+    the service reads and the service's own addresses."""
     outputs = [
         value
         for key, value in settings.items()
@@ -88,22 +104,8 @@ def reserved_slugs(settings: Mapping) -> dict[str, list[str]]:
     outputs += [f"{settings.get('SEARCH_BUNDLE') or 'pagefind'}/", MANIFEST_NAME, SHELL_NAME]
     outputs += [COMMENTS_ENDPOINT, TEAM_PATH]
     index = posixpath.dirname(settings.get("INDEX_SAVE_AS") or "index.html")
-    outputs += [
-        pattern[2].replace("{base_name}", index)
-        for pattern in settings.get("PAGINATION_PATTERNS") or ()
-    ]
-    reserved = {}
-    for kind, key in (("articles", "ARTICLE_SAVE_AS"), ("pages", "PAGE_SAVE_AS")):
-        own = settings.get(key) or ""
-        prefix, found, _ = own.partition("{slug}")
-        names = set()
-        for output in outputs if found and "{" not in prefix else ():
-            rest = output.lstrip("/")
-            if output != own and rest.startswith(prefix):
-                segment = rest[len(prefix) :].split("/", 1)[0]
-                names.update([segment] if segment and "{" not in segment else [])
-        reserved[kind] = sorted(names)
-    return reserved
+    patterns = settings.get("PAGINATION_PATTERNS") or ()
+    return outputs + [pattern[2].replace("{base_name}", index) for pattern in patterns]
 
 
 def problems(

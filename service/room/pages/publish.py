@@ -195,7 +195,8 @@ class PublishPages:
         if status != "published" and not confirmed:
             fields.append(("statut", status))
             return WITHDRAWALS[status].ask(self.area, visit, url, fields)
-        refused = await self.editor.unbuildable(visit) if status == "published" else None
+        writes = status in ("published", "hidden")  # the file written from the latest revision
+        refused = await self.editor.unbuildable(visit) if writes else None
         if refused is not None:
             return refused  # the build would refuse it: nothing is published
         try:

@@ -118,7 +118,10 @@ def test_issue19_item3_a_page_titled_like_a_site_address_is_refused_at_the_slug(
     refused(room, client, ROOM_PATH + "nouveau", form, "slug", "réservée")
 
 
-def test_issue19_item3_publishing_a_revision_the_build_would_refuse_is_refused(room):
+@pytest.mark.parametrize(
+    ("verb", "extra"), [("publier", {}), ("retirer", {"statut": "hidden", "confirme": "1"})]
+)
+def test_issue19_item3_publishing_a_revision_the_build_would_refuse_is_refused(room, verb, extra):
     """A revision saved before these checks (or restored from then) is refused at publication,
     its problem shown at the field; no job is queued, no file written."""
     client = login(room.url, "claire")
@@ -141,7 +144,7 @@ def test_issue19_item3_publishing_a_revision_the_build_would_refuse_is_refused(r
         jobs_before = conn.execute("SELECT count(*) FROM publish_jobs").fetchone()[0]
     finally:
         conn.close()
-    page = client.post(url + "publier", data=form_fields(client.get(url)))
+    page = client.post(url + verb, data={**form_fields(client.get(url)), **extra})
     assert page.status_code == 400, spaces(page.text)[:2000]
     assert 'id="titre-erreur"' in page.text and "caractère invisible" in spaces(page.text)
     conn = db.connect(room.config.core.database)

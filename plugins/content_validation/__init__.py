@@ -1,4 +1,5 @@
-"""Fails the build on bad content, with a French message naming the file and the field.
+"""Fails the build on bad content, with a French message naming the file and the field: the
+checks are site_core.content_rules, the ones the writing room runs before it saves a file.
 
 Pelican alone logs « Could not process » and skips such a file, so an article could vanish from
 the site unnoticed. Here every problem found while reading is recorded (in
@@ -10,17 +11,11 @@ from pelican import readers, signals
 from pelican.contents import Article, Page
 from pelican.utils import get_date
 
+from site_core import content_rules
 from site_core.build_errors import ContentError, record, reset, stop_on_problems
 
 __all__ = ["ContentError", "register"]
 
-REQUIRED_ARTICLE_FIELDS = {
-    "title": "Title",
-    "date": "Date",
-    "category": "Category",
-    "authors": "Authors",
-    "summary": "Summary",
-}
 DATE_FORMAT_HINT = "format attendu : AAAA-MM-JJ ou AAAA-MM-JJ HH:MM, par exemple 2022-01-10 09:00"
 
 
@@ -52,47 +47,37 @@ def _guarded(reader_class):
     return type(reader_class.__name__, (reader_class,), {"read": read})
 
 
-def _article_problems(article):
-    metadata, settings = article.metadata, article.settings
-    # Pelican fills in DEFAULT_CATEGORY when the field is absent.
-    category = metadata.get("category")
-    if str(category) == settings["DEFAULT_CATEGORY"]:
-        category = metadata["category"] = ""
-    for key, field in REQUIRED_ARTICLE_FIELDS.items():
-        if not str(metadata.get(key, "")).strip():
-            yield f"champ « {field} » manquant"
-    allowed = settings.get("ALLOWED_CATEGORIES")
-    if category and allowed and str(category) not in allowed:
-        yield (
-            f"champ « Category » : thème « {category} » inconnu "
-            f"(thèmes autorisés : {', '.join(allowed)})"
-        )
-    roles = [role for role in metadata.get("roles", "").split(";") if role.strip()]
-    authors = metadata.get("authors", [])
-    if roles and len(roles) != len(authors):
-        yield (
-            f"champ « Roles » : {len(roles)} rôle(s) pour {len(authors)} intervenant(s) dans "
-            "« Authors » (un rôle par intervenant, séparés par des points-virgules)"
-        )
-
-
 def check_content(content):
+    """The same checks as the writing room's save (site_core.content_rules), on what Pelican
+    read: a problem is recorded naming the file and the field."""
     if not isinstance(content, Article | Page):
         return
-    settings = content.settings
-    if isinstance(content, Article):
-        problems = list(_article_problems(content))
-    else:
-        problems = [] if content.metadata.get("title") else ["champ « Title » manquant"]
-    status = content.metadata.get("status")
-    allowed_statuses = settings.get("ALLOWED_STATUSES")
-    if status and allowed_statuses and status not in allowed_statuses:
-        problems.append(
-            f"champ « Status » : statut « {status} » inconnu "
-            f"(statuts autorisés : {', '.join(allowed_statuses)})"
-        )
-    if problems:
-        raise ValueError(record(content.source_path, settings, " ; ".join(problems)))
+    metadata, settings = dict(content.metadata), content.settings
+    # Pelican fills in DEFAULT_CATEGORY when the field is absent.
+    if str(metadata.get("category")) == settings["DEFAULT_CATEGORY"]:
+        metadata["category"] = content.metadata["category"] = ""
+    metadata = {key: _plain(value) for key, value in metadata.items()}
+    metadata["slug"] = content.slug or ""  # made from the title when the file has no Slug
+    kind = "articles" if isinstance(content, Article) else "pages"
+    found = content_rules.problems(kind, metadata, content._content or "", _rules(settings))
+    if found:
+        raise ValueError(record(content.source_path, settings, " ; ".join(m for _, m in found)))
+
+
+def _plain(value):
+    """Pelican's values as text: lists of authors and tags as lists of names."""
+    return [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
+
+
+_cache: dict[int, content_rules.Rules] = {}
+
+
+def _rules(settings) -> content_rules.Rules:
+    """The rules of this build's settings, derived once per build."""
+    if id(settings) not in _cache:
+        _cache.clear()
+        _cache[id(settings)] = content_rules.rules_of(settings)
+    return _cache[id(settings)]
 
 
 def register():

@@ -9,15 +9,14 @@ Only the `<img>` tags are parsed with beautifulsoup4 (found by a regular express
 whole body: parsing a 10 kB interview costs about 6 ms, more than the rest of its build.
 """
 
-import os
 import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from site_core.content_rules import ImageRefused, image_file
 from site_core.images.pixels import ImageProblem
 from site_core.typography import typeset_text
 
@@ -26,8 +25,6 @@ from .picture import Picture
 _IMG = r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
 IMAGES = re.compile(rf"<p>\s*(?P<alone>{_IMG})\s*</p>|(?P<inline>{_IMG})")
 DECORATIVE_CLASS = "decorative"
-# Markdown link prefixes Pelican resolves against the content folder.
-_PREFIXES = ("{static}", "{attach}", "{filename}")
 
 
 class Rejected(Exception):
@@ -48,25 +45,12 @@ class PageImages:
 
 def resolve(src: str, page: PageImages) -> Path:
     """The file behind `src` (`/images/x.jpg`, `{static}/images/x.jpg`…), inside the content
-    folder; a URL to another site or a missing file is refused."""
-    for prefix in _PREFIXES:
-        if src.startswith(prefix):
-            src = src[len(prefix) :]
-            break
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc:
-        raise Rejected(
-            "image hébergée sur un autre site : enregistrez le fichier dans content/images/ "
-            "et écrivez son chemin, par exemple /images/photo.jpg"
-        )
-    relative = unquote(parts.path)
-    root = os.path.abspath(page.content_root)
-    base = root if relative.startswith("/") else os.path.dirname(page.source_path)
-    # normpath, not resolve(): no system call per folder of the path, and ".." cannot escape.
-    path = os.path.normpath(os.path.join(base, relative.lstrip("/")))
-    if not path.startswith(root + os.sep) or not os.path.isfile(path):
-        raise Rejected(f"fichier introuvable : {os.path.basename(root)}/{relative.lstrip('/')}")
-    return Path(path)
+    folder; a URL to another site or a missing file is refused (the room's save checks the
+    same: site_core.content_rules)."""
+    try:
+        return image_file(src, page.content_root, page.source_path)
+    except ImageRefused as refused:
+        raise Rejected(str(refused)) from None
 
 
 def split_title(title: str) -> tuple[str, str]:

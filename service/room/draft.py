@@ -7,8 +7,15 @@ so articles.Document keeps that line as it was written. A new value is written t
 launch articles are (`Roles: a ; b`, `Date: 2022-01-10 09:00`).
 
 `check()` says in French, per form field, what would stop the build (the fields
-content_validation requires, an unknown thème, a comma in a name …), so a saved file never
-breaks the site's build for everyone; the build's own messages are shown by the preview.
+content_validation requires, an unknown thème, a comma in a name, an invisible control
+character …), so a saved file never breaks the site's build for everyone; `build_problems()`
+then runs the build's own checks (site_core.content_rules: control characters, missing
+images, reserved addresses, what content_validation refuses) on the file text itself, so the
+two cannot disagree. The preview shows whatever else the build says.
+
+Line breaks that word processors paste (Word's vertical tab, form feed, NEL, U+2028/2029) are
+harmless, so they are not refused but normalised: a space in a one-line field, a line end in
+the text (VT, FF, NEL). Every other control character is refused at its field.
 """
 
 import re
@@ -17,12 +24,15 @@ from datetime import date
 
 from pelican.utils import slugify
 
-from service.room.articles import Document, new_document
+from service.room.articles import Document, new_document, parse
 from service.room.catalog import _DATE, split_list
+from site_core import content_rules
 
 MAX_SPEAKERS = 12
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+BREAKS = "\r\n\v\f\x85\u2028\u2029"  # what ends a line, typed or pasted
+TEXT_BREAKS = str.maketrans({"\v": "\n", "\f": "\n", "\x85": "\n"})
 # The build's field names (content_validation's messages) -> the form field that holds them.
 BUILD_FIELDS = {
     "Title": "titre",
@@ -62,8 +72,8 @@ class Draft:
 
 
 def _line(value: str) -> str:
-    """One line of metadata: line breaks typed in a text area become spaces."""
-    return re.sub(r"\s*[\r\n]+\s*", " ", value or "").strip()
+    """One line of metadata: line breaks typed or pasted in a field become spaces."""
+    return re.sub(rf"\s*[{BREAKS}]+\s*", " ", value or "").strip()
 
 
 def _split_keep(value: str, separator: str) -> list[str]:
@@ -129,7 +139,7 @@ def from_form(form, kind: str) -> Draft:
         speakers=[s for s in speakers if s.name or s.role or s.portrait],
         summary=_line(form.get("chapo")),
         comments_closed=bool(form.get("commentaires_fermes")),
-        body=form.get("texte").replace("\r\n", "\n").replace("\r", "\n"),
+        body=form.get("texte").replace("\r\n", "\n").replace("\r", "\n").translate(TEXT_BREAKS),
     )
 
 
@@ -143,6 +153,59 @@ def make_slug(draft: Draft, slug_subs) -> str:
 
 def check(draft: Draft, rules, taken: dict[str, str]) -> dict[str, str]:
     """French messages per form field; `taken` maps other files' slugs to their titles."""
+    return {**_check_fields(draft, rules, taken), **hidden(draft)}
+
+
+def hidden(draft: Draft) -> dict[str, str]:
+    """The fields holding an invisible control character, the build's own test."""
+    fields = {
+        "titre": draft.title,
+        "date_estimee": draft.date_estimate,
+        "mots_cles": draft.tags,
+        "slug": draft.slug,
+        "chapo": draft.summary,
+        "texte": draft.body,
+    }
+    for number, speaker in enumerate(draft.speakers, start=1):
+        for part, value in (("nom", speaker.name), ("role", speaker.role)):
+            fields[f"intervenant-{number}-{part}"] = value
+        fields[f"intervenant-{number}-portrait"] = speaker.portrait
+    problems = {}
+    for name, value in fields.items():
+        character = content_rules.control_character(value)
+        if character:
+            problems[name] = (
+                f"Ce champ contient un {character}, souvent collé depuis un traitement de "
+                "texte : effacez-le (retapez ce passage)."
+            )
+    return problems
+
+
+def build_problems(
+    folder: str, text: str, rules, content_root, source
+) -> list[tuple[str | None, str]]:
+    """What the build would refuse in the file `text` (its path: `source`), by the build's own
+    checks: (form field, or None for none, French message)."""
+    document = parse(text)
+    metadata = {f.key: f.value for f in document.fields}
+    shared = content_rules.Rules(rules.categories, rules.statuses, rules.reserved_slugs)
+    found = content_rules.problems(folder, metadata, document.body, shared)
+    images = content_rules.image_problems(
+        document.body, metadata.get("portraits", ""), content_root, source
+    )
+    found += [(key if key == content_rules.TEXT else f"portrait-{key}", m) for key, m in images]
+    return [(_form_field(key), f"Le site refuserait ce fichier : {m}") for key, m in found]
+
+
+def _form_field(key: str) -> str | None:
+    if key == content_rules.TEXT:
+        return "texte"
+    if key.startswith("portrait-"):
+        return f"intervenant-{key.removeprefix('portrait-')}-portrait"
+    return BUILD_FIELDS.get(key.capitalize())
+
+
+def _check_fields(draft: Draft, rules, taken: dict[str, str]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not draft.title:
         problems["titre"] = "Le titre est obligatoire."

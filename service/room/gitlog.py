@@ -6,7 +6,8 @@ a withdrawal: saves are revisions and write no file) is also a commit by its aut
 sub-folder of the project's checkout: a developer trying the room locally does not find
 commits by « Claire Martin » in the code's history. The committer is the room itself, the
 author the team member. A failing git never loses anything: the file and its revision are
-written first; the failure is logged and reported.
+written first; the failure is logged and reported, never raised (a NUL, which no process
+argument may hold, is dropped from the message and the author).
 """
 
 import logging
@@ -59,12 +60,17 @@ class ContentGit:
         when committed."""
         if not self.enabled:
             return False
-        author = f"{name or 'Équipe'} <{email or 'redaction@localhost'}>"
+        author = f"{name or 'Équipe'} <{email or 'redaction@localhost'}>".replace("\0", "")
+        message = message.replace("\0", "")  # no argument of a process may hold one
         with self._lock:
-            added = _git(self.folder, "add", "--", *paths)
-            done = _git(
-                self.folder, "commit", "-q", "-m", message, f"--author={author}", "--", *paths
-            )
+            try:
+                added = _git(self.folder, "add", "--", *paths)
+                done = _git(
+                    self.folder, "commit", "-q", "-m", message, f"--author={author}", "--", *paths
+                )
+            except (OSError, ValueError, subprocess.SubprocessError) as error:
+                log.warning("git commit of %s failed: %s", paths, error)
+                return False
         if added.returncode or done.returncode:
             log.warning("git commit of %s failed: %s%s", paths, added.stderr, done.stderr)
             return False

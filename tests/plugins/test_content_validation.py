@@ -83,3 +83,52 @@ def test_good_content_builds(tmp_path):
     output = build_with(tmp_path, "autre.md", variant(Title="Un autre article"))
     assert (output / "articles" / "article-correct" / "index.html").exists()
     assert (output / "articles" / "article-fautif" / "index.html").exists()
+
+
+def refusal(tmp_path, folder: str, text: str) -> str:
+    """The build's error for a hand-written `folder`/fautif.md (the build must fail)."""
+    content = tmp_path / "content"
+    write_article(content, "correct.md", GOOD)
+    (content / folder).mkdir(exist_ok=True)
+    (content / folder / "fautif.md").write_text(text, encoding="utf-8")
+    with pytest.raises(Exception) as failure:
+        build_site(tmp_path / "output", PATH=str(content))
+    assert type(failure.value).__name__ == "ContentError", failure.value
+    return str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (variant(Title="Un titre\x0bcoupé"), "champ « Title » : caractère invisible U+000B"),
+        (variant(Summary="Un chapô\x1b."), "champ « Summary » : caractère invisible U+001B"),
+        (GOOD.replace("Le texte.", "Le\x0ctexte."), "texte : caractère invisible U+000C"),
+    ],
+)
+def test_issue19_item3_a_control_character_fails_the_build_naming_file_and_field(
+    tmp_path, text, expected
+):
+    """Before: lxml's « All strings must be XML compatible » from the feeds, naming nothing."""
+    message = refusal(tmp_path, "articles", text.replace("article-correct", "article-fautif"))
+    assert f"content/articles/fautif.md : {expected}" in message
+
+
+@pytest.mark.parametrize("slug", ["recherche", "themes", "flux", "images", "page", "lettres"])
+def test_issue19_item3_a_page_at_an_address_the_site_uses_fails_the_build(tmp_path, slug):
+    """Before: Pelican's « Failed to overwrite » (recherche, themes) or a page hidden inside the
+    feeds', the images' or the pagination's folder, built without a word."""
+    message = refusal(tmp_path, "pages", f"Title: Une page\nSlug: {slug}\n\nTexte.\n")
+    assert f"content/pages/fautif.md : champ « Slug » : adresse « {slug} » réservée" in message
+
+
+def test_issue19_item3_a_page_whose_title_makes_a_site_address_fails_the_build(tmp_path):
+    message = refusal(tmp_path, "pages", "Title: Archives\n\nSans Slug.\n")
+    assert "content/pages/fautif.md : champ « Slug » : adresse « archives » réservée" in message
+
+
+def test_issue19_item3_a_speaker_without_a_role_builds(tmp_path):
+    """The room writes « Roles: chargée ; » for two speakers, the second without a role (the
+    speakers plugin pads); content_validation refused it."""
+    text = variant(Authors="Jeanne Martin, Paul Durand", Roles="chargée de mission ;")
+    output = build_with(tmp_path, "deux.md", text)
+    assert (output / "articles" / "article-fautif" / "index.html").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from service.room.gitlog import ContentGit
 from tests.support.comments import running_service, spaces
 from tests.support.room import (
     ROOM_PATH,
@@ -200,3 +201,21 @@ def test_publications_are_commits_when_the_content_folder_is_a_git_work_tree(
         log = last_commit()
         assert log.startswith("Claire Martin|Retrait du site : À propos")
         assert "D\tpages/a-propos.md" in log
+
+
+def test_issue19_item16_a_nul_git_cannot_take_is_dropped_and_the_commit_made(tmp_path):
+    """A NUL in a message (a title) or a name made subprocess raise « embedded null byte »
+    after the file was written: a 500 and no commit."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    subprocess.run(["git", "-C", str(content), "init", "-q"], check=True)
+    (content / "articles" / "a.md").write_text("Title: A\n", encoding="utf-8")
+    git = ContentGit(content, "auto")
+    assert git.commit(["articles/a.md"], "Publication : un titre\x00 nul", "Cla\x00ire", "")
+    log = subprocess.run(
+        ["git", "-C", str(content), "log", "-1", "--format=%an|%s"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert log.stdout == "Claire|Publication : un titre nul\n"

@@ -256,10 +256,10 @@ class Editor:
             work.slug = draft.make_slug(work, rules.slug_subs)
         taken = await run_in_threadpool(self.catalog.taken_slugs, state.folder, state.name)
         state.errors = draft.check(work, rules, taken)
-        if state.errors:
-            return self.render(state, 400, "Rien n’a été enregistré : corrigez ce qui est signalé.")
         name = state.name or work.slug
         text = draft.file_text(work, state.document)
+        if state.errors or await self.build_refuses(state, name, text):
+            return self.render(state, 400, "Rien n’a été enregistré : corrigez ce qui est signalé.")
         try:
             saved = await run_in_threadpool(
                 self.store.save,
@@ -283,6 +283,34 @@ class Editor:
             return await then(state)
         done = "enregistre" if saved.changed else "inchange"
         return RedirectResponse(f"{state.url}?fait={done}&n={saved.number}", 303)
+
+    async def build_refuses(self, state: EditorState, name: str, text: str) -> bool:
+        """Whether the build would refuse the file `text` (its own checks, draft.build_problems):
+        its messages then go next to their fields, or above the form."""
+        source = self.store.path(state.folder, name)
+        content = self.store.content_dir
+        found = await run_in_threadpool(
+            draft.build_problems, state.folder, text, state.rules, content, source
+        )
+        for field, message in found:
+            if field is None:
+                state.general.append(message)
+            else:
+                state.errors.setdefault(field, message)
+        return bool(found)
+
+    async def unbuildable(self, visit: Visit) -> Response | None:
+        """Before a publication: the editor showing why the build would refuse the latest
+        revision (saved before these checks, or restored from then), or None."""
+        state = await self._opened(visit)
+        if isinstance(state, Response) or state.document is None:
+            return None
+        state.errors = draft.hidden(state.draft)
+        refused = await self.build_refuses(state, state.name, state.document.text())
+        if not (refused or state.errors):
+            return None
+        message = "Rien n’a été publié : corrigez ce qui est signalé, enregistrez, puis publiez."
+        return self.render(state, 400, message)
 
     def routes(self) -> list[Route]:
         writer = requires(REDACTION)

@@ -195,6 +195,10 @@ class PublishPages:
         if status != "published" and not confirmed:
             fields.append(("statut", status))
             return WITHDRAWALS[status].ask(self.area, visit, url, fields)
+        writes = status in ("published", "hidden")  # the file written from the latest revision
+        refused = await self.editor.unbuildable(visit) if writes else None
+        if refused is not None:
+            return refused  # the build would refuse it: nothing is published
         try:
             job = await run_in_threadpool(
                 self.publish_file, folder, name, account, revision, status, confirmed

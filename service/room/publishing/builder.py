@@ -34,6 +34,7 @@ from pelican.utils import order_content
 
 from service.room.publishing import trees
 from service.room.publishing.swap import swap_in
+from site_core.content_rules import reserved_slugs
 from site_core.paths import MANIFEST_NAME
 
 _shown: dict = {"source": None, "content": None}  # the file a preview shows as published
@@ -91,6 +92,7 @@ def describe(request: dict) -> dict:
         "summary_length": settings.get("FEEDS_SUMMARY_LENGTH", 300),
         "image_min_size": list(settings.get("IMAGES_MIN_SIZE", (320, 120))),
         "portrait_min_size": settings.get("IMAGES_PORTRAIT_MIN_SIZE", 160),
+        "reserved_slugs": reserved_slugs(settings),
     }
 
 

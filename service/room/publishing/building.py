@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -52,6 +52,8 @@ class SiteRules:
     summary_length: int
     image_min_size: tuple[int, int]
     portrait_min_size: int
+    # Per kind, the slugs the build refuses (site_core.content_rules, from the settings).
+    reserved_slugs: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The room's pages: what the editor refuses before anything is stored."""

@@ -15,9 +15,10 @@ team/accounts_admin.py; team_log: core/journal.py; revisions: room/revisions.py;
 room_files: room/revisions.py; publish_jobs: room/publishing/jobs.py (its online_before,
 online_after and withdrawn_before columns set by room/store.py in the transaction that queues
 the job);
-subscriptions: lettre/subscriptions.py; subscribers,
-letter_events, consent_log: lettre/subscribers.py; outbox: lettre/outbox.py; letters, announced,
-letter_state: lettre/announce.py. The build reads comments and letters through site_core.
+subscriptions: lettre/subscriptions.py; subscribers, letter_events, consent_log:
+lettre/subscribers.py; outbox: lettre/outbox.py (the figures the team's page shows of it are
+read in lettre/stats.py, read only); letters, announced, letter_state: lettre/announce.py.
+The build reads comments and letters through site_core.
 Another domain reads a table through its owner's function, handed to it by app.py (the lettre
 reads a comment through comments/store.snapshot, the room's list its pending comments through
 comments/store.pending_by_article).

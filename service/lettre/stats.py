@@ -25,9 +25,9 @@ def stats(conn: sqlite3.Connection, categories: dict[str, str]) -> dict:
         **subscriptions.lettre_counts(conn, categories),
         "suspended": subscribers.suspended_count(conn),
         "weeks": subscribers.weeks(conn, WEEKS),
-        "sends": outbox.sends(conn, LAST_SENDS),
-        "failures": outbox.failures(conn, LAST_FAILURES),
-        "tested": outbox.last_test(conn),
+        "sends": sends(conn, LAST_SENDS),
+        "failures": failures(conn, LAST_FAILURES),
+        "tested": last_test(conn),
         "relay": relay_pause(conn),
     }
 
@@ -35,10 +35,65 @@ def stats(conn: sqlite3.Connection, categories: dict[str, str]) -> dict:
 def relay_pause(conn: sqlite3.Connection) -> dict | None:
     """The relay refusing everyone's mail (mail/refusals.py): the next try, Paris time, and
     its answer; None when no mail waits for it."""
-    pause = outbox.relay_pause(conn)
+    pause = _relay_refusal(conn)
     if pause is None:
         return None
     return {"at": _clock(pause["until"]), "answer": pause["error"].removeprefix(outbox.RELAY_MARK)}
+
+
+# --- what the outbox says (read only: the queue is outbox.py's) -----------------------------
+
+
+def sends(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
+    """The last `count` lettres with how their e-mails fared."""
+    return conn.execute(
+        "SELECT l.id, l.kind, l.subject, l.created_at,"
+        " coalesce(sum(o.status = 'sent'), 0) AS sent,"
+        " coalesce(sum(o.status IN ('queued', 'sending')), 0) AS waiting,"
+        " coalesce(sum(o.status = 'failed'), 0) AS failed,"
+        " coalesce(sum(o.status = 'dropped'), 0) AS dropped"
+        " FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id AND o.kind = 'lettre'"
+        " GROUP BY l.id ORDER BY l.id DESC LIMIT ?",
+        (count,),
+    ).fetchall()
+
+
+def failures(conn: sqlite3.Connection, count: int) -> list[sqlite3.Row]:
+    """The last `count` messages refused for good or waiting after a failure."""
+    return conn.execute(
+        "SELECT o.id, o.kind, coalesce(p.email, o.recipient) AS email, o.status, o.attempts,"
+        " o.last_error, o.created_at FROM outbox o LEFT JOIN subscribers p"
+        " ON p.id = o.subscriber_id WHERE o.status = 'failed'"
+        " OR (o.status = 'queued' AND o.attempts > 0) ORDER BY o.id DESC LIMIT ?",
+        (count,),
+    ).fetchall()
+
+
+def _relay_refusal(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The relay's refusal that mail still waits for: `until` (its next try) and `error`."""
+    row = conn.execute(
+        "SELECT max(next_attempt_at) AS until, last_error AS error FROM outbox"
+        " WHERE status = 'queued' AND last_error LIKE ?",
+        (outbox.RELAY_MARK + "%",),
+    ).fetchone()
+    return row if row["until"] is not None else None
+
+
+def tests_since(conn: sqlite3.Connection, email: str, since: float) -> list[float]:
+    """When the test sends to `email` queued since `since` were queued, oldest first."""
+    rows = conn.execute(
+        "SELECT created_at FROM outbox WHERE kind = 'essai' AND recipient = ? COLLATE NOCASE"
+        " AND created_at >= ? ORDER BY id",
+        (email, clock.iso(since)),
+    ).fetchall()
+    return [clock.parse(row[0]).timestamp() for row in rows]
+
+
+def last_test(conn: sqlite3.Connection) -> str | None:
+    """When the last test send left."""
+    return conn.execute(
+        "SELECT max(sent_at) FROM outbox WHERE kind = 'essai' AND status = 'sent'"
+    ).fetchone()[0]
 
 
 def _clock(moment: float) -> str:
@@ -95,7 +150,7 @@ def queue_test_send(conn: sqlite3.Connection, email: str, per_hour: int = 0) -> 
     fill anyone's mailbox). Returns "" when queued, else why not (French)."""
     now = clock.now()
     if per_hour:
-        recent = outbox.tests_since(conn, email, now - HOUR)
+        recent = tests_since(conn, email, now - HOUR)
         if len(recent) >= per_hour:
             return (
                 f"Vous avez déjà demandé {len(recent)} essais depuis une heure, la limite : "

@@ -11,8 +11,9 @@ import pytest
 pytestmark = pytest.mark.browser  # slow: builds the site, starts nginx and the service
 
 POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
 # Every response of the site and of the readers' service pages carries these.
 HEADERS = {

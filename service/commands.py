@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from service import rgpd
+from service import backup, health, rgpd
 from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS
 from service.core import db
@@ -170,6 +170,18 @@ def _purge_ips(parts, values, out):
     print(f"Empreinte d’IP oubliée pour {count} commentaire(s) de plus de {days} jours.", file=out)
 
 
+def _backup(parts, values, out):
+    content = parts.room.room.publishing.store.content_dir
+    done = backup.take(parts.core.database, content, values["dossier"], values["garder"])
+    print(f"Sauvegarde écrite dans {done}.", file=out)
+
+
+def _health(parts, values, out):
+    healthy, line = health.report(parts)
+    print(line, file=out)
+    return 0 if healthy else 1
+
+
 IDS = Arg("ids", IDS_HELP, "ids")
 TEXT = Arg("texte", "le texte (sinon lu sur l’entrée standard)", option=True)
 COMMANDS = (
@@ -242,6 +254,23 @@ COMMANDS = (
     ),
     Command(
         "purge-ips", "Oublier les empreintes d’IP au-delà de la durée de conservation.", _purge_ips
+    ),
+    # Operations (deploy/: the daily timer, the monitor).
+    Command(
+        "sauvegarde",
+        "Sauvegarder la base (sans arrêter le service) et les contenus, en gardant les N "
+        "dernières sauvegardes.",
+        _backup,
+        (
+            Arg("dossier", "dossier des sauvegardes", "path"),
+            Arg("garder", "nombre de sauvegardes gardées", "int", True, 14),
+        ),
+    ),
+    Command(
+        "sante",
+        "Dire en une ligne si la base, les envois, la dernière publication et le disque vont "
+        "bien (code de sortie 1 sinon).",
+        _health,
     ),
     # « La lettre des partenaires » (lettre/commands.py).
     Command(

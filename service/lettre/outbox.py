@@ -307,3 +307,14 @@ def last_test(conn: sqlite3.Connection) -> str | None:
     return conn.execute(
         "SELECT max(sent_at) FROM outbox WHERE kind = 'essai' AND status = 'sent'"
     ).fetchone()[0]
+
+
+def oldest_due(conn: sqlite3.Connection, now: float) -> float | None:
+    """Seconds the longest-waiting e-mail has been due (None: none is due): the health
+    check's measure of a stuck sender."""
+    due = conn.execute(
+        "SELECT min(next_attempt_at) FROM outbox"
+        " WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?",
+        (now,),
+    ).fetchone()[0]
+    return None if due is None else now - due

@@ -109,3 +109,21 @@ def test_systemd_analyze_finds_nothing_to_say(tmp_path):
     score = float(re.search(r"exposure level for \S+: (\d+\.\d)", security.stdout).group(1))
     print(f"systemd-analyze security: {score}")
     assert score <= 2.0
+
+
+def test_install_sh_gives_every_template_its_placeholders():
+    """A placeholder install.sh does not set would stop it half-way (render.sh refuses)."""
+    script = (DEPLOY / "install.sh").read_text(encoding="utf-8")
+    given = set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", script))
+    for template in DEPLOY.rglob("*.in"):
+        wanted = set(re.findall(r"@([A-Z][A-Z0-9_]*)@", template.read_text(encoding="utf-8")))
+        assert wanted - given == set(), template
+
+
+def test_render_refuses_a_missing_placeholder_in_french(tmp_path):
+    template = tmp_path / "essai.in"
+    template.write_text("listen @LISTEN@;\n")
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        render(template)
+    assert "demande la variable LISTEN" in refused.value.stderr
+    assert render(template, LISTEN="127.0.0.1:8080 & co|x") == "listen 127.0.0.1:8080 & co|x;\n"

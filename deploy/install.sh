@@ -58,7 +58,10 @@ if [ ! -f "$ENV_FILE" ]; then
   chgrp cafessonne "$ENV_FILE"
   chmod 0640 "$ENV_FILE"
 fi
-set -a; . "$ENV_FILE"; set +a  # the service's settings, for the commands below (runuser keeps them)
+set -a  # the service's settings, for the commands below (runuser keeps them)
+# shellcheck source=/dev/null
+. "$ENV_FILE"
+set +a
 
 echo "5. Premier site ($PUBLIC_DIR)"
 if [ ! -f "$PUBLIC_DIR/index.html" ]; then

@@ -3,6 +3,7 @@
 # standard input, read by « python -m service rebond » with the service's settings.
 set -euo pipefail
 set -a
+# shellcheck source=/dev/null
 . /etc/cafessonne/cafessonne.env
 set +a
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

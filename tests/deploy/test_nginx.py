@@ -136,9 +136,13 @@ def raw_get(url: str, path: str) -> tuple[int, str]:
     ],
 )
 def test_private_files_dotfiles_and_path_traversal_are_refused(stack, path):
+    site = stack.public / "site"
+    for hidden in (".git/config", "articles/.hidden", "theme/_prive.css"):
+        (site / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (site / hidden).write_text("SECRET")
     status, body = raw_get(stack.url, path)
     assert status in (400, 404), (path, status)
-    assert "root:" not in body and '"articles"' not in body and "{{" not in body
+    assert "root:" not in body and '"articles"' not in body and "SECRET" not in body
 
 
 def test_an_upload_larger_than_the_room_allows_gets_a_french_answer(stack):

@@ -9,6 +9,7 @@ The lettre's commands are handed the lettre's part only.
 
 import getpass
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -308,4 +309,10 @@ def execute(parts, command: Command, values: dict, out: IO = sys.stdout) -> int:
         return command.run(parts, values, out) or 0
     except (ActionError, AccountError, lettre_commands.LetterCommandError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:  # a damaged or foreign file: say which, no traceback
+        print(
+            f"Erreur : base de données illisible ({error}) : {parts.core.database}",
+            file=sys.stderr,
+        )
         return 1

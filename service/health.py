@@ -8,7 +8,8 @@ healthy, 1 something needs a person), on the four things that fail silently:
 - the disk of the database and of the public folder: at least DISK_MIN_FREE of it free and
   DISK_MIN_BYTES (a full disk stops comments and publications at once).
 
-It reads, never writes: a monitor may call it every minute.
+Its checks only read (the command line opens the database as every command does): a
+monitor may call it every minute.
 """
 
 import shutil

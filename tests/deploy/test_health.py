@@ -79,3 +79,14 @@ def test_a_damaged_database_is_reported_not_a_traceback(tmp_path):
     result = run_command(settings, "sante")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.startswith("PROBLÈME : base ")
+
+
+def test_a_database_that_does_not_open_is_reported_in_french_not_a_traceback(tmp_path):
+    settings = config(tmp_path)
+    path = settings.core.database
+    data = bytearray(path.read_bytes())
+    data[:100] = bytes(100)  # the header: SQLite no longer recognises the file
+    path.write_bytes(bytes(data))
+    result = run_command(settings, "sante")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "base de données illisible" in result.stderr

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Installs the test tools (Python packages into .venv, Debian's Chromium) and runs the whole
-# test suite: lint, the import contracts, then pytest. Extra arguments go to pytest.
+# Installs the test tools (Python packages into .venv, Debian's Chromium and nginx) and runs
+# the whole test suite: lint, the import contracts, then pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
-if ! command -v chromium >/dev/null; then
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)  # tests/deploy: the shipped server block, run
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Chromium (Debian package « chromium ») est requis pour les tests navigateur." >&2
+    echo "Paquets Debian requis pour les tests : ${missing[*]} (apt-get install ${missing[*]})." >&2
     exit 1
   fi
 fi

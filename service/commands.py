@@ -9,13 +9,14 @@ The lettre's commands are handed the lettre's part only.
 
 import getpass
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from service import rgpd
+from service import backup, health, rgpd
 from service.comments import actions, store
 from service.comments.actions import STATUS_LABELS
 from service.core import db
@@ -170,6 +171,18 @@ def _purge_ips(parts, values, out):
     print(f"Empreinte d’IP oubliée pour {count} commentaire(s) de plus de {days} jours.", file=out)
 
 
+def _backup(parts, values, out):
+    content = parts.room.room.publishing.store.content_dir
+    done = backup.take(parts.core.database, content, values["dossier"], values["garder"])
+    print(f"Sauvegarde écrite dans {done}.", file=out)
+
+
+def _health(parts, values, out):
+    healthy, line = health.report(parts)
+    print(line, file=out)
+    return 0 if healthy else 1
+
+
 IDS = Arg("ids", IDS_HELP, "ids")
 TEXT = Arg("texte", "le texte (sinon lu sur l’entrée standard)", option=True)
 COMMANDS = (
@@ -243,6 +256,23 @@ COMMANDS = (
     Command(
         "purge-ips", "Oublier les empreintes d’IP au-delà de la durée de conservation.", _purge_ips
     ),
+    # Operations (deploy/: the daily timer, the monitor).
+    Command(
+        "sauvegarde",
+        "Sauvegarder la base (sans arrêter le service) et les contenus, en gardant les N "
+        "dernières sauvegardes.",
+        _backup,
+        (
+            Arg("dossier", "dossier des sauvegardes", "path"),
+            Arg("garder", "nombre de sauvegardes gardées", "int", True, 14),
+        ),
+    ),
+    Command(
+        "sante",
+        "Dire en une ligne si la base, les envois, la dernière publication et le disque vont "
+        "bien (code de sortie 1 sinon).",
+        _health,
+    ),
     # « La lettre des partenaires » (lettre/commands.py).
     Command(
         "announce",
@@ -280,4 +310,10 @@ def execute(parts, command: Command, values: dict, out: IO = sys.stdout) -> int:
         return command.run(parts, values, out) or 0
     except (ActionError, AccountError, lettre_commands.LetterCommandError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:  # a damaged or foreign file: say which, no traceback
+        print(
+            f"Erreur : base de données illisible ({error}) : {parts.core.database}",
+            file=sys.stderr,
+        )
         return 1

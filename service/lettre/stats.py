@@ -96,6 +96,17 @@ def last_test(conn: sqlite3.Connection) -> str | None:
     ).fetchone()[0]
 
 
+def oldest_due(conn: sqlite3.Connection, now: float) -> float | None:
+    """Seconds the longest-waiting e-mail has been due (None: none is due): the health
+    check's measure of a stuck sender."""
+    due = conn.execute(
+        "SELECT min(next_attempt_at) FROM outbox"
+        " WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?",
+        (now,),
+    ).fetchone()[0]
+    return None if due is None else now - due
+
+
 def _clock(moment: float) -> str:
     """`moment` as the team reads a time: HH:MM, Paris."""
     return datetime.fromtimestamp(moment, dates.PARIS).strftime("%H:%M")

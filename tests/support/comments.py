@@ -255,6 +255,7 @@ def run_command(config: Settings, *args: str, stdin: str | None = None):
         "SERVICE_SITE_DIR": str(config.core.site_dir),
         "SERVICE_SECRET_KEY": config.core.secret_key,
         "COMMENTS_REPUBLISH": "0",
+        "REDACTION_CONTENT_DIR": str(ROOT / config.room.content_dir),
     }
     return subprocess.run(
         [sys.executable, "-m", "service", *args],

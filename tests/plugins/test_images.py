@@ -163,7 +163,7 @@ def test_second_build_encodes_nothing(site, tmp_path, monkeypatch):
         raise AssertionError("an unchanged image was encoded again")
 
     monkeypatch.setattr(site_core.images.pixels, "encode", refuse)
-    monkeypatch.setattr(site_core.images.pixels, "open_checked", refuse)
+    monkeypatch.setattr(site_core.images.pixels, "decoded", refuse)
     output = build_site(tmp_path / "output", PATH=str(content), IMAGES_CACHE_PATH=str(cache))
     assert page(output, "articles/avec-images/index.html").find("figure", class_="illustration")
     assert any((output / "images").glob("paysage-1200.*.avif"))
@@ -213,9 +213,9 @@ def test_bad_images_fail_the_build_with_french_messages_naming_file_and_image(tm
         "decorative-decrite": "marquée décorative",
         "minuscule": "image trop petite (16 × 16 pixels",
         "pas-une-image": "n’est pas une image lisible",
-        "abimee": "image abîmée ou incomplète",
-        "bombe": "image trop grande (plus de 64 millions de pixels)",
-        "enorme": "image trop grande (10000 × 8000 pixels, plus de 64 millions",
+        "abimee": "image illisible ou endommagée",
+        "bombe": "image trop grande : plus de 128 millions de pixels, maximum 64 millions",
+        "enorme": "image trop grande : 10000 × 8000 pixels, maximum 64 millions de pixels",
         "absente": "fichier introuvable : content/images/absente.jpg",
         "externe": "image hébergée sur un autre site",
         "portraits": "champ « Portraits » : 2 portrait(s) pour 1 intervenant(s)",
@@ -233,9 +233,8 @@ def test_bad_images_fail_the_build_with_french_messages_naming_file_and_image(tm
 def test_encoded_files_carry_no_metadata_whatever_the_format():
     source = Image.open(io.BytesIO(jpeg_bytes(photo(400, 300))))
     assert source.getexif(), "the source does carry EXIF"
-    image = site_core.images.pixels.open_checked(
-        jpeg_bytes(photo(400, 300)), site_core.images.pixels.Limits()
-    )
-    for fmt in site_core.images.pixels.ENCODERS:
-        with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
-            assert not out.getexif() and "exif" not in out.info, fmt
+    limits = site_core.images.pixels.Limits()
+    with site_core.images.pixels.decoded(jpeg_bytes(photo(400, 300)), limits) as (image, _):
+        for fmt in site_core.images.pixels.ENCODERS:
+            with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
+                assert not out.getexif() and "exif" not in out.info, fmt

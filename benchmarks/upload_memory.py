@@ -85,16 +85,20 @@ class Sampler(threading.Thread):
         self.pid, self.stop = pid, threading.Event()
         self.peak = self.children_peak = 0
 
+        self.lock = threading.Lock()  # a sample taken before a reset never counts after it
+
     def run(self):
         while not self.stop.is_set():
-            self.peak = max(self.peak, status(self.pid, "VmRSS"))
-            rss = sum(status(child, "VmRSS") for child in children(self.pid))
-            self.children_peak = max(self.children_peak, rss)
+            with self.lock:
+                self.peak = max(self.peak, status(self.pid, "VmRSS"))
+                rss = sum(status(child, "VmRSS") for child in children(self.pid))
+                self.children_peak = max(self.children_peak, rss)
             time.sleep(0.005)
 
     def phase(self):
-        Path(f"/proc/{self.pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
-        self.peak = self.children_peak = 0
+        with self.lock:
+            Path(f"/proc/{self.pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+            self.peak = self.children_peak = 0
 
 
 def upload(client: httpx.Client, data: bytes, name: str) -> str:

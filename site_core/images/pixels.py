@@ -13,9 +13,10 @@ for 3 % more bytes: it keeps a first build with 50 photos to about a minute on t
 
 Memory (issue 19): the service decodes uploads in its own process, a build one picture per
 worker. Every decode goes through `decoded()`, which refuses before decoding what would take
-more than DECODE_MEMORY (64 Mpx, 16 Mpx for a WebP, whose decoder needs four times the
-pixels), and makes a decode wait while others hold that memory; Pillow's own limits are set
-below, in this one place. Measured by benchmarks/upload_memory.py.
+more than DECODE_MEMORY (64 Mpx, 13 Mpx for a WebP, whose decoder and encoder need five times
+the pixels), and makes a decode wait while others hold that memory; Pillow's own limits are
+set below, in this one place. Measured by benchmarks/upload_memory.py: one or four uploads at
+once of a 64 Mpx PNG or JPEG, or of a 13 Mpx WebP, stay under 300 MB above the idle service.
 
 Privacy: outputs never carry EXIF, XMP or text chunks (GPS position, camera, author); only the
 ICC colour profile is kept, without which a wide-gamut phone photo would shift colours.
@@ -136,8 +137,9 @@ def check_codecs() -> None:
 def _bytes_per_pixel(image: Image.Image) -> int:
     """Memory a decode takes per pixel, measured with Pillow 13 (benchmarks/upload_memory.py):
     Pillow keeps a pixel in 4 bytes, RGB too; its WebP decoder (libwebp's animation API) holds
-    two more canvases and a copy of the frame; other modes are converted beside the picture."""
-    per_pixel = 16 if image.format == "WEBP" else 4
+    two more canvases and a copy of the frame, and libwebp's encoder leaves memory behind in
+    each thread's heap; other modes are converted beside the picture."""
+    per_pixel = 20 if image.format == "WEBP" else 4
     return per_pixel + (0 if image.mode in _KEPT_MODES else 4)
 
 
@@ -218,6 +220,13 @@ def decoded(
                     f"{limits.min_width} × {limits.min_height} pixels)"
                 )
             upright = _without_metadata(image)
+            if upright is image and fmt == "WEBP":
+                # The file's object keeps libwebp's decoder, two canvases as large as the
+                # picture, as long as it lives: only a copy of its pixels goes on.
+                upright = image.copy()
+            if upright is not image:
+                image.close()
+                image = upright  # the file's object is let go now, not when the block ends
             yield upright, fmt
         finally:
             upright.close()

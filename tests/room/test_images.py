@@ -341,7 +341,7 @@ def test_issue19_item7_a_webp_too_large_to_decode_safely_is_refused_unread(room)
     assert refused.status_code == 400
     text = spaces(html.unescape(refused.text))
     assert (
-        "L’image « panorama.webp » est trop grande : 6000 × 3000 pixels, maximum 16 millions de "
+        "L’image « panorama.webp » est trop grande : 6000 × 3000 pixels, maximum 13 millions de "
         "pixels pour une image WebP"
     ) in text
     assert "Mon texte.\n</textarea>" in text

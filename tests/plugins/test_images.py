@@ -13,8 +13,10 @@ from tests.support.images import (
     jpeg_bytes,
     new_site,
     photo,
+    png_with_chunk_bomb,
     rotated_jpeg,
     transparent_png,
+    truncated_png,
 )
 from tests.support.site import build_site
 
@@ -238,3 +240,22 @@ def test_encoded_files_carry_no_metadata_whatever_the_format():
         for fmt in site_core.images.pixels.ENCODERS:
             with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
                 assert not out.getexif() and "exif" not in out.info, fmt
+
+
+def test_issue19_item8_broken_pngs_fail_the_build_with_french_messages(tmp_path):
+    """A truncated PNG, or one whose iCCP or zTXt chunk inflates to 100 MB: a content error
+    naming the file, not a traceback."""
+    message = _failure(
+        tmp_path,
+        {
+            "coupee.png": truncated_png(),
+            "profil.png": png_with_chunk_bomb(b"iCCP"),
+            "note.png": png_with_chunk_bomb(b"zTXt"),
+        },
+        {
+            name: {"body": f"![Une image](/images/{name}.png)"}
+            for name in ("coupee", "profil", "note")
+        },
+    )
+    for name in ("coupee", "profil", "note"):
+        assert f"image « /images/{name}.png » : image illisible ou endommagée" in message, message

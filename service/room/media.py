@@ -82,7 +82,7 @@ class Media:
         fails the build; the room adds that the format must be one a browser shows everywhere."""
         limits = Limits(*min_size, max_pixels=MAX_PIXELS)
         try:
-            with pixels.decoded(data, limits, formats=tuple(FORMATS)) as (image, fmt):
+            with pixels.decoded(data, limits, formats=tuple(FORMATS)) as (image, fmt, _size):
                 name = self._write(encode(image, fmt), filename, fmt)
                 image.thumbnail(THUMBNAIL)  # from the same pixels: the library never decodes it
                 self._write_thumbnail(image, self.folder / name)
@@ -129,7 +129,7 @@ class Media:
         target = self._thumbnail_path(path)
         if not target.exists():
             try:
-                with pixels.decoded(path.read_bytes(), Limits(), THUMBNAIL) as (image, _fmt):
+                with pixels.decoded(path.read_bytes(), Limits(), THUMBNAIL) as (image, *_):
                     image.thumbnail(THUMBNAIL)
                     self._write_thumbnail(image, path)
             except ImageProblem:

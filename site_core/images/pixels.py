@@ -187,8 +187,9 @@ def decoded(
     limits: Limits,
     need: tuple[int, int] | None = None,
     formats: tuple[str, ...] | None = None,
-) -> Iterator[tuple[Image.Image, str]]:
-    """`data` as an upright picture without metadata, and its Pillow format, for the block;
+) -> Iterator[tuple[Image.Image, str, tuple[int, int]]]:
+    """`data` as an upright picture without metadata, its Pillow format and its upright size
+    (the picture's may be smaller: `need`), for the block;
     ImageProblem when it is not a picture, a bomb, too small, or damaged. The decode waits for
     its share of DECODE_MEMORY and gives it back with the pixels when the block ends (the
     picture is closed then: keep what you make of it, not it). `need`: the largest size any
@@ -227,7 +228,7 @@ def decoded(
             if upright is not image:
                 image.close()
                 image = upright  # the file's object is let go now, not when the block ends
-            yield upright, fmt
+            yield upright, fmt, (width, height)
         finally:
             upright.close()
             image.close()

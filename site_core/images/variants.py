@@ -7,6 +7,7 @@ source is decoded only when a file is missing, and then once for all of them.
 """
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,10 +86,13 @@ class Producer:
         info = self.cache.info(digest)
         if info is not None:
             return self._variants(source, recipe, digest, info, None)
-        with pixels.decoded(source.read_bytes(), recipe.limits) as (image, _fmt):
+        # A JPEG is decoded at the scale the widest output needs (all of them from a new one).
+        widest = max(recipe.widths)
+        need = (widest, math.ceil(widest / recipe.ratio) if recipe.ratio else 1)
+        with pixels.decoded(source.read_bytes(), recipe.limits, need) as (image, _fmt, size):
             info = {
-                "width": image.width,
-                "height": image.height,
+                "width": size[0],
+                "height": size[1],
                 "fallback": pixels.fallback_format(image, _source_format(source)),
             }
             self.cache.put_info(digest, info)
@@ -128,7 +132,7 @@ class Producer:
         elif missing:
             largest = max(w for _, w, *_ in missing)
             need = (largest * size[0] // crop_w + 1, 1)
-            with pixels.decoded(source.read_bytes(), limits, need) as (image, _fmt):
+            with pixels.decoded(source.read_bytes(), limits, need) as (image, *_):
                 self._encode(image, size, box, digest, missing)
         return Variants(files, fallback, tuple(outputs))
 

@@ -236,7 +236,7 @@ def test_encoded_files_carry_no_metadata_whatever_the_format():
     source = Image.open(io.BytesIO(jpeg_bytes(photo(400, 300))))
     assert source.getexif(), "the source does carry EXIF"
     limits = site_core.images.pixels.Limits()
-    with site_core.images.pixels.decoded(jpeg_bytes(photo(400, 300)), limits) as (image, _):
+    with site_core.images.pixels.decoded(jpeg_bytes(photo(400, 300)), limits) as (image, *_):
         for fmt in site_core.images.pixels.ENCODERS:
             with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
                 assert not out.getexif() and "exif" not in out.info, fmt

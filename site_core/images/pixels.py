@@ -38,7 +38,7 @@ from PIL import Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageErr
 # photo far larger than any screen needs): 64 Mpx is an 8000×8000 picture.
 MAX_PIXELS = 64_000_000
 # Pillow's own limits, set here once for the build and the service alike. Above MAX_PIXELS
-# Pillow only warns (open_checked refuses, naming the size); above twice as many it refuses.
+# Pillow only warns (decoded() refuses, naming the size); above twice as many it refuses.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # A PNG text or ICC chunk may inflate to 1 MB, all of a file's to 4 MB: a chunk of 100 KB
 # inflating to 100 MB is refused instead of filling the memory.
@@ -189,8 +189,8 @@ def decoded(
     formats: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[Image.Image, str, tuple[int, int]]]:
     """`data` as an upright picture without metadata, its Pillow format and its upright size
-    (the picture's may be smaller: `need`), for the block;
-    ImageProblem when it is not a picture, a bomb, too small, or damaged. The decode waits for
+    (the picture's may be smaller: `need`), for the block; ImageProblem when it is not a
+    picture, a bomb, too small, or damaged. The decode waits for
     its share of DECODE_MEMORY and gives it back with the pixels when the block ends (the
     picture is closed then: keep what you make of it, not it). `need`: the largest size any
     output will take (oriented), so a JPEG is decoded at a fraction of its size when that is
@@ -211,16 +211,16 @@ def decoded(
             if _orientation(image) in _TRANSPOSED:
                 width, height = height, width
             ImageOps.exif_transpose(image, in_place=True)  # a copy only when turned
+            upright = _without_metadata(image)
         except DAMAGED:
+            image.close()
             raise _damaged() from None
-        upright = image
         try:
             if width < limits.min_width or height < limits.min_height:
                 raise ImageProblem(
                     f"trop petite ({width} × {height} pixels ; au moins "
                     f"{limits.min_width} × {limits.min_height} pixels)"
                 )
-            upright = _without_metadata(image)
             if upright is image and fmt == "WEBP":
                 # The file's object keeps libwebp's decoder, two canvases as large as the
                 # picture, as long as it lives: only a copy of its pixels goes on.

@@ -103,8 +103,9 @@ def create_app(settings: Settings, *, serve_site: bool = False) -> Starlette:
         return pages.error_page(
             HTTPException(
                 500,
-                "Le service de commentaires a rencontré une erreur imprévue. Votre commentaire "
-                "n’a pas été enregistré : revenez à l’article et renvoyez-le dans un instant.",
+                "Le service a rencontré une erreur imprévue : votre demande n’a pas abouti. "
+                "Revenez à la page précédente (bouton Retour), où ce que vous aviez écrit est "
+                "encore, et réessayez dans un instant.",
             )
         )
 

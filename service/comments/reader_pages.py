@@ -22,7 +22,7 @@ _GENERIC_TITLES = {
     404: "Page introuvable",
     405: "Méthode non autorisée",
     413: "Envoi trop volumineux",
-    500: "Erreur du service de commentaires",
+    500: "Erreur imprévue du service",
 }
 
 

@@ -103,7 +103,7 @@ class Room:
         self.worker = builder = BuildWorker(places)
         git = ContentGit(content, settings.content_git)
         store = ArticleStore(core.database, content, git)
-        catalog, media = Catalog(content, database), Media(content)
+        catalog, media = Catalog(content, database), Media(content, room_dir / "vignettes")
         conflicts = Conflicts(area)
         pipeline = Pipeline(places, public_dir(settings, core), settings.publish_timeout)
         # A failed job's file goes back to what is online (store.put_back): never the work.
@@ -116,8 +116,7 @@ class Room:
         self.changes = Changes(area, store, conflicts)
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
-        thumbs = room_dir / "vignettes"
-        self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit, thumbs)
+        self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit)
         # The editor's buttons answered by the other pages, and the portraits sent with any
         # button (registries: those pages render through the editor; editor.py says why).
         editor.extra_actions["apercu"] = self.previews.editor_action

@@ -1,19 +1,24 @@
 """Images: uploads checked with Pillow and stored in content/images/, and the library.
 
-An upload is refused, with a French message, unless Pillow reads it as a JPEG, PNG or WebP
-picture of at least the build's minimum size (IMAGES_MIN_SIZE) and at most MAX_PIXELS, counted
-from its header before any decoding (a decompression bomb never reaches memory). What is stored
-is not the uploaded file but the picture re-encoded by Pillow: turned the right way up (EXIF
-orientation), with no EXIF, XMP or text chunk left (GPS position, camera, names) but its colour
-profile, under a name the room makes (lower-case letters, digits, dashes, the format's own
-extension). So nothing uploaded can be served as anything but an image: an HTML or SVG file is
-not an image to Pillow, and bytes hidden after a real picture do not survive re-encoding.
+An upload is refused, with a French message naming the file, unless Pillow reads it as a JPEG,
+PNG or WebP picture of at least the build's minimum size (IMAGES_MIN_SIZE) and at most what it
+may decode (MAX_PIXELS, fewer for a WebP: site_core.images.pixels), counted from its header
+before any decoding (a decompression bomb never reaches memory); a damaged file is refused, not
+a server error. Decodes share a memory budget (four large uploads at once are decoded one after
+the other) and happen once: the library's thumbnail is made from the same pixels, so showing
+the library never decodes a full picture again (only a picture stored by other means).
+
+What is stored is not the uploaded file but the picture re-encoded by Pillow: turned the right
+way up (EXIF orientation), with no EXIF, XMP or text chunk left (GPS position, camera, names)
+but its colour profile, under a name the room makes (lower-case letters, digits, dashes, the
+format's own extension). So nothing uploaded can be served as anything but an image: an HTML
+or SVG file is not an image to Pillow, and bytes hidden after a real picture do not survive
+re-encoding.
 
 The checks and their French messages are site_core.images.pixels's, shared with the build.
 """
 
 import hashlib
-import io
 import re
 from pathlib import Path
 
@@ -22,37 +27,24 @@ from PIL import Image
 
 from site_core.files import write_atomic
 from site_core.images import pixels
-from site_core.images.pixels import MAX_PIXELS, ImageProblem, Limits, open_checked
+from site_core.images.pixels import MAX_PIXELS, ImageProblem, Limits
 
 IMAGE_FOLDER = "images"
-# Pillow format -> (extension, media type, encoder options).
+# Pillow format -> (extension, media type, encoder options). No optimised JPEG: libjpeg would
+# keep the whole picture's coefficients (190 MB at 64 Mpx) to save 5 % of a file the build
+# encodes again.
 FORMATS = {
-    "JPEG": (".jpg", "image/jpeg", {"quality": 92, "optimize": True}),
+    "JPEG": (".jpg", "image/jpeg", {"quality": 92}),
     "PNG": (".png", "image/png", {"optimize": True}),
     "WEBP": (".webp", "image/webp", {"quality": 90}),
 }
 MEDIA_TYPES = {ext: media for ext, media, _ in FORMATS.values()} | {".jpeg": "image/jpeg"}
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}\.(?:jpe?g|png|webp)", re.IGNORECASE)
+THUMBNAIL = (480, 480)
 
 
 class ImageRefused(ValueError):
     """The upload is not a usable picture; the message says why, in French."""
-
-
-def check(data: bytes, min_size: tuple[int, int]) -> tuple[Image.Image, str]:
-    """The upright picture without metadata, and its Pillow format; ImageRefused if not.
-
-    The checks are the build's own (site_core.images.pixels.open_checked: readable, not a bomb,
-    large enough once turned upright, not corrupt), so an image the room accepts never fails the
-    build; the room adds that the format must be one a browser shows everywhere."""
-    try:
-        upright = open_checked(
-            data, Limits(*min_size, max_pixels=MAX_PIXELS), formats=tuple(FORMATS)
-        )
-    except ImageProblem as problem:
-        text = str(problem)
-        raise ImageRefused(f"{text[0].upper()}{text[1:]}.") from None
-    return upright, Image.open(io.BytesIO(data), formats=tuple(FORMATS)).format  # header only
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:
@@ -61,8 +53,9 @@ def encode(image: Image.Image, fmt: str) -> bytes:
 
 
 class Media:
-    def __init__(self, content_dir: Path):
+    def __init__(self, content_dir: Path, thumbnails: Path):
         self.folder = Path(content_dir) / IMAGE_FOLDER
+        self.thumbnails = Path(thumbnails)
 
     def listing(self) -> list[str]:
         """Names of the pictures in the library, newest first."""
@@ -82,9 +75,22 @@ class Media:
         return path if path.is_file() else None
 
     def store(self, data: bytes, filename: str, min_size: tuple[int, int]) -> str:
-        """Check and store an upload; return its file name in the library."""
-        image, fmt = check(data, min_size)
-        encoded = encode(image, fmt)
+        """Check and store an upload, and its thumbnail; return its file name in the library.
+
+        The checks are the build's own (site_core.images.pixels.decoded: readable, not a bomb,
+        large enough once turned upright, not damaged), so an image the room accepts never
+        fails the build; the room adds that the format must be one a browser shows everywhere."""
+        limits = Limits(*min_size, max_pixels=MAX_PIXELS)
+        try:
+            with pixels.decoded(data, limits, formats=tuple(FORMATS)) as (image, fmt, _size):
+                name = self._write(encode(image, fmt), filename, fmt)
+                image.thumbnail(THUMBNAIL)  # from the same pixels: the library never decodes it
+                self._write_thumbnail(image, self.folder / name)
+        except ImageProblem as problem:
+            raise ImageRefused(problem.about(filename or "sans nom")) from None
+        return name
+
+    def _write(self, encoded: bytes, filename: str, fmt: str) -> str:
         stem = slugify(
             Path(filename or "image").stem, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s_]+", "-")]
         )
@@ -100,22 +106,32 @@ class Media:
                 continue
             (self.folder / name).chmod(0o644)
             return name
-        raise ImageRefused("Trop d’images portent déjà ce nom : renommez le fichier.")
+        raise ImageProblem("déjà présente sous trop de noms semblables : renommez le fichier")
 
-    def thumbnail(self, name: str, cache: Path) -> tuple[Path, str] | None:
-        """A small copy of a library picture for the room's pages (made once per version)."""
+    def _thumbnail_path(self, path: Path) -> Path:
+        """The thumbnail of this version of a library file (its name, date and size)."""
+        stat = path.stat()
+        extension = ".png" if path.suffix.lower() == ".png" else ".jpg"
+        version = f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode()
+        return self.thumbnails / (hashlib.sha256(version).hexdigest()[:24] + extension)
+
+    def _write_thumbnail(self, small: Image.Image, path: Path) -> Path:
+        target = self._thumbnail_path(path)
+        write_atomic(target, encode(small, "PNG" if target.suffix == ".png" else "JPEG"))
+        return target
+
+    def thumbnail(self, name: str) -> tuple[Path, str] | None:
+        """A small copy of a library picture for the room's pages: made with the upload, or
+        once per version of a file stored by other means (git, a copy)."""
         path = self.path(name)
         if path is None:
             return None
-        stat = path.stat()
-        extension = ".png" if path.suffix.lower() == ".png" else ".jpg"
-        version = f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode()
-        target = cache / (hashlib.sha256(version).hexdigest()[:24] + extension)
+        target = self._thumbnail_path(path)
         if not target.exists():
             try:
-                image, fmt = check(path.read_bytes(), (1, 1))
-            except ImageRefused:
+                with pixels.decoded(path.read_bytes(), Limits(), THUMBNAIL) as (image, *_):
+                    image.thumbnail(THUMBNAIL)
+                    self._write_thumbnail(image, path)
+            except ImageProblem:
                 return None
-            image.thumbnail((480, 480))
-            write_atomic(target, encode(image, "PNG" if extension == ".png" else "JPEG"))
-        return target, MEDIA_TYPES[extension]
+        return target, MEDIA_TYPES[target.suffix]

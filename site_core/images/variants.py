@@ -7,6 +7,7 @@ source is decoded only when a file is missing, and then once for all of them.
 """
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,27 +71,6 @@ class Producer:
         cache = settings.get("IMAGES_CACHE_PATH") or Path(settings["CACHE_PATH"]) / "images"
         return cls(cache, settings["PATH"], settings["OUTPUT_PATH"], settings["SITEURL"])
 
-    def info(self, source: Path, digest: str, limits: pixels.Limits):
-        """(info dict, decoded image or None): the source's oriented size and fallback format,
-        from the cache when known; checked against `limits` either way."""
-        info = self.cache.info(digest)
-        image = None
-        if info is None:
-            image = pixels.open_checked(source.read_bytes(), limits)
-            info = {
-                "width": image.width,
-                "height": image.height,
-                "fallback": pixels.fallback_format(image, _source_format(source)),
-            }
-            self.cache.put_info(digest, info)
-        width, height = info["width"], info["height"]
-        if width < limits.min_width or height < limits.min_height:
-            raise pixels.ImageProblem(
-                f"image trop petite ({width} × {height} pixels ; au moins "
-                f"{limits.min_width} × {limits.min_height} pixels)"
-            )
-        return info, image
-
     def make(self, source: Path, recipe: Recipe) -> Variants:
         """Every variant of `source` for `recipe`, in the cache and in the output (once per
         build: a portrait shown with many interviews is looked up once)."""
@@ -100,9 +80,33 @@ class Producer:
         return self._made[key]
 
     def _make(self, source: Path, recipe: Recipe) -> Variants:
+        """The source's oriented size and fallback format come from the cache when known (a
+        warm build opens no image), else from the one decode that also makes the variants."""
         digest = self.cache.digest(source)
-        info, image = self.info(source, digest, recipe.limits)
-        size = (info["width"], info["height"])
+        info = self.cache.info(digest)
+        if info is not None:
+            return self._variants(source, recipe, digest, info, None)
+        # A JPEG is decoded at the scale the widest output needs (all of them from a new one).
+        widest = max(recipe.widths)
+        need = (widest, math.ceil(widest / recipe.ratio) if recipe.ratio else 1)
+        with pixels.decoded(source.read_bytes(), recipe.limits, need) as (image, _fmt, size):
+            info = {
+                "width": size[0],
+                "height": size[1],
+                "fallback": pixels.fallback_format(image, _source_format(source)),
+            }
+            self.cache.put_info(digest, info)
+            return self._variants(source, recipe, digest, info, image)
+
+    def _variants(self, source, recipe: Recipe, digest: str, info: dict, image) -> Variants:
+        """The variants' names, and the missing ones made: from `image` when decoded, else
+        from a decode (a JPEG at the scale the largest missing output needs)."""
+        limits, size = recipe.limits, (info["width"], info["height"])
+        if size[0] < limits.min_width or size[1] < limits.min_height:
+            raise pixels.ImageProblem(
+                f"trop petite ({size[0]} × {size[1]} pixels ; au moins "
+                f"{limits.min_width} × {limits.min_height} pixels)"
+            )
         box = pixels.crop_box(size, recipe.ratio, recipe.focus) if recipe.ratio else None
         crop_w, crop_h = (box[2] - box[0], box[3] - box[1]) if box else size
         token = hashlib.sha256(f"{VERSION}:{digest}:{recipe.key}".encode()).hexdigest()[:10]
@@ -123,12 +127,13 @@ class Producer:
                 outputs.append((f"{cached_folder}/{name}", f"{output}/{out}"))
                 if not publish(*outputs[-1]):
                     missing.append((fmt, width, height, name, out))
-        if missing:
-            if image is None:
-                largest = max(w for _, w, *_ in missing)
-                need = (largest * size[0] // crop_w + 1, 1)
-                image = pixels.open_checked(source.read_bytes(), recipe.limits, need)
+        if missing and image is not None:
             self._encode(image, size, box, digest, missing)
+        elif missing:
+            largest = max(w for _, w, *_ in missing)
+            need = (largest * size[0] // crop_w + 1, 1)
+            with pixels.decoded(source.read_bytes(), limits, need) as (image, *_):
+                self._encode(image, size, box, digest, missing)
         return Variants(files, fallback, tuple(outputs))
 
     def _encode(self, image, size, box, digest, missing) -> None:

@@ -13,8 +13,10 @@ from tests.support.images import (
     jpeg_bytes,
     new_site,
     photo,
+    png_with_chunk_bomb,
     rotated_jpeg,
     transparent_png,
+    truncated_png,
 )
 from tests.support.site import build_site
 
@@ -163,7 +165,7 @@ def test_second_build_encodes_nothing(site, tmp_path, monkeypatch):
         raise AssertionError("an unchanged image was encoded again")
 
     monkeypatch.setattr(site_core.images.pixels, "encode", refuse)
-    monkeypatch.setattr(site_core.images.pixels, "open_checked", refuse)
+    monkeypatch.setattr(site_core.images.pixels, "decoded", refuse)
     output = build_site(tmp_path / "output", PATH=str(content), IMAGES_CACHE_PATH=str(cache))
     assert page(output, "articles/avec-images/index.html").find("figure", class_="illustration")
     assert any((output / "images").glob("paysage-1200.*.avif"))
@@ -213,9 +215,9 @@ def test_bad_images_fail_the_build_with_french_messages_naming_file_and_image(tm
         "decorative-decrite": "marquée décorative",
         "minuscule": "image trop petite (16 × 16 pixels",
         "pas-une-image": "n’est pas une image lisible",
-        "abimee": "image abîmée ou incomplète",
-        "bombe": "image trop grande (plus de 64 millions de pixels)",
-        "enorme": "image trop grande (10000 × 8000 pixels, plus de 64 millions",
+        "abimee": "image illisible ou endommagée",
+        "bombe": "image trop grande : plus de 128 millions de pixels, maximum 64 millions",
+        "enorme": "image trop grande : 10000 × 8000 pixels, maximum 64 millions de pixels",
         "absente": "fichier introuvable : content/images/absente.jpg",
         "externe": "image hébergée sur un autre site",
         "portraits": "champ « Portraits » : 2 portrait(s) pour 1 intervenant(s)",
@@ -233,9 +235,27 @@ def test_bad_images_fail_the_build_with_french_messages_naming_file_and_image(tm
 def test_encoded_files_carry_no_metadata_whatever_the_format():
     source = Image.open(io.BytesIO(jpeg_bytes(photo(400, 300))))
     assert source.getexif(), "the source does carry EXIF"
-    image = site_core.images.pixels.open_checked(
-        jpeg_bytes(photo(400, 300)), site_core.images.pixels.Limits()
+    limits = site_core.images.pixels.Limits()
+    with site_core.images.pixels.decoded(jpeg_bytes(photo(400, 300)), limits) as (image, *_):
+        for fmt in site_core.images.pixels.ENCODERS:
+            with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
+                assert not out.getexif() and "exif" not in out.info, fmt
+
+
+def test_issue19_item8_broken_pngs_fail_the_build_with_french_messages(tmp_path):
+    """A truncated PNG, or one whose iCCP or zTXt chunk inflates to 100 MB: a content error
+    naming the file, not a traceback."""
+    message = _failure(
+        tmp_path,
+        {
+            "coupee.png": truncated_png(),
+            "profil.png": png_with_chunk_bomb(b"iCCP"),
+            "note.png": png_with_chunk_bomb(b"zTXt"),
+        },
+        {
+            name: {"body": f"![Une image](/images/{name}.png)"}
+            for name in ("coupee", "profil", "note")
+        },
     )
-    for fmt in site_core.images.pixels.ENCODERS:
-        with Image.open(io.BytesIO(site_core.images.pixels.encode(image, fmt))) as out:
-            assert not out.getexif() and "exif" not in out.info, fmt
+    for name in ("coupee", "profil", "note"):
+        assert f"image « /images/{name}.png » : image illisible ou endommagée" in message, message

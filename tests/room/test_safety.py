@@ -3,13 +3,15 @@ token, every page its role, nothing changes when a post is refused, and no addre
 file outside the content folder's articles and pages."""
 
 import hashlib
+import html
 from pathlib import Path
 
 import httpx
 import pytest
 
 from service.core import db
-from tests.support.room import ROOM_PATH, add_account, csrf, login
+from tests.support.comments import running_service, spaces, write_site
+from tests.support.room import ROOM_PATH, add_account, csrf, login, room_config
 
 POSTS = [
     "equipe/",
@@ -104,3 +106,20 @@ def test_no_other_file_can_be_reached(room, path):
     ):
         assert response.status_code in (404, 405), response.status_code
         assert "SITENAME" not in response.text and "Title:" not in response.text
+
+
+def test_issue19_item8_an_unexpected_error_in_the_room_speaks_of_no_comment(tmp_path):
+    """The last-resort error page is the whole service's: it must not tell a writer that a
+    comment was lost."""
+    config = room_config(tmp_path, write_site(tmp_path / "site"))
+    add_account(config.core.database, "claire")
+    with running_service(config) as service:
+        client = login(service.url, "claire")
+        conn = db.connect(config.core.database)
+        conn.execute("ALTER TABLE publish_jobs RENAME TO publish_jobs_lost")  # a real fault
+        conn.close()
+        page = client.get(ROOM_PATH + "publications/")
+    assert page.status_code == 500
+    text = spaces(html.unescape(page.text))
+    assert "commentaire" not in text.split("<main", 1)[1].lower()
+    assert "erreur imprévue" in text and "bouton Retour" in text

@@ -2,8 +2,11 @@
 built around them."""
 
 import io
+import random
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -68,14 +71,13 @@ def transparent_png(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+def chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: length, type, data, CRC."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
     """A PNG header announcing `width` × `height` pixels, with almost no data behind it."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -83,6 +85,50 @@ def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
     )
+
+
+def noisy_png(width: int = 800, height: int = 600) -> bytes:
+    """A PNG that does not compress (random pixels): cut anywhere, its pixels are missing."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), random.randbytes(width * height * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+def truncated_png() -> bytes:
+    """A real PNG cut at 60 % of its bytes, as an interrupted copy leaves it."""
+    data = noisy_png()
+    return data[: len(data) * 6 // 10]
+
+
+def png_with_chunk_bomb(kind: bytes, inflated: int = 100 * 1024 * 1024) -> bytes:
+    """A small valid PNG carrying an iCCP or zTXt chunk whose compressed data (about 100 KB)
+    inflates to `inflated` bytes: a decompression bomb in a chunk, not in the pixels."""
+    data = noisy_png(640, 480)
+    name = b"ICC" if kind == b"iCCP" else b"Comment"
+    bomb = chunk(kind, name + b"\0\0" + zlib.compress(b"\0" * inflated, 9))
+    return data[:33] + bomb + data[33:]  # after the signature and IHDR, before the pixels
+
+
+def peak_memory_mb(code: str, *args: str) -> int:
+    """What `code` prints last, run in a Python process of its own that can call `_peak()`: its
+    peak resident memory so far, in MB (VmHWM: ru_maxrss would count the parent's, kept across
+    fork and exec)."""
+    measured = (
+        "import re\n"
+        "def _peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024\n"
+        f"{code}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", measured, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return int(done.stdout.split()[-1])
 
 
 def new_site(tmp: Path, images: dict[str, bytes], articles: dict[str, dict]) -> Path:

@@ -7,7 +7,6 @@ yet, like every « Ajouter »). Each upload is a line of the team's log and, wit
 """
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -49,7 +48,6 @@ class MediaPages:
         media: Media,
         git: ContentGit,
         upload_max_bytes: int,
-        thumbnails: Path,
     ):
         self.area = area
         self.editor = editor  # « Ajouter l’image » answers there
@@ -58,7 +56,6 @@ class MediaPages:
         self.media = media
         self.git = git  # each upload is a commit
         self.upload_max_bytes = upload_max_bytes
-        self.thumbnails = thumbnails
 
     def store(self, upload, account, portrait: bool = False) -> str:
         """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
@@ -153,7 +150,8 @@ class MediaPages:
             uses=uses,
             min_size=rules.image_min_size,
             max_mb=self.upload_max_bytes // (1024 * 1024),
-            error=error,
+            error="L’image n’a pas été ajoutée." if error else "",
+            errors={"image_fichier": error} if error else {},
             message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
         )
 
@@ -176,7 +174,7 @@ class MediaPages:
         if size not in ("vignette", "fichier"):
             return Response("Image introuvable.", 404, headers=IMAGE_HEADERS)
         if size == "vignette":
-            found = await run_in_threadpool(self.media.thumbnail, name, self.thumbnails)
+            found = await run_in_threadpool(self.media.thumbnail, name)
         else:
             path = self.media.path(name)
             found = (path, MEDIA_TYPES[path.suffix.lower()]) if path else None

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from service.core import db
 from tests.support.hostile import (
     BODY_VECTORS,
     ROLES_VECTOR,
@@ -50,16 +51,17 @@ def settings_for(content, output, **override):
     return site_settings(output, PATH=str(content), SITEURL=SITE_URL, BUILD_WORKERS=1, **override)
 
 
-def build_apart(content, output, plugins):
+def build_apart(content, output, plugins, **override):
     """Build in a new process: a plugin's handlers stay connected in the process that loaded
     it, so a build without the sanitiser after one with it would still sanitise."""
     code = (
         "import json, sys; from pathlib import Path; from pelican import Pelican; "
         "from tests.plugins.test_sanitize import settings_for; "
         "Pelican(settings_for(Path(sys.argv[1]), Path(sys.argv[2]), "
-        "PLUGINS=json.loads(sys.argv[3]))).run()"
+        "PLUGINS=json.loads(sys.argv[3]), **json.loads(sys.argv[4]))).run()"
     )
     command = [sys.executable, "-c", code, str(content), str(output), json.dumps(plugins)]
+    command.append(json.dumps(override))
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
 
 
@@ -91,6 +93,34 @@ def test_issue19_item1_hostile_articles_build_no_executable_markup(hostile_site)
         if problems:
             found[str(path.relative_to(hostile_site))] = problems
     assert not found, found
+
+
+def test_issue19_item1_the_lettres_archive_runs_no_article_text(hostile_site, tmp_path):
+    """A lettre keeps its articles as the manifest gives them, in plain text (a title or chapô
+    whose text reads « <script> »): the archive pages the build writes escape it."""
+    manifest = json.loads((hostile_site / "_articles-commentaires.json").read_text())
+    entry = manifest["articles"]["champs"]
+    assert "<script>" in entry["title"] + entry["summary"]  # plain text, unescaped
+    shown = {key: entry[key] for key in ("slug", "title", "url", "date", "summary", "image")}
+    shown |= {"category": "Vie <b onclick=x>", "category_slug": "vie-de-la-caf"}
+    database = tmp_path / "comments.sqlite3"
+    conn = db.connect(database)
+    db.migrate(conn)
+    with conn:
+        conn.execute(
+            "INSERT INTO letters (kind, period, subject, articles, created_at)"
+            " VALUES ('article', 'champs', ?, ?, '2024-03-03T12:00:00+00:00')",
+            (entry["title"], json.dumps([shown])),
+        )
+    conn.close()
+    content = hostile_site.parent / "content"
+    output = tmp_path / "output"
+    build_apart(content, output, read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"],
+                COMMENTS_DB=str(database))  # fmt: skip
+    pages = [output / "lettres" / "index.html", output / "lettres" / "1" / "index.html"]
+    assert "Titre" in pages[1].read_text(encoding="utf-8")
+    for page in pages:
+        assert executable_markup(page.read_text(encoding="utf-8"), SITE_URL) == [], page
 
 
 def test_issue19_item1_what_readers_read_stays(hostile_site):

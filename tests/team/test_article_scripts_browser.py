@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from service.core import db
 from service.team import accounts
 from site_core.paths import LOGIN_PATH
-from tests.support.hostile import BODY_VECTORS
+from tests.support.hostile import BODY_VECTORS, executable_markup
 from tests.support.room import (
     PASSWORD,
     ROOM_PATH,
@@ -159,6 +159,9 @@ def test_issue19_item1_a_writer_gains_no_role_through_an_article(browser, site):
             ran[path] = pwned(page)
         page.goto(site.url + f"{ROOM_PATH}articles/un-article-piege/apercu", wait_until="load")
         preview_src = page.locator("iframe").first.get_attribute("src")
+        # Each lock holds alone: the preview's build and the publication's sanitise too.
+        assert executable_markup(context.request.get(site.url + preview_src).text(), site.url) == []
+        assert executable_markup(httpx.get(site.url + article).text, site.url) == []
         page.goto(site.url + preview_src, wait_until="load")  # « en pleine page »
         page.wait_for_timeout(1000)
         try_clicks(page)

@@ -153,7 +153,7 @@ def test_a_response_sends_the_file_it_sized_even_if_the_page_is_replaced(tmp_pat
     assert whole.file.closed and part.file.closed
 
 
-def test_issue19_item2_every_file_is_served_with_the_site_policy(tmp_path, comment_site):
+def test_issue19_item1_every_file_is_served_with_the_site_policy(tmp_path, comment_site):
     """The built site's Content-Security-Policy as a header (frame-ancestors included) on pages,
     the 404 page and other files; no inline script is allowed."""
     (comment_site / "theme" / "js").mkdir(parents=True)

@@ -148,7 +148,7 @@ def test_the_builds_messages_go_next_to_their_fields(tmp_path):
     )
 
 
-def test_issue19_item3_preview_is_sandboxed_and_runs_no_script(room):
+def test_issue19_item1_preview_is_sandboxed_and_runs_no_script(room):
     """The frames are sandboxed without scripts; the preview itself forbids scripts and forms
     and is sandboxed by its own header, opened in a frame or alone; the room's own pages run
     no inline script."""

@@ -153,7 +153,7 @@ def test_without_javascript_the_address_is_selectable_text(browser, published_si
     "path",
     [ARTICLE, "/", "/recherche/?q=Atlantis", "/s-abonner/", "/a-propos/", "/archives/"],
 )
-def test_issue19_item2_the_site_policy_blocks_nothing_of_the_site(browser, site_url, path):
+def test_issue19_item1_the_site_policy_blocks_nothing_of_the_site(browser, site_url, path):
     """Under its own Content-Security-Policy (the <meta>), a page of the site loads and runs
     everything it needs: no violation reported, its scripts ran (search results, copy buttons)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})

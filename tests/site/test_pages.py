@@ -227,7 +227,7 @@ def test_questions_get_unique_ids_and_keep_given_ones(tmp_path):
     ]
 
 
-def test_issue19_item2_every_page_carries_the_policy_and_no_inline_script(built_site):
+def test_issue19_item1_every_page_carries_the_policy_and_no_inline_script(built_site):
     """The Content-Security-Policy in every page's <meta>, whatever web server sends it, and
     nothing it would block: each script is a file of the site (JSON-LD is data)."""
     pages = sorted(built_site.rglob("*.html"))

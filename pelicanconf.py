@@ -5,6 +5,7 @@
 
 from pathlib import Path
 
+from site_core.content_policy import SITE_POLICY
 from site_core.paths import DEFAULT_DATABASE, SHELL_NAME
 
 ROOT = Path(__file__).resolve().parent
@@ -133,6 +134,10 @@ GLOSSARY = {
     "Sdaf": "schéma départemental des services aux familles",
 }
 
+# Every page says what it may run (base.html's <meta>): the site's own scripts only, whatever
+# web server sends it; the service sends it as a header too (site_core.content_policy).
+CONTENT_SECURITY_POLICY = SITE_POLICY
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "fast_build",
@@ -150,6 +155,8 @@ PLUGINS = [
     "feeds",
     "letters",
     "search",
+    # Last: it keeps, of the HTML every plugin above wrote, only what the allow-list allows.
+    "sanitize",
 ]
 
 # Images (plugins/images): content images and portraits become <picture> elements with AVIF,

@@ -134,25 +134,9 @@ def _plan(generator):
 # Where a long feed address may wrap: after « // », after each « / », before each « . ».
 _BREAK_POINTS = re.compile(r"(?<=//)|(?<=/)(?=[^/])|(?=\.)")
 
-# Copy buttons of the feed list: shown only where the browser can copy; elsewhere the address
-# stays selectable text (one click selects it all, see site.css).
-_COPY_SCRIPT = """<script>
-(function () {
-  var status = document.getElementById("flux-copie");
-  if (!navigator.clipboard || !status) { return; }
-  document.querySelectorAll("button[data-copier]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var label = button.getAttribute("data-flux");
-      navigator.clipboard.writeText(button.getAttribute("data-copier")).then(function () {
-        status.textContent = "Adresse du flux " + label + " copiée.";
-      }, function () {
-        status.textContent = "La copie n’a pas fonctionné\\u00a0: sélectionnez l’adresse.";
-      });
-    });
-  });
-})();
-</script>"""
+# Copy buttons of the feed list: shown only where the browser can copy (a file: the site's
+# Content-Security-Policy runs no inline script).
+COPY_SCRIPT = '<script src="{siteurl}/theme/js/copier-flux.js"></script>'
 
 
 def breakable_address(url):
@@ -160,7 +144,7 @@ def breakable_address(url):
     return "<wbr>".join(html.escape(part) for part in _BREAK_POINTS.split(url))
 
 
-def _feed_list_html(feeds, cap):
+def _feed_list_html(feeds, cap, siteurl):
     """The list of every feed for the « S’abonner » page: each address as selectable text that
     wraps at sensible points, a copy button (with JavaScript) and a link to open it."""
     rows = []
@@ -180,7 +164,8 @@ def _feed_list_html(feeds, cap):
     return typeset_html(
         f'<ul class="liste-flux">{"".join(rows)}</ul>\n'
         '<p class="flux-copie" id="flux-copie" role="status"></p>\n'
-        f"<p>Chaque flux présente les {cap} publications les plus récentes.</p>\n" + _COPY_SCRIPT
+        f"<p>Chaque flux présente les {cap} publications les plus récentes.</p>\n"
+        + COPY_SCRIPT.format(siteurl=siteurl)
     )
 
 
@@ -198,7 +183,8 @@ def announce_feeds(generators):
         "main": [link for feed in main for link in feed.links()],
         "categories": {feed.slug: feed.links() for feed, _ in plan[1:]},
     }
-    listing = _feed_list_html(main + [feed for feed, _ in plan[1:]], settings["FEED_MAX_ITEMS"])
+    feeds = main + [feed for feed, _ in plan[1:]]
+    listing = _feed_list_html(feeds, settings["FEED_MAX_ITEMS"], settings["SITEURL"])
     for pages in (g for g in generators if isinstance(g, PagesGenerator)):
         for page in pages.pages + pages.hidden_pages:
             if LIST_MARKER in page._content:

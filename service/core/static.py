@@ -7,6 +7,9 @@ Content-Length"), 116 of 3,258 reads while republishing. Here the file is opened
 size, ETag and Last-Modified come from `fstat` on that open file, whose content cannot change
 under it (a replaced page is a new inode; the old one lives until closed).
 
+Every response carries the site's Content-Security-Policy (`site_core.content_policy`), the
+same the pages' <meta> says, plus frame-ancestors, which only a header can say.
+
 Everything else is Starlette's own code path: the folder, index.html and 404.html lookups,
 redirects, HEAD, the content type, ETag/Last-Modified and 304, and range requests.
 """
@@ -22,6 +25,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Receive, Scope, Send
+
+from site_core.content_policy import SITE_POLICY_HEADER
 
 PATHSEND = "http.response.pathsend"
 
@@ -54,7 +59,8 @@ class SiteFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         if isinstance(response, FileResponse):  # a page, an index.html or the 404 page
-            return await anyio.to_thread.run_sync(self._reopened, response, scope)
+            response = await anyio.to_thread.run_sync(self._reopened, response, scope)
+        response.headers["Content-Security-Policy"] = SITE_POLICY_HEADER
         return response
 
     def _reopened(self, response: FileResponse, scope: Scope) -> Response:

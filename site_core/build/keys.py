@@ -14,7 +14,7 @@ from pathlib import Path
 from site_core.build.fingerprints import Digester, Unstable
 
 SITE_CORE = Path(__file__).resolve().parent.parent
-PACKAGES = ("pelican", "markdown", "jinja2", "markupsafe")
+PACKAGES = ("pelican", "markdown", "jinja2", "markupsafe", "nh3")  # nh3: the sanitiser
 # Settings that change how the build runs, never what it writes.
 IGNORED_SETTINGS = frozenset({"BUILD_WORKERS"})
 

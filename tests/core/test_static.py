@@ -10,6 +10,7 @@ import anyio
 import httpx
 
 from service.core.static import OpenFileResponse
+from site_core.content_policy import SITE_POLICY_HEADER
 from tests.support.comments import make_config, running_service
 
 PAGE = "articles/premier-article/index.html"
@@ -150,3 +151,21 @@ def test_a_response_sends_the_file_it_sized_even_if_the_page_is_replaced(tmp_pat
     status, headers, body = _send(part, {"Range": "bytes=70000-70009"})
     assert (status, body) == (206, LONG[70000:70010])
     assert whole.file.closed and part.file.closed
+
+
+def test_issue19_item1_every_file_is_served_with_the_site_policy(tmp_path, comment_site):
+    """The built site's Content-Security-Policy as a header (frame-ancestors included) on pages,
+    the 404 page and other files; no inline script is allowed."""
+    (comment_site / "theme" / "js").mkdir(parents=True)
+    (comment_site / "theme" / "js" / "a.js").write_text("1;")
+    with running_service(make_config(tmp_path, comment_site), serve_site=True) as service:
+        with httpx.Client(base_url=service.url, timeout=10) as client:
+            for path, status in [(URL, 200), ("/theme/js/a.js", 200), ("/absente/", 404)]:
+                response = client.get(path)
+                assert response.status_code == status, path
+                policy = response.headers.get("content-security-policy", "")
+                assert policy == SITE_POLICY_HEADER, path
+    directives = dict(d.strip().split(" ", 1) for d in SITE_POLICY_HEADER.split(";"))
+    assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert directives["default-src"] == directives["form-action"] == "'self'"

@@ -15,6 +15,7 @@ from service.core import db
 from service.core.site import Site
 from service.lettre.sender import Sender
 from tests.support.comments import running_service, spaces
+from tests.support.hostile import executable_markup
 from tests.support.lettre import (
     BACK_CATALOGUE,
     PUBLIC,
@@ -298,3 +299,19 @@ def test_an_idle_round_takes_no_write_lock(tmp_path, letter_site, smtp_server):
         other.close()
     assert len(sender.announce(conn)) == 1
     conn.close()
+
+
+def test_issue19_item1_an_article_s_text_runs_nothing_in_the_lettre(letter_service, smtp_server):
+    """The manifest gives the lettre an article's title and chapô as plain text, whatever the
+    writer typed: the e-mail and the archive page show them as text, never as markup."""
+    subscribed(letter_service, smtp_server, "tous@exemple.fr")
+    hostile = '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">ici</a>'
+    new = article("piege", days_ago=0.01, title=f"Titre {hostile}", summary=f"Chapô {hostile}")
+    publish(letter_service, new)
+    wait_until(lambda: received(smtp_server, "tous@exemple.fr"))
+    html = html_part(smtp_server.messages[0])
+    [letter] = rows(letter_service, "SELECT id FROM letters WHERE period = 'piege'")
+    page = letter_service.config.core.site_dir / f"lettres/{letter['id']}/index.html"
+    for markup in (html, page.read_text()):
+        assert executable_markup(markup) == []
+        assert "Chapô &lt;img src=x" in markup

@@ -153,3 +153,34 @@ def test_the_builds_messages_go_next_to_their_fields(tmp_path):
         {},
         ["content/articles/autre.md : champ « Title » manquant"],
     )
+
+
+def test_issue19_item1_preview_is_sandboxed_and_runs_no_script(room):
+    """The frames are sandboxed without scripts; the preview itself forbids scripts and forms
+    and is sandboxed by its own header, opened in a frame or alone; the room's own pages run
+    no inline script."""
+    client = login(room.url, "claire")
+    page = client.get(editor_url("articles", "enjeux-prioritaires-2022") + "apercu")
+    frames = re.findall(r"<iframe [^>]*>", page.text)
+    assert len(frames) == 2
+    for frame in frames:
+        sandbox = re.search(r'sandbox="([^"]*)"', frame)
+        assert sandbox and "allow-scripts" not in sandbox.group(1).split(), frame
+    room_policy = directives(page.headers["content-security-policy"])
+    assert room_policy["script-src"] == ["'self'"]
+    src = re.search(r'<iframe src="([^"]+)"', page.text).group(1)
+    for path in (src, src.split("/articles/")[0] + "/theme/css/site.css"):
+        preview = client.get(path)
+        assert preview.status_code == 200, path
+        policy = directives(preview.headers["content-security-policy"])
+        assert policy["script-src"] == ["'none'"], path
+        assert policy["frame-ancestors"] == ["'self'"] and policy["form-action"] == ["'none'"]
+        assert "allow-scripts" not in policy["sandbox"] and policy["object-src"] == ["'none'"]
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    found = {}
+    for directive in policy.split(";"):
+        name, *values = directive.split()
+        found.setdefault(name, values)  # the first of a name counts
+    return found

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import open_page
 from tests.support.site import build_site, serve_directory
@@ -146,3 +147,30 @@ def test_without_javascript_the_address_is_selectable_text(browser, published_si
         assert address.evaluate("e => getComputedStyle(e).userSelect") == "all"
         address.click()
         assert page.evaluate("getSelection().toString()") == f"{ORIGIN}/flux/tous.rss.xml"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ARTICLE, "/", "/recherche/?q=Atlantis", "/s-abonner/", "/a-propos/", "/archives/"],
+)
+def test_issue19_item1_the_site_policy_blocks_nothing_of_the_site(browser, site_url, path):
+    """Under its own Content-Security-Policy (the <meta>), a page of the site loads and runs
+    everything it needs: no violation reported, its scripts ran (search results, copy buttons)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+        if path.startswith("/recherche/"):
+            expect(page.locator(".resultat").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(300)
+        assert violations == []
+    finally:
+        context.close()

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
+from site_core.content_policy import SITE_POLICY
 from tests.support.site import ROOT, build_site
 
 ARTICLE = "articles/enjeux-prioritaires-2022/index.html"
@@ -224,3 +225,18 @@ def test_questions_get_unique_ids_and_keep_given_ones(tmp_path):
         "#pourquoi_1",
         "#choisi",
     ]
+
+
+def test_issue19_item1_every_page_carries_the_policy_and_no_inline_script(built_site):
+    """The Content-Security-Policy in every page's <meta>, whatever web server sends it, and
+    nothing it would block: each script is a file of the site (JSON-LD is data)."""
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        page = soup(built_site, str(path.relative_to(built_site)))
+        metas = page.head.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert [meta["content"] for meta in metas] == [SITE_POLICY], path
+        for script in page.find_all("script"):
+            if script.get("type") != "application/ld+json":
+                assert script.get("src", "").startswith("/theme/js/"), (path, str(script)[:80])
+                assert not script.string, path

@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def build_site(output: Path, **override) -> Path:
     """Build the site with pelicanconf.py (plus `override`) into `output` and return it."""
-    settings = read_settings(
+    Pelican(site_settings(output, **override)).run()
+    return output
+
+
+def site_settings(output: Path, **override) -> dict:
+    """pelicanconf.py's settings (plus `override`) for a build of the repository's theme and
+    plugins into `output`, with its cache beside it and no comments."""
+    return read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
             "PATH": str(ROOT / "content"),
@@ -27,8 +34,6 @@ def build_site(output: Path, **override) -> Path:
             **override,
         },
     )
-    Pelican(settings).run()
-    return output
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -10,6 +10,12 @@ the room at /redaction/apercu/<key>/, behind the login, to its owner only (the k
 from the account and the service's secret), never cached or indexed; it may be framed by the
 room's own pages only.
 
+An article runs no script there, even one the sanitiser would have missed (issue 19: a writer's
+script ran with the session of the administrator previewing it): the frames are sandboxed
+without scripts (`sandbox="allow-same-origin"`: styles and images still load), and every
+preview response forbids scripts and forms and sandboxes itself (CSP `sandbox`), so opening it
+« en pleine page » is no different.
+
 When the build refuses the content, its own French messages come back in the editor, each next
 to the field it names (draft.BUILD_FIELDS); problems of the other files built with it are
 listed above the form.
@@ -46,7 +52,11 @@ PREVIEW_HEADERS = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
     "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "frame-ancestors 'self'",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'self'; sandbox allow-same-origin"
+    ),
     "X-Content-Type-Options": "nosniff",
 }
 WIDTHS = (("telephone", "téléphone", 390, 844), ("ordinateur", "ordinateur", 1280, 900))

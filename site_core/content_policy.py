@@ -39,8 +39,12 @@ TAGS = set(ATTRIBUTES) | {
     "p", "picture", "pre", "s", "samp", "section", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "tfoot", "thead", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
-# Markdown's tables align columns with style="text-align: …": the only property kept.
+# Markdown's tables align columns with style="text-align: …": the only property kept, then
+# made a class (`aligne-…`, in site.css), since the site's CSP allows no style attribute.
 STYLE_PROPERTIES = {"text-align"}
+_CELL = re.compile(r"<t[hd]\b[^>]*>")
+_ALIGNMENT = re.compile(r' style="text-align:\s*(left|right|center|justify);?"')
+_CLASS = re.compile(r' class="([^"]*)"')
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _CLEANER = nh3.Cleaner(
@@ -59,7 +63,24 @@ def clean_html(markup: str) -> str:
     elements go with their content. No-break spaces stay characters (French typography)."""
     if not markup:
         return markup
-    return _CLEANER.clean(markup).replace("&nbsp;", "\u00a0")
+    cleaned = _CLEANER.clean(markup).replace("&nbsp;", "\u00a0")
+    if 'style="' not in cleaned:
+        return cleaned
+    cleaned = _CELL.sub(_aligned, cleaned)
+    return re.sub(r' style="[^"]*"', "", cleaned)  # any other style: nothing the policy allows
+
+
+def _aligned(match: re.Match) -> str:
+    """A table cell's alignment as a class, joined to the class it may have."""
+    tag = match.group(0)
+    align = _ALIGNMENT.search(tag)
+    if align is None:
+        return tag
+    tag = tag.replace(align.group(0), "", 1)
+    name = f"aligne-{align.group(1)}"
+    if _CLASS.search(tag):
+        return _CLASS.sub(lambda m: f' class="{name} {m.group(1)}"', tag, count=1)
+    return tag[:-1] + f' class="{name}">'
 
 
 _MARKUP = re.compile(r"[<>]")
@@ -75,12 +96,11 @@ def plain_text(value: str) -> str:
 
 # The site's Content-Security-Policy. Scripts: the site's own files only (no inline script;
 # JSON-LD is data, not run); 'wasm-unsafe-eval' lets the search page compile Pagefind's
-# WebAssembly, never JavaScript. Styles: the site's files, plus inline style attributes (the
-# forms' token image is a custom property set in the template; the feeds' XSLT page has its
-# own <style>); article markup keeps no style but table alignment (`clean_html`).
+# WebAssembly, never JavaScript. Styles: the site's files only (the forms' token images are
+# in site.css, the feeds' page has flux.css, table alignment is a class: `clean_html`).
 SITE_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+    "style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
 # As a header too: frame-ancestors is ignored in a <meta> (no page of the site may be framed).

@@ -1,6 +1,5 @@
 """Posting comments over real HTTP to the service, with a real SQLite file."""
 
-import re
 import time
 
 import httpx
@@ -12,6 +11,7 @@ from service.settings import Settings
 from site_core.manifest import ManifestFile
 from site_core.paths import SHELL_NAME as SHELL_FILE
 from tests.support.comments import ARTICLES, make_config, running_service, spaces, write_site
+from tests.support.site import token_image
 
 
 def post(service, form=None, **kwargs):
@@ -301,7 +301,7 @@ def test_form_of_a_built_article_page_posts_as_is(tmp_path, built_site):
     fields.update(nom="Lou", email="lou@exemple.fr", commentaire="Depuis la page construite")
     assert fields["jeton"] == ""  # no token in a static page: scrapers get nothing
     # The form's background image, asked for when the reader starts writing, gives the token.
-    token_url = re.search(r"--jeton: url\('([^']+)'\)", form["style"]).group(1)
+    token_url = token_image(built_site, "formulaire-commentaire")
     config = make_config(tmp_path, built_site, comments={"min_fill_seconds": 0.2})
     with running_service(config) as service, httpx.Client(base_url=service.url) as browser:
         assert browser.get(token_url).status_code == 200

@@ -17,8 +17,9 @@ from service.core.settings import CoreSettings
 from service.settings import Settings
 from site_core.locks import site_lock
 from site_core.manifest import ManifestFile
+from site_core.paths import COMMENTS_ENDPOINT
 from tests.support.comments import spaces
-from tests.support.site import ROOT, build_site
+from tests.support.site import ROOT, build_site, token_image
 
 SECRET = "clé de test du build"
 SLUG = "30-ans-caf-essonne"
@@ -217,7 +218,10 @@ def test_a_fresh_clone_without_database_builds(built_site):
     # The form asks for its token when the reader starts writing: none is baked in the page.
     form = page.select_one("#commentaires form")
     assert form.select_one("input[name=jeton]")["value"] == ""
-    assert "--jeton: url('/commentaires/jeton')" in form["style"]
+    # The stylesheet asks for it (no inline style: the site's CSP allows none).
+    assert not form.has_attr("style")
+    assert token_image(built_site, "formulaire-commentaire") == COMMENTS_ENDPOINT + "jeton"
+    assert token_image(built_site, "formulaire-lettre") == COMMENTS_ENDPOINT + "lettre/jeton"
 
 
 def test_closed_comments_have_no_form(tmp_path):

@@ -8,13 +8,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from site_core.content_policy import SITE_POLICY_HEADER
+
 pytestmark = pytest.mark.browser  # slow: builds the site, starts nginx and the service
 
-POLICY = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+# nginx sends the site's own policy, the one every page also carries in a <meta>.
+POLICY = SITE_POLICY_HEADER
 # Every response of the site and of the readers' service pages carries these.
 HEADERS = {
     "strict-transport-security": "max-age=31536000; includeSubDomains",

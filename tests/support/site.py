@@ -2,6 +2,8 @@
 127.0.0.1."""
 
 import functools
+import posixpath
+import re
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -53,3 +55,11 @@ def serve_directory(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def token_image(output: Path, form_class: str) -> str:
+    """The site path of the token image the stylesheet asks for when the form of `form_class`
+    gets the focus (resolved from theme/css/site.css, as a browser does)."""
+    css = (output / "theme/css/site.css").read_text(encoding="utf-8")
+    rule = re.search(rf"\.{form_class} form:focus-within {{[^}}]*url\(\"([^\"]+)\"\)", css)
+    return posixpath.normpath(posixpath.join("/theme/css", rule.group(1)))

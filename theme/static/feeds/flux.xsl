@@ -28,20 +28,7 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="robots" content="noindex"/>
         <title><xsl:value-of select="$title"/> (flux <xsl:value-of select="$format"/>)</title>
-        <style>
-          body { margin: 0; font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b; background: #fff; }
-          .wrap { max-width: 46rem; margin: 0 auto; padding: 1rem; }
-          header { background: #004c97; color: #fff; }
-          header a { color: #fff; }
-          h1 { font-size: 1.6rem; line-height: 1.25; margin: .5rem 0; }
-          .notice { background: #eef4fb; border-left: .3rem solid #004c97; padding: .75rem 1rem; margin: 1rem 0; }
-          .notice code { word-break: break-all; }
-          article { border-bottom: 1px solid #d0d7de; padding: 1rem 0; }
-          h2 { font-size: 1.25rem; margin: 0 0 .25rem; }
-          a { color: #004c97; }
-          a:focus-visible { outline: 3px solid #e1000f; outline-offset: 2px; }
-          .meta { color: #4a4a4a; font-size: .95rem; margin: 0 0 .5rem; }
-        </style>
+        <link rel="stylesheet" href="{concat($site, substring('/', 1 + number(substring($site, string-length($site)) = '/')), 'theme/feeds/flux.css')}"/>
       </head>
       <body>
         <header>

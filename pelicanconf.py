@@ -5,7 +5,7 @@
 
 from pathlib import Path
 
-from site_core.content_policy import SITE_POLICY
+from site_core.content.policy import SITE_POLICY
 from site_core.paths import DEFAULT_DATABASE, SHELL_NAME
 
 ROOT = Path(__file__).resolve().parent
@@ -135,7 +135,7 @@ GLOSSARY = {
 }
 
 # Every page says what it may run (base.html's <meta>): the site's own scripts only, whatever
-# web server sends it; the service sends it as a header too (site_core.content_policy).
+# web server sends it; the service sends it as a header too (site_core.content.policy).
 CONTENT_SECURITY_POLICY = SITE_POLICY
 
 PLUGIN_PATHS = ["plugins"]

@@ -6,7 +6,7 @@ local SMTP server; time, rate, memory, and the exactly-once window.
    service's sender (service.lettre.sender.Sender) run in this process for one round:
    announce (the lettre and N outbox rows in one transaction), then compose and send every
    row over one SMTP connection, committing each « sent » after its 250. The server is
-   aiosmtpd (tests/support/smtp_sink.py) in its own process. Reported: the round's wall time,
+   aiosmtpd (tests/support/mail/smtp_sink.py) in its own process. Reported: the round's wall time,
    e-mails per second, the time to the first message (announce + enqueue), the resident memory
    the round added (sampled every 10 ms), and the only span in which a crash loses a message
    (delivery.py): from the « handed over » commit returning to the final "." written; the

@@ -1,5 +1,5 @@
 """Fails the build on bad content, with a French message naming the file and the field: the
-checks are site_core.content_rules, the ones the writing room runs before it saves a file.
+checks are site_core.content.rules, the ones the writing room runs before it saves a file.
 
 Pelican alone logs « Could not process » and skips such a file, so an article could vanish from
 the site unnoticed. Here every problem found while reading is recorded (in
@@ -11,8 +11,8 @@ from pelican import readers, signals
 from pelican.contents import Article, Page
 from pelican.utils import get_date
 
-from site_core import content_rules
 from site_core.build_errors import ContentError, record, reset, stop_on_problems
+from site_core.content import rules as content_rules
 
 __all__ = ["ContentError", "register"]
 
@@ -48,7 +48,7 @@ def _guarded(reader_class):
 
 
 def check_content(content):
-    """The same checks as the writing room's save (site_core.content_rules), on what Pelican
+    """The same checks as the writing room's save (site_core.content.rules), on what Pelican
     read: a problem is recorded naming the file and the field."""
     if not isinstance(content, Article | Page):
         return

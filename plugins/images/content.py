@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_core.content_rules import ImageRefused, image_file
+from site_core.content.rules import ImageRefused, image_file
 from site_core.images.pixels import ImageProblem
 from site_core.typography import typeset_text
 
@@ -46,7 +46,7 @@ class PageImages:
 def resolve(src: str, page: PageImages) -> Path:
     """The file behind `src` (`/images/x.jpg`, `{static}/images/x.jpg`…), inside the content
     folder; a URL to another site or a missing file is refused (the room's save checks the
-    same: site_core.content_rules)."""
+    same: site_core.content.rules)."""
     try:
         return image_file(src, page.content_root, page.source_path)
     except ImageRefused as refused:

@@ -4,7 +4,7 @@ Markdown passes raw HTML through, and a rédaction account's `<script>`, `onclic
 `javascript:` link ran with the session of the administrator who read the article (issue 19).
 Once every other plugin has rendered its HTML (`content_object_init`, connected last: this
 plugin is last in PLUGINS), the body, the chapô and every other formatted field
-(FORMATTED_FIELDS) keep only what `site_core.content_policy.clean_html` allows, which is all the
+(FORMATTED_FIELDS) keep only what `site_core.content.policy.clean_html` allows, which is all the
 site's own Markdown and plugins produce. Fields shown as typed (title, names, roles, tags) are
 HTML in the templates: a `<` or `>` in them is escaped when read, before Pelican makes
 authors and tags of them (`plain_text`).
@@ -15,7 +15,7 @@ Every build has it: `invoke build`/`publish`, `run.sh`, the room's publication a
 from pelican import readers, signals
 from pelican.contents import Article, Page
 
-from site_core.content_policy import clean_html, plain_text
+from site_core.content.policy import clean_html, plain_text
 
 # Made into objects when read (escaped before), or typeset when read (escaped after: French
 # typography would put a no-break space inside « &lt; »). Roles are escaped once split into

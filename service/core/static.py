@@ -7,7 +7,7 @@ Content-Length"), 116 of 3,258 reads while republishing. Here the file is opened
 size, ETag and Last-Modified come from `fstat` on that open file, whose content cannot change
 under it (a replaced page is a new inode; the old one lives until closed).
 
-Every response carries the site's Content-Security-Policy (`site_core.content_policy`), the
+Every response carries the site's Content-Security-Policy (`site_core.content.policy`), the
 same the pages' <meta> says, plus frame-ancestors, which only a header can say.
 
 Everything else is Starlette's own code path: the folder, index.html and 404.html lookups,
@@ -26,7 +26,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from site_core.content_policy import SITE_POLICY_HEADER
+from site_core.content.policy import SITE_POLICY_HEADER
 
 PATHSEND = "http.response.pathsend"
 

@@ -9,7 +9,7 @@ launch articles are (`Roles: a ; b`, `Date: 2022-01-10 09:00`).
 `check()` says in French, per form field, what would stop the build (the fields
 content_validation requires, an unknown thème, a comma in a name, an invisible control
 character …), so a saved file never breaks the site's build for everyone; `build_problems()`
-then runs the build's own checks (site_core.content_rules: control characters, missing
+then runs the build's own checks (site_core.content.rules: control characters, missing
 images, reserved addresses, what content_validation refuses) on the file text itself, so the
 two cannot disagree. The preview shows whatever else the build says.
 
@@ -26,7 +26,7 @@ from pelican.utils import slugify
 
 from service.room.articles import Document, new_document, parse
 from service.room.catalog import _DATE, split_list
-from site_core import content_rules
+from site_core.content import rules as content_rules
 
 MAX_SPEAKERS = 12
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -6,8 +6,8 @@ import base64
 import pytest
 
 from service.core import mailer
-from tests.support.comment_mail import MODERATORS, post, smtp_config, store_comment
 from tests.support.comments import running_service
+from tests.support.mail.comment_mail import MODERATORS, post, smtp_config, store_comment
 
 
 def _b(text: str, charset: str = "utf-8") -> str:

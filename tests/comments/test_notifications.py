@@ -10,7 +10,8 @@ from email.utils import parsedate_to_datetime
 from service.comments.notifier import Notifier
 from service.core import db
 from service.core.site import Site
-from tests.support.comment_mail import (
+from tests.support.comments import free_port, make_config, running_service, spaces
+from tests.support.mail.comment_mail import (
     MODERATORS,
     end_interval,
     notifications,
@@ -19,7 +20,6 @@ from tests.support.comment_mail import (
     store_comment,
     wait_until,
 )
-from tests.support.comments import free_port, make_config, running_service, spaces
 
 SITE = "https://partenaires.caf-essonne.example"
 TITLE = "«\u202fPremier article\u00a0: l’accueil des tout-petits\u202f»"

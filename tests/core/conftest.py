@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.comments import free_port
-from tests.support.tls import TlsRelay, make_certificates
+from tests.support.mail.tls import TlsRelay, make_certificates
 
 
 @pytest.fixture(scope="session")

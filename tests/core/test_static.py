@@ -10,7 +10,7 @@ import anyio
 import httpx
 
 from service.core.static import OpenFileResponse
-from site_core.content_policy import SITE_POLICY_HEADER
+from site_core.content.policy import SITE_POLICY_HEADER
 from tests.support.comments import make_config, running_service
 
 PAGE = "articles/premier-article/index.html"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from site_core.content_policy import SITE_POLICY_HEADER
+from site_core.content.policy import SITE_POLICY_HEADER
 
 pytestmark = pytest.mark.browser  # slow: builds the site, starts nginx and the service
 

@@ -10,8 +10,8 @@ import sys
 from service import commands
 from service.app import assemble
 from tests.support.lettre import article, publish, received, rows, subscribed, wait_until
-from tests.support.reports import dsn
-from tests.support.reports import rebond as bounce
+from tests.support.mail.reports import dsn
+from tests.support.mail.reports import rebond as bounce
 
 ADDRESS = "perdu@exemple.fr"
 

@@ -1,7 +1,7 @@
 """What the mail server pipes to `rebond` besides plain bounces (issue 19, item 14): complaints
 (ARF feedback loops) unsubscribe the person, reports whose returned message is base64 are read,
 bounces come to their own address (VERP) apart from the address replies go to, and a reply that
-reaches the pipe anyway is forwarded to the team. Real sample messages (tests/support/reports.py)
+reaches the pipe anyway is forwarded to the team. Real sample messages (tests/support/mail/reports.py)
 fed to the real command; e-mails counted in aiosmtpd."""
 
 import os
@@ -14,7 +14,7 @@ from service.core import db
 from service.lettre import stats
 from service.team import accounts
 from tests.support.lettre import article, publish, received, rows, subscribed, wait_until
-from tests.support.reports import arf, dsn, rebond, reply
+from tests.support.mail.reports import arf, dsn, rebond, reply
 
 ADDRESS = "partenaire@exemple.fr"
 OTHER = "autre@exemple.fr"

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from site_core.content_policy import SITE_POLICY
+from site_core.content.policy import SITE_POLICY
 from tests.support.site import ROOT, build_site
 
 ARTICLE = "articles/enjeux-prioritaires-2022/index.html"

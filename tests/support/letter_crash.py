@@ -2,7 +2,7 @@
 benchmarks/letter_send.py: N confirmed subscribers, a new article, `kill -9` of the service in
 the middle of the send, a restart, and what each subscriber's mailbox got.
 
-The mail server is tests/support/smtp_sink.py (aiosmtpd) in its own process, so it keeps every
+The mail server is tests/support/mail/smtp_sink.py (aiosmtpd) in its own process, so it keeps every
 message it accepted across the service's death.
 """
 

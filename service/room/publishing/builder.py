@@ -34,7 +34,7 @@ from pelican.utils import order_content
 
 from service.room.publishing import trees
 from service.room.publishing.swap import swap_in
-from site_core.content_rules import reserved_slugs
+from site_core.content.rules import reserved_slugs
 from site_core.paths import MANIFEST_NAME
 
 _shown: dict = {"source": None, "content": None}  # the file a preview shows as published

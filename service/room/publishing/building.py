@@ -52,7 +52,7 @@ class SiteRules:
     summary_length: int
     image_min_size: tuple[int, int]
     portrait_min_size: int
-    # Per kind, the slugs the build refuses (site_core.content_rules, from the settings).
+    # Per kind, the slugs the build refuses (site_core.content.rules, from the settings).
     reserved_slugs: dict[str, list[str]] = field(default_factory=dict)
 
 

@@ -4,7 +4,7 @@ per message, so it survives its client's crash).
 
 Run in its own process by the kill -9 test and benchmarks/letter_send.py (letter_crash.py), so
 it outlives the service it receives from and does not share its CPU time slices:
-`python tests/support/smtp_sink.py PORT FILE`. Prints « ready » once listening.
+`python tests/support/mail/smtp_sink.py PORT FILE`. Prints « ready » once listening.
 """
 
 import re

@@ -1,0 +1,1 @@
+"""Test helpers for e-mail: the SMTP sink, TLS certificates, sample reports, reading mails."""

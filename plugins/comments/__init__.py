@@ -40,6 +40,7 @@ class CommentsBuild:
         self.articles: list = []
         self.categories: dict[str, str] = {}
         self.count_pages: dict[str, set[str]] = {}
+        self.pages: dict[str, str] = {}  # pages readers can reach: slug -> url
         self.lock = None  # the site lock, from reading the comments to the manifest
 
     def unlock(self) -> None:
@@ -83,6 +84,10 @@ class CommentsBuild:
         self.articles = articles
         self.categories = {category.slug: category.name for category, _ in generator.categories}
 
+    def list_pages(self, generator) -> None:
+        reachable = list(generator.pages) + list(generator.hidden_pages)
+        self.pages = {page.slug: page.url for page in reachable}
+
     def record(self, path: str, context: dict) -> None:
         page = context.get("articles_page")
         if page is None:
@@ -113,6 +118,7 @@ class CommentsBuild:
                 for article in self.articles
             },
             categories=self.categories,
+            pages=self.pages,
         )
 
 
@@ -146,6 +152,11 @@ def _attach(generator):
     _state.attach(generator)
 
 
+def _list_pages(generator):
+    if _state is not None:
+        _state.list_pages(generator)
+
+
 def _record_counts(path, context):
     """Remember which list pages show which articles (with their comment counts), so the
     service can patch them; taken from the page's context rather than re-reading the file."""
@@ -165,5 +176,6 @@ def register():
     signals.initialized.connect(_start)
     signals.generator_init.connect(_install)
     signals.article_generator_finalized.connect(_attach)
+    signals.page_generator_finalized.connect(_list_pages)
     signals.content_written.connect(_record_counts)
     signals.finalized.connect(_write_manifest)

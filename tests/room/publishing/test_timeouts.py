@@ -1,6 +1,7 @@
 """A publication past its time limit (issue 19, items 2 and 4): the build that outlives its
 deadline never swaps, and a builder killed mid-build takes its forked workers with it, leaving
-no process behind and the site lock free."""
+no process behind and the site lock free. Either way the team reads, in French, that the time
+limit was passed and that the public site did not change."""
 
 import os
 import threading
@@ -10,8 +11,11 @@ import pytest
 from service.room.publishing.building import BuildFailed, BuildPlaces
 from service.room.publishing.pipeline import Pipeline
 from site_core.locks import site_lock
-from tests.support.room import copy_content
+from tests.support.comments import running_service, spaces
+from tests.support.room import add_account, copy_content, login, publish_now, room_config
 from tests.support.site import ROOT
+
+LATE = "La publication a dépassé le temps limite de {} s ; le site public n’a pas changé."
 
 
 def pipeline(tmp_path, timeout: float, grace: float) -> Pipeline:
@@ -35,7 +39,7 @@ def test_issue19_item2_a_build_past_its_deadline_never_swaps(tmp_path):
             publication.run(stages.append)
     finally:
         publication.stop()
-    assert failure.value.errors == ["Construction trop longue : le site n’a pas changé."]
+    assert failure.value.errors[0].startswith(LATE.format("0,01"))
     assert "swap" not in stages and "build" in stages
     assert (tmp_path / "public" / "index.html").read_text() == "ancien site"
     assert os.listdir(tmp_path / "public") == ["index.html"]
@@ -47,10 +51,11 @@ def test_issue19_item4_a_killed_builder_leaves_no_process_nor_the_site_lock(tmp_
     publication.worker.call(publication.places.request(op="describe"), timeout=60)
     group = publication.worker._proc.pid
     try:
-        with pytest.raises(BuildFailed):
+        with pytest.raises(BuildFailed) as failure:
             publication.run(lambda stage: None)
     finally:
         publication.stop()
+    assert failure.value.errors[0].startswith(LATE.format("0,5"))
     with pytest.raises(ProcessLookupError):
         os.killpg(group, 0)  # nothing left of the group: no builder, no forked worker
     locked = threading.Event()
@@ -63,3 +68,17 @@ def test_issue19_item4_a_killed_builder_leaves_no_process_nor_the_site_lock(tmp_
     taker.start()
     assert locked.wait(5), "the site lock is still held"
     assert (tmp_path / "public" / "index.html").read_text() == "ancien site"
+
+
+def test_a_publication_past_its_time_limit_says_so_on_its_page(tmp_path):
+    (tmp_path / "public" / "site").mkdir(parents=True)
+    (tmp_path / "public" / "site" / "index.html").write_text("ancien site")
+    config = room_config(tmp_path, tmp_path / "public" / "site", room={"publish_timeout": 1})
+    add_account(config.core.database, "claire")
+    with running_service(config, serve_site=True) as service:
+        job = publish_now(service)  # a first build, Pelican started: well over a second
+        assert job["state"] == "failed"
+        page = spaces(login(service.url, "claire").get(f"/redaction/publications/{job['id']}").text)
+    assert LATE.format(1) in page
+    assert "REDACTION_PUBLISH_TIMEOUT" in page  # what to do about it
+    assert (tmp_path / "public" / "site" / "index.html").read_text() == "ancien site"

@@ -74,7 +74,8 @@ class Manifest:
             slug: {**_fields(entry), "date": entry.date.isoformat()}
             for slug, entry in sorted(self.articles.items())
         }
-        return json.dumps({"version": VERSION, **data}, ensure_ascii=False, indent=1)
+        # One line: with `indent`, json encodes in Python, not C (0.1 s at 1,000 articles).
+        return json.dumps({"version": VERSION, **data}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":

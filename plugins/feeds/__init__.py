@@ -17,10 +17,10 @@ from site_core.comments.threads import in_feeds
 from site_core.feeds import (
     FORMAT_NAMES,
     Feed,
+    article_text,
     comments_feed,
     local_time,
     new_entry,
-    plain_text,
     quoted,
     safe_content,
     set_identity,
@@ -41,7 +41,7 @@ LIST_MARKER = "<!-- liste-des-flux -->"
 def article_summary(article, limit):
     """The chapô as plain text: the Summary field, else the start of the article's paragraphs."""
     if article.metadata.get("summary"):
-        return plain_text(article.metadata["summary"])
+        return article_text(article.metadata["summary"])
     root = lhtml.fragment_fromstring(article.content or "<p></p>", create_parent="div")
     paragraphs = (squeeze(p.text_content()) for p in root.xpath(".//p[not(ancestor::nav)]"))
     return shorten(" ".join(p for p in paragraphs if p), limit)
@@ -63,7 +63,7 @@ def article_entry(article, settings):
     modified = getattr(article, "modified", None)
     set_identity(
         entry,
-        plain_text(article.title),
+        article_text(article.title),
         permalink,
         published,
         local_time(modified, settings) if modified else published,

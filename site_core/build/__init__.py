@@ -51,7 +51,7 @@ from site_core.build import pool
 from site_core.build.contents import ArticleReading, ContentCache, all_contents
 from site_core.build.fingerprints import Digester, TemplateNames
 from site_core.build.keys import content_key, templates_digest
-from site_core.build.speedups import fast_membership, prepare_environment
+from site_core.build.speedups import fast_membership, fast_relative_paths, prepare_environment
 from site_core.build.state import FILE_NAME as STATE_FILE
 from site_core.build.state import SiteState, produced_files
 from site_core.build.writing import BatchWriter
@@ -299,6 +299,7 @@ def _read(generator) -> None:
 
 def register() -> None:
     """Connect the machinery to Pelican's signals (idempotent)."""
+    fast_relative_paths()
     signals.initialized.connect(_start)
     signals.get_writer.connect(_writer)
     signals.generator_init.connect(_environment)

@@ -200,15 +200,19 @@ class Lines:
                 raise TimeoutError("no answer")
             chunk = os.read(self.fd, 65536)
             if not chunk:
-                raise OSError("the builder stopped")
+                raise BuilderGone()
             self.buffer += chunk
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line.decode("utf-8")
 
 
-def _broken(error: Exception) -> str:
+class BuilderGone(OSError):
+    """The builder's end of the pipe closed: it stopped (killed, out of memory…)."""
+
+
+def _broken(error: OSError) -> str:
+    detail = "" if isinstance(error, BuilderGone) else f" Détail technique : {error}"
     return (
-        "Le programme de construction du site s’est arrêté sans répondre "
-        f"({error}) : réessayez ; si cela recommence, le journal builder.log du dossier de "
-        "l’espace rédaction dit pourquoi."
+        "Le programme de construction du site s’est arrêté sans répondre : réessayez ; si cela "
+        "recommence, le journal builder.log du dossier de l’espace rédaction dit pourquoi." + detail
     )

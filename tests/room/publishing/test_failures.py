@@ -6,23 +6,16 @@ import signal
 
 import pytest
 
-from service.room.publishing.building import BuildFailed, BuildPlaces
+from service.room.publishing.building import BuildFailed
 from service.room.publishing.pipeline import Pipeline
-from tests.support.room import copy_content
-from tests.support.site import ROOT
+from tests.support.room import pipeline as room_pipeline
 
 DETAIL = "Détail technique : "
 
 
 def pipeline(tmp_path) -> Pipeline:
-    places = BuildPlaces(
-        ROOT / "publishconf.py",
-        copy_content(tmp_path),
-        tmp_path / "data" / "comments.sqlite3",
-        tmp_path / "redaction",
-    )
     (tmp_path / "public").mkdir()
-    return Pipeline(places, tmp_path / "public", 600)
+    return room_pipeline(tmp_path, tmp_path / "public")
 
 
 def failure_of(publication: Pipeline, stage=lambda name: None) -> str:

@@ -8,27 +8,21 @@ import threading
 
 import pytest
 
-from service.room.publishing.building import BuildFailed, BuildPlaces
+from service.room.publishing.building import BuildFailed
 from service.room.publishing.pipeline import Pipeline
 from site_core.locks import site_lock
 from tests.support.comments import running_service, spaces
-from tests.support.room import add_account, copy_content, login, publish_now, room_config
-from tests.support.site import ROOT
+from tests.support.room import add_account, login, publish_now, room_config
+from tests.support.room import pipeline as room_pipeline
 
 LATE = "La publication a dépassé le temps limite de {} s ; le site public n’a pas changé."
 
 
 def pipeline(tmp_path, timeout: float, grace: float) -> Pipeline:
-    places = BuildPlaces(
-        ROOT / "publishconf.py",
-        copy_content(tmp_path),
-        tmp_path / "data" / "comments.sqlite3",
-        tmp_path / "redaction",
-    )
     public = tmp_path / "public"
     public.mkdir()
     (public / "index.html").write_text("ancien site")
-    return Pipeline(places, public, timeout, grace)
+    return room_pipeline(tmp_path, public, timeout, grace)
 
 
 def test_issue19_item2_a_build_past_its_deadline_never_swaps(tmp_path):

@@ -4,12 +4,9 @@ by the tree's next incremental build; the trees' states follow the trees through
 import os
 import time
 
-from service.room.publishing.building import BuildPlaces
-from service.room.publishing.pipeline import Pipeline
 from service.room.publishing.trees import Trees
 from site_core.build.state import FILE_NAME
-from tests.support.room import copy_content
-from tests.support.site import ROOT
+from tests.support.room import pipeline
 
 
 def test_pages_patched_after_the_trees_build_are_dropped_before_the_next(tmp_path):
@@ -50,14 +47,8 @@ def test_each_trees_state_follows_it_through_a_swap(tmp_path):
 
 def test_both_trees_share_one_cache_of_pictures(tmp_path):
     """The standby's first build finds the share cards the public tree's build drew."""
-    places = BuildPlaces(
-        ROOT / "publishconf.py",
-        copy_content(tmp_path),
-        tmp_path / "data" / "comments.sqlite3",
-        tmp_path / "redaction",
-    )
     (tmp_path / "public").mkdir()
-    publication = Pipeline(places, tmp_path / "public" / "site", 600)
+    publication = pipeline(tmp_path, tmp_path / "public" / "site")
     try:
         publication.run(lambda stage: None)
         cards = sorted((tmp_path / "redaction" / "publication").rglob("*.png"))

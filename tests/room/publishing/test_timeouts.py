@@ -4,6 +4,7 @@ no process behind and the site lock free. Either way the team reads, in French, 
 limit was passed and that the public site did not change."""
 
 import os
+import signal
 import threading
 
 import pytest
@@ -76,3 +77,31 @@ def test_a_publication_past_its_time_limit_says_so_on_its_page(tmp_path):
     assert LATE.format(1) in page
     assert "REDACTION_PUBLISH_TIMEOUT" in page  # what to do about it
     assert (tmp_path / "public" / "site" / "index.html").read_text() == "ancien site"
+
+
+def test_a_publication_stopped_after_its_swap_is_online_with_its_index_unfinished(tmp_path):
+    """Past the limit once the swap is made, readers see the new site: the publication is done,
+    and what is unfinished (the search index) is said."""
+    publication = pipeline(tmp_path, timeout=600, grace=0)
+    new = tmp_path / "content" / "articles" / "apres-la-mise-en-ligne.md"
+
+    def freeze_the_index(stage: str) -> None:
+        if stage == "index":  # as a builder stuck in Pagefind: stopped, then killed at the limit
+            os.killpg(publication.worker._proc.pid, signal.SIGSTOP)
+
+    try:
+        publication.run(lambda stage: None)  # the builder warm, both trees known
+        new.write_text(
+            "Title: Après la mise en ligne\nDate: 2026-03-01 09:00\nCategory: Solidarité\n"
+            "Authors: Awa Diallo\nSummary: Le chapô.\nStatus: published\n\nLe texte.\n",
+            encoding="utf-8",
+        )
+        publication.timeout = 5
+        outcome = publication.run(freeze_the_index)
+    finally:
+        publication.stop()
+    assert outcome.problems == [
+        "l’index de recherche n’a pas été fini dans le temps limite de 5 s : la recherche du "
+        "site peut montrer l’ancienne version jusqu’à la prochaine publication"
+    ]
+    assert (tmp_path / "public" / "articles" / "apres-la-mise-en-ligne" / "index.html").is_file()

@@ -121,9 +121,9 @@ class Pipeline:
     def late(self) -> str:
         return (
             f"La publication a dépassé le temps limite de {_seconds(self.timeout)} s ; le site "
-            "public n’a pas changé. Réessayez ; si cela recommence, le site est devenu trop long "
-            "à construire sur ce serveur : l’administrateur peut allonger le temps limite "
-            "(réglage REDACTION_PUBLISH_TIMEOUT)."
+            "public n’a pas changé. Réessayez ; si cela recommence, l’administrateur peut "
+            "allonger le temps limite (réglage REDACTION_PUBLISH_TIMEOUT) ou chercher la cause "
+            "dans le journal builder.log du dossier de l’espace rédaction."
         )
 
     def stop(self) -> None:

@@ -8,11 +8,13 @@ sanitised and made absolute, so the cost does not grow with the size of the site
 import html
 import re
 from datetime import datetime
+from pathlib import Path
 
 from lxml import html as lhtml
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from site_core.build import keep, unchanged
 from site_core.comments.threads import in_feeds
 from site_core.feeds import (
     FORMAT_NAMES,
@@ -209,7 +211,13 @@ def write_feeds(generator, writer=None):
     """After the articles are written: every article feed, then the comments feed."""
     settings = generator.settings
     entries = {}
+    output = Path(settings["OUTPUT_PATH"])
     for feed, articles in _plan(generator):
+        paths = [output / path for path in feed.save_as.values()]
+        if all([unchanged(path, (feed, articles)) for path in paths]):  # each path recorded
+            for path in paths:
+                keep(path)
+            continue
         items = []
         for article in articles:
             if id(article) not in entries:

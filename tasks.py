@@ -163,15 +163,20 @@ def publish(c, target=""):
         )
     # The room's pipeline (service/room/publishing/pipeline.py): build into the standby tree
     # beside the public folder, check, swap, then copy (rsync to a server) and announce.
+    # One database for the build's comments, the site lock and the announce: the service's
+    # (SERVICE_DATABASE, relative to the project), so an approval waits for the build.
     remote = ":" in target
+    if not remote:
+        target = str(Path(target).absolute())  # as typed, from where the command was run
+    os.chdir(ROOT)
     settings = _settings("publishconf.py")
     places = BuildPlaces(
         ROOT / "publishconf.py",
         ROOT / settings["PATH"],
-        ROOT / settings["COMMENTS_DB"],
+        load().core.database.absolute(),
         ROOT / settings["CACHE_PATH"] / "publication",
     )
-    pipeline = Pipeline(places, OUTPUT if remote else Path(target).absolute(), 1800)
+    pipeline = Pipeline(places, OUTPUT if remote else Path(target), 1800)
 
     def say(stage: str) -> None:
         print(f"… {STAGES[stage]}", flush=True)

@@ -10,6 +10,7 @@ to writing the manifest it holds the site lock (site_core.locks), so the service
 pages waits for the build instead of being overwritten by it.
 """
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from site_core.comments.threads import (
     feed_comments,
     fetch_approved,
 )
-from site_core.feeds import plain_text, shorten
+from site_core.feeds import article_text, shorten
 from site_core.manifest import FEED_SETTINGS, ArticleEntry, Manifest
 from site_core.paths import COMMENTS_ENDPOINT
 
@@ -37,9 +38,11 @@ class CommentsBuild:
     def __init__(self, pelican):
         self.settings = pelican.settings
         self.output = Path(pelican.output_path).resolve()
+        self.given = os.path.abspath(pelican.output_path)  # as the writer names its files
         self.articles: list = []
         self.categories: dict[str, str] = {}
         self.count_pages: dict[str, set[str]] = {}
+        self.pages: dict[str, str] = {}  # pages readers can reach: slug -> url
         self.lock = None  # the site lock, from reading the comments to the manifest
 
     def unlock(self) -> None:
@@ -83,11 +86,19 @@ class CommentsBuild:
         self.articles = articles
         self.categories = {category.slug: category.name for category, _ in generator.categories}
 
+    def list_pages(self, generator) -> None:
+        reachable = list(generator.pages) + list(generator.hidden_pages)
+        self.pages = {page.slug: page.url for page in reachable}
+
     def record(self, path: str, context: dict) -> None:
         page = context.get("articles_page")
         if page is None:
             return
-        name = Path(path).resolve().relative_to(self.output).as_posix()
+        name = os.path.abspath(path)  # no resolving: 1,800 pages a build at 1,000 articles
+        if name.startswith(self.given + os.sep):
+            name = name[len(self.given) + 1 :]
+        else:
+            name = Path(path).resolve().relative_to(self.output).as_posix()
         for article in page.object_list:
             self.count_pages.setdefault(article.slug, set()).add(name)
 
@@ -113,6 +124,7 @@ class CommentsBuild:
                 for article in self.articles
             },
             categories=self.categories,
+            pages=self.pages,
         )
 
 
@@ -122,7 +134,9 @@ def lettre_fields(article, settings) -> dict:
     return {
         "category": category.name if category else "",
         "category_slug": category.slug if category else "",
-        "summary": shorten(plain_text(article.summary), settings.get("FEEDS_SUMMARY_LENGTH", 300)),
+        "summary": shorten(
+            article_text(article.summary), settings.get("FEEDS_SUMMARY_LENGTH", 300)
+        ),
         "image": str(article.metadata.get("image", "") or ""),
     }
 
@@ -146,6 +160,11 @@ def _attach(generator):
     _state.attach(generator)
 
 
+def _list_pages(generator):
+    if _state is not None:
+        _state.list_pages(generator)
+
+
 def _record_counts(path, context):
     """Remember which list pages show which articles (with their comment counts), so the
     service can patch them; taken from the page's context rather than re-reading the file."""
@@ -165,5 +184,6 @@ def register():
     signals.initialized.connect(_start)
     signals.generator_init.connect(_install)
     signals.article_generator_finalized.connect(_attach)
+    signals.page_generator_finalized.connect(_list_pages)
     signals.content_written.connect(_record_counts)
     signals.finalized.connect(_write_manifest)

@@ -8,19 +8,21 @@ sanitised and made absolute, so the cost does not grow with the size of the site
 import html
 import re
 from datetime import datetime
+from pathlib import Path
 
 from lxml import html as lhtml
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from site_core.build import keep, unchanged
 from site_core.comments.threads import in_feeds
 from site_core.feeds import (
     FORMAT_NAMES,
     Feed,
+    article_text,
     comments_feed,
     local_time,
     new_entry,
-    plain_text,
     quoted,
     safe_content,
     set_identity,
@@ -41,7 +43,7 @@ LIST_MARKER = "<!-- liste-des-flux -->"
 def article_summary(article, limit):
     """The chapô as plain text: the Summary field, else the start of the article's paragraphs."""
     if article.metadata.get("summary"):
-        return plain_text(article.metadata["summary"])
+        return article_text(article.metadata["summary"])
     root = lhtml.fragment_fromstring(article.content or "<p></p>", create_parent="div")
     paragraphs = (squeeze(p.text_content()) for p in root.xpath(".//p[not(ancestor::nav)]"))
     return shorten(" ".join(p for p in paragraphs if p), limit)
@@ -63,7 +65,7 @@ def article_entry(article, settings):
     modified = getattr(article, "modified", None)
     set_identity(
         entry,
-        plain_text(article.title),
+        article_text(article.title),
         permalink,
         published,
         local_time(modified, settings) if modified else published,
@@ -195,7 +197,13 @@ def write_feeds(generator, writer=None):
     """After the articles are written: every article feed, then the comments feed."""
     settings = generator.settings
     entries = {}
+    output = Path(settings["OUTPUT_PATH"])
     for feed, articles in _plan(generator):
+        paths = [output / path for path in feed.save_as.values()]
+        if all([unchanged(path, (feed, articles)) for path in paths]):  # each path recorded
+            for path in paths:
+                keep(path)
+            continue
         items = []
         for article in articles:
             if id(article) not in entries:

@@ -4,6 +4,7 @@ The people interviewed are its authors (`Person` with their `jobTitle`, from `Ro
 its publisher (`Organization` with its logo), the share card its image.
 """
 
+import functools
 import html
 import json
 
@@ -15,7 +16,13 @@ LOGO = ("feeds/logo.png", 144, 144)  # in the theme's static folder
 
 
 def _plain(text) -> str:
-    return html.unescape(" ".join(Markup(str(text or "")).striptags().split()))
+    return _plain_string(str(text or ""))
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_string(text: str) -> str:
+    """Kept for the process: every build asks it again of each article's title and chapô."""
+    return html.unescape(" ".join(Markup(text).striptags().split()))
 
 
 def _pixels(count: int) -> dict:

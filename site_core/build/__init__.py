@@ -34,6 +34,7 @@ What a plugin must do to stay correct under both
 5. A plugin writing files itself (feeds, sitemap, images…) writes each of its files in every
    build, or, if it skips an unchanged one, calls `keep(path)` for it: after an incremental
    build, a file the previous build produced and this one neither wrote nor kept is deleted.
+   `unchanged(path, inputs)` tells whether the file was written from the same inputs.
 """
 
 import copy
@@ -49,14 +50,14 @@ from pelican.plugins import signals
 
 from site_core.build import pool
 from site_core.build.contents import ArticleReading, ContentCache, all_contents
-from site_core.build.fingerprints import Digester, TemplateNames
+from site_core.build.fingerprints import Digester, TemplateNames, Unstable, blake
 from site_core.build.keys import content_key, templates_digest
-from site_core.build.speedups import fast_membership, prepare_environment
+from site_core.build.speedups import fast_membership, fast_relative_paths, prepare_environment
 from site_core.build.state import FILE_NAME as STATE_FILE
 from site_core.build.state import SiteState, produced_files
 from site_core.build.writing import BatchWriter
 
-__all__ = ["Report", "all_contents", "build", "defer", "keep", "register", "workers"]
+__all__ = ["Report", "all_contents", "build", "defer", "keep", "register", "unchanged", "workers"]
 
 _sessions: dict[tuple[str, str], SiteState] = {}
 _template_names = TemplateNames()
@@ -165,11 +166,31 @@ def keep(path) -> None:
     """A plugin kept `path` (under OUTPUT_PATH) as the previous build wrote it: not stale."""
     if _current is None:
         return
+    _current.kept.add(_output_name(_current, path))
+
+
+def _output_name(current: Build, path) -> str:
     name = os.path.abspath(path)
-    if name.startswith(_current.given + os.sep):  # no resolving: a thousand files a build
-        _current.kept.add(name[len(_current.given) + 1 :])
-    else:
-        _current.kept.add(os.path.relpath(Path(path).resolve(), _current.output))
+    if name.startswith(current.given + os.sep):  # no resolving: a thousand files a build
+        return name[len(current.given) + 1 :]
+    return os.path.relpath(Path(path).resolve(), current.output)
+
+
+def unchanged(path, inputs) -> bool:
+    """For a file a plugin writes itself: True when the previous build into this output folder
+    wrote `path` from the same `inputs` (contents, lists, strings…, digested as the pages'
+    variables are, with the settings and the code) and it is still there; the plugin then
+    calls keep(path) instead of writing it again. Always False outside an incremental build."""
+    current = _current
+    if current is None or current.outputs is None or current.digester is None:
+        return False
+    try:
+        fingerprint = blake([current.global_digest, current.digester.value(inputs)])
+    except Unstable:
+        return False
+    name = _output_name(current, path)
+    current.outputs.current[name] = fingerprint
+    return current.outputs.previous.get(name) == fingerprint and os.path.exists(path)
 
 
 def defer(task) -> bool:
@@ -299,6 +320,7 @@ def _read(generator) -> None:
 
 def register() -> None:
     """Connect the machinery to Pelican's signals (idempotent)."""
+    fast_relative_paths()
     signals.initialized.connect(_start)
     signals.get_writer.connect(_writer)
     signals.generator_init.connect(_environment)

@@ -207,3 +207,17 @@ def test_a_published_article_keeps_its_slug(room):
     client.post(url, data={**form_fields(page), "slug": "autre-adresse"})
     text = work_text(room, "articles/territorialisation-se-concretise.md")
     assert "Slug: territorialisation-se-concretise\n" in text
+
+
+def test_a_page_has_its_see_online_link_in_the_list_the_editor_and_its_publication(site):
+    claire = login(site.url, "claire")
+    online = f'href="{site.url}/a-propos/"'
+    assert f"{online}>Voir en ligne" in claire.get(ROOM_PATH + "?q=propos").text
+    url = editor_url("pages", "a-propos")
+    assert f'{online} id="voir-en-ligne"' in claire.get(url).text
+    form = {**form_fields(claire.get(url)), "action": "publier"}
+    form["texte"] += "\r\nUne phrase ajoutée à la page.\r\n"
+    job = job_of(claire.post(url, data=form))
+    assert wait_job(site, job)["state"] == "done"
+    assert "Une phrase ajoutée à la page." in httpx.get(site.url + "/a-propos/").text
+    assert f'{online} id="voir-en-ligne"' in claire.get(f"{ROOM_PATH}publications/{job}").text

@@ -289,3 +289,19 @@ def test_live_preview_serves_and_rebuilds_on_save(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "save -> rebuilt page on disk, median" in done.stdout
+
+
+def test_feeds_are_kept_while_their_articles_stay_and_follow_them(corpus, tmp_path):
+    """A feed is written again only when one of its articles (or its list) changed."""
+    work = tmp_path / "incremental"
+    fast.build(settings(corpus, work))
+    feed = work / "output" / "flux" / "tous.atom.xml"
+    stamp = feed.stat().st_mtime_ns
+    fast.build(settings(corpus, work))
+    assert feed.stat().st_mtime_ns == stamp  # kept, not written again
+    newest = max(corpus.glob("articles/*.md"), key=lambda path: re.search(
+        r"^Date: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1))  # fmt: skip
+    _edit(newest, r"^Summary: ", "Summary: Un chapô tout neuf. ")
+    fast.build(settings(corpus, work))
+    assert "Un chapô tout neuf." in feed.read_text(encoding="utf-8")
+    assert_same_tree(work / "output", clean_build(corpus, tmp_path / "clean"))

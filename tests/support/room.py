@@ -58,6 +58,21 @@ def copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def pipeline(tmp_path: Path, public: Path, timeout: float = 600, grace: float | None = None):
+    """The room's publication pipeline, without the service: a copy of content/ built with the
+    production settings into `public`, its database and working folder under `tmp_path`."""
+    from service.room.publishing.building import BuildPlaces
+    from service.room.publishing.pipeline import GRACE, Pipeline
+
+    places = BuildPlaces(
+        ROOT / "publishconf.py",
+        copy_content(tmp_path),
+        tmp_path / "data" / "comments.sqlite3",
+        tmp_path / "redaction",
+    )
+    return Pipeline(places, public, timeout, GRACE if grace is None else grace)
+
+
 __all__ = [
     "LOGIN_PATH",
     "MODERATION_PATH",
@@ -65,6 +80,7 @@ __all__ = [
     "add_account",
     "copy_content",
     "csrf",
+    "pipeline",
     "login",
 ]
 

@@ -248,9 +248,9 @@ class PublishPages:
         )
 
     async def _online_of(self, job) -> str:
-        """The job's article on the public site, if it is there now."""
+        """The job's article or page on the public site, if it is there now."""
         folder, _, file_name = job["path"].partition("/")
-        if folder != "articles":
+        if not file_name:
             return ""
         try:
             opened = await run_in_threadpool(self.store.open, folder, file_name[:-3])

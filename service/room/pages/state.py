@@ -31,12 +31,15 @@ def editor_url(folder: str | None, name: str | None) -> str:
 
 
 def online_url(site, folder: str, slug: str) -> str:
-    """The article's address on the public site when the built site (`site`: core's
-    SiteFiles) has it; "" otherwise, and for pages."""
-    entry = site.manifest.articles.get(slug) if folder == "articles" else None
-    if entry is None or entry.status == "draft":
-        return ""
-    return f"{site.public_url()}/{entry.url}"
+    """The article's or page's address on the public site when the built site (`site`:
+    core's SiteFiles) has it; "" otherwise."""
+    manifest = site.manifest
+    if folder == "pages":
+        url = manifest.pages.get(slug)
+    else:
+        entry = manifest.articles.get(slug)
+        url = entry.url if entry is not None and entry.status != "draft" else None
+    return "" if url is None else f"{site.public_url()}/{url}"
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,15 @@ def errors_of(error: Exception) -> list[str]:
 
 
 def _failure(error: Exception) -> str:
-    return f"La construction du site a échoué ({type(error).__name__} : {error})."[:2000]
+    """An error no check of the build explains, in French first: what to do, then the library's
+    own words (Python, lxml, Pelican) as a detail for whoever maintains the site."""
+    return (
+        "La construction du site s’est arrêtée sur une erreur imprévue. Si un article ou une "
+        "page vient d’être modifié, vérifiez son titre, son chapô et son texte (un caractère "
+        "invisible collé depuis un traitement de texte peut en être la cause) ; sinon "
+        "réessayez, et si cela recommence, transmettez ce message à la personne qui s’occupe "
+        f"du site. Détail technique : {type(error).__name__} : {error}"
+    )[:2000]
 
 
 def publish(request: dict, say) -> dict:

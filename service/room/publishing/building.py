@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 WORKER = [sys.executable, "-m", "service.room.publishing.builder"]
 # A worker is replaced after this many builds, so whatever a build leaves in memory is bounded.
 MAX_BUILDS = 200
+LATE = (
+    "Le programme de construction du site n’a pas répondu dans le temps limite ; il a été "
+    "arrêté. Réessayez ; si cela recommence, le journal builder.log du dossier de l’espace "
+    "rédaction dit pourquoi."
+)
 
 
 class BuildFailed(Exception):
@@ -41,6 +46,10 @@ class BuildFailed(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+class BuildTimedOut(BuildFailed):
+    """The builder did not answer within its time limit: it was stopped with its workers."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,10 @@ class BuildWorker:
                         return answer
                     if on_stage is not None:
                         on_stage(answer["stage"])
-            except (OSError, TimeoutError) as error:
+            except TimeoutError:
+                self._stop()
+                raise BuildTimedOut([LATE]) from None
+            except OSError as error:
                 self._stop()
                 raise BuildFailed([_broken(error)]) from None
 
@@ -190,15 +202,19 @@ class Lines:
                 raise TimeoutError("no answer")
             chunk = os.read(self.fd, 65536)
             if not chunk:
-                raise OSError("the builder stopped")
+                raise BuilderGone()
             self.buffer += chunk
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line.decode("utf-8")
 
 
-def _broken(error: Exception) -> str:
+class BuilderGone(OSError):
+    """The builder's end of the pipe closed: it stopped (killed, out of memory…)."""
+
+
+def _broken(error: OSError) -> str:
+    detail = "" if isinstance(error, BuilderGone) else f" Détail technique : {error}"
     return (
-        "Le programme de construction du site s’est arrêté sans répondre "
-        f"({error}) : réessayez ; si cela recommence, le journal builder.log du dossier de "
-        "l’espace rédaction dit pourquoi."
+        "Le programme de construction du site s’est arrêté sans répondre : réessayez ; si cela "
+        "recommence, le journal builder.log du dossier de l’espace rédaction dit pourquoi." + detail
     )

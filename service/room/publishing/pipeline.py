@@ -20,16 +20,25 @@ job's `stage` on the publication page, a line of `invoke publish`'s output):
 
 A failed build, check or swap leaves the public site as it was: the caller gets `BuildFailed`
 with the build's French messages (jobs.py then puts the article back: `ArticleStore.put_back`).
-A build past its time limit never swaps, and its builder is killed with the processes it forked.
+A build past its time limit never swaps, and its builder is killed with the processes it forked
+`grace` seconds later; the team is told that the limit was passed and that readers still see
+the previous site. Killed after the swap (the search index is written after it), the
+publication is done, the search index reported unfinished: the message is what happened.
 """
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.room.publishing.building import BuildFailed, BuildPlaces, BuildWorker
+from service.room.publishing.building import (
+    BuildFailed,
+    BuildPlaces,
+    BuildTimedOut,
+    BuildWorker,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +87,24 @@ class Pipeline:
             siteurl=site_url,  # empty: the settings' SITEURL
             deadline=time.time() + self.timeout,
         )
-        answer = self.worker.call(request, on_stage=stage, timeout=self.timeout + self.grace)
+        before = _identity(self.public)
+        try:
+            answer = self.worker.call(request, on_stage=stage, timeout=self.timeout + self.grace)
+        except BuildTimedOut:
+            if _identity(self.public) == before:  # killed before the swap
+                raise BuildFailed([self.late()]) from None
+            answer = {"ok": True, "online": time.monotonic() - started, "unindexed": True}
+        if answer.get("late"):  # the builder saw the time limit passed before the swap
+            raise BuildFailed([self.late()])
         if not answer.get("ok"):
             raise BuildFailed(answer.get("errors", []))
         outcome = Outcome(0.0, answer["online"])
+        if answer.get("unindexed"):
+            outcome.problems.append(
+                f"l’index de recherche n’a pas été fini dans le temps limite de "
+                f"{_seconds(self.timeout)} s : la recherche du site peut montrer l’ancienne "
+                "version jusqu’à la prochaine publication"
+            )
         for step in copy:
             outcome.problems.append(_step(step, stage))
         if announce is not None:
@@ -95,8 +118,29 @@ class Pipeline:
         outcome.seconds = time.monotonic() - started
         return outcome
 
+    def late(self) -> str:
+        return (
+            f"La publication a dépassé le temps limite de {_seconds(self.timeout)} s ; le site "
+            "public n’a pas changé. Réessayez ; si cela recommence, l’administrateur peut "
+            "allonger le temps limite (réglage REDACTION_PUBLISH_TIMEOUT) ou chercher la cause "
+            "dans le journal builder.log du dossier de l’espace rédaction."
+        )
+
     def stop(self) -> None:
         self.worker.stop()
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _identity(folder: Path) -> tuple | None:
+    """Which tree is at `folder` (a swap changes it, a symbolic link followed); None: none."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _step(step, stage: Stage) -> str:

@@ -14,7 +14,9 @@ A tree's build state follows the tree, not its path: it is kept in a cache folde
 tree's inode, which a rename keeps. The comment service patches pages of the public tree
 between publications (comments/republish.py); when that tree comes back as the standby, its
 HTML files newer than its state are deleted first, so the build writes them again from the
-database instead of trusting the fingerprints of pages it did not write.
+database instead of trusting the fingerprints of pages it did not write. The encoded pictures
+and share cards (keyed by their content) are one cache for both trees: the standby's first
+build does not draw every card again (70 ms each, a minute at 1,000 articles).
 """
 
 import os
@@ -28,6 +30,8 @@ from site_core.build import build
 from site_core.build.state import FILE_NAME as STATE_FILE
 from site_core.locks import site_lock
 from site_core.paths import MANIFEST_NAME
+
+IMAGES = "images"  # the pictures' cache both trees share, beside their own caches
 
 
 class Trees:
@@ -43,7 +47,7 @@ class Trees:
         """The standby tree ready for an incremental build; returns its build cache folder."""
         self.standby.mkdir(parents=True, exist_ok=True)
         cache = self.cache_of(self.standby)
-        keep = {cache.name}
+        keep = {cache.name, IMAGES}
         if self.public.is_dir():
             keep.add(self.cache_of(self.public).name)
         if self.caches.is_dir():  # caches of trees that no longer exist
@@ -74,6 +78,8 @@ def publish(request: dict, say, settings: dict, failure) -> dict:
         say({"stage": "build"})
         cache = trees.prepare()
         settings = {**settings, "OUTPUT_PATH": str(trees.standby), "CACHE_PATH": str(cache)}
+        if not settings.get("IMAGES_CACHE_PATH"):
+            settings["IMAGES_CACHE_PATH"] = str(trees.caches / IMAGES)
         try:
             report = build(settings, later=True)
         except Exception as error:
@@ -82,7 +88,7 @@ def publish(request: dict, say, settings: dict, failure) -> dict:
         if not all((trees.standby / name).is_file() for name in ("index.html", MANIFEST_NAME)):
             return {"ok": False, "errors": ["La construction n’a pas écrit la page d’accueil."]}
         if deadline is not None and time.time() > deadline:
-            return {"ok": False, "errors": ["Construction trop longue : le site n’a pas changé."]}
+            return {"ok": False, "late": True}  # the pipeline says so, with its time limit
         say({"stage": "swap"})
         try:
             trees.swap()

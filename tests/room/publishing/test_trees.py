@@ -6,6 +6,7 @@ import time
 
 from service.room.publishing.trees import Trees
 from site_core.build.state import FILE_NAME
+from tests.support.room import pipeline
 
 
 def test_pages_patched_after_the_trees_build_are_dropped_before_the_next(tmp_path):
@@ -42,3 +43,17 @@ def test_each_trees_state_follows_it_through_a_swap(tmp_path):
     gone.mkdir(parents=True)  # the cache of a tree deleted long ago
     assert trees.prepare() == public_cache
     assert not gone.exists()
+
+
+def test_both_trees_share_one_cache_of_pictures(tmp_path):
+    """The standby's first build finds the share cards the public tree's build drew."""
+    (tmp_path / "public").mkdir()
+    publication = pipeline(tmp_path, tmp_path / "public" / "site")
+    try:
+        publication.run(lambda stage: None)
+        cards = sorted((tmp_path / "redaction" / "publication").rglob("*.png"))
+        publication.run(lambda stage: None)  # into the other tree, built for the first time
+    finally:
+        publication.stop()
+    assert cards  # the share cards, drawn once
+    assert sorted((tmp_path / "redaction" / "publication").rglob("*.png")) == cards

@@ -15,6 +15,7 @@ from pelican.settings import read_settings
 from service.core import db
 from tests.support.hostile import (
     BODY_VECTORS,
+    FLAG,
     ROLES_VECTOR,
     SUMMARY_VECTOR,
     TAG_VECTOR,
@@ -217,3 +218,29 @@ def _same_markup(html):
 def _files(output):
     found = (p.relative_to(output) for p in output.rglob("*") if p.is_file())
     return sorted(p for p in found if p.parts[0] != "pagefind")
+
+
+# Headings whose last tag is never closed: a regular expression stripping `<…>` left them
+# whole, and the « Sommaire » printed them as markup (found by the review of issue 19).
+OPEN_HEADINGS = [
+    f"<h2>Pourquoi <details open ontoggle={FLAG}//</h2>",
+    f"<h2>Comment <svg/onload={FLAG}//</h2>",
+    '<h2>Où <meta http-equiv=refresh content="0;url=https://evil.example/"//</h2>',
+]
+
+
+def test_issue19_review_table_of_contents_runs_no_heading_markup(tmp_path):
+    """The « Sommaire » lists each question's text: an unclosed tag in a heading is text
+    there, as it is in the sanitised heading itself."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    fields = dict(body="\n\n".join(OPEN_HEADINGS), summary="Chapô.", title="Sommaire")
+    text = ARTICLE.format(slug="sommaire", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "sommaire.md").write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    page = (output / "articles" / "sommaire" / "index.html").read_text(encoding="utf-8")
+    toc = BeautifulSoup(page, "html.parser").find("nav", class_="toc")
+    assert len(toc.find_all("li")) >= 3
+    assert executable_markup(page, SITE_URL) == []
+    assert "Pourquoi" in toc.text and "Où" in toc.text

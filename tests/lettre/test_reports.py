@@ -1,8 +1,8 @@
 """What the mail server pipes to `rebond` besides plain bounces (issue 19, item 14): complaints
 (ARF feedback loops) unsubscribe the person, reports whose returned message is base64 are read,
 bounces come to their own address (VERP) apart from the address replies go to, and a reply that
-reaches the pipe anyway is forwarded to the team. Real sample messages (tests/support/mail/reports.py)
-fed to the real command; e-mails counted in aiosmtpd."""
+reaches the pipe anyway is forwarded to the team. Real sample messages
+(tests/support/mail/reports.py) fed to the real command; e-mails counted in aiosmtpd."""
 
 import os
 import subprocess

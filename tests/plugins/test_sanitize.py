@@ -13,6 +13,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from service.core import db
+from tests.support.browser import open_page
 from tests.support.hostile import (
     BODY_VECTORS,
     FLAG,
@@ -23,7 +24,7 @@ from tests.support.hostile import (
     executable_markup,
 )
 from tests.support.images import jpeg_bytes, new_site, photo
-from tests.support.site import ROOT, site_settings
+from tests.support.site import ROOT, serve_directory, site_settings
 
 SITE_URL = "https://partenaires.example.fr"
 ARTICLE = """\
@@ -244,3 +245,25 @@ def test_issue19_review_table_of_contents_runs_no_heading_markup(tmp_path):
     assert len(toc.find_all("li")) >= 3
     assert executable_markup(page, SITE_URL) == []
     assert "Pourquoi" in toc.text and "Où" in toc.text
+
+
+@pytest.mark.browser
+def test_issue19_review_a_title_cannot_swallow_the_page_into_its_json_ld(tmp_path, browser):
+    """A title reading « <!--<script> » (as text) went raw into the JSON-LD: from there the
+    HTML parser no longer ends the script at its `</script>`, and the article's page showed
+    nothing of its header or text. In Chromium, the page keeps its heading and its text."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "articles").mkdir()
+    fields = dict(body="Le texte lisible.", summary="Chapô.", title="Titre <!--<script>")
+    text = ARTICLE.format(slug="commentaire", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "commentaire.md").write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    with serve_directory(output) as url:
+        context, page, _ = open_page(browser, f"{url}/articles/commentaire/", 1280)
+        heading = page.locator("h1").all_inner_texts()
+        body = page.locator("body").inner_text()
+        context.close()
+    assert heading == ["Titre <!--<script>"]
+    assert "Le texte lisible." in body

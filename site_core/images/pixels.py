@@ -138,9 +138,20 @@ def _bytes_per_pixel(image: Image.Image) -> int:
     """Memory a decode takes per pixel, measured with Pillow 13 (benchmarks/upload_memory.py):
     Pillow keeps a pixel in 4 bytes, RGB too; its WebP decoder (libwebp's animation API) holds
     two more canvases and a copy of the frame, and libwebp's encoder leaves memory behind in
-    each thread's heap; other modes are converted beside the picture."""
+    each thread's heap; other modes are converted beside the picture. A progressive JPEG is
+    decoded with all its coefficients held, 2 bytes a sample (6 a pixel without chroma
+    subsampling: a 64 Mpx one took 568 MB)."""
     per_pixel = 20 if image.format == "WEBP" else 4
+    if image.format == "JPEG" and image.info.get("progressive"):
+        per_pixel += _coefficient_bytes(image)
     return per_pixel + (0 if image.mode in _KEPT_MODES else 4)
+
+
+def _coefficient_bytes(image: Image.Image) -> int:
+    """Bytes of DCT coefficients per pixel a JPEG's components take (their sampling factors)."""
+    layers = getattr(image, "layer", None) or [(None, 1, 1, None)] * len(image.getbands())
+    most = max(h * v for _, h, v, _ in layers)
+    return -(-2 * sum(h * v for _, h, v, _ in layers) // most)  # rounded up
 
 
 def _damaged() -> ImageProblem:

@@ -142,9 +142,15 @@ def _bytes_per_pixel(image: Image.Image) -> int:
     decoded with all its coefficients held, 2 bytes a sample (6 a pixel without chroma
     subsampling: a 64 Mpx one took 568 MB)."""
     per_pixel = 20 if image.format == "WEBP" else 4
-    if image.format == "JPEG" and image.info.get("progressive"):
+    if _format(image) == "JPEG" and image.info.get("progressive"):
         per_pixel += _coefficient_bytes(image)
     return per_pixel + (0 if image.mode in _KEPT_MODES else 4)
+
+
+def _format(image: Image.Image) -> str:
+    """Pillow's format name, but a JPEG carrying a second picture (MPO: a phone's depth map or
+    preview) is a JPEG: its first picture is the one browsers show."""
+    return "JPEG" if image.format == "MPO" else image.format
 
 
 def _coefficient_bytes(image: Image.Image) -> int:
@@ -209,7 +215,7 @@ def decoded(
     which would run Ghostscript)."""
     image = _opened(data, limits, formats)
     width, height = image.size
-    fmt = image.format
+    fmt = _format(image)
     try:
         if need and fmt == "JPEG":  # the orientation of a JPEG is in its header
             wanted = need[::-1] if _orientation(image) in _TRANSPOSED else need

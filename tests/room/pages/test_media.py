@@ -1,6 +1,7 @@
 """Attacks on the room's image uploads after issue 19 item 7 (the review of its fixes)."""
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -8,6 +9,7 @@ from PIL import Image
 from site_core.images import pixels
 from site_core.images.pixels import ImageProblem
 from tests.support.images import peak_memory_mb
+from tests.support.room import ROOM_PATH, csrf, login
 
 STORE_FOUR = (
     "import sys, threading\nfrom pathlib import Path\n"
@@ -39,3 +41,22 @@ def test_issue19_review_item7_progressive_jpegs_stay_under_300_mb(tmp_path):
     assert "8000 × 7999 pixels, maximum 26 millions de pixels pour cette image" in str(
         refused.value
     )
+
+
+def test_issue19_review_item8_a_jpeg_with_a_second_picture_is_stored_as_a_jpeg(room):
+    """Phones and cameras add a second picture to a JPEG (depth map, preview: « MPO »);
+    Pillow names it MPO, and the upload ended in a server error, the text typed lost."""
+    out = io.BytesIO()
+    second = Image.new("RGB", (400, 300), "blue")
+    Image.new("RGB", (800, 600), "red").save(out, "MPO", save_all=True, append_images=[second])
+    client = login(room.url, "claire")
+    library = ROOM_PATH + "images/"
+    sent = client.post(
+        library,
+        data={"csrf": csrf(client.get(library))},
+        files={"image_fichier": ("double.jpg", out.getvalue(), "image/jpeg")},
+    )
+    assert sent.is_redirect, sent.status_code
+    stored = Path(room.config.room.content_dir, "images", "double.jpg")
+    assert Image.open(stored).format == "JPEG"
+    assert Image.open(stored).size == (800, 600)

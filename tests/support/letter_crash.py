@@ -46,7 +46,7 @@ def start_sink(tmp: Path) -> tuple[subprocess.Popen, int, Mailbox]:
     port = free_port()
     mailbox = Mailbox(tmp / "boite.tsv")
     proc = subprocess.Popen(
-        [sys.executable, str(HERE / "smtp_sink.py"), str(port), str(mailbox.path)],
+        [sys.executable, str(HERE / "mail" / "smtp_sink.py"), str(port), str(mailbox.path)],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -130,18 +130,13 @@ def test_issue19_item5_a_refusal_held_when_the_sender_stops_is_queued_again(
     assert rows(letter_service, status)[0][0] == "queued"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review of issue 19: a 4xx given to every recipient (a relay's rate limit or daily "
-    "quota, « 451 4.7.1 ») is retried per message, each burning its own attempts, with no "
-    "pause: once the window outlasts max_attempts (8.5 h by default) every subscriber's "
-    "lettre fails for good. The refusal watch (mail/refusals.py) judges 5xx only.",
-)
 def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody(
     tmp_path, letter_site, refusing_smtp
 ):
-    """The same relay-wide window as above, as a temporary refusal: the time scaled down
-    (three attempts 0.1 s apart, a 2 s window)."""
+    """The same relay-wide window as above, as a temporary refusal (a relay's rate limit or
+    daily quota, « 451 4.7.1 »): each message was retried at once, spending its own attempts
+    with no pause, and once the window outlasted them (8.5 h by default) every subscriber's
+    lettre failed for good. The time scaled down: three attempts 0.1 s apart, a 2 s window."""
     settings = {"max_attempts": 3, "retry_base": 0.1, "retry_max": 0.2, "relay_refusals": 3}
     config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
     with running_service(config) as service:

@@ -38,10 +38,16 @@ REQUIRED = {
     "pages": {"title": "Title"},
 }
 TEXT = "texte"  # the key of the body in the problems (it has no field name in the file)
-# Markdown images and raw <img> tags of a body, before it is rendered (the room's check).
+# Markdown images (inline, and by reference: `![texte][nom]` with `[nom]: /images/x.jpg`) and
+# raw <img> tags (src quoted or not, or none: the build then finds no file) of a body, before
+# it is rendered (the room's check).
 _IMAGES = re.compile(
-    r"""!\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<md>[^\s)>]+)|<img\b[^>]*?\bsrc\s*=\s*["'](?P<tag>[^"']+)"""
+    r"""!\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<md>[^\s)>]+)"""
+    r"""|!\[(?P<text>(?:[^\]\\]|\\.)*)\](?:\[(?P<label>[^\]]*)\])?(?!\()"""
+    r"""|<img\b(?P<tag>(?:[^>"']|"[^"]*"|'[^']*')*)>"""
 )
+_SRC = re.compile(r"""(?<![\w-])src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.MULTILINE)
 _PREFIXES = ("{static}", "{attach}", "{filename}")  # Pelican's links into the content folder
 
 
@@ -193,12 +199,30 @@ def image_file(src: str, content_root, source_path) -> Path:
     return Path(path)
 
 
+def _image_sources(body: str) -> list[str]:
+    """The address of every image of `body` the build will look for, as written."""
+    defined = {_label(name): url for name, url in _DEFINITION.findall(body)}
+    sources = []
+    for match in _IMAGES.finditer(body):
+        if match["md"]:
+            sources.append(match["md"])
+        elif match["tag"] is not None:
+            src = _SRC.search(match["tag"])
+            sources.append(next(filter(None, src.groups()), "") if src else "")
+        elif _label(match["label"] or match["text"]) in defined:  # else Markdown's plain text
+            sources.append(defined[_label(match["label"] or match["text"])])
+    return sources
+
+
+def _label(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def image_problems(body: str, portraits: str, content_root, source_path) -> list[tuple[str, str]]:
     """The images of a Markdown `body` and of a `Portraits` value that the build would not
     find: (TEXT or the speaker's number as a string, French message)."""
     found = []
-    for match in _IMAGES.finditer(body or ""):
-        src = match["md"] or match["tag"]
+    for src in _image_sources(body or ""):
         try:
             image_file(src, content_root, source_path)
         except ImageRefused as refused:

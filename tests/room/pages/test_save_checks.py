@@ -223,3 +223,20 @@ def test_issue19_item3_work_in_progress_blocks_nobody_and_a_bad_file_is_named(tm
             "articles/bilan-conventions-territoriales-globales.md : champ « Title » : caractère "
             "invisible U+000B" in row["message"]
         )
+
+
+# Images the build looks for in the rendered HTML but the save's check, reading the Markdown,
+# did not see (found by the review of issue 19): each was saved, then stopped the publication.
+HIDDEN_IMAGES = {
+    "reference": "![Une photo][photo]\r\n\r\n[photo]: /images/absente.jpg\r\n",
+    "unquoted": '<p><img src=/images/absente.jpg alt="Une photo"></p>\r\n',
+    "no-src": '<p><img alt="Une photo" srcset="/images/absente.jpg 1x"></p>\r\n',
+}
+
+
+@pytest.mark.parametrize(("kind", "body"), HIDDEN_IMAGES.items(), ids=HIDDEN_IMAGES)
+def test_issue19_review_item3_every_image_the_build_would_miss_is_refused(room, kind, body):
+    client = login(room.url, "claire")
+    form = new_article(client, f"Une image cachée ({kind})")
+    form["texte"] = "Avant.\r\n\r\n" + body
+    refused(room, client, ROOM_PATH + "nouveau", form, "texte", "introuvable")

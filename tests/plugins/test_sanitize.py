@@ -267,3 +267,32 @@ def test_issue19_review_a_title_cannot_swallow_the_page_into_its_json_ld(tmp_pat
         context.close()
     assert heading == ["Titre <!--<script>"]
     assert "Le texte lisible." in body
+
+
+# Pelican resolves its own links (`{index}`, `{tag}…`, `{filename}…`, also written `|…|`) when
+# it writes a page, after the sanitiser, keeping the scheme of what follows the marker.
+SITE_LINKS = [
+    f'<a href="{{index}}javascript:x?%0A{FLAG}">accueil</a>',
+    f'<a id="filename" href="{{filename}}javascript:{FLAG}">fichier</a>',
+    f'<a href="|static|javascript:x?%0A{FLAG}">statique</a>',
+    f"[mot-clé]({{tag}}javascript:x?%0A{FLAG})",
+    "[un autre article]({filename}/articles/autre.md) et [le mot-clé]({tag}essai)",
+]
+
+
+def test_issue19_review_site_links_cannot_become_javascript(tmp_path):
+    """`{index}javascript:x?%0A…` was written `javascript:https://…/index.html?%0A…`: a script
+    once the link is followed (the line break ends the comment the address starts)."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    fields = dict(body="\n\n".join(SITE_LINKS), summary="Chapô.", title="Liens")
+    text = ARTICLE.format(slug="liens", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "liens.md").write_text(text, encoding="utf-8")
+    other = ARTICLE.format(slug="autre", day=2, roles="maire", tags="essai", **fields)
+    (content / "articles" / "autre.md").write_text(other.replace("Liens", "Autre"), "utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    page = (output / "articles" / "liens" / "index.html").read_text(encoding="utf-8")
+    assert executable_markup(page, SITE_URL) == []
+    assert f'href="{SITE_URL}/articles/autre/"' in page
+    assert f'href="{SITE_URL}/mots-cles/essai/"' in page

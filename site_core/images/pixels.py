@@ -56,6 +56,10 @@ DAMAGED += (zlib.error,)
 # The memory the pictures being decoded may take at once in a process (see _bytes_per_pixel);
 # a larger picture is refused, a decode that would go beyond waits for the others.
 DECODE_MEMORY = 256 * 1024 * 1024
+# A JPEG's scans (SOS markers): each makes the decoder visit every block of the picture, and a
+# scan can be 45 bytes, so 20 MB of them took a quarter of an hour holding DECODE_MEMORY. Encoders
+# write at most a few dozen (libjpeg's progressive: 10); an embedded thumbnail adds its own.
+MAX_SCANS = 100
 # Modes kept as they are; others are converted to RGB(A) beside the decoded picture.
 _KEPT_MODES = ("RGB", "RGBA", "L", "LA")
 ENCODERS = {
@@ -181,6 +185,13 @@ def _opened(data: bytes, limits: Limits, formats: tuple[str, ...] | None) -> Ima
         ) from None
     except DAMAGED:
         raise _damaged() from None
+    scans = data.count(b"\xff\xda") if _format(image) == "JPEG" else 0
+    if scans > MAX_SCANS:
+        count = f"{scans:,}".replace(",", "\u202f")
+        raise ImageProblem(
+            f"enregistrée en trop de passes ({count} ; au plus {MAX_SCANS}) : ouvrez-la dans "
+            "un logiciel d’images et enregistrez-la à nouveau"
+        )
     width, height = image.size
     allowed = min(limits.max_pixels, DECODE_MEMORY // _bytes_per_pixel(image))
     if width * height > allowed:

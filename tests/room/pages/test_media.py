@@ -60,3 +60,31 @@ def test_issue19_review_item8_a_jpeg_with_a_second_picture_is_stored_as_a_jpeg(r
     stored = Path(room.config.room.content_dir, "images", "double.jpg")
     assert Image.open(stored).format == "JPEG"
     assert Image.open(stored).size == (800, 600)
+
+
+def scans_repeated(data: bytes, copies: int) -> bytes:
+    """`data`, a progressive JPEG, with its second scan (a few bytes: an end-of-band run over
+    every block) repeated `copies` times: each copy makes the decoder visit every block."""
+    at, scans = 2, []
+    while data[at + 1] != 0xD9:
+        end = at + 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+        if data[at + 1] == 0xDA:  # entropy-coded data runs to the next marker
+            end = data.index(b"\xff", end)
+            while data[end + 1] == 0 or 0xD0 <= data[end + 1] <= 0xD7:
+                end = data.index(b"\xff", end + 2)
+            scans.append((at, end))
+        at = end
+    start, end = scans[1]
+    return data[:end] + data[start:end] * copies + data[end:]
+
+
+def test_issue19_review_item7_a_jpeg_of_thousands_of_scans_is_refused_unread(tmp_path):
+    """20,000 scans of 45 bytes in a 2,000 × 2,000 JPEG (900 KB): 6 s of decoding holding the
+    process's decode budget, every other upload waiting; 20 MB of them, a quarter of an hour."""
+    out = io.BytesIO()
+    gradient = Image.linear_gradient("L").resize((2000, 2000)).convert("RGB")
+    gradient.save(out, "JPEG", quality=60, progressive=True, subsampling=0)
+    with pytest.raises(ImageProblem) as refused:
+        with pixels.decoded(scans_repeated(out.getvalue(), 20_000), pixels.Limits()):
+            pass
+    assert "trop de passes (20\u202f010 ; au plus 100)" in str(refused.value)

@@ -37,10 +37,20 @@ def guard_readers(pelican_readers):
         pelican_readers.reader_classes[extension] = _guarded(reader_class)
 
 
+# Markdown's parser recurses once per nested list or quotation: a text of 1,500 « - » in a row
+# stopped the build with Python's « maximum recursion depth exceeded ».
+TOO_DEEP = (
+    "texte : trop de niveaux imbriqués (listes ou citations les unes dans les autres) ; "
+    "simplifiez sa mise en forme"
+)
+
+
 def _guarded(reader_class):
     def read(self, source_path):
         try:
             return reader_class.read(self, source_path)
+        except RecursionError as error:
+            raise ValueError(record(source_path, self.settings, TOO_DEEP)) from error
         except Exception as error:
             raise ValueError(record(source_path, self.settings, str(error))) from error
 

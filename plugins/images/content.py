@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_core.content.rules import ImageRefused, image_file
+from site_core.content.rules import DECORATIVE, ImageRefused, alt_problem, image_file
 from site_core.images.pixels import ImageProblem
 from site_core.typography import typeset_text
 
@@ -24,7 +24,6 @@ from .picture import Picture
 
 _IMG = r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
 IMAGES = re.compile(rf"<p>\s*(?P<alone>{_IMG})\s*</p>|(?P<inline>{_IMG})")
-DECORATIVE_CLASS = "decorative"
 
 
 class Rejected(Exception):
@@ -77,21 +76,11 @@ def _figure(picture_html: str, caption: str, credit: str) -> str:
 def _picture(tag: str, alone: bool, page: PageImages, problems: list[str]) -> str:
     attrs = _attributes(tag)
     src = attrs.get("src", "")
-    decorative = DECORATIVE_CLASS in (attrs.get("class") or [])
+    decorative = DECORATIVE in (attrs.get("class") or [])
     alt = (attrs.get("alt") or "").strip()
     label = f"image « {src} »"
-    if decorative and alt:
-        problems.append(
-            f"{label} : marquée décorative ({{: .{DECORATIVE_CLASS}}}) mais avec un texte "
-            "alternatif ; videz les crochets ![](…) ou retirez la marque"
-        )
-        return tag
-    if not decorative and not alt:
-        problems.append(
-            f"{label} : texte alternatif manquant ; décrivez l’image entre les crochets, "
-            f"![Ce que montre l’image]({src}), ou, si elle est purement décorative, "
-            f"écrivez ![]({src}){{: .{DECORATIVE_CLASS}}}"
-        )
+    if problem := alt_problem(src, alt, decorative):
+        problems.append(f"{label} : {problem}")
         return tag
     try:
         path = resolve(src, page)

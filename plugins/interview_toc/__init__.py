@@ -3,7 +3,8 @@
 Each h2 gets a stable id from its text (as the Markdown toc extension would name it, for a
 fraction of the cost of that extension's pass over every document), and `content.toc` lists
 `TocEntry(id, title)` for the article template's « Sommaire ». Runs after french_typography,
-so titles keep their no-break spaces.
+so titles keep their no-break spaces. It runs before the sanitiser: an entry is the heading's
+text, any `<` left in it escaped.
 """
 
 import re
@@ -47,10 +48,11 @@ def add_toc(content):
 
     def name_heading(match):
         attrs, title = match.group("attrs"), match.group("title")
+        # What is left of a tag never closed (`<svg onload=…` up to `</h2>`) is text, not markup.
         text = TAG.sub("", title).strip()
         existing = ID.search(attrs)
         id_ = existing.group(1) if existing else _unique(slugify(text, "-"), taken)
-        entries.append(TocEntry(id_, Markup(text)))
+        entries.append(TocEntry(id_, Markup(text.replace("<", "&lt;").replace(">", "&gt;"))))
         return match.group(0) if existing else f'<h2 id="{id_}"{attrs}>{title}</h2>'
 
     content._content = H2.sub(name_heading, content._content)

@@ -84,5 +84,9 @@ def news_article(article, settings) -> dict:
 
 
 def script(data: dict) -> Markup:
-    """`data` as a <script> body: `</` escaped so no text can close the element."""
-    return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+    """`data` as a <script> body. Every `<` is written `\\u003c` (JSON has `<` only in strings):
+    escaping `</` alone let a title reading « <!--<script> » keep the element from ending at its
+    `</script>`, and the page's header and text were swallowed into the script."""
+    return Markup(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    )

@@ -279,10 +279,10 @@ class Sender(BackgroundWorker):
         return smtp
 
     def _refused(self, conn, row, reply: str, code: int, report: Report, content: bool) -> None:
-        """A refusal: 4xx retried; 5xx judged by the refusal watch (raises RelayRefused)."""
-        if code < outbox.PERMANENT:
-            self._retry(conn, row, reply, report)
-            return
+        """A refusal, judged by the refusal watch (raises RelayRefused when it is the relay's):
+        a relay deferring everyone (4xx: its rate limit, a quota) spent every message's
+        attempts one by one when each 4xx was retried at once."""
+        content = content and code >= outbox.PERMANENT
         verdict = self.refusals.refused(Refusal(row, reply), content=content)
         for refusal in verdict.theirs:
             self._charge(conn, refusal, report)
@@ -290,8 +290,12 @@ class Sender(BackgroundWorker):
             raise RelayRefused(reply, [refusal.row for refusal in verdict.relays])
 
     def _charge(self, conn, refusal: Refusal, report: Report) -> None:
-        """A refusal for good of the address: the message fails, the address counts a bounce."""
+        """The address's refusal: for good (5xx), the message fails and the address counts a
+        bounce; a temporary one (4xx) is tried again later."""
         row = refusal.row
+        if refusal.temporary:
+            self._retry(conn, row, refusal.reply, report)
+            return
         if subscribers.refused(conn, row, refusal.reply, clock.now(), self.settings):
             log.warning("address of subscriber %s suspended after bounces", row["subscriber_id"])
         report.failed += 1

@@ -9,6 +9,7 @@ the site's own files, in every built page (`<meta>`) and from the service (`SITE
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -47,6 +48,24 @@ _ALIGNMENT = re.compile(r' style="text-align:\s*(left|right|center|justify);?"')
 _CLASS = re.compile(r' class="([^"]*)"')
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+# Pelican resolves its own links (`{filename}…`, `{static}…`, `{index}`, `{tag}…`, or between
+# `|`) when it writes the page, after this cleaner, keeping the scheme of what follows the
+# marker: « {index}javascript:x?%0A… » became « javascript:https://…/index.html?%0A… ».
+_SITE_LINK = re.compile(r"[{|].*?[|}]")  # Pelican's INTRASITE_LINK_REGEX
+_SITE_LINK_ATTRIBUTES = ("href", "src", "poster", "data", "cite", "formaction", "action", "content")
+
+
+def _no_scheme_after_site_link(_element: str, attribute: str, value: str) -> str | None:
+    """An attribute kept as it is, but a site link followed by an address with a scheme."""
+    marker = _SITE_LINK.match(value)
+    if not marker or not attribute.endswith(_SITE_LINK_ATTRIBUTES):  # those Pelican rewrites
+        return value
+    try:
+        return None if urlsplit(value[marker.end() :]).scheme else value
+    except ValueError:  # « x://[ »: no address at all
+        return None
+
+
 _CLEANER = nh3.Cleaner(
     tags=TAGS,
     attributes={tag: attrs | _COMMON for tag, attrs in ATTRIBUTES.items()} | {"*": _COMMON},
@@ -55,6 +74,7 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,  # rel as written: the site's links are its own
     filter_style_properties=STYLE_PROPERTIES,
     strip_comments=False,  # inert, and plugins mark places with them (« liste-des-flux »)
+    attribute_filter=_no_scheme_after_site_link,
 )
 
 

@@ -12,6 +12,7 @@ Besides the fields the site requires (thème, people interviewed, chapô…):
 - no image that is not a file of the content folder (`image_file`).
 """
 
+import html
 import os
 import posixpath
 import re
@@ -38,10 +39,19 @@ REQUIRED = {
     "pages": {"title": "Title"},
 }
 TEXT = "texte"  # the key of the body in the problems (it has no field name in the file)
-# Markdown images and raw <img> tags of a body, before it is rendered (the room's check).
+# Markdown images (inline, and by reference: `![texte][nom]` with `[nom]: /images/x.jpg`) and
+# raw <img> tags (src quoted or not, or none: the build then finds no file) of a body, before
+# it is rendered (the room's check).
 _IMAGES = re.compile(
-    r"""!\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<md>[^\s)>]+)|<img\b[^>]*?\bsrc\s*=\s*["'](?P<tag>[^"']+)"""
+    r"""!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\(\s*<?(?P<md>[^\s)>]+)[^)]*\)(?P<attrs>\{:?[^}]*\})?"""
+    r"""|!\[(?P<text>(?:[^\]\\]|\\.)*)\](?:\[(?P<label>[^\]]*)\])?(?!\()(?P<ref_attrs>\{:?[^}]*\})?"""
+    r"""|<img\b(?P<tag>(?:[^>"']|"[^"]*"|'[^']*')*)>"""
 )
+_ATTRIBUTE = r"""(?<![\w-]){}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+# The class that marks an image decorative (plugins/images: `{: .decorative}`, then alt="").
+DECORATIVE = "decorative"
+_CLASSES = re.compile(r"\.([\w-]+)")  # in an attribute list: `{: .decorative #id}`
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.MULTILINE)
 _PREFIXES = ("{static}", "{attach}", "{filename}")  # Pelican's links into the content folder
 
 
@@ -193,16 +203,73 @@ def image_file(src: str, content_root, source_path) -> Path:
     return Path(path)
 
 
+@dataclass(frozen=True)
+class _Image:
+    src: str
+    alt: str
+    decorative: bool
+
+
+def _images(body: str) -> list[_Image]:
+    """Every image of `body` the build will look for, as written: its address, text
+    alternative and decorative mark."""
+    defined = {_label(name): url for name, url in _DEFINITION.findall(body)}
+    found = []
+    for match in _IMAGES.finditer(body):
+        if match["md"]:
+            marked = DECORATIVE in _CLASSES.findall(match["attrs"] or "")
+            found.append(_Image(match["md"], match["alt"], marked))
+        elif match["tag"] is not None:
+            tag = match["tag"]
+            classes = _attribute(tag, "class").split()
+            found.append(
+                _Image(_attribute(tag, "src"), _attribute(tag, "alt"), DECORATIVE in classes)
+            )
+        elif _label(match["label"] or match["text"]) in defined:  # else Markdown's plain text
+            marked = DECORATIVE in _CLASSES.findall(match["ref_attrs"] or "")
+            src = defined[_label(match["label"] or match["text"])]
+            found.append(_Image(src, match["text"], marked))
+    return found
+
+
+def _attribute(tag: str, name: str) -> str:
+    value = re.search(_ATTRIBUTE.format(name), tag)
+    return html.unescape(next(filter(None, value.groups()), "")) if value else ""
+
+
+def alt_problem(src: str, alt: str, decorative: bool) -> str:
+    """What is wrong with an image's text alternative (RGAA 1.1: one, unless the image is
+    marked decorative, then none), or "": the build's rule (plugins/images) and the save's."""
+    alt = alt.strip()
+    if decorative and alt:
+        return (
+            f"marquée décorative ({{: .{DECORATIVE}}}) mais avec un texte alternatif ; videz "
+            "les crochets ![](…) ou retirez la marque"
+        )
+    if not decorative and not alt:
+        return (
+            "texte alternatif manquant ; décrivez l’image entre les crochets, "
+            f"![Ce que montre l’image]({src}), ou, si elle est purement décorative, "
+            f"écrivez ![]({src}){{: .{DECORATIVE}}}"
+        )
+    return ""
+
+
+def _label(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def image_problems(body: str, portraits: str, content_root, source_path) -> list[tuple[str, str]]:
     """The images of a Markdown `body` and of a `Portraits` value that the build would not
     find: (TEXT or the speaker's number as a string, French message)."""
     found = []
-    for match in _IMAGES.finditer(body or ""):
-        src = match["md"] or match["tag"]
+    for image in _images(body or ""):
         try:
-            image_file(src, content_root, source_path)
+            if problem := alt_problem(image.src, image.alt, image.decorative):
+                raise ImageRefused(problem)
+            image_file(image.src, content_root, source_path)
         except ImageRefused as refused:
-            found.append((TEXT, f"image « {src} » : {refused}"))
+            found.append((TEXT, f"image « {image.src} » : {refused}"))
     for number, entry in enumerate((portraits or "").split(";"), start=1):
         src = entry.split()[0] if entry.split() else ""
         try:

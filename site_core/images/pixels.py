@@ -56,6 +56,10 @@ DAMAGED += (zlib.error,)
 # The memory the pictures being decoded may take at once in a process (see _bytes_per_pixel);
 # a larger picture is refused, a decode that would go beyond waits for the others.
 DECODE_MEMORY = 256 * 1024 * 1024
+# A JPEG's scans (SOS markers): each makes the decoder visit every block of the picture, and a
+# scan can be 45 bytes, so 20 MB of them took a quarter of an hour holding DECODE_MEMORY. Encoders
+# write at most a few dozen (libjpeg's progressive: 10); an embedded thumbnail adds its own.
+MAX_SCANS = 100
 # Modes kept as they are; others are converted to RGB(A) beside the decoded picture.
 _KEPT_MODES = ("RGB", "RGBA", "L", "LA")
 ENCODERS = {
@@ -138,9 +142,26 @@ def _bytes_per_pixel(image: Image.Image) -> int:
     """Memory a decode takes per pixel, measured with Pillow 13 (benchmarks/upload_memory.py):
     Pillow keeps a pixel in 4 bytes, RGB too; its WebP decoder (libwebp's animation API) holds
     two more canvases and a copy of the frame, and libwebp's encoder leaves memory behind in
-    each thread's heap; other modes are converted beside the picture."""
+    each thread's heap; other modes are converted beside the picture. A progressive JPEG is
+    decoded with all its coefficients held, 2 bytes a sample (6 a pixel without chroma
+    subsampling: a 64 Mpx one took 568 MB)."""
     per_pixel = 20 if image.format == "WEBP" else 4
+    if _format(image) == "JPEG" and image.info.get("progressive"):
+        per_pixel += _coefficient_bytes(image)
     return per_pixel + (0 if image.mode in _KEPT_MODES else 4)
+
+
+def _format(image: Image.Image) -> str:
+    """Pillow's format name, but a JPEG carrying a second picture (MPO: a phone's depth map or
+    preview) is a JPEG: its first picture is the one browsers show."""
+    return "JPEG" if image.format == "MPO" else image.format
+
+
+def _coefficient_bytes(image: Image.Image) -> int:
+    """Bytes of DCT coefficients per pixel a JPEG's components take (their sampling factors)."""
+    layers = getattr(image, "layer", None) or [(None, 1, 1, None)] * len(image.getbands())
+    most = max(h * v for _, h, v, _ in layers)
+    return -(-2 * sum(h * v for _, h, v, _ in layers) // most)  # rounded up
 
 
 def _damaged() -> ImageProblem:
@@ -164,6 +185,13 @@ def _opened(data: bytes, limits: Limits, formats: tuple[str, ...] | None) -> Ima
         ) from None
     except DAMAGED:
         raise _damaged() from None
+    scans = data.count(b"\xff\xda") if _format(image) == "JPEG" else 0
+    if scans > MAX_SCANS:
+        count = f"{scans:,}".replace(",", "\u202f")
+        raise ImageProblem(
+            f"enregistrée en trop de passes ({count} ; au plus {MAX_SCANS}) : ouvrez-la dans "
+            "un logiciel d’images et enregistrez-la à nouveau"
+        )
     width, height = image.size
     allowed = min(limits.max_pixels, DECODE_MEMORY // _bytes_per_pixel(image))
     if width * height > allowed:
@@ -198,7 +226,7 @@ def decoded(
     which would run Ghostscript)."""
     image = _opened(data, limits, formats)
     width, height = image.size
-    fmt = image.format
+    fmt = _format(image)
     try:
         if need and fmt == "JPEG":  # the orientation of a JPEG is in its header
             wanted = need[::-1] if _orientation(image) in _TRANSPOSED else need

@@ -128,3 +128,24 @@ def test_issue19_item5_a_refusal_held_when_the_sender_stops_is_queued_again(
     wait_until(lambda: refused and not sender._thread.is_alive())
     status = "SELECT status FROM outbox WHERE kind = 'confirmation'"
     assert rows(letter_service, status)[0][0] == "queued"
+
+
+def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody(
+    tmp_path, letter_site, refusing_smtp
+):
+    """The same relay-wide window as above, as a temporary refusal (a relay's rate limit or
+    daily quota, « 451 4.7.1 »): each message was retried at once, spending its own attempts
+    with no pause, and once the window outlasted them (8.5 h by default) every subscriber's
+    lettre failed for good. The time scaled down: three attempts 0.1 s apart, a 2 s window."""
+    settings = {"max_attempts": 3, "retry_base": 0.1, "retry_max": 0.2, "relay_refusals": 3}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in PEOPLE:
+            add_subscriber(config.core.database, email)
+        refusing_smtp.refuse_all = "451 4.7.1 Sending rate exceeded, try again later"
+        publish(service, article("nouvelle", days_ago=0.01))
+        time.sleep(2)
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
+        refusing_smtp.refuse_all = ""
+        wait_until(lambda: len(refusing_smtp.messages) == len(PEOPLE), timeout=10)

@@ -132,3 +132,12 @@ def test_issue19_item3_a_speaker_without_a_role_builds(tmp_path):
     text = variant(Authors="Jeanne Martin, Paul Durand", Roles="chargée de mission ;")
     output = build_with(tmp_path, "deux.md", text)
     assert (output / "articles" / "article-fautif" / "index.html").exists()
+
+
+def test_issue19_review_item16_a_text_nested_too_deep_is_refused_in_french(tmp_path):
+    """1,500 list markers in a row made Markdown's parser recurse past Python's limit: the
+    build failed with « maximum recursion depth exceeded while calling a Python object »."""
+    text = GOOD.replace("Le texte.", "- " * 1500 + "texte").replace("article-correct", "fautif")
+    message = refusal(tmp_path, "articles", text)
+    assert "content/articles/fautif.md : texte : trop de niveaux imbriqués" in message
+    assert "recursion" not in message

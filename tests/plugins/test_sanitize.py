@@ -13,8 +13,10 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from service.core import db
+from tests.support.browser import open_page
 from tests.support.hostile import (
     BODY_VECTORS,
+    FLAG,
     ROLES_VECTOR,
     SUMMARY_VECTOR,
     TAG_VECTOR,
@@ -22,7 +24,7 @@ from tests.support.hostile import (
     executable_markup,
 )
 from tests.support.images import jpeg_bytes, new_site, photo
-from tests.support.site import ROOT, site_settings
+from tests.support.site import ROOT, serve_directory, site_settings
 
 SITE_URL = "https://partenaires.example.fr"
 ARTICLE = """\
@@ -217,3 +219,80 @@ def _same_markup(html):
 def _files(output):
     found = (p.relative_to(output) for p in output.rglob("*") if p.is_file())
     return sorted(p for p in found if p.parts[0] != "pagefind")
+
+
+# Headings whose last tag is never closed: a regular expression stripping `<…>` left them
+# whole, and the « Sommaire » printed them as markup (found by the review of issue 19).
+OPEN_HEADINGS = [
+    f"<h2>Pourquoi <details open ontoggle={FLAG}//</h2>",
+    f"<h2>Comment <svg/onload={FLAG}//</h2>",
+    '<h2>Où <meta http-equiv=refresh content="0;url=https://evil.example/"//</h2>',
+]
+
+
+def test_issue19_review_table_of_contents_runs_no_heading_markup(tmp_path):
+    """The « Sommaire » lists each question's text: an unclosed tag in a heading is text
+    there, as it is in the sanitised heading itself."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    fields = dict(body="\n\n".join(OPEN_HEADINGS), summary="Chapô.", title="Sommaire")
+    text = ARTICLE.format(slug="sommaire", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "sommaire.md").write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    page = (output / "articles" / "sommaire" / "index.html").read_text(encoding="utf-8")
+    toc = BeautifulSoup(page, "html.parser").find("nav", class_="toc")
+    assert len(toc.find_all("li")) >= 3
+    assert executable_markup(page, SITE_URL) == []
+    assert "Pourquoi" in toc.text and "Où" in toc.text
+
+
+@pytest.mark.browser
+def test_issue19_review_a_title_cannot_swallow_the_page_into_its_json_ld(tmp_path, browser):
+    """A title reading « <!--<script> » (as text) went raw into the JSON-LD: from there the
+    HTML parser no longer ends the script at its `</script>`, and the article's page showed
+    nothing of its header or text. In Chromium, the page keeps its heading and its text."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "articles").mkdir()
+    fields = dict(body="Le texte lisible.", summary="Chapô.", title="Titre <!--<script>")
+    text = ARTICLE.format(slug="commentaire", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "commentaire.md").write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    with serve_directory(output) as url:
+        context, page, _ = open_page(browser, f"{url}/articles/commentaire/", 1280)
+        heading = page.locator("h1").all_inner_texts()
+        body = page.locator("body").inner_text()
+        context.close()
+    assert heading == ["Titre <!--<script>"]
+    assert "Le texte lisible." in body
+
+
+# Pelican resolves its own links (`{index}`, `{tag}…`, `{filename}…`, also written `|…|`) when
+# it writes a page, after the sanitiser, keeping the scheme of what follows the marker.
+SITE_LINKS = [
+    f'<a href="{{index}}javascript:x?%0A{FLAG}">accueil</a>',
+    f'<a id="filename" href="{{filename}}javascript:{FLAG}">fichier</a>',
+    f'<a href="|static|javascript:x?%0A{FLAG}">statique</a>',
+    f"[mot-clé]({{tag}}javascript:x?%0A{FLAG})",
+    "[un autre article]({filename}/articles/autre.md) et [le mot-clé]({tag}essai)",
+]
+
+
+def test_issue19_review_site_links_cannot_become_javascript(tmp_path):
+    """`{index}javascript:x?%0A…` was written `javascript:https://…/index.html?%0A…`: a script
+    once the link is followed (the line break ends the comment the address starts)."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    fields = dict(body="\n\n".join(SITE_LINKS), summary="Chapô.", title="Liens")
+    text = ARTICLE.format(slug="liens", day=1, roles="maire", tags="essai", **fields)
+    (content / "articles" / "liens.md").write_text(text, encoding="utf-8")
+    other = ARTICLE.format(slug="autre", day=2, roles="maire", tags="essai", **fields)
+    (content / "articles" / "autre.md").write_text(other.replace("Liens", "Autre"), "utf-8")
+    output = tmp_path / "output"
+    Pelican(settings_for(content, output)).run()
+    page = (output / "articles" / "liens" / "index.html").read_text(encoding="utf-8")
+    assert executable_markup(page, SITE_URL) == []
+    assert f'href="{SITE_URL}/articles/autre/"' in page
+    assert f'href="{SITE_URL}/mots-cles/essai/"' in page

@@ -1,4 +1,4 @@
-"""Whose problem a permanent refusal (5xx) is: the address's, or the relay's.
+"""Whose problem a refusal is (5xx, or 4xx: a rate limit, a quota): the address's, or the relay's.
 
 A relay that refuses the lettre itself (its content filter, a quota, a wrong setting) answers
 550 to every recipient, or to every message: counted as bounces, a 3-second window once failed
@@ -29,6 +29,11 @@ class Refusal:
     row: sqlite3.Row  # the claimed outbox row
     reply: str  # the relay's answer, "550 5.7.1 …"
 
+    @property
+    def temporary(self) -> bool:
+        """A 4xx: the address's, it is tried again; the relay's, nobody's attempt is spent."""
+        return int(self.reply[:3]) < outbox.PERMANENT
+
 
 @dataclass
 class Verdict:
@@ -55,7 +60,7 @@ class RefusalWatch:
         return self.take()
 
     def refused(self, refusal: Refusal, *, content: bool) -> Verdict:
-        """A 5xx for `refusal.row`; `content`: the relay refused a lettre's message itself."""
+        """A refusal of `refusal.row`; `content`: the relay refused a lettre's message itself."""
         if outbox.put_back_by_relay(refusal.row) and self.accepted_since_pause:
             return Verdict(theirs=[refusal])
         if content:

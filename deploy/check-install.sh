@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs the README « Production » install page for real, as an operator would, on a fresh
+# Debian 12 root file system (debootstrap, kept in a cache folder), then starts what it
+# installed and checks it: the service with its unit's ExecStart, User= and EnvironmentFile,
+# Debian's nginx with its own nginx.conf and the installed server blocks, both in a private
+# network namespace (the real ports 80, 443 and the service's, nothing else on the machine
+# disturbed); through nginx in https: the home page and its headers, a comment posted, the
+# team's login with the first account's password.
+# Not a test of test.sh: it takes minutes (Debian's packages, the Python packages from PyPI,
+# the first build). Run it as root from the checkout after changing deploy/ or the page:
+#   bash deploy/check-install.sh          (GARDER=1 keeps the root file system to look into)
+# Only committed work is installed (the page's `git clone` takes the checkout's HEAD).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=${here%/deploy}
+name=partenaires.caf-essonne.fr
+password='mot de passe de la première installation'
+if [ "${1:-}" = --dans-reseau-prive ]; then
+  root=$2
+  ip link set lo up
+  unit=$root/etc/systemd/system/cafessonne.service
+  value() { sed -n "s/^$1=//p" "$unit"; }
+  "$repo/.venv/bin/python" -m aiosmtpd -n -c aiosmtpd.handlers.Sink -l 127.0.0.1:25 &
+  smtp=$!
+  chroot "$root" setpriv --reuid="$(value User)" --regid="$(value Group)" --init-groups \
+    env -i PATH=/usr/bin:/bin bash -c "umask $(value UMask) && cd $(value WorkingDirectory) &&
+      set -a && . $(value EnvironmentFile) && set +a && exec $(value ExecStart)" \
+    >"$root/root/service.log" 2>&1 &
+  service=$!
+  chroot "$root" nginx
+  status=0
+  "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" || status=$?
+  chroot "$root" nginx -s quit || true
+  kill "$service" "$smtp" || true
+  wait "$service" || true
+  echo "--- journal du service ---" && tail -n 20 "$root/root/service.log"
+  exit "$status"
+fi
+
+[ "$(id -u)" = 0 ] || { echo "check-install.sh : à lancer en root (debootstrap, chroot)." >&2; exit 2; }
+cache=/var/cache/cafessonne-install
+started=$(date +%s)
+step() { echo "=== $(($(date +%s) - started)) s : $*"; }
+command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
+if [ ! -x "$cache/bookworm/usr/bin/apt-get" ]; then
+  step "debootstrap bookworm (une fois : $cache/bookworm)"
+  rm -rf "$cache/bookworm.part"
+  debootstrap --variant=minbase bookworm "$cache/bookworm.part" http://deb.debian.org/debian
+  mv "$cache/bookworm.part" "$cache/bookworm"
+fi
+root=$(mktemp -d "$cache/essai.XXXXXX")
+cleanup() {
+  umount -R "$root/dev" "$root/proc" 2>/dev/null || true
+  if [ -z "${GARDER:-}" ]; then rm -rf "$root"; else echo "Gardé : $root"; fi
+}
+trap cleanup EXIT
+step "copie du système neuf dans $root"
+cp -a "$cache/bookworm/." "$root/"
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Like any chroot: packages must not start daemons (nginx would take the machine's port 80).
+printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
+git -C "$repo" bundle create -q "$root/root/depot.bundle" HEAD
+as_operator() {
+  chroot "$root" env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -euc "cd /root && $1"
+}
+
+step "page, 1."
+as_operator "apt-get update -qq && apt-get install -y -qq git certbot >/dev/null"
+step "page, 2."
+as_operator "git clone -q /root/depot.bundle /opt/cafessonne"
+step "page, 3. (le certificat de la Caf : ici un certificat fait sur place)"
+as_operator "mkdir -p /etc/ssl/cafessonne && openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+  -subj /CN=$name -keyout /etc/ssl/cafessonne/privkey.pem -out /etc/ssl/cafessonne/fullchain.pem 2>/dev/null"
+step "page, 4. (le mot de passe tapé au terminal)"
+python3 - "$root" "$password" <<'EOF'
+"""install.sh at a terminal: the password typed when asked, as an operator does."""
+import os, pty, sys
+
+root, password = sys.argv[1], sys.argv[2]
+command = (
+    "cd /opt/cafessonne && SERVER_NAME=partenaires.caf-essonne.fr "
+    "MAIL_FROM='Caf de l’Essonne <lettre@partenaires.caf-essonne.fr>' "
+    "MODERATOR_EMAILS=communication@caf-essonne.fr SMTP_HOST=127.0.0.1 ADMIN=prenom.nom "
+    "bash deploy/install.sh"
+)
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("chroot", ["chroot", root, "env", "-i", "HOME=/root", "TERM=dumb", "LANG=C.UTF-8",
+                         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                         "bash", "-c", command])
+seen = b""
+while True:
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    seen += data
+    if seen.rstrip().endswith(b":") and (b"Mot de passe" in seen or b"confirmer" in seen):
+        os.write(fd, password.encode() + b"\n")
+        seen = b""
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+EOF
+step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
+unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root"
+step "fini : installation vérifiée"

@@ -1,0 +1,65 @@
+"""check-install.sh's checks through the installed nginx, in https on 127.0.0.1:443 (the
+self-made certificate, the site's name in Host): the page answers with its security headers,
+a reader's comment is accepted, the first account logs in with the password typed at the
+install. Prints one line per check; exits 1 at the first that fails."""
+
+import sys
+import time
+
+import httpx
+from bs4 import BeautifulSoup
+
+ARTICLE = "/articles/30-ans-caf-essonne/"
+HEADERS = ("content-security-policy", "strict-transport-security", "x-content-type-options")
+
+
+def fail(what: str, response: httpx.Response | None = None) -> None:
+    detail = f" ({response.status_code} {response.url})" if response is not None else ""
+    sys.exit(f"ÉCHEC : {what}{detail}")
+
+
+def fields(page: httpx.Response, action_end: str) -> dict[str, str]:
+    """The form's inputs as a browser sends them (its text fields empty)."""
+    for form in BeautifulSoup(page.text, "html.parser").find_all("form"):
+        if form.get("action", "").endswith(action_end):
+            inputs = form.find_all(["input", "textarea"])
+            return {i["name"]: i.get("value", "") for i in inputs if i.get("name")}
+    fail(f"pas de formulaire « {action_end} » sur la page", page)
+
+
+def main(name: str, password: str) -> None:
+    web = httpx.Client(base_url="https://127.0.0.1", headers={"Host": name}, verify=False)
+    for _ in range(60):  # the service starts (imports, database migrations)
+        try:
+            if web.get("/commentaires/jeton").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(1)
+    else:
+        fail("le service ne répond pas derrière nginx")
+    home = web.get("/")
+    missing = [h for h in HEADERS if h not in home.headers]
+    if home.status_code != 200 or missing:
+        fail(f"page d’accueil, en-têtes manquants : {missing}", home)
+    print("OK : page d’accueil en https,", ", ".join(HEADERS))
+    form = fields(web.get(ARTICLE), "poster")
+    time.sleep(3.2)  # a person takes longer than COMMENTS_MIN_FILL_SECONDS
+    form.update(nom="Claire Martin", email="claire@mairie.example", commentaire="Bravo !")
+    posted = web.post("/commentaires/poster", data=form)
+    if posted.status_code != 303:
+        fail("commentaire refusé", posted)
+    print("OK : commentaire reçu (303 vers", posted.headers["location"] + ")")
+    login = web.get("/redaction/connexion")
+    form = fields(login, "connexion")
+    form.update(identifiant="prenom.nom", mot_de_passe=password)
+    entered = web.post("/redaction/connexion", data=form)
+    if entered.status_code != 303 or "connexion" in entered.headers["location"]:
+        fail("connexion du premier compte refusée", entered)
+    if web.get(entered.headers["location"]).status_code != 200:
+        fail("page de l’équipe après connexion")
+    print("OK : connexion de prenom.nom avec le mot de passe de l’installation")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -69,6 +69,10 @@ as_operator() {
 
 step "page, 1."
 as_operator "apt-get update -qq && apt-get install -y -qq git certbot >/dev/null"
+# This machine's network, not the page: a proxy with its own certificate authority is trusted
+# by the host's bundle and pip.conf; the new system gets the same.
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+[ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$root/etc/pip.conf"
 step "page, 2."
 as_operator "git clone -q /root/depot.bundle /opt/cafessonne"
 step "page, 3. (le certificat de la Caf : ici un certificat fait sur place)"

@@ -42,10 +42,11 @@ cache=/var/cache/cafessonne-install
 started=$(date +%s)
 step() { echo "=== $(($(date +%s) - started)) s : $*"; }
 command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
-if [ ! -x "$cache/bookworm/usr/bin/apt-get" ]; then
+# Debian's default choice of packages (systemd, adduser…), what a new server starts from.
+if [ ! -x "$cache/bookworm/usr/bin/systemctl" ]; then
   step "debootstrap bookworm (une fois : $cache/bookworm)"
-  rm -rf "$cache/bookworm.part"
-  debootstrap --variant=minbase bookworm "$cache/bookworm.part" http://deb.debian.org/debian
+  rm -rf "$cache/bookworm.part" "$cache/bookworm"
+  debootstrap bookworm "$cache/bookworm.part" http://deb.debian.org/debian
   mv "$cache/bookworm.part" "$cache/bookworm"
 fi
 root=$(mktemp -d "$cache/essai.XXXXXX")

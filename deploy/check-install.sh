@@ -62,6 +62,18 @@ mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Like any chroot: packages must not start daemons (nginx would take the machine's port 80).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
+# No systemd runs in a chroot: `systemctl enable` works offline; daemon-reload checks the units
+# (systemd-analyze verify); start and reload are what this script does itself afterwards.
+cat >"$root/usr/local/sbin/systemctl" <<'UNIT'
+#!/bin/sh
+echo "(chroot) systemctl $*" >>/root/systemctl.log
+case $1 in
+  daemon-reload) exec systemd-analyze verify /etc/systemd/system/cafessonne* ;;
+  enable) exec /usr/bin/systemctl "$@" ;;
+  *) exit 0 ;;
+esac
+UNIT
+chmod +x "$root/usr/local/sbin/systemctl"
 git -C "$repo" bundle create -q "$root/root/depot.bundle" HEAD
 as_operator() {
   chroot "$root" env -i HOME=/root TERM=dumb LANG=C.UTF-8 \

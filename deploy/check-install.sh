@@ -62,14 +62,14 @@ mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Like any chroot: packages must not start daemons (nginx would take the machine's port 80).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
-# No systemd runs in a chroot: `systemctl enable` works offline; daemon-reload checks the units
+# No systemd runs in a chroot: `systemctl enable` works offline (not its --now); daemon-reload checks the units
 # (systemd-analyze verify); start and reload are what this script does itself afterwards.
 cat >"$root/usr/local/sbin/systemctl" <<'UNIT'
 #!/bin/sh
 echo "(chroot) systemctl $*" >>/root/systemctl.log
 case $1 in
   daemon-reload) exec systemd-analyze verify /etc/systemd/system/cafessonne* ;;
-  enable) exec /usr/bin/systemctl "$@" ;;
+  enable) shift && exec /usr/bin/systemctl enable $(echo "$@" | sed 's/--now//') ;;
   *) exit 0 ;;
 esac
 UNIT

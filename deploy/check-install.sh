@@ -18,18 +18,33 @@ password='mot de passe de la première installation'
 if [ "${1:-}" = --dans-reseau-prive ]; then
   root=$2
   ip link set lo up
-  unit=$root/etc/systemd/system/cafessonne.service
-  value() { sed -n "s/^$1=//p" "$unit"; }
+  # A unit's ExecStart as systemd starts it: its User=, Group=, UMask=, WorkingDirectory= and
+  # EnvironmentFile= (the sandbox options need systemd itself: `systemd-analyze security`).
+  unit_command() {  # sets `command`; run in this shell so $! is the service's process
+    local unit=$root/etc/systemd/system/$1
+    value() { sed -n "s/^$1=//p" "$unit"; }
+    command=(chroot "$root" setpriv --reuid="$(value User)" --regid="$(value Group)" --init-groups
+      env -i PATH=/usr/bin:/bin bash -c "umask $(value UMask | grep . || echo 0022) &&
+        cd $(value WorkingDirectory) && set -a && . $(value EnvironmentFile) && set +a &&
+        exec $(value ExecStart)")
+  }
   "$repo/.venv/bin/python" -m aiosmtpd -n -c aiosmtpd.handlers.Sink -l 127.0.0.1:25 &
   smtp=$!
-  chroot "$root" setpriv --reuid="$(value User)" --regid="$(value Group)" --init-groups \
-    env -i PATH=/usr/bin:/bin bash -c "umask $(value UMask) && cd $(value WorkingDirectory) &&
-      set -a && . $(value EnvironmentFile) && set +a && exec $(value ExecStart)" \
-    >"$root/root/service.log" 2>&1 &
+  unit_command cafessonne.service
+  "${command[@]}" >"$root/root/service.log" 2>&1 &
   service=$!
   chroot "$root" nginx
   status=0
   "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" || status=$?
+  echo "--- page, 5. : curl -sI https://$name/ | grep -i -e '^HTTP' -e content-security-policy"
+  chroot "$root" bash -c "curl -sI https://$name/ | grep -i -e '^HTTP' -e content-security-policy" ||
+    status=$?
+  for timer in purge-ips sauvegarde; do
+    echo "--- cafessonne-$timer.service"
+    unit_command "cafessonne-$timer.service"
+    "${command[@]}" || status=$?
+  done
+  chroot "$root" ls -l /var/backups/cafessonne || status=$?
   chroot "$root" nginx -s quit || true
   kill "$service" "$smtp" || true
   wait "$service" || true
@@ -124,6 +139,10 @@ while True:
         seen = b""
 sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 EOF
+# The name's DNS points to the machine, and the Caf's certificate is trusted, as in real life.
+echo "127.0.0.1 $name" >>"$root/etc/hosts"
+cp "$root/etc/ssl/cafessonne/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
+as_operator "update-ca-certificates >/dev/null"
 step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
 unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root"
 step "fini : installation vérifiée"

@@ -36,9 +36,8 @@ if [ "${1:-}" = --dans-reseau-prive ]; then
   chroot "$root" nginx
   status=0
   "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" || status=$?
-  echo "--- page, 5. : curl -sI https://$name/ | grep -i -e '^HTTP' -e content-security-policy"
-  chroot "$root" bash -c "curl -sI https://$name/ | grep -i -e '^HTTP' -e content-security-policy" ||
-    status=$?
+  echo "--- page, 5. : $3"
+  chroot "$root" bash -c "$3" || status=$?
   for timer in purge-ips sauvegarde; do
     echo "--- cafessonne-$timer.service"
     unit_command "cafessonne-$timer.service"
@@ -77,7 +76,8 @@ mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Like any chroot: packages must not start daemons (nginx would take the machine's port 80).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
-# No systemd runs in a chroot: `systemctl enable` works offline (not its --now); daemon-reload checks the units
+# No systemd runs in a chroot: `systemctl enable` works offline (not its --now); daemon-reload
+# checks the units
 # (systemd-analyze verify); start and reload are what this script does itself afterwards.
 cat >"$root/usr/local/sbin/systemctl" <<'UNIT'
 #!/bin/sh
@@ -90,34 +90,38 @@ esac
 UNIT
 chmod +x "$root/usr/local/sbin/systemctl"
 git -C "$repo" bundle create -q "$root/root/depot.bundle" HEAD
+page() { # the command of item $1 of the README's install page, as written there
+  sed -n '/^From a fresh Debian 12 machine/,/^Then read/p' "$repo/README.md" |
+    sed -n "s/^$1\. \`\(.*\)\`\$/\1/p"
+}
 as_operator() {
   chroot "$root" env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -euc "cd /root && $1"
 }
 
-step "page, 1."
-as_operator "apt-get update -qq && apt-get install -y -qq git certbot >/dev/null"
+step "page, 1. : $(page 1)"
+as_operator "$(page 1)" >/dev/null
 # This machine's network, not the page: a proxy with its own certificate authority is trusted
 # by the host's bundle and pip.conf; the new system gets the same.
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
 [ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$root/etc/pip.conf"
-step "page, 2."
-as_operator "git clone -q /root/depot.bundle /opt/cafessonne"
-step "page, 3. (le certificat de la Caf : ici un certificat fait sur place)"
-as_operator "mkdir -p /etc/ssl/cafessonne && openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
-  -subj /CN=$name -keyout /etc/ssl/cafessonne/privkey.pem -out /etc/ssl/cafessonne/fullchain.pem 2>/dev/null"
-step "page, 4. (le mot de passe tapé au terminal)"
-python3 - "$root" "$password" <<'EOF'
-"""install.sh at a terminal: the password typed when asked, as an operator does."""
+step "page, 2. : $(page 2)"
+as_operator "$(page 2 | sed 's|<le dépôt du site>|/root/depot.bundle|')"
+step "page, 3. remplacée (Let's Encrypt ne joint pas ce chroot) : un certificat fait sur place"
+live=/etc/letsencrypt/live/$name
+as_operator "mkdir -p $live && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=$name \
+  -addext subjectAltName=DNS:$name -keyout $live/privkey.pem -out $live/fullchain.pem 2>/dev/null"
+# The names point to this machine (the relay too: aiosmtpd on its port 25) and the certificate
+# is trusted, as a real one is.
+echo "127.0.0.1 $name relais.caf-essonne.fr" >>"$root/etc/hosts"
+cp "$root/$live/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
+as_operator "update-ca-certificates >/dev/null 2>&1"
+step "page, 4. (le mot de passe tapé au terminal quand il est demandé)"
+python3 - "$root" "$password" "$(page 4)" <<'EOF'
+"""The command at a terminal, the password typed when asked, as an operator does."""
 import os, pty, sys
 
-root, password = sys.argv[1], sys.argv[2]
-command = (
-    "cd /opt/cafessonne && SERVER_NAME=partenaires.caf-essonne.fr "
-    "MAIL_FROM='Caf de l’Essonne <lettre@partenaires.caf-essonne.fr>' "
-    "MODERATOR_EMAILS=communication@caf-essonne.fr SMTP_HOST=127.0.0.1 ADMIN=prenom.nom "
-    "bash deploy/install.sh"
-)
+root, password, command = sys.argv[1:4]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp("chroot", ["chroot", root, "env", "-i", "HOME=/root", "TERM=dumb", "LANG=C.UTF-8",
@@ -139,10 +143,6 @@ while True:
         seen = b""
 sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 EOF
-# The name's DNS points to the machine, and the Caf's certificate is trusted, as in real life.
-echo "127.0.0.1 $name" >>"$root/etc/hosts"
-cp "$root/etc/ssl/cafessonne/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
-as_operator "update-ca-certificates >/dev/null"
 step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
-unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root"
+unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root" "$(page 5)"
 step "fini : installation vérifiée"

@@ -77,8 +77,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Like any chroot: packages must not start daemons (nginx would take the machine's port 80).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
 # No systemd runs in a chroot: `systemctl enable` works offline (not its --now); daemon-reload
-# checks the units
-# (systemd-analyze verify); start and reload are what this script does itself afterwards.
+# checks the units (systemd-analyze verify); start and reload are what this script does later.
 cat >"$root/usr/local/sbin/systemctl" <<'UNIT'
 #!/bin/sh
 echo "(chroot) systemctl $*" >>/root/systemctl.log
@@ -103,7 +102,8 @@ step "page, 1. : $(page 1)"
 as_operator "$(page 1)" >/dev/null
 # This machine's network, not the page: a proxy with its own certificate authority is trusted
 # by the host's bundle and pip.conf; the new system gets the same.
-cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+cp /etc/ssl/certs/ca-certificates.crt "$root/usr/local/share/ca-certificates/machine.crt"
+as_operator "update-ca-certificates >/dev/null 2>&1"
 [ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$root/etc/pip.conf"
 step "page, 2. : $(page 2)"
 as_operator "$(page 2 | sed 's|<le dépôt du site>|/root/depot.bundle|')"

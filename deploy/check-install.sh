@@ -28,14 +28,13 @@ if [ "${1:-}" = --dans-reseau-prive ]; then
         cd $(value WorkingDirectory) && set -a && . $(value EnvironmentFile) && set +a &&
         exec $(value ExecStart)")
   }
-  "$repo/.venv/bin/python" -m aiosmtpd -n -c aiosmtpd.handlers.Sink -l 127.0.0.1:25 &
-  smtp=$!
   unit_command cafessonne.service
   "${command[@]}" >"$root/root/service.log" 2>&1 &
   service=$!
   chroot "$root" nginx
   status=0
-  "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" || status=$?
+  "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" \
+    "$root/etc/letsencrypt/live/$name/fullchain.pem" "$root/etc/letsencrypt/live/$name/privkey.pem" || status=$?
   echo "--- page, 5. : $3"
   chroot "$root" bash -c "$3" || status=$?
   for timer in purge-ips sauvegarde; do
@@ -45,7 +44,7 @@ if [ "${1:-}" = --dans-reseau-prive ]; then
   done
   chroot "$root" ls -l /var/backups/cafessonne || status=$?
   chroot "$root" nginx -s quit || true
-  kill "$service" "$smtp" || true
+  kill "$service" || true
   wait "$service" || true
   echo "--- journal du service ---" && tail -n 20 "$root/root/service.log"
   exit "$status"
@@ -110,9 +109,9 @@ as_operator "$(page 2 | sed 's|<le dépôt du site>|/root/depot.bundle|')"
 step "page, 3. remplacée (Let's Encrypt ne joint pas ce chroot) : un certificat fait sur place"
 live=/etc/letsencrypt/live/$name
 as_operator "mkdir -p $live && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=$name \
-  -addext subjectAltName=DNS:$name -keyout $live/privkey.pem -out $live/fullchain.pem 2>/dev/null"
-# The names point to this machine (the relay too: aiosmtpd on its port 25) and the certificate
-# is trusted, as a real one is.
+  -addext subjectAltName=DNS:$name,DNS:relais.caf-essonne.fr -keyout $live/privkey.pem -out $live/fullchain.pem 2>/dev/null"
+# The names point to this machine (the relay too: check_install.py's aiosmtpd on port 25) and
+# the certificate, the relay's too, is trusted as a real one is.
 echo "127.0.0.1 $name relais.caf-essonne.fr" >>"$root/etc/hosts"
 cp "$root/$live/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
 as_operator "update-ca-certificates >/dev/null 2>&1"

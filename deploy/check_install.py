@@ -1,15 +1,21 @@
 """check-install.sh's checks through the installed nginx, in https on 127.0.0.1:443 (the
 self-made certificate, the site's name in Host): the page answers with its security headers,
 a reader's comment is accepted, the first account logs in with the password typed at the
-install. Prints one line per check; exits 1 at the first that fails."""
+install, the moderators' notice of that comment reaching the relay (aiosmtpd here, with
+STARTTLS and the same certificate, as the service asks of a relay on another machine). Prints
+one line per check; exits 1 at the first that fails."""
 
+import ssl
 import sys
 import time
 
 import httpx
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
 from bs4 import BeautifulSoup
 
 ARTICLE = "/articles/30-ans-caf-essonne/"
+MODERATORS = "communication@caf-essonne.fr"
 HEADERS = ("content-security-policy", "strict-transport-security", "x-content-type-options")
 
 
@@ -27,7 +33,21 @@ def fields(page: httpx.Response, action_end: str) -> dict[str, str]:
     fail(f"pas de formulaire « {action_end} » sur la page", page)
 
 
-def main(name: str, password: str) -> None:
+class Relay(Sink):
+    def __init__(self):
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recipients += envelope.rcpt_tos
+        return "250 OK"
+
+
+def main(name: str, password: str, cert: str, key: str) -> None:
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    relay = Relay()
+    smtp = Controller(relay, hostname="127.0.0.1", port=25, tls_context=tls, require_starttls=True)
+    smtp.start()
     web = httpx.Client(base_url="https://127.0.0.1", headers={"Host": name}, verify=False)
     for _ in range(60):  # the service starts (imports, database migrations)
         try:
@@ -50,6 +70,13 @@ def main(name: str, password: str) -> None:
     if posted.status_code != 303:
         fail("commentaire refusé", posted)
     print("OK : commentaire reçu (303 vers", posted.headers["location"] + ")")
+    for _ in range(60):
+        if MODERATORS in relay.recipients:
+            break
+        time.sleep(1)
+    else:
+        fail(f"pas d’avis de modération reçu par le relais pour {MODERATORS}")
+    print("OK : avis aux modérateurs remis au relais en STARTTLS")
     login = web.get("/redaction/connexion")
     form = fields(login, "connexion")
     form.update(identifiant="prenom.nom", mot_de_passe=password)
@@ -62,4 +89,4 @@ def main(name: str, password: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:5])

@@ -31,6 +31,7 @@ apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv git nginx sqlite3 >/dev/null
 
 echo "2. Compte et dossiers du service"
+install -d -m 0755 "$SRV"  # before adduser, which warns of a home folder it cannot reach
 id cafessonne >/dev/null 2>&1 ||
   adduser --system --group --home "$SRV" --no-create-home --shell /usr/sbin/nologin cafessonne
 install -d -o cafessonne -g cafessonne -m 0750 "$SRV" "$DATA_DIR" "$WORK_DIR" "$BACKUP_DIR"

@@ -19,11 +19,25 @@ if [ "${1:-}" = --dans-reseau-prive ]; then
   root=$2
   ip link set lo up
   # A unit's ExecStart as systemd starts it: its User=, Group=, UMask=, WorkingDirectory= and
-  # EnvironmentFile= (the sandbox options need systemd itself: `systemd-analyze security`).
+  # EnvironmentFile=, and ProtectSystem=strict's view of the files imitated in a mount
+  # namespace: everything read-only but the unit's ReadWritePaths=, /tmp and /var/tmp private
+  # (PrivateTmp=), /home and /root empty (ProtectHome=). The other options need systemd
+  # itself (`systemd-analyze security`).
+  sandbox='set -e
+    root=$1 && shift
+    mount --make-rprivate / && mount --rbind "$root" "$root"
+    mount -o remount,bind,ro "$root"
+    for folder in $WRITABLE; do
+      mount --bind "$root$folder" "$root$folder" && mount -o remount,bind,rw "$root$folder"
+    done
+    for folder in /tmp /var/tmp /home /root; do mount -t tmpfs -o mode=1777 tmpfs "$root$folder"; done
+    mount -o remount,ro "$root/home" && mount -o remount,ro "$root/root"
+    exec chroot "$root" "$@"'
   unit_command() {  # sets `command`; run in this shell so $! is the service's process
     local unit=$root/etc/systemd/system/$1
     value() { sed -n "s/^$1=//p" "$unit"; }
-    command=(chroot "$root" setpriv --reuid="$(value User)" --regid="$(value Group)" --init-groups
+    command=(env WRITABLE="$(value ReadWritePaths)" unshare -m bash -c "$sandbox" sandbox "$root"
+      setpriv --reuid="$(value User)" --regid="$(value Group)" --init-groups
       env -i PATH=/usr/bin:/bin bash -c "umask $(value UMask | grep . || echo 0022) &&
         cd $(value WorkingDirectory) && set -a && . $(value EnvironmentFile) && set +a &&
         exec $(value ExecStart)")

@@ -1,9 +1,9 @@
 """check-install.sh's checks through the installed nginx, in https on 127.0.0.1:443 (the
 self-made certificate, the site's name in Host): the page answers with its security headers,
-a reader's comment is accepted, the first account logs in with the password typed at the
-install, the moderators' notice of that comment reaching the relay (aiosmtpd here, with
-STARTTLS and the same certificate, as the service asks of a relay on another machine). Prints
-one line per check; exits 1 at the first that fails."""
+a reader's comment is accepted and its moderators' notice reaches the relay (aiosmtpd here,
+with STARTTLS and the same certificate, as the service asks of a relay on another machine),
+the first account logs in with the password typed at the install and publishes an article
+from the room. Prints one line per check; exits 1 at the first that fails."""
 
 import ssl
 import sys
@@ -25,12 +25,50 @@ def fail(what: str, response: httpx.Response | None = None) -> None:
 
 
 def fields(page: httpx.Response, action_end: str) -> dict[str, str]:
-    """The form's inputs as a browser sends them (its text fields empty)."""
+    """The form's fields as a browser sends them untouched (no button, no unchecked box)."""
     for form in BeautifulSoup(page.text, "html.parser").find_all("form"):
-        if form.get("action", "").endswith(action_end):
-            inputs = form.find_all(["input", "textarea"])
-            return {i["name"]: i.get("value", "") for i in inputs if i.get("name")}
+        if not form.get("action", "").endswith(action_end):
+            continue
+        sent = {}
+        for field in form.find_all(["input", "textarea", "select"]):
+            kind = field.get("type", "")
+            if not field.get("name") or kind in ("submit", "file"):
+                continue
+            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
+                continue
+            if field.name == "select":
+                options = field.find_all("option")
+                chosen = [o for o in options if o.has_attr("selected")] or options[:1]
+                sent[field["name"]] = chosen[0].get("value", chosen[0].text) if chosen else ""
+            else:
+                sent[field["name"]] = field.get("value", field.text.lstrip("\n"))
+        return sent
     fail(f"pas de formulaire « {action_end} » sur la page", page)
+
+
+def publish(web: httpx.Client) -> None:
+    """A new article published from the room: the build, the swap of the public folder and
+    the content's git commit, all as the service's user in its writable folders only."""
+    title = "Un article publié depuis la salle de rédaction"
+    form = fields(web.get("/redaction/nouveau"), "nouveau")
+    form.update(
+        titre=title,
+        theme="Solidarité",
+        chapo="Le chapô de l’article de l’installation.",
+        texte="## Une question ?\n\n**Awa Diallo :**{: .speaker} « Une réponse. »\n",
+        action="publier",
+        **{"intervenant-1-nom": "Awa Diallo", "intervenant-1-role": "animatrice"},
+    )
+    job = web.post("/redaction/nouveau", data=form)
+    if job.status_code != 303 or "/publications/" not in job.headers["location"]:
+        fail("publication refusée", job)
+    for _ in range(300):
+        if title in web.get("/").text:
+            print("OK : article publié depuis la salle, en ligne sur la page d’accueil")
+            return
+        time.sleep(1)
+    page = BeautifulSoup(web.get(job.headers["location"]).text, "html.parser")
+    fail("publication pas en ligne après 5 min : " + " ".join(page.get_text().split())[-600:])
 
 
 class Relay(Sink):
@@ -86,6 +124,7 @@ def main(name: str, password: str, cert: str, key: str) -> None:
     if web.get(entered.headers["location"]).status_code != 200:
         fail("page de l’équipe après connexion")
     print("OK : connexion de prenom.nom avec le mot de passe de l’installation")
+    publish(web)
 
 
 if __name__ == "__main__":

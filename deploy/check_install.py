@@ -49,7 +49,7 @@ def fields(page: httpx.Response, action_end: str) -> dict[str, str]:
 def publish(web: httpx.Client) -> None:
     """A new article published from the room: the build, the swap of the public folder and
     the content's git commit, all as the service's user in its writable folders only."""
-    title = "Un article publié depuis la salle de rédaction"
+    title = f"Un article publié depuis la salle à {time.strftime('%H h %M min %S s')}"
     form = fields(web.get("/redaction/nouveau"), "nouveau")
     form.update(
         titre=title,

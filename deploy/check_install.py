@@ -103,7 +103,8 @@ def main(name: str, password: str, cert: str, key: str) -> None:
     print("OK : page d’accueil en https,", ", ".join(HEADERS))
     form = fields(web.get(ARTICLE), "poster")
     time.sleep(3.2)  # a person takes longer than COMMENTS_MIN_FILL_SECONDS
-    form.update(nom="Claire Martin", email="claire@mairie.example", commentaire="Bravo !")
+    text = f"Bravo ! ({time.strftime('%H h %M min %S s')})"  # the same text twice is refused
+    form.update(nom="Claire Martin", email="claire@mairie.example", commentaire=text)
     posted = web.post("/commentaires/poster", data=form)
     if posted.status_code != 303:
         fail("commentaire refusé", posted)

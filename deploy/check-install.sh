@@ -8,7 +8,8 @@
 # team's login with the first account's password.
 # Not a test of test.sh: it takes minutes (Debian's packages, the Python packages from PyPI,
 # the first build). Run it as root from the checkout after changing deploy/ or the page:
-#   bash deploy/check-install.sh          (GARDER=1 keeps the root file system to look into)
+#   bash deploy/check-install.sh          (GARDER=1 keeps the root file system to look into;
+#                                          CERTIFICAT=caf takes step 3's other choice)
 # Only committed work is installed (the page's `git clone` takes the checkout's HEAD).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +49,7 @@ if [ "${1:-}" = --dans-reseau-prive ]; then
   chroot "$root" nginx
   status=0
   "$repo/.venv/bin/python" "$here/check_install.py" "$name" "$password" \
-    "$root/etc/letsencrypt/live/$name/fullchain.pem" "$root/etc/letsencrypt/live/$name/privkey.pem" || status=$?
+    "$root/$4/fullchain.pem" "$root/$4/privkey.pem" || status=$?
   echo "--- page, 5. : $3"
   chroot "$root" bash -c "$3" || status=$?
   for timer in purge-ips sauvegarde; do
@@ -120,17 +121,26 @@ as_operator "update-ca-certificates >/dev/null 2>&1"
 [ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$root/etc/pip.conf"
 step "page, 2. : $(page 2)"
 as_operator "$(page 2 | sed 's|<le dépôt du site>|/root/depot.bundle|')"
-step "page, 3. remplacée (Let's Encrypt ne joint pas ce chroot) : un certificat fait sur place"
-live=/etc/letsencrypt/live/$name
-as_operator "mkdir -p $live && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=$name \
-  -addext subjectAltName=DNS:$name,DNS:relais.caf-essonne.fr -keyout $live/privkey.pem -out $live/fullchain.pem 2>/dev/null"
+if [ "${CERTIFICAT:-}" = caf ]; then
+  step "page, 3., l'autre choix : le certificat de la Caf dans /etc/ssl/cafessonne/"
+  folder=/etc/ssl/cafessonne
+  install=$(page 4 | sed 's| TLS_CERT=[^ ]*||; s| TLS_KEY=[^ ]*||')
+else
+  step "page, 3. remplacée (Let's Encrypt ne joint pas ce chroot) : un certificat à sa place"
+  folder=/etc/letsencrypt/live/$name
+  install=$(page 4)
+fi
+as_operator "mkdir -p $folder && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=$name \
+  -addext subjectAltName=DNS:$name,DNS:relais.caf-essonne.fr \
+  -keyout $folder/privkey.pem -out $folder/fullchain.pem 2>/dev/null"
 # The names point to this machine (the relay too: check_install.py's aiosmtpd on port 25) and
 # the certificate, the relay's too, is trusted as a real one is.
 echo "127.0.0.1 $name relais.caf-essonne.fr" >>"$root/etc/hosts"
-cp "$root/$live/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
+cp "$root/$folder/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
 as_operator "update-ca-certificates >/dev/null 2>&1"
 step "page, 4. (le mot de passe tapé au terminal quand il est demandé)"
-python3 - "$root" "$password" "$(page 4)" <<'EOF'
+type_password() {
+  python3 - "$root" "$password" "$install" <<'EOF'
 """The command at a terminal, the password typed when asked, as an operator does."""
 import os, pty, sys
 
@@ -156,6 +166,10 @@ while True:
         seen = b""
 sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 EOF
+}
+type_password
+step "page, 4. encore : install.sh relancé (« sans dommage ») ; le compte existe déjà"
+type_password
 step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
-unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root" "$(page 5)"
+unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root" "$(page 5)" "$folder"
 step "fini : installation vérifiée"

@@ -139,18 +139,19 @@ echo "127.0.0.1 $name relais.caf-essonne.fr" >>"$root/etc/hosts"
 cp "$root/$folder/fullchain.pem" "$root/usr/local/share/ca-certificates/caf.crt"
 as_operator "update-ca-certificates >/dev/null 2>&1"
 step "page, 4. (le mot de passe tapé au terminal quand il est demandé)"
-type_password() {
-  python3 - "$root" "$password" "$install" <<'EOF'
-"""The command at a terminal, the password typed when asked, as an operator does."""
+at_terminal() {  # $1: what the output must say; then the answers, one per question asked
+  python3 - "$root" "$install" "$@" <<'EOF'
+"""install.sh at a terminal, answering its questions as an operator types; fails unless its
+output says what it must."""
 import os, pty, sys
 
-root, password, command = sys.argv[1:4]
+root, command, expected, *answers = sys.argv[1:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp("chroot", ["chroot", root, "env", "-i", "HOME=/root", "TERM=dumb", "LANG=C.UTF-8",
                          "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                          "bash", "-c", command])
-seen = b""
+seen, output = b"", b""
 while True:
     try:
         data = os.read(fd, 4096)
@@ -161,15 +162,24 @@ while True:
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     seen += data
+    output += data
     if seen.rstrip().endswith(b":") and (b"Mot de passe" in seen or b"confirmer" in seen):
-        os.write(fd, password.encode() + b"\n")
+        if not answers:
+            sys.exit("ÉCHEC : une question de trop : " + seen.decode()[-200:])
+        os.write(fd, answers.pop(0).encode() + b"\n")
         seen = b""
-sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+if expected.encode() not in output:
+    sys.exit(f"ÉCHEC : install.sh n’a pas dit « {expected} »")
+sys.exit(status)
 EOF
 }
-type_password
+# A typing mistake first: the confirmation differs; install.sh must ask again, not go on
+# without an account.
+at_terminal "Compte de modération « prenom.nom » créé" "$password" "mot de passe mal tapé" \
+  "$password" "$password"
 step "page, 4. encore : install.sh relancé (« sans dommage ») ; le compte existe déjà"
-type_password
+at_terminal "9. Vérification"
 step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
 unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root" "$(page 5)" "$folder"
 step "fini : installation vérifiée"

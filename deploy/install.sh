@@ -90,9 +90,26 @@ ln -sf ../sites-available/cafessonne.conf ../sites-available/cafessonne-http.con
 rm -f /etc/nginx/sites-enabled/default
 nginx -t -q && systemctl reload nginx
 
-echo "8. Premier compte de l’équipe ($ADMIN) : choisissez son mot de passe"
-(cd "$APP_DIR" && as_service .venv/bin/python -m service create-moderator "$ADMIN" \
-  --roles redaction,moderation,administration) || echo "(compte déjà créé ?)"
+echo "8. Premier compte de l’équipe ($ADMIN)"
+accounts=0  # a second run has them: the team's pages make the next ones
+if [ -f "$SERVICE_DATABASE" ]; then
+  accounts=$(sqlite3 -readonly "$SERVICE_DATABASE" "SELECT count(*) FROM moderators" 2>/dev/null ||
+    echo 0)
+fi
+if [ "$accounts" != 0 ]; then
+  echo "(l’équipe a déjà ${accounts} compte(s) : rien à faire)"
+else
+  # A typing mistake (confirmation, length) asks again; never the site online without one.
+  for attempt in 1 2 3 0; do
+    if [ "$attempt" = 0 ]; then
+      echo "install.sh : premier compte non créé ; relancez install.sh." >&2
+      exit 1
+    fi
+    echo "Choisissez son mot de passe (essai ${attempt} sur 3) :"
+    (cd "$APP_DIR" && as_service .venv/bin/python -m service create-moderator "$ADMIN" \
+      --roles redaction,moderation,administration) && break
+  done
+fi
 
 echo "9. Vérification"
 (cd "$APP_DIR" && as_service .venv/bin/python -m service sante)

@@ -102,7 +102,8 @@ case $1 in
 esac
 UNIT
 chmod +x "$root/usr/local/sbin/systemctl"
-git -C "$repo" bundle create -q "$root/root/depot.bundle" HEAD
+# The page's `git clone`: the checkout's HEAD and its branch, so `git pull` works as on a clone.
+git -C "$repo" bundle create -q "$root/root/depot.bundle" HEAD $(git -C "$repo" branch --show-current)
 page() { # the command of item $1 of the README's install page, as written there
   sed -n '/^From a fresh Debian 12 machine/,/^Then read/p' "$repo/README.md" |
     sed -n "s/^$1\. \`\(.*\)\`\$/\1/p"
@@ -180,6 +181,11 @@ at_terminal "Compte de modération « prenom.nom » créé" "$password" "mot de 
   "$password" "$password"
 step "page, 4. encore : install.sh relancé (« sans dommage ») ; le compte existe déjà"
 at_terminal "9. Vérification"
+update=$(sed -n '/^Then read/,/^$/p' "$repo/README.md" | tr '\n' ' ' |
+  sed -n 's/.*Updating: `\([^`]*\)`.*/\1/p')
+[ -n "$update" ] || { echo "ÉCHEC : pas de commande « Updating: » après la page" >&2; exit 1; }
+step "mise à jour, comme la page la donne : $update"
+as_operator "$update"
 step "page, 5. : le service (sa ligne ExecStart) et nginx, dans un réseau privé"
 unshare -n bash "$here/check-install.sh" --dans-reseau-prive "$root" "$(page 5)" "$folder"
 step "fini : installation vérifiée"

@@ -93,8 +93,9 @@ nginx -t -q && systemctl reload nginx
 echo "8. Premier compte de l’équipe ($ADMIN)"
 accounts=0  # a second run has them: the team's pages make the next ones
 if [ -f "$SERVICE_DATABASE" ]; then
-  accounts=$(sqlite3 -readonly "$SERVICE_DATABASE" "SELECT count(*) FROM moderators" 2>/dev/null ||
-    echo 0)
+  # As the service's user: a file SQLite makes beside the database must stay the service's.
+  accounts=$(as_service sqlite3 -readonly "$SERVICE_DATABASE" "SELECT count(*) FROM moderators" \
+    2>/dev/null || echo 0)
 fi
 if [ "$accounts" != 0 ]; then
   echo "(l’équipe a déjà ${accounts} compte(s) : rien à faire)"

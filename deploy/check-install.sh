@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the README « Production » install page for real, as an operator would, on a fresh
-# Debian 12 root file system (debootstrap, kept in a cache folder), then starts what it
-# installed and checks it: the service with its unit's ExecStart, User= and EnvironmentFile,
-# Debian's nginx with its own nginx.conf and the installed server blocks, both in a private
-# network namespace (the real ports 80, 443 and the service's, nothing else on the machine
-# disturbed); through nginx in https: the home page and its headers, a comment posted, the
-# team's login with the first account's password.
-# Not a test of test.sh: it takes minutes (Debian's packages, the Python packages from PyPI,
-# the first build). Run it as root from the checkout after changing deploy/ or the page:
+# Debian 12 root file system (debootstrap, kept in /var/cache/cafessonne-install): its
+# commands as written there, install.sh twice (at a terminal, a mistyped password first), the
+# update command. Then checks what got installed, in a private network namespace (the real
+# ports, nothing else on the machine disturbed): the service started with its unit's
+# ExecStart, User=, UMask= and EnvironmentFile= in a read-only view of the system but its
+# ReadWritePaths=, Debian's nginx with its own nginx.conf and the installed server blocks;
+# through nginx in https: the home page's headers, a comment and its moderators' notice (a
+# STARTTLS relay), the first account's login, a publication from the room; step 5's curl;
+# the timers' jobs. deploy/README.md says why it is not in test.sh (root, mirrors, PyPI).
+# Run it as root from the checkout after changing deploy/ or the page (about a minute):
 #   bash deploy/check-install.sh          (GARDER=1 keeps the root file system to look into;
 #                                          CERTIFICAT=caf takes step 3's other choice)
 # Only committed work is installed (the page's `git clone` takes the checkout's HEAD).
@@ -74,7 +76,10 @@ command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/nu
 if [ ! -x "$cache/bookworm/usr/bin/systemctl" ]; then
   step "debootstrap bookworm (une fois : $cache/bookworm)"
   rm -rf "$cache/bookworm.part" "$cache/bookworm"
-  debootstrap bookworm "$cache/bookworm.part" http://deb.debian.org/debian
+  debootstrap bookworm "$cache/bookworm.part" http://deb.debian.org/debian || {
+    echo "check-install.sh : debootstrap n’a pas pu installer Debian 12 (deb.debian.org joignable ?)." >&2
+    exit 1
+  }
   mv "$cache/bookworm.part" "$cache/bookworm"
 fi
 root=$(mktemp -d "$cache/essai.XXXXXX")

@@ -31,6 +31,7 @@ apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv git nginx sqlite3 >/dev/null
 
 echo "2. Compte et dossiers du service"
+install -d -m 0755 "$SRV"  # before adduser, which warns of a home folder it cannot reach
 id cafessonne >/dev/null 2>&1 ||
   adduser --system --group --home "$SRV" --no-create-home --shell /usr/sbin/nologin cafessonne
 install -d -o cafessonne -g cafessonne -m 0750 "$SRV" "$DATA_DIR" "$WORK_DIR" "$BACKUP_DIR"
@@ -89,9 +90,27 @@ ln -sf ../sites-available/cafessonne.conf ../sites-available/cafessonne-http.con
 rm -f /etc/nginx/sites-enabled/default
 nginx -t -q && systemctl reload nginx
 
-echo "8. Premier compte de l’équipe ($ADMIN) : choisissez son mot de passe"
-(cd "$APP_DIR" && as_service .venv/bin/python -m service create-moderator "$ADMIN" \
-  --roles redaction,moderation,administration) || echo "(compte déjà créé ?)"
+echo "8. Premier compte de l’équipe ($ADMIN)"
+accounts=0  # a second run has them: the team's pages make the next ones
+if [ -f "$SERVICE_DATABASE" ]; then
+  # As the service's user: a file SQLite makes beside the database must stay the service's.
+  accounts=$(as_service sqlite3 -readonly "$SERVICE_DATABASE" "SELECT count(*) FROM moderators" \
+    2>/dev/null || echo 0)
+fi
+if [ "$accounts" != 0 ]; then
+  echo "(l’équipe a déjà ${accounts} compte(s) : rien à faire)"
+else
+  # A typing mistake (confirmation, length) asks again; never the site online without one.
+  for attempt in 1 2 3 0; do
+    if [ "$attempt" = 0 ]; then
+      echo "install.sh : premier compte non créé ; relancez install.sh." >&2
+      exit 1
+    fi
+    echo "Choisissez son mot de passe (essai ${attempt} sur 3) :"
+    (cd "$APP_DIR" && as_service .venv/bin/python -m service create-moderator "$ADMIN" \
+      --roles redaction,moderation,administration) && break
+  done
+fi
 
 echo "9. Vérification"
 (cd "$APP_DIR" && as_service .venv/bin/python -m service sante)

@@ -35,5 +35,14 @@ def format_datetime(value: datetime) -> str:
     return format_date(value, with_time=True)
 
 
+def format_datetime_seconds(value: datetime) -> str:
+    """« 8 mars 2026 à 10 h 02 min 37 s »: for a history, where two saves in one minute must
+    be told apart."""
+    if value.tzinfo is not None:
+        value = value.astimezone(PARIS)
+    minute = format_date(value.replace(second=0, microsecond=0), with_time=True)
+    return f"{minute}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
+
+
 # The Jinja filters of the build's and the service's templates.
 FILTERS = {"date_fr": format_date, "datetime_fr": format_datetime}

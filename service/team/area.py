@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from service.core.site import PRIVATE_HEADERS, Site
 from service.team.accounts import ROLES, roles_of
 from service.team.sessions import Session, Sessions
-from site_core.dates import format_datetime
+from site_core.dates import format_datetime, format_datetime_seconds
 from site_core.paths import LETTRE_TEAM_PATH, LOGIN_PATH, LOGOUT_PATH, MODERATION_PATH, TEAM_PATH
 
 # The area's addresses as the templates name them.
@@ -46,6 +46,11 @@ def iso_datetime_fr(value: str) -> str:
     return format_datetime(datetime.fromisoformat(value)) if value else ""
 
 
+def iso_seconds_fr(value: str) -> str:
+    """The same to the second, « 3 mars 2025 à 14 h 05 min 37 s », for histories."""
+    return format_datetime_seconds(datetime.fromisoformat(value)) if value else ""
+
+
 class Area:
     def __init__(self, site: Site, sessions: Sessions, database):
         self.site = site
@@ -57,6 +62,7 @@ class Area:
     ) -> Response:
         context.setdefault("title", "Espace rédaction")
         self.site.env().filters["iso_datetime_fr"] = iso_datetime_fr
+        self.site.env().filters["iso_seconds_fr"] = iso_seconds_fr
         html = self.site.render(
             template if "/" in template else f"redaction/{template}",
             **ADDRESSES,

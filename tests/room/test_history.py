@@ -6,6 +6,7 @@ in the future, Paris time) or en ligne."""
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -190,3 +191,18 @@ def test_summer_time_moves_the_hour():
     at_eight_utc = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)
     assert status("Date: 2026-03-30 10:00\n", now=at_eight_utc) == "publie"
     assert status("Date: 2026-03-30 10:01\n", now=at_eight_utc) == "programme"
+
+
+def test_history_times_are_shown_to_the_second_in_paris_time(room):
+    """Two saves in the same minute must be told apart: « 10 h 02 min 37 s »."""
+    url = editor_url("articles", "30-ans-caf-essonne")
+    claire = login(room.url, "claire")
+    saved = claire.post(url, data={**form_fields(claire.get(url)), "chapo": "Chapô à la seconde."})
+    assert saved.status_code == 303
+    for page in (claire.get(url + "revisions"), claire.get(url + "revisions/1")):
+        times = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', page.text)
+        assert times
+        for stored, shown in times:
+            moment = datetime.fromisoformat(stored).astimezone(ZoneInfo(PARIS))
+            wanted = f"à {moment.hour} h {moment.minute:02d} min {moment.second:02d} s"
+            assert spaces(shown).endswith(wanted), (stored, shown)

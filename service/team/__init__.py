@@ -28,5 +28,5 @@ def setup(core: Core) -> TeamDomain:
     secret_key = core.settings.secret_key
     area = Area(core.site, Sessions(secret_key), core.database)
     guard = Guard(area, LoginThrottle(secret_key))
-    routes = {TEAM_PATH: [*LoginPages(guard).routes(), *TeamPages(area).routes()]}
+    routes = {TEAM_PATH: [*LoginPages(guard).routes(), *TeamPages(guard, core.settings).routes()]}
     return TeamDomain(routes=routes, guard=guard, area=area)

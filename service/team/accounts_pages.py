@@ -2,19 +2,25 @@
 (public: the link is the key), and the team's log. Mounted under /redaction/ by app.py; the
 account changes themselves are in accounts_admin.py, shared with nothing else, so the command
 line keeps its own create-moderator.
+
+A new link is e-mailed to the account's address (link_mail.py) and shown on the page anyway,
+which says whether the e-mail left. Choosing the password opens a session at once, as a login
+does (guard.py sets its cookie): the person typed it seconds ago, asking again proves nothing.
 """
 
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from service.core import db, journal
 from service.core.forms import parse_number
-from service.team import accounts, accounts_admin
+from service.core.settings import CoreSettings
+from service.team import accounts, accounts_admin, link_mail
 from service.team.accounts import ADMINISTRATION, ROLES, AccountError
-from service.team.area import Area
-from service.team.guard import Visit, public, requires
+from service.team.guard import Guard, Visit, public, requires
+from service.team.login_pages import landing
 from site_core.paths import ACCOUNTS_PATH, TEAM_PATH
 
 LOG_PAGE = 100
@@ -28,18 +34,31 @@ DONE = {
 
 
 class TeamPages:
-    def __init__(self, area: Area):
-        self.area = area
+    def __init__(self, guard: Guard, shared: CoreSettings):
+        self.guard = guard
+        self.area = guard.area
+        self.shared = shared
 
-    def _link_page(self, visit: Visit, username: str, token: str, created: bool):
+    async def _link_page(self, visit: Visit, username: str, token: str, created: bool):
+        """The new link, shown, and e-mailed to the account's address if it has one."""
+        link = self.area.absolute(visit.request, f"{TEAM_PATH}mot-de-passe/{token}")
+        member = await db.run(self.area.database, accounts_admin.get, username, write=False)
+        failure = ""
+        if member["email"]:
+            admin = visit.account["display_name"] or visit.account["username"]
+            hours = accounts_admin.LINK_HOURS
+            mail = link_mail.message(self.shared, member, admin, link, hours, created)
+            failure = await run_in_threadpool(link_mail.send, self.shared, mail)
         return self.area.page(
             "lien.html",
             visit.session,
             visit.account,
             title=f"Lien pour « {username} »",
             username=username,
+            email=member["email"],
+            mail_failure=failure,
             created=created,
-            link=self.area.absolute(visit.request, f"{TEAM_PATH}mot-de-passe/{token}"),
+            link=link,
             hours=accounts_admin.LINK_HOURS,
         )
 
@@ -73,7 +92,7 @@ class TeamPages:
         except AccountError as error:
             return await self.listing(visit, values, str(error))
         username = values["username"].strip().lower()
-        return self._link_page(visit, username, token, created=True)
+        return await self._link_page(visit, username, token, created=True)
 
     async def account_page(self, visit: Visit, error: str = "", form=None) -> Response:
         username = visit.request.path_params["username"]
@@ -108,7 +127,7 @@ class TeamPages:
                 token = await db.run(
                     self.area.database, accounts_admin.new_link, admin, username, write=True
                 )
-                return self._link_page(visit, username, token, False)
+                return await self._link_page(visit, username, token, False)
             if action in ("desactiver", "reactiver"):
                 enabled = action == "reactiver"
                 await db.run(
@@ -139,31 +158,33 @@ class TeamPages:
         )
 
     async def password(self, visit: Visit) -> Response:
-        """GET and POST of the page a one-time link opens (no login: the link is the key)."""
+        """GET and POST of the page a one-time link opens (no login: the link is the key).
+        Once the password is chosen, the person is logged in and lands in their area."""
         token = visit.request.path_params["token"]
         owner = await db.run(self.area.database, accounts_admin.link_owner, token, write=False)
-        error, done = "", False
+        error = ""
         if visit.form is not None and owner is not None:
+
+            def choose(conn):
+                password = visit.form.get("mot_de_passe")
+                again = visit.form.get("confirmation")
+                username = accounts_admin.use_link(conn, token, password, again)
+                return self.area.sessions.open(conn, username)  # after use_link ended the others
+
             try:
-                await db.run(
-                    self.area.database,
-                    accounts_admin.use_link,
-                    token,
-                    visit.form.get("mot_de_passe"),
-                    visit.form.get("confirmation"),
-                    write=True,
-                )
-                done = True
+                opened = await db.run(self.area.database, choose, write=True)
             except AccountError as failure:
                 error = str(failure)
+            else:
+                account = await self.guard.account(opened)
+                return self.guard.set_cookie(RedirectResponse(landing(account), 303), opened)
         return self.area.page(
             "mot_de_passe.html",
             visit.session,
             None,
-            404 if owner is None and not done else (400 if error else 200),
+            404 if owner is None else (400 if error else 200),
             title="Choisir un mot de passe",
             owner=owner,
-            done=done,
             error=error,
         )
 

@@ -59,7 +59,8 @@ class MediaPages:
 
     def store(self, upload, account, portrait: bool = False) -> str:
         """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
-        build's minimum size for each); log it and commit it; its file name."""
+        build's minimum size for each); log it and commit it; its file name (the library's
+        own when the same picture is there already)."""
         rules = self.builder.rules()
         side = rules.portrait_min_size
         min_size = (side, side) if portrait else rules.image_min_size
@@ -68,7 +69,9 @@ class MediaPages:
                 f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
                 f"{self.upload_max_bytes // (1024 * 1024)} Mo au plus."
             )
-        name = self.media.store(upload.data, upload.filename, min_size)
+        name, new = self.media.store(upload.data, upload.filename, min_size)
+        if not new:
+            return name  # the same picture, already logged and committed
         relative = f"{IMAGE_FOLDER}/{name}"
         with db.transaction(self.area.database) as conn:
             journal.record(conn, account["username"], "image", relative)
@@ -100,33 +103,34 @@ class MediaPages:
         return errors
 
     async def editor_action(self, request: Request, state: EditorState) -> Response:
-        """« Ajouter l’image » in the editor."""
+        """« Ajouter l’image » in the editor. A usable upload is stored even when the form is
+        refused (the text alternative forgotten): the page comes back with it kept (hidden
+        field and thumbnail), so the writer completes the form without sending it again."""
         posted, work = state.posted, state.draft
         upload = posted.files.get("image_fichier")
-        chosen = posted.get("image_existante")
+        kept = posted.get("image_gardee")
+        chosen = posted.get("image_existante") or (kept if self.media.path(kept) else "")
         errors = {}
         words = (posted.get("image_alt"), posted.get("image_legende"), posted.get("image_credit"))
         try:
-            blocks.image("/", *words)  # the text alternative first: no file stored without it
             if upload is not None:
-                name = await run_in_threadpool(self.store, upload, state.account)
-            elif self.media.path(chosen):
-                name = chosen
-            else:
+                chosen = await run_in_threadpool(self.store, upload, state.account)
+            elif not self.media.path(chosen):
                 raise ImageRefused(
                     "Choisissez une image à envoyer, ou une image de la bibliothèque."
                 )
-            block = blocks.image(f"/{IMAGE_FOLDER}/{name}", *words)
+            block = blocks.image(f"/{IMAGE_FOLDER}/{chosen}", *words)
         except (ImageRefused, blocks.BlockError) as error:
             field = "image_alt" if isinstance(error, blocks.BlockError) else "image_fichier"
             errors[field] = str(error)
         if errors:
             state.errors = errors
-            state.image_values = posted.fields
+            kept = chosen if self.media.path(chosen) else ""
+            state.image_values = {**posted.fields, "image_existante": kept, "image_gardee": kept}
             return self.editor.render(state, 400, "L’image n’a pas été ajoutée.")
         work.body, state.cursor = blocks.insert(work.body, block, posted.get("curseur"))
         return self.editor.render(
-            state, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
+            state, message=f"Image « {chosen} » ajoutée au texte (pas encore enregistré)."
         )
 
     async def library(self, visit: Visit, error: str = "", status_code: int = 200):

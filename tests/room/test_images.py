@@ -120,7 +120,6 @@ def test_a_picture_needs_its_text_alternative_and_is_kept_meanwhile(room):
     client = login(room.url, "claire")
     page = send_image(client, photo((700, 500)), "sans-alt.jpg", image_alt="  ")
     assert page.status_code == 400 and 'id="image_alt-erreur"' in page.text
-    assert "sans-alt.jpg" not in page.text.split("</textarea>")[0].split("<textarea")[-1]
     assert 'name="image_gardee" value="sans-alt.jpg"' in page.text  # not to be sent again
 
 
@@ -324,8 +323,7 @@ def test_issue19_item7_four_large_uploads_at_once_take_less_than_300_mb(tmp_path
         "import sys, threading\nfrom pathlib import Path\n"
         "from service.room.media import Media\n"
         "data, folder = Path(sys.argv[1]).read_bytes(), Path(sys.argv[2])\n"
-        "media, idle = Media(folder, folder / 'vignettes'), _peak()\n"
-        "names = []\n"
+        "media, idle, names = Media(folder, folder / 'vignettes'), _peak(), []\n"
         "def store(n): names.append(media.store(data, f'grande-{n}.png', (320, 120))[0])\n"
         "threads = [threading.Thread(target=store, args=(n,)) for n in range(4)]\n"
         "[t.start() for t in threads]; [t.join() for t in threads]\n"

@@ -78,6 +78,14 @@ class Media:
         path = self.folder / name
         return path if path.is_file() else None
 
+    def delete(self, name: str) -> bool:
+        """Remove the library file `name` (its thumbnail is a cache: left to be replaced)."""
+        path = self.path(name)
+        if path is None:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
     def store(self, data: bytes, filename: str, min_size: tuple[int, int]) -> tuple[str, bool]:
         """Check and store an upload, and its thumbnail; return its file name in the library
         and whether it is a new file (False: the same picture was there already).

@@ -117,6 +117,23 @@ class MediaPages:
                 posted.fields[row] = f"/{IMAGE_FOLDER}/{name}"
         return errors
 
+    async def kept_image(self, state: EditorState) -> dict[str, str]:
+        """A picture sent with another button than « Ajouter l’image », or kept from a refused
+        one: stored, and kept in the form with what was typed for it, whatever comes next."""
+        posted = state.posted
+        if posted.get("action") == "image":
+            return {}  # editor_action's own
+        upload, kept = posted.files.get("image_fichier"), posted.get("image_gardee")
+        if upload is not None:
+            try:
+                kept = await run_in_threadpool(self.store, upload, state.account)
+            except ImageRefused as error:
+                return {"image_fichier": str(error)}
+        if self.media.path(kept):
+            chosen = posted.get("image_existante") or kept
+            state.image_values = {**posted.fields, "image_existante": chosen, "image_gardee": kept}
+        return {}
+
     async def editor_action(self, request: Request, state: EditorState) -> Response:
         """« Ajouter l’image » in the editor. A usable upload is stored even when the form is
         refused (the text alternative forgotten): the page comes back with it kept (hidden

@@ -75,3 +75,24 @@ def test_the_same_picture_sent_twice_is_stored_once(room):
         files={"image_fichier": ("rouge.jpg", photo((40, 200, 40)), "image/jpeg")},
     )
     assert "ajoutee=rouge-2.jpg" in other.headers["location"]
+
+
+def test_a_photo_sent_with_another_button_is_kept_for_the_image_form(room):
+    """The photo chosen, then « Ajouter au texte » (a paragraph) clicked instead of « Ajouter
+    l’image »: the photo used to be dropped silently."""
+    client = login(room.url, "karim")
+    fields = {
+        **form_fields(client.get(URL)),
+        "action": "ajouter",
+        "bloc": "paragraphe",
+        "bloc_texte": "Un paragraphe de plus.",
+        "image_legende": "À Évry",
+    }
+    photo_file = ("Autre bouton.jpg", photo((90, 90, 20)), "image/jpeg")
+    page = client.post(URL, data=fields, files={"image_fichier": photo_file})
+    assert page.status_code == 200 and "Un paragraphe de plus." in page.text
+    assert 'name="image_gardee" value="autre-bouton.jpg"' in page.text
+    again = {**form_fields(page), "action": "image", "image_alt": "Un champ"}
+    assert again["image_legende"] == "À Évry"  # what was typed for it, kept too
+    added = client.post(URL, data=again)
+    assert '![Un champ](/images/autre-bouton.jpg "À Évry")' in html.unescape(added.text)

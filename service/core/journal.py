@@ -27,6 +27,7 @@ ACTIONS = {
     "published": "Site publié",
     "publish_failed": "Échec de publication",
     "image": "Image ajoutée",
+    "image_deleted": "Image supprimée",
     "copy_failed": "Échec de la copie vers le serveur",
 }
 

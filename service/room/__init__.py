@@ -117,12 +117,14 @@ class Room:
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
         self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit)
-        # The editor's buttons answered by the other pages, and the portraits sent with any
-        # button (registries: those pages render through the editor; editor.py says why).
+        # The editor's buttons answered by the other pages, and the portraits and the image
+        # sent with any button (registries: those pages render through the editor; editor.py
+        # says why).
         editor.extra_actions["apercu"] = self.previews.editor_action
         editor.extra_actions["publier"] = self.publishing.editor_action
         editor.extra_actions["image"] = self.media_pages.editor_action
         editor.before_actions.append(self.media_pages.portraits)
+        editor.before_actions.append(self.media_pages.kept_image)
 
     # --- life cycle ----------------------------------------------------------------------
 

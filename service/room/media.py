@@ -15,6 +15,10 @@ format's own extension). So nothing uploaded can be served as anything but an im
 or SVG file is not an image to Pillow, and bytes hidden after a real picture do not survive
 re-encoding.
 
+The same picture sent twice is stored once: a re-encoded upload identical, byte for byte, to a
+library file (same size, then same SHA-256) is that file, and its name is returned; re-encoding
+is deterministic, so a photo sent again (under any name) is recognised.
+
 The checks and their French messages are site_core.images.pixels's, shared with the build.
 """
 
@@ -74,8 +78,17 @@ class Media:
         path = self.folder / name
         return path if path.is_file() else None
 
-    def store(self, data: bytes, filename: str, min_size: tuple[int, int]) -> str:
-        """Check and store an upload, and its thumbnail; return its file name in the library.
+    def delete(self, name: str) -> bool:
+        """Remove the library file `name` (its thumbnail is a cache: left to be replaced)."""
+        path = self.path(name)
+        if path is None:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+    def store(self, data: bytes, filename: str, min_size: tuple[int, int]) -> tuple[str, bool]:
+        """Check and store an upload, and its thumbnail; return its file name in the library
+        and whether it is a new file (False: the same picture was there already).
 
         The checks are the build's own (site_core.images.pixels.decoded: readable, not a bomb,
         large enough once turned upright, not damaged), so an image the room accepts never
@@ -83,14 +96,35 @@ class Media:
         limits = Limits(*min_size, max_pixels=MAX_PIXELS)
         try:
             with pixels.decoded(data, limits, formats=tuple(FORMATS)) as (image, fmt, _size):
-                name = self._write(encode(image, fmt), filename, fmt)
+                name, new = self._write(encode(image, fmt), filename, fmt)
                 image.thumbnail(THUMBNAIL)  # from the same pixels: the library never decodes it
                 self._write_thumbnail(image, self.folder / name)
         except ImageProblem as problem:
             raise ImageRefused(problem.about(filename or "sans nom")) from None
-        return name
+        return name, new
 
-    def _write(self, encoded: bytes, filename: str, fmt: str) -> str:
+    def same_as(self, encoded: bytes, extension: str) -> str | None:
+        """The library file whose bytes are `encoded`, if there is one (sizes compared first,
+        so only a file of the very same size is read)."""
+        digest = hashlib.sha256(encoded).digest()
+        try:
+            candidates = [
+                p
+                for p in self.folder.iterdir()
+                if p.suffix == extension and SAFE_NAME.fullmatch(p.name) and p.is_file()
+            ]
+        except FileNotFoundError:
+            return None
+        for path in sorted(candidates):
+            if path.stat().st_size == len(encoded):
+                if hashlib.sha256(path.read_bytes()).digest() == digest:
+                    return path.name
+        return None
+
+    def _write(self, encoded: bytes, filename: str, fmt: str) -> tuple[str, bool]:
+        existing = self.same_as(encoded, FORMATS[fmt][0])
+        if existing is not None:
+            return existing, False
         stem = slugify(
             Path(filename or "image").stem, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s_]+", "-")]
         )
@@ -105,7 +139,7 @@ class Media:
             except FileExistsError:
                 continue
             (self.folder / name).chmod(0o644)
-            return name
+            return name, True
         raise ImageProblem("déjà présente sous trop de noms semblables : renommez le fichier")
 
     def _thumbnail_path(self, path: Path) -> Path:

@@ -117,6 +117,17 @@ def put_record(conn: sqlite3.Connection, path: str, record: Record) -> None:
     )
 
 
+def mentioning(conn: sqlite3.Connection, needles: set[str]) -> set[str]:
+    """The `needles` some revision's text holds: any file, any version (a restore may bring
+    an old one back), so what they name is still needed."""
+    found: set[str] = set()
+    for (text,) in conn.execute("SELECT text FROM revisions"):
+        found.update(needle for needle in needles - found if needle in text)
+        if found == needles:
+            break
+    return found
+
+
 @dataclass(frozen=True)
 class Known:
     record: Record

@@ -108,6 +108,7 @@ class Editor:
             image_values=state.image_values,
             image_min_size=rules.image_min_size,
             cursor=state.cursor,
+            sent=state.sent,
         )
 
     async def state(self, visit: Visit, folder: str, name: str | None = None) -> EditorState:

@@ -1,6 +1,10 @@
 """The image pages: the library (/redaction/images/), uploads there and from the editor, and the
 room's own copies of the pictures (thumbnails, originals), served as images and nothing else.
 
+« Supprimer » removes a picture no content file mentions (`images/<name>` in any text file of
+the content folder) and no revision of any article or page, online, in progress or past (a
+restore could bring it back): after a confirmation step, logged and committed like an upload.
+
 The editor's « Ajouter l’image » stores an upload, or takes a picture of the library, and writes
 its Markdown with its text alternative, caption and credit at the end of the text (not saved
 yet, like every « Ajouter »). Each upload is a line of the team's log and, with git, a commit.
@@ -15,13 +19,13 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service.core import db, journal
-from service.room import blocks
+from service.room import blocks, revisions
 from service.room.catalog import Catalog
 from service.room.draft import MAX_SPEAKERS
 from service.room.gitlog import ContentGit
-from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, ImageRefused, Media
+from service.room.media import IMAGE_FOLDER, MEDIA_TYPES, SAFE_NAME, ImageRefused, Media
 from service.room.pages.editor import Editor
-from service.room.pages.state import EditorState, editor_url
+from service.room.pages.state import EditorState, Question, editor_url
 from service.room.publishing.building import BuildWorker
 from service.room.uploads import read_posted
 from service.team.accounts import REDACTION
@@ -30,6 +34,17 @@ from service.team.guard import Visit, requires
 from site_core.paths import TEAM_PATH
 
 PORTRAIT_FIELD = re.compile(r"intervenant-([1-9][0-9]?)-portrait-fichier")
+TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".rst", ".txt", ".json", ".yml", ".yaml"}
+DELETE = Question(
+    "Supprimer cette image ?",
+    (
+        "L’image « {name} » sera retirée de la bibliothèque : aucun article ni aucune page ne "
+        "l’utilise, ni en ligne, ni en cours d’écriture, ni dans une version passée.",
+    ),
+    "supprimer",
+    "Supprimer l’image",
+    "Ne rien supprimer",
+)
 IMAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -59,7 +74,8 @@ class MediaPages:
 
     def store(self, upload, account, portrait: bool = False) -> str:
         """Check and store `upload` (uploads.Upload) as a content image or a portrait (the
-        build's minimum size for each); log it and commit it; its file name."""
+        build's minimum size for each); log it and commit it; its file name (the library's
+        own when the same picture is there already)."""
         rules = self.builder.rules()
         side = rules.portrait_min_size
         min_size = (side, side) if portrait else rules.image_min_size
@@ -68,7 +84,9 @@ class MediaPages:
                 f"Image trop lourde ({len(upload.data) // (1024 * 1024)} Mo) : "
                 f"{self.upload_max_bytes // (1024 * 1024)} Mo au plus."
             )
-        name = self.media.store(upload.data, upload.filename, min_size)
+        name, new = self.media.store(upload.data, upload.filename, min_size)
+        if not new:
+            return name  # the same picture, already logged and committed
         relative = f"{IMAGE_FOLDER}/{name}"
         with db.transaction(self.area.database) as conn:
             journal.record(conn, account["username"], "image", relative)
@@ -99,37 +117,69 @@ class MediaPages:
                 posted.fields[row] = f"/{IMAGE_FOLDER}/{name}"
         return errors
 
+    async def kept_image(self, state: EditorState) -> dict[str, str]:
+        """A picture sent with another button than « Ajouter l’image », or kept from a refused
+        one: stored, and kept in the form with what was typed for it, whatever comes next."""
+        posted = state.posted
+        if posted.get("action") == "image":
+            return {}  # editor_action's own
+        upload, kept = posted.files.get("image_fichier"), posted.get("image_gardee")
+        if upload is not None:
+            try:
+                kept = await run_in_threadpool(self.store, upload, state.account)
+            except ImageRefused as error:
+                return {"image_fichier": str(error)}
+        if self.media.path(kept):
+            chosen = posted.get("image_existante") or kept
+            state.image_values = {**posted.fields, "image_existante": chosen, "image_gardee": kept}
+        return {}
+
     async def editor_action(self, request: Request, state: EditorState) -> Response:
-        """« Ajouter l’image » in the editor."""
+        """« Ajouter l’image » in the editor. A usable upload is stored even when the form is
+        refused (the text alternative forgotten): the page comes back with it kept (hidden
+        field and thumbnail), so the writer completes the form without sending it again."""
         posted, work = state.posted, state.draft
         upload = posted.files.get("image_fichier")
-        chosen = posted.get("image_existante")
+        kept = posted.get("image_gardee")
+        chosen = posted.get("image_existante") or (kept if self.media.path(kept) else "")
         errors = {}
         words = (posted.get("image_alt"), posted.get("image_legende"), posted.get("image_credit"))
         try:
-            blocks.image("/", *words)  # the text alternative first: no file stored without it
             if upload is not None:
-                name = await run_in_threadpool(self.store, upload, state.account)
-            elif self.media.path(chosen):
-                name = chosen
-            else:
+                chosen = await run_in_threadpool(self.store, upload, state.account)
+            elif not self.media.path(chosen):
                 raise ImageRefused(
                     "Choisissez une image à envoyer, ou une image de la bibliothèque."
                 )
-            block = blocks.image(f"/{IMAGE_FOLDER}/{name}", *words)
+            block = blocks.image(f"/{IMAGE_FOLDER}/{chosen}", *words)
         except (ImageRefused, blocks.BlockError) as error:
             field = "image_alt" if isinstance(error, blocks.BlockError) else "image_fichier"
             errors[field] = str(error)
         if errors:
             state.errors = errors
-            state.image_values = posted.fields
+            kept = chosen if self.media.path(chosen) else ""
+            state.image_values = {**posted.fields, "image_existante": kept, "image_gardee": kept}
             return self.editor.render(state, 400, "L’image n’a pas été ajoutée.")
         work.body, state.cursor = blocks.insert(work.body, block, posted.get("curseur"))
         return self.editor.render(
-            state, message=f"Image « {name} » ajoutée au texte (pas encore enregistré)."
+            state, message=f"Image « {chosen} » ajoutée au texte (pas encore enregistré)."
         )
 
-    async def library(self, visit: Visit, error: str = "", status_code: int = 200):
+    def used(self, names: list[str]) -> set[str]:
+        """The `names` a content file or a revision mentions: those never to be deleted."""
+        needles = {f"{IMAGE_FOLDER}/{name}": name for name in names}
+        found: set[str] = set()
+        for path in self.media.folder.parent.rglob("*"):
+            if path.suffix.lower() in TEXT_SUFFIXES and ".git" not in path.parts:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found.update(n for n in needles.keys() - found if n in text)
+        with db.connection(self.area.database, readonly=True) as conn:
+            found |= revisions.mentioning(conn, needles.keys() - found)
+        return {needles[needle] for needle in found}
+
+    async def library(
+        self, visit: Visit, error: str = "", status_code: int = 200, refused: str = ""
+    ):
         rules = await self.builder.ready()
         names = await run_in_threadpool(self.media.listing)
         uses: dict[str, list] = {name: [] for name in names}
@@ -138,7 +188,12 @@ class MediaPages:
             for name in names:
                 if f"/{IMAGE_FOLDER}/{name}" in text:
                     uses[name].append((editor_url(folder, other), document.get("title")))
-        done = visit.request.query_params.get("ajoutee", "")
+        used = await run_in_threadpool(self.used, names)
+        query = visit.request.query_params
+        done, deleted = query.get("ajoutee", ""), query.get("supprimee", "")
+        message = f"Image « {done} » ajoutée à la bibliothèque." if done in uses else ""
+        if deleted and SAFE_NAME.fullmatch(deleted) and deleted not in uses:
+            message = f"Image « {deleted} » supprimée de la bibliothèque."
         return self.area.page(
             "images.html",
             visit.session,
@@ -148,12 +203,38 @@ class MediaPages:
             section="images",
             names=names,
             uses=uses,
+            deletable=[name for name in names if name not in used],
             min_size=rules.image_min_size,
             max_mb=self.upload_max_bytes // (1024 * 1024),
-            error="L’image n’a pas été ajoutée." if error else "",
+            error=refused or ("L’image n’a pas été ajoutée." if error else ""),
             errors={"image_fichier": error} if error else {},
-            message=f"Image « {done} » ajoutée à la bibliothèque." if done in uses else "",
+            message=message,
         )
+
+    async def delete(self, visit: Visit) -> Response:
+        """« Supprimer »: refused while anything mentions the picture; asked to confirm."""
+        name = visit.form.get("image")
+        if self.media.path(name) is None:
+            return await self.library(visit, status_code=404, refused="Cette image n’existe pas.")
+        if await run_in_threadpool(self.used, [name]):
+            refused = (
+                f"L’image « {name} » n’a pas été supprimée : un article ou une page l’utilise "
+                "(en ligne, en cours d’écriture ou dans une version passée)."
+            )
+            return await self.library(visit, status_code=409, refused=refused)
+        if visit.form.get("confirme") != "1":
+            return DELETE.ask(self.area, visit, f"{TEAM_PATH}images/", [("image", name)], name=name)
+        await run_in_threadpool(self.remove, name, visit.account)
+        return RedirectResponse(f"{TEAM_PATH}images/?{urlencode({'supprimee': name})}", 303)
+
+    def remove(self, name: str, account) -> None:
+        if not self.media.delete(name):
+            return
+        relative = f"{IMAGE_FOLDER}/{name}"
+        with db.transaction(self.area.database) as conn:
+            journal.record(conn, account["username"], "image_deleted", relative)
+        who = account["display_name"] or account["username"]
+        self.git.commit([relative], f"Image supprimée : {name}", who, account["email"])
 
     def read_upload(self, request: Request):
         """The library's form: one image, up to the upload limit (refused before reading)."""
@@ -191,5 +272,6 @@ class MediaPages:
                 requires(REDACTION, read=self.read_upload)(self.upload),
                 methods=["POST"],
             ),
+            Route("/images/supprimer", writer(self.delete), methods=["POST"]),
             Route("/images/{size:str}/{name:str}", writer(self.file), methods=["GET"]),
         ]

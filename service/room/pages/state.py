@@ -7,6 +7,7 @@ editor page's whole context: a value the page should show again is a field here,
 be written under one name and read under another (the refused block's text was lost that way).
 """
 
+import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from service.room.store import Opened, Saved
 from service.room.uploads import Posted
 from service.team.sessions import Session
 from site_core.paths import TEAM_PATH
+
+# The script's mark of a sent form, echoed by the page answering it (redaction.js).
+SENT_TOKEN = re.compile(r"[a-z0-9]{1,40}")
 
 
 def editor_url(folder: str | None, name: str | None) -> str:
@@ -96,6 +100,13 @@ class EditorState:
     @property
     def url(self) -> str:
         return editor_url(self.folder, self.name)
+
+    @property
+    def sent(self) -> str:
+        """The token the page's script put on the form this page answers: the script then
+        knows the text it kept was sent, so older than this page's (never offered back)."""
+        sent = self.posted.get("envoi") if self.posted else ""
+        return sent if SENT_TOKEN.fullmatch(sent or "") else ""
 
     def describe(self, opened: Opened, site) -> None:
         """`opened` as the state's file: its status (the file's), its work in progress, its

@@ -3,7 +3,10 @@
      the form; the server writes the Markdown) and the cursor comes back there;
    - the chapô's length is counted as it is typed;
    - what is typed is kept in this browser until it is saved: closing the tab by mistake or a
-     crash does not lose it, and leaving the page with unsaved changes asks first;
+     crash does not lose it, and leaving the page with unsaved changes asks first. A form sent
+     is marked with a token the server's answer carries back (data-envoi): that answer holds
+     the text sent, and more (an added block), so what was kept is replaced by it, never
+     offered back as if newer (« Reprendre ce texte » used to remove the block just added);
    - a publication's page follows the job and shows the result when it ends. */
 (function () {
   "use strict";
@@ -18,10 +21,22 @@
     var placed = false; // the cursor means something once the person (or an insertion) put it
     text.addEventListener("focus", function () { placed = true; });
 
+    var sentField = form.querySelector("input[name=envoi]");
+    function keep(sent) {
+      try {
+        localStorage.setItem(key, JSON.stringify(
+          { revision: revision, at: Date.now(), fields: snapshot(), sent: sent || "" }));
+      } catch (e) { /* private mode or full: the server side still keeps every save */ }
+    }
+
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
       if (placed && button && (button.value === "ajouter" || button.value === "image")) {
         cursorField.value = String(text.selectionStart || 0);
+      }
+      if (sentField) {
+        sentField.value = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+        keep(sentField.value);
       }
       changed = false;
     });
@@ -42,6 +57,11 @@
     }
     var saved = null;
     try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var answered = form.getAttribute("data-envoi");
+    if (saved && saved.sent && answered && saved.sent === answered) {
+      keep("");  // this page answers what was kept: it is the newer text, kept in its place
+      saved = null;
+    }
     if (saved && saved.revision === revision && saved.fields.texte !== text.value) {
       var note = document.createElement("div");
       note.className = "redaction-message";
@@ -68,9 +88,7 @@
     }
     form.addEventListener("input", function () {
       changed = true;
-      try {
-        localStorage.setItem(key, JSON.stringify({ revision: revision, at: Date.now(), fields: snapshot() }));
-      } catch (e) { /* private mode or full: the server side still keeps every save */ }
+      keep("");
     });
     window.addEventListener("beforeunload", function (event) {
       if (changed) { event.preventDefault(); event.returnValue = ""; }

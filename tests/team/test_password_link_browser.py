@@ -5,6 +5,7 @@ still there to select."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from service.team import accounts
 from site_core.paths import LOGIN_PATH
@@ -42,8 +43,8 @@ def test_the_copy_button_copies_the_link_says_so_and_passes_axe(browser, comment
         link = page.input_value("#lien")
         assert "/mot-de-passe/" in link
         page.get_by_role("button", name="Copier le lien").click()
-        page.wait_for_function("document.querySelector('[role=status].copie-etat').textContent")
-        assert page.text_content(".copie-etat") == "Lien copié."
+        # A locator waits from Python: a string evaluated in the page is refused by the CSP.
+        expect(page.locator("[role=status].copie-etat")).to_have_text("Lien copié.")
         assert page.evaluate("navigator.clipboard.readText()") == link
         assert refused == []  # no script refused by the CSP
         assert axe_violations(page) == []

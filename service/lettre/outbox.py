@@ -166,8 +166,8 @@ def claim(conn: sqlite3.Connection, limit: int, now: float, skip=()) -> list[sql
             " LEFT JOIN subscribers p ON p.id = o.subscriber_id"
             " WHERE o.status = 'queued' AND o.next_attempt_at <= ?"
             " AND o.kind NOT IN (SELECT value FROM json_each(?))"
-            " ORDER BY o.kind = 'lettre', o.attempts > 0, o.id LIMIT ?",
-            (now, json.dumps(list(skip)), limit),
+            " ORDER BY o.kind = 'lettre', o.attempts > 0 OR o.last_error LIKE ?, o.id LIMIT ?",
+            (now, json.dumps(list(skip)), RELAY_MARK + "%", limit),
         ).fetchall()
         if rows:
             conn.execute(
@@ -217,10 +217,11 @@ def release(conn: sqlite3.Connection, rows, until: float, *, refused: bool = Fal
 
 def put_back(conn: sqlite3.Connection, rows, reply: str, until: float) -> None:
     """Refused by the relay along with everyone's, not for these addresses: queued again until
-    `until`, the try counted, the relay's answer kept for the team's page."""
+    `until`, the relay's answer kept (for the team's page, and `claim`'s order), no attempt
+    spent (a long relay window would otherwise use up every message's own retries)."""
     _settle(
         conn,
-        "UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?,"
+        "UPDATE outbox SET status = 'queued', next_attempt_at = ?,"
         " last_error = ? WHERE id IN (SELECT value FROM json_each(?))",
         (until, (RELAY_MARK + reply)[:500], json.dumps([row["id"] for row in rows])),
     )

@@ -29,8 +29,10 @@ def letter_service(request, tmp_path, letter_site, smtp_server):
 def refusing_smtp(smtp_server):
     """The test SMTP server, refusing for good (550) the addresses in `.refused`; while
     `.refuse_all` (or `.refuse_data`) holds a reply, it gives it to every recipient (or every
-    message, after its final dot): a relay refusing the lettre itself."""
+    message, after its final dot): a relay refusing the lettre itself. `.deferred` maps an
+    address to how many times it is told « 451 » (its mailbox greylisting or full) first."""
     smtp_server.refused = set()
+    smtp_server.deferred = {}
     smtp_server.refuse_all = smtp_server.refuse_data = ""
     accept = smtp_server.handle_DATA
 
@@ -39,6 +41,9 @@ def refusing_smtp(smtp_server):
             return smtp_server.refuse_all
         if address in smtp_server.refused:
             return "550 5.1.1 Mailbox unknown"
+        if smtp_server.deferred.get(address, 0) > 0:
+            smtp_server.deferred[address] -= 1
+            return "451 4.2.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

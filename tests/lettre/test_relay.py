@@ -150,3 +150,24 @@ def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody
         refusing_smtp.refuse_all = ""
         # 30 s, not 10: once seen short on a loaded CI machine (cause not found; 0.2 s pauses).
         wait_until(lambda: len(refusing_smtp.messages) == len(PEOPLE), timeout=30)
+
+
+def test_issue19_item5_a_relay_pause_spends_nobody_s_attempts(tmp_path, letter_site, refusing_smtp):
+    """A relay deferring everyone for a while puts the lettre back many times: that must spend
+    none of the messages' own attempts, or one address's ordinary 451 right after the window
+    (a busy mailbox) finds its attempts used up and its lettre fails for good."""
+    settings = {"max_attempts": 3, "retry_base": 0.1, "retry_max": 0.2, "relay_refusals": 3}
+    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
+    with running_service(config) as service:
+        wait_until(lambda: announced(service) == 2)
+        for email in PEOPLE:
+            add_subscriber(config.core.database, email)
+        refusing_smtp.refuse_all = "451 4.7.1 Sending rate exceeded, try again later"
+        publish(service, article("nouvelle", days_ago=0.01))
+        put_back = "SELECT count(*) FROM outbox WHERE kind = 'lettre' AND last_error != ''"
+        wait_until(lambda: rows(service, put_back)[0][0] == len(PEOPLE), timeout=20)
+        time.sleep(1.5)  # several pauses: every message put back more than `max_attempts` times
+        refusing_smtp.deferred[PEOPLE[0]] = 1
+        refusing_smtp.refuse_all = ""
+        wait_until(lambda: len(refusing_smtp.messages) == len(PEOPLE), timeout=30)
+        assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}

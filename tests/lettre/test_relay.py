@@ -2,6 +2,7 @@
 paused and retried, never counted against the people, while refusals of some addresses are
 still theirs; transactional e-mails overtake a lettre being sent."""
 
+import contextlib
 import re
 import time
 
@@ -130,13 +131,10 @@ def test_issue19_item5_a_refusal_held_when_the_sender_stops_is_queued_again(
     assert rows(letter_service, status)[0][0] == "queued"
 
 
-def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody(
-    tmp_path, letter_site, refusing_smtp
-):
-    """The same relay-wide window as above, as a temporary refusal (a relay's rate limit or
-    daily quota, « 451 4.7.1 »): each message was retried at once, spending its own attempts
-    with no pause, and once the window outlasted them (8.5 h by default) every subscriber's
-    lettre failed for good. The time scaled down: three attempts 0.1 s apart, a 2 s window."""
+@contextlib.contextmanager
+def deferring_relay(tmp_path, letter_site, refusing_smtp):
+    """The service with 8 subscribers, a new article announced while the relay answers « 451 »
+    to everyone; the time scaled down: three attempts 0.1 s apart, pauses of 0.1–0.2 s."""
     settings = {"max_attempts": 3, "retry_base": 0.1, "retry_max": 0.2, "relay_refusals": 3}
     config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
     with running_service(config) as service:
@@ -145,6 +143,17 @@ def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody
             add_subscriber(config.core.database, email)
         refusing_smtp.refuse_all = "451 4.7.1 Sending rate exceeded, try again later"
         publish(service, article("nouvelle", days_ago=0.01))
+        yield service
+
+
+def test_issue19_review_item5_a_relay_deferring_everyone_pauses_and_fails_nobody(
+    tmp_path, letter_site, refusing_smtp
+):
+    """The same relay-wide window as above, as a temporary refusal (a relay's rate limit or
+    daily quota, « 451 4.7.1 »): each message was retried at once, spending its own attempts
+    with no pause, and once the window outlasted them (8.5 h by default) every subscriber's
+    lettre failed for good. The time scaled down: three attempts 0.1 s apart, a 2 s window."""
+    with deferring_relay(tmp_path, letter_site, refusing_smtp) as service:
         time.sleep(2)
         assert outcomes(service) == {"bounces": 0, "suspended": 0, "failed": 0}
         refusing_smtp.refuse_all = ""
@@ -156,14 +165,7 @@ def test_issue19_item5_a_relay_pause_spends_nobody_s_attempts(tmp_path, letter_s
     """A relay deferring everyone for a while puts the lettre back many times: that must spend
     none of the messages' own attempts, or one address's ordinary 451 right after the window
     (a busy mailbox) finds its attempts used up and its lettre fails for good."""
-    settings = {"max_attempts": 3, "retry_base": 0.1, "retry_max": 0.2, "relay_refusals": 3}
-    config = letter_config(tmp_path, letter_site, refusing_smtp, **settings)
-    with running_service(config) as service:
-        wait_until(lambda: announced(service) == 2)
-        for email in PEOPLE:
-            add_subscriber(config.core.database, email)
-        refusing_smtp.refuse_all = "451 4.7.1 Sending rate exceeded, try again later"
-        publish(service, article("nouvelle", days_ago=0.01))
+    with deferring_relay(tmp_path, letter_site, refusing_smtp) as service:
         put_back = "SELECT count(*) FROM outbox WHERE kind = 'lettre' AND last_error != ''"
         wait_until(lambda: rows(service, put_back)[0][0] == len(PEOPLE), timeout=20)
         time.sleep(1.5)  # several pauses: every message put back more than `max_attempts` times

@@ -15,6 +15,7 @@ from tests.support.room import (
     add_account,
     editor_url,
     form_fields,
+    git_work_tree,
     job_of,
     login,
     new_article,
@@ -170,12 +171,7 @@ def test_publications_are_commits_when_the_content_folder_is_a_git_work_tree(
     """Saving writes no file, so no commit; publishing and withdrawing do (issue 18)."""
     config = room_config(tmp_path, comment_site, room={"content_git": "auto"})
     content = Path(config.room.content_dir)
-    for args in (
-        ["init", "-q"],
-        ["add", "."],
-        ["-c", "user.name=Dev", "-c", "user.email=d@x", "commit", "-qm", "import"],
-    ):
-        subprocess.run(["git", "-C", str(content), *args], check=True)
+    git_work_tree(content)
 
     def last_commit() -> str:
         return subprocess.run(

@@ -9,6 +9,7 @@ client holding that account's session.
 import contextlib
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -223,3 +224,14 @@ def publishing_site(tmp_path: Path, republish: bool = False):
         service.site.address = service.url  # links of the published site point at this server
         assert publish_now(service)["state"] == "done"
         yield service
+
+
+def git_work_tree(content: Path) -> None:
+    """Make `content` a git work tree with everything committed, as an operator sets up the
+    room's content folder (each publication then a commit)."""
+    for args in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=Dev", "-c", "user.email=d@x", "commit", "-qm", "import"],
+    ):
+        subprocess.run(["git", "-C", str(content), *args], check=True)

@@ -17,6 +17,7 @@ from tests.support.room import (
     csrf,
     editor_url,
     form_fields,
+    git_work_tree,
     job_of,
     login,
     new_article,
@@ -165,12 +166,7 @@ def test_issue19_item16_a_nul_in_a_title_is_refused_at_the_field_and_git_untouch
     byte »): a 500, the file online and no commit."""
     config = room_config(tmp_path, comment_site, room={"content_git": "auto"})
     content = Path(config.room.content_dir)
-    for args in (
-        ["init", "-q"],
-        ["add", "."],
-        ["-c", "user.name=Dev", "-c", "user.email=d@x", "commit", "-qm", "import"],
-    ):
-        subprocess.run(["git", "-C", str(content), *args], check=True)
+    git_work_tree(content)
     add_account(config.core.database, "claire", name="Claire Martin")
     with running_service(config) as service:
         client = login(service.url, "claire")

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from service.core import db
+from tests.support.lettre import add_subscribers
 from tests.support.room import copy_content
 from tests.support.site import ROOT
 
@@ -66,23 +67,6 @@ def approved_comment(database: Path, body: str) -> None:
     conn.close()
 
 
-def subscriber(database: Path, email: str) -> None:
-    conn = db.init(database)
-    with conn:
-        person = conn.execute(
-            "INSERT INTO subscribers (email, link_key, created_at, confirmed_at)"
-            " VALUES (?, 'cle', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
-            (email,),
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO subscriptions (subscriber_id, kind, themes, status, consent, created_at)"
-            " VALUES (?, 'lettre', '', 'active', 'Le consentement donné.',"
-            " '2026-01-01T00:00:00+00:00')",
-            (person,),
-        )
-    conn.close()
-
-
 def new_article(site: Path, slug: str) -> None:
     (site / "content" / "articles" / f"{slug}.md").write_text(
         f"Title: Un article tout neuf\nSlug: {slug}\nDate: {datetime.now():%Y-%m-%d %H:%M}\n"
@@ -112,7 +96,7 @@ def test_invoke_publish_goes_through_the_pipeline_with_the_services_database(tmp
     assert "Un commentaire approuvé dans la base du service." in page
     assert not (site / "data").exists()  # the build read no other database, locked no other
 
-    subscriber(database, "abonne@exemple.fr")
+    add_subscribers(database, ["abonne@exemple.fr"])
     new_article(site, "un-article-tout-neuf")
     second = invoke_publish(site, target, env)
     assert stages(second.stdout) == STAGES

@@ -30,6 +30,7 @@ from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing, PendingComments
 from service.room.pages.media import MediaPages
+from service.room.pages.picker import Picker
 from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
 from service.room.publishing import jobs
@@ -117,6 +118,7 @@ class Room:
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
         self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit)
+        self.picker = Picker(self.media_pages)  # the editor's picker: the library as JSON
         # The editor's buttons answered by the other pages, and the portraits and the image
         # sent with any button (registries: those pages render through the editor; editor.py
         # says why).
@@ -141,6 +143,7 @@ class Room:
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
             *self.publishing.routes(),
             *self.media_pages.routes(),
+            *self.picker.routes(),
             *self.editor.routes(),
             *self.history.routes(),
             *self.changes.routes(),  # before the publishing's /{folder}/{name}/{verb}

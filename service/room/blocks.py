@@ -85,17 +85,23 @@ def link(text: str, url: str) -> str:
     return f"[{label}]({url})"
 
 
-def image(path: str, alt: str, caption: str = "", credit: str = "") -> str:
+def image_words(alt: str, caption: str = "", credit: str = "") -> tuple[str, str]:
+    """An image's text alternative and title (« Légende © Crédit »), each one line that cannot
+    close its Markdown: what `image` writes, and what the editor's picker is answered."""
     alt = _one_line(alt).replace("[", "(").replace("]", ")")
+    title = _one_line(caption).replace("©", "")
+    if _one_line(credit):
+        title = f"{title} © {_one_line(credit).lstrip('©').strip()}".strip()
+    return alt, title.replace('"', "”")
+
+
+def image(path: str, alt: str, caption: str = "", credit: str = "") -> str:
+    alt, title = image_words(alt, caption, credit)
     if not alt:
         raise BlockError(
             "Décrivez l’image en une phrase (texte alternatif) : ce qu’elle apporte à "
             "l’article, pour qui ne la voit pas."
         )
-    title = _one_line(caption).replace("©", "")
-    if _one_line(credit):
-        title = f"{title} © {_one_line(credit).lstrip('©').strip()}".strip()
-    title = title.replace('"', "”")
     return f'![{alt}]({path} "{title}")' if title else f"![{alt}]({path})"
 
 

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service.core import db, journal
-from service.room import blocks, revisions
+from service.room import blocks, library, revisions
 from service.room.catalog import Catalog
 from service.room.draft import MAX_SPEAKERS
 from service.room.gitlog import ContentGit
@@ -181,9 +181,12 @@ class MediaPages:
         self, visit: Visit, error: str = "", status_code: int = 200, refused: str = ""
     ):
         rules = await self.builder.ready()
-        names = await run_in_threadpool(self.media.listing)
+        everything = await run_in_threadpool(self.media.listing)
+        documents = await run_in_threadpool(self.catalog.documents)
+        search = visit.request.query_params.get("q", "").strip()[:200]
+        names = library.matching(everything, library.known(everything, documents), search)
         uses: dict[str, list] = {name: [] for name in names}
-        for folder, other, document, *_ in await run_in_threadpool(self.catalog.documents):
+        for folder, other, document, *_ in documents:
             text = document.text()
             for name in names:
                 if f"/{IMAGE_FOLDER}/{name}" in text:
@@ -191,8 +194,8 @@ class MediaPages:
         used = await run_in_threadpool(self.used, names)
         query = visit.request.query_params
         done, deleted = query.get("ajoutee", ""), query.get("supprimee", "")
-        message = f"Image « {done} » ajoutée à la bibliothèque." if done in uses else ""
-        if deleted and SAFE_NAME.fullmatch(deleted) and deleted not in uses:
+        message = f"Image « {done} » ajoutée à la bibliothèque." if done in everything else ""
+        if deleted and SAFE_NAME.fullmatch(deleted) and deleted not in everything:
             message = f"Image « {deleted} » supprimée de la bibliothèque."
         return self.area.page(
             "images.html",
@@ -202,6 +205,8 @@ class MediaPages:
             title="Images",
             section="images",
             names=names,
+            total=len(everything),
+            search=search,
             uses=uses,
             deletable=[name for name in names if name not in used],
             min_size=rules.image_min_size,

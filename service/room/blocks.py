@@ -89,7 +89,7 @@ def image_words(alt: str, caption: str = "", credit: str = "") -> tuple[str, str
     """An image's text alternative and title (« Légende © Crédit »), each one line that cannot
     close its Markdown: what `image` writes, and what the editor's picker is answered."""
     alt = _one_line(alt).replace("[", "(").replace("]", ")")
-    title = _one_line(caption).replace("©", "")
+    title = _one_line(_one_line(caption).replace("©", ""))
     if _one_line(credit):
         title = f"{title} © {_one_line(credit).lstrip('©').strip()}".strip()
     return alt, title.replace('"', "”")

@@ -116,3 +116,8 @@ def test_a_block_goes_after_the_cursor_paragraph_or_at_the_end(body, cursor, exp
     text, after = insert(body, "B", cursor)
     assert text == expected
     assert text[:after].endswith("B")  # the cursor comes back right after the block
+
+
+def test_image_caption_ending_with_a_copyright_sign_leaves_one_space_before_the_credit():
+    line = image("/images/x.jpg", "Une fête", "La fête à Évry ©", "© Ville")
+    assert line == '![Une fête](/images/x.jpg "La fête à Évry © Ville")'

@@ -56,6 +56,13 @@ def jpeg_bytes(image: Image.Image, orientation: int = 1, gps: bool = True) -> by
     return out.getvalue()
 
 
+def picture_bytes(colour, size=(640, 400), fmt="JPEG") -> bytes:
+    """A plain picture in `fmt`, its colour making it a different file from any other."""
+    out = io.BytesIO()
+    photo(*size, colour=colour).save(out, fmt)
+    return out.getvalue()
+
+
 def rotated_jpeg(width: int, height: int) -> bytes:
     """A picture `width` × `height` once upright, stored turned on its side with EXIF
     orientation 6 (as phones do): red marker top-left once upright."""

@@ -3,7 +3,6 @@ by file name, alt text and caption, paginated, with thumbnails served; an upload
 that requires its text alternative, checked like the library's form, answered with the
 Markdown-ready {src, alt, title} or a French 400 naming the field, nothing stored."""
 
-import io
 from pathlib import Path
 
 import httpx
@@ -11,19 +10,12 @@ from PIL import Image
 
 from service.core import db
 from tests.support.comments import spaces
+from tests.support.images import picture_bytes
 from tests.support.room import ROOM_PATH, csrf, login
 
 LIST = ROOM_PATH + "images/choix"
 SEND = ROOM_PATH + "images/envoi"
 ALT_MISSING = "Texte alternatif manquant ; décrivez l’image entre les crochets"
-
-
-def picture(colour, size=(640, 400), fmt="JPEG") -> bytes:
-    image = Image.new("RGB", size, colour)
-    image.paste((250, 250, 250), (10, 10, 60, 60))
-    out = io.BytesIO()
-    image.save(out, fmt)
-    return out.getvalue()
 
 
 def library_folder(room) -> Path:
@@ -53,7 +45,7 @@ def test_picker_upload_without_alt_is_refused_in_french_and_stores_nothing(room)
     client = login(room.url, "claire")
     before, logged = stored(room), image_log_lines(room)
     for alt in ("", "   "):
-        answer = send(client, picture("navy"), "sans-alt.jpg", alt=alt, legende="Une légende")
+        answer = send(client, picture_bytes("navy"), "sans-alt.jpg", alt=alt, legende="Une légende")
         assert answer.status_code == 400
         assert answer.json()["field"] == "alt"
         assert answer.json()["error"].startswith(ALT_MISSING)
@@ -65,7 +57,7 @@ def test_picker_upload_answers_markdown_ready_src_alt_title(room):
     client = login(room.url, "claire")
     answer = send(
         client,
-        picture("darkgreen"),
+        picture_bytes("darkgreen"),
         "Fête du quartier.JPG",
         alt="Des enfants [qui] dansent",
         legende="La fête à Évry",
@@ -89,7 +81,7 @@ def test_picker_upload_refuses_what_the_library_form_refuses_naming_the_file_fie
     before = stored(room)
     cases = {
         "page.jpg": (b"<html><script>alert(1)</script></html>", "page.jpg"),
-        "petite.jpg": (picture("red", (100, 80)), "100 × 80"),
+        "petite.jpg": (picture_bytes("red", (100, 80)), "100 × 80"),
     }
     for filename, (data, said) in cases.items():
         answer = send(client, data, filename, alt="Une image")
@@ -110,7 +102,7 @@ def test_picker_upload_needs_this_sessions_csrf_token(room):
     answer = client.post(
         SEND,
         data={"csrf": "0" * 32, "alt": "Une image"},
-        files={"image_fichier": ("jeton.jpg", picture("teal"), "image/jpeg")},
+        files={"image_fichier": ("jeton.jpg", picture_bytes("teal"), "image/jpeg")},
     )
     assert answer.status_code == 403 and "Formulaire expiré" in answer.text
     assert stored(room) == before
@@ -124,7 +116,7 @@ def test_picker_listing_is_for_the_team_only(room):
 def test_picker_listing_searches_file_names_and_recorded_alt_and_caption(room):
     client = login(room.url, "claire")
     for colour, name in (("olive", "atelier-couture.jpg"), ("maroon", "portrait-rue.jpg")):
-        assert send(client, picture(colour), name, alt="Une image").status_code == 200
+        assert send(client, picture_bytes(colour), name, alt="Une image").status_code == 200
     article = Path(room.config.room.content_dir, "articles", "30-ans-caf-essonne.md")
     article.write_text(
         article.read_text(encoding="utf-8")
@@ -180,7 +172,10 @@ def test_picker_listing_is_paginated(room):
 
 def test_library_page_searches_without_javascript(room):
     client = login(room.url, "claire")
-    assert send(client, picture("orange"), "kermesse-ecole.jpg", alt="Une image").status_code == 200
+    assert (
+        send(client, picture_bytes("orange"), "kermesse-ecole.jpg", alt="Une image").status_code
+        == 200
+    )
     page = client.get(ROOM_PATH + "images/", params={"q": "kermesse"})
     assert page.status_code == 200
     assert 'id="q" name="q" type="search" value="kermesse"' in page.text

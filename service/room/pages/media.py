@@ -8,6 +8,8 @@ restore could bring it back): after a confirmation step, logged and committed li
 The editor's « Ajouter l’image » stores an upload, or takes a picture of the library, and writes
 its Markdown with its text alternative, caption and credit at the end of the text (not saved
 yet, like every « Ajouter »). Each upload is a line of the team's log and, with git, a commit.
+The library is searched by words of a file name, alt text or caption (`?q=`, a GET form:
+library.py); the editor's script has its own picker (picker.py).
 """
 
 import re

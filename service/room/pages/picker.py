@@ -47,7 +47,7 @@ class Picker:
         rules = await pages.builder.ready()
         names = await run_in_threadpool(pages.media.listing)
         hints = library.known(names, await run_in_threadpool(pages.catalog.documents))
-        found = library.matching(names, hints, query.get("q", ""))
+        found = library.matching(names, hints, query.get("q", "")[:200])
         count = max(1, -(-len(found) // PER_PAGE))
         number = query.get("page", "1")
         number = min(int(number), count) if number.isdigit() and 0 < len(number) < 6 else 1

@@ -10,7 +10,7 @@ from PIL import Image
 
 from service.core import db
 from tests.support.comments import spaces
-from tests.support.images import picture_bytes
+from tests.support.images import bomb_png, picture_bytes
 from tests.support.room import ROOM_PATH, csrf, login
 
 LIST = ROOM_PATH + "images/choix"
@@ -82,6 +82,8 @@ def test_picker_upload_refuses_what_the_library_form_refuses_naming_the_file_fie
     cases = {
         "page.jpg": (b"<html><script>alert(1)</script></html>", "page.jpg"),
         "petite.jpg": (picture_bytes("red", (100, 80)), "100 × 80"),
+        "bombe.png": (bomb_png(), "L’image « bombe.png » est trop grande"),
+        "lourde.jpg": (b"\xff" * (20 * 1024 * 1024 + 1), "Image trop lourde (20 Mo) : 20 Mo"),
     }
     for filename, (data, said) in cases.items():
         answer = send(client, data, filename, alt="Une image")

@@ -196,3 +196,28 @@ def test_a_dropped_file_is_asked_its_alt_first_and_kept_when_the_upload_fails(br
     assert (library / "deposee.png").is_file()
     assert refused == []
     context.close()
+
+
+def test_without_the_library_a_dropped_file_without_alt_is_still_refused_by_the_server(
+    browser, room
+):
+    """The listing (which carries the alt message) could not be read: the upload is sent and
+    the server refuses it on the alt field, with the same message, storing nothing."""
+    library = Path(room.config.room.content_dir, "images")
+    refused: list[str] = []
+    before = set(library.iterdir()) if library.exists() else set()
+    context, page = open_editor(browser, room, refused)
+    page.route("**/images/choix*", lambda route: route.abort())
+    png = base64.b64encode(picture_bytes("purple", fmt="PNG")).decode()
+    page.evaluate(START, {"png": png})
+    unread = f"{DIALOG} .image-picker-count:has-text('n’a pas pu être lue')"
+    page.wait_for_selector(unread, state="attached")  # in the hidden library step
+    page.click(f"{DIALOG} button:has-text('Insérer')")
+    error = page.locator(f"{DIALOG} [id$='-alt-erreur']")
+    error.wait_for()
+    assert error.inner_text().startswith(ALT_MISSING)
+    assert "/images/deposee.png" in error.inner_text()
+    assert alt_field(page).get_attribute("aria-invalid") == "true"
+    assert (set(library.iterdir()) if library.exists() else set()) == before
+    assert refused == []
+    context.close()

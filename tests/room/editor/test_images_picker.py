@@ -109,6 +109,8 @@ def test_picker_searches_picks_uploads_and_refuses_without_alt(browser, room):
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 800})
         assert axe_violations(page) == [], width
+        box = page.locator(DIALOG).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
     page.fill(f"{DIALOG} input[type=search]", "couture")
     page.wait_for_function(
         "() => document.querySelectorAll('.image-picker-item').length === 1", polling=100

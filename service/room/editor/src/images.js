@@ -5,8 +5,8 @@
 // The endpoints are service/room/pages/picker.py; the dialog is a modal <dialog>, so the
 // browser itself keeps the focus inside and closes it with Escape. An upload that fails
 // keeps the file and everything typed: « Insérer » tries again.
+import { buildDialog, el } from "./image-dialog.js";
 
-const ACCEPT = "image/jpeg,image/png,image/webp";
 const SEARCH_DELAY = 250; // ms between the last key and the search
 let opened = 0; // ids unique per dialog, even if one is opened while another closes
 
@@ -53,16 +53,6 @@ export function failureMessage(status, redirected) {
   return `L’envoi n’a pas abouti (erreur ${status}) : réessayez ; l’image et ce que vous avez écrit sont gardés.`;
 }
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === true) node.setAttribute(name, "");
-    else if (value !== false && value != null) node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
 class Picker {
   constructor(options) {
     this.options = options;
@@ -77,7 +67,8 @@ class Picker {
     const id = `image-choix-${++opened}`;
     this.ids = { title: `${id}-titre`, alt: `${id}-alt`, caption: `${id}-legende`, credit: `${id}-credit` };
     this.returnTo = document.activeElement;
-    this.build(id);
+    Object.assign(this, buildDialog(id, this.ids));
+    this.listen();
     document.body.append(this.dialog);
     this.dialog.showModal();
     this.load("", 1);
@@ -87,65 +78,6 @@ class Picker {
     });
   }
 
-  build(id) {
-    const ids = this.ids;
-    this.search = el("input", { type: "search", id: `${id}-q`, "aria-describedby": `${id}-q-aide`, autocomplete: "off" });
-    this.count = el("p", { role: "status", class: "image-picker-count" });
-    this.grid = el("ul", { class: "image-picker-grid" });
-    this.more = el("button", { type: "button", class: "secondary", hidden: true }, "Plus d’images");
-    this.fileInput = el("input", { type: "file", id: `${id}-fichier`, accept: ACCEPT, "aria-describedby": `${id}-fichier-aide` });
-    this.choose = el(
-      "div",
-      { class: "image-picker-choose" },
-      el("p", { class: "field" },
-        el("label", { for: this.search.id }, "Rechercher une image"),
-        el("span", { class: "hint", id: `${id}-q-aide` }, "Des mots du nom du fichier, de son texte alternatif ou de sa légende."),
-        this.search),
-      this.count,
-      this.grid,
-      el("p", {}, this.more),
-      el("p", { class: "field" },
-        el("label", { for: this.fileInput.id }, "Envoyer une image"),
-        el("span", { class: "hint", id: `${id}-fichier-aide` }, "JPEG, PNG ou WebP, depuis votre ordinateur ou votre téléphone."),
-        this.fileInput),
-    );
-    this.preview = el("img", { class: "image-picker-preview", alt: "" });
-    this.previewName = el("p", { class: "image-picker-name" });
-    this.fileError = el("p", { class: "field-error", role: "alert", hidden: true });
-    this.alt = el("input", { type: "text", id: ids.alt, required: true, "aria-describedby": `${ids.alt}-aide` });
-    this.altError = el("span", { class: "field-error", id: `${ids.alt}-erreur`, hidden: true });
-    this.caption = el("input", { type: "text", id: ids.caption });
-    this.credit = el("input", { type: "text", id: ids.credit });
-    this.insert = el("button", { type: "submit" }, "Insérer");
-    this.back = el("button", { type: "button", class: "secondary" }, "Choisir une autre image");
-    this.progress = el("p", { role: "status", class: "image-picker-progress" });
-    this.describe = el(
-      "form",
-      { class: "image-picker-describe", novalidate: true, hidden: true },
-      this.preview,
-      this.previewName,
-      this.fileError,
-      el("p", { class: "field" },
-        el("label", { for: ids.alt }, "Texte alternatif ", el("span", { class: "required" }, "(obligatoire)")),
-        this.altError,
-        el("span", { class: "hint", id: `${ids.alt}-aide` }, "Ce que montre l’image, en une phrase, pour qui ne la voit pas."),
-        this.alt),
-      el("p", { class: "field" }, el("label", { for: ids.caption }, "Légende (facultative)"), this.caption),
-      el("p", { class: "field" }, el("label", { for: ids.credit }, "Crédit (facultatif)"), this.credit),
-      this.progress,
-      el("p", { class: "image-picker-actions" }, this.insert, " ", this.back),
-    );
-    this.cancel = el("button", { type: "button", class: "secondary" }, "Annuler");
-    this.dialog = el(
-      "dialog",
-      { class: "image-picker", "aria-labelledby": ids.title },
-      el("h2", { id: ids.title }, "Insérer une image"),
-      this.choose,
-      this.describe,
-      el("p", { class: "image-picker-cancel" }, this.cancel),
-    );
-    this.listen();
-  }
 
   listen() {
     let timer = 0;

@@ -26,6 +26,7 @@ from service.room.conflicts import Conflicts
 from service.room.gitlog import ContentGit
 from service.room.media import Media
 from service.room.pages.changes import Changes
+from service.room.pages.drafts import Drafts
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing, PendingComments
@@ -110,7 +111,10 @@ class Room:
         self.publisher = publisher = jobs.Publisher(core, settings, pipeline, store.put_back)
         limit, secret = settings.upload_max_bytes, core.settings.secret_key
         # Each page is handed the parts it uses (in the order of its constructor's arguments).
-        self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)
+        self.drafts = drafts = Drafts(database, store)
+        self.editor = editor = Editor(
+            area, store, catalog, media, builder, conflicts, limit, drafts
+        )
         self.listing = Listing(area, builder, catalog, store, pending)
         self.history = History(area, store, conflicts)
         self.changes = Changes(area, store, conflicts)
@@ -139,6 +143,7 @@ class Room:
         return [
             *self.listing.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
+            *self.drafts.routes(),  # before the publishing's /{folder}/{name}/{verb}
             *self.publishing.routes(),
             *self.media_pages.routes(),
             *self.editor.routes(),

@@ -105,7 +105,7 @@ class Room:
         git = ContentGit(content, settings.content_git)
         store = ArticleStore(core.database, content, git)
         catalog, media = Catalog(content, database), Media(content, room_dir / "vignettes")
-        conflicts = Conflicts(area)
+        conflicts = Conflicts(area, store)
         pipeline = Pipeline(places, public_dir(settings, core), settings.publish_timeout)
         # A failed job's file goes back to what is online (store.put_back): never the work.
         self.publisher = publisher = jobs.Publisher(core, settings, pipeline, store.put_back)

@@ -20,9 +20,11 @@ from service.core import clock, db
 from service.core.forms import parse_number, read_form
 from service.room import autosaves, draft
 from service.room.articles import KINDS, PathRefused
+from service.room.conflicts import merged_labels
 from service.room.pages.state import EditorState, editor_url
 from service.room.store import ArticleStore
 from service.room.uploads import Posted
+from service.team import accounts
 from service.team.accounts import REDACTION
 from service.team.guard import Visit, requires
 from site_core.dates import NBSP, PARIS, format_datetime_seconds
@@ -85,8 +87,9 @@ class Drafts:
 
         found, present = await db.run(self.database, look, write=True)
         state.presence = presence_line(present, state.draft.kind)
-        if found is None:
-            return ""
+        merged = await self._merged(query)
+        if found is None or merged:
+            return merged
         typed = draft.from_form(Posted(found.fields), state.draft.kind)
         if query.get("brouillon") == "reprendre":
             state.draft = typed
@@ -99,6 +102,17 @@ class Drafts:
         if typed != state.draft:
             state.autosave = found
         return ""
+
+    async def _merged(self, query) -> str:
+        """After a save merged with someone else's (conflicts.settle): what of theirs came in."""
+        labels = merged_labels(query.get("fusion", ""))
+        if not labels:
+            return ""
+        names = await db.run(self.database, accounts.display_names, write=False)
+        who = names.get(query.get("par", "")) or query.get("par", "") or "l’autre personne"
+        of = "d’" if who[:1].lower() in "aeiouyéèêàâîôh" else "de "
+        number = parse_number(query.get("n"))
+        return f"Fusionné avec les modifications {of}{who} ({labels}) : révision n° {number}."
 
     async def saved(self, state: EditorState) -> None:
         """A save ends the account's autosave of the file (and of the new article it was)."""

@@ -12,7 +12,7 @@ with the login form holding the whole form in hidden fields and the text in view
 there saves it (the guard's `relogin`, team/relogin.py: the same throttling as the login page).
 A post whose CSRF token is stale (session replaced) shows the form again, filled, to post once
 more (the guard's `stale`).
-A save on top of someone else's is a conflict page with both texts (conflicts.py).
+A save on top of someone else's is merged with it, or a page of choices (conflicts.py).
 """
 
 from collections.abc import Awaitable, Callable
@@ -32,7 +32,7 @@ from service.room.catalog import STATUSES, Catalog
 from service.room.conflicts import Conflicts
 from service.room.media import Media
 from service.room.pages.drafts import Drafts
-from service.room.pages.state import EditorState, editor_url
+from service.room.pages.state import EditorState
 from service.room.publishing.building import BuildWorker
 from service.room.store import ArticleStore, Conflict, Opened
 from service.room.uploads import read_posted
@@ -284,7 +284,7 @@ class Editor:
                 auto_date=not state.name and state.untouched_date,
             )
         except Conflict as conflict:
-            return self.conflicts.page(state, conflict.current, editor_url(state.folder, name))
+            return await self.conflicts.settle(state, conflict.current, self.save, then)
         except ActionError as error:
             state.general = [error.message]
             return self.render(state, error.status_code)

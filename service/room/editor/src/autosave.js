@@ -8,7 +8,8 @@
 export const DELAY = 2000;
 export const PING = 30000;
 export const OFFLINE = "Hors ligne : gardé dans ce navigateur";
-const EXPIRED = "Brouillon non gardé sur le serveur (page expirée) : gardé dans ce navigateur";
+export const EXPIRED =
+  "Brouillon non gardé sur le serveur (session ou page expirée) : gardé dans ce navigateur";
 
 // The form's fields as a browser would send them, files and buttons aside.
 export function formFields(form) {
@@ -57,19 +58,19 @@ export function startAutosave(form, env = browser()) {
     if (element && element.textContent !== text) element.textContent = text;
   }
   async function answer(response) {
-    let data = {};
+    let data = null;
     try {
       data = await response.json();
     } catch (error) {
-      data = {};
+      data = null; // not ours: the login page after a session ended
     }
-    if (response.ok) {
+    if (response.ok && data) {
       if (data.message) say(status, data.message);
       say(presence, data.presence || "");
       return;
     }
     dirty = true; // kept in this browser; tried again at the next input or ping
-    say(status, data.erreur || EXPIRED);
+    say(status, (data && data.erreur) || EXPIRED);
   }
   function send(ping) {
     const sent = body(ping);

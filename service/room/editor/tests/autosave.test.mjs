@@ -3,7 +3,7 @@
 // and status lines updated from the answer, pings carrying no text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DELAY, OFFLINE, PING, formFields, startAutosave } from "../src/autosave.js";
+import { DELAY, EXPIRED, OFFLINE, PING, formFields, startAutosave } from "../src/autosave.js";
 
 function fakeTarget() {
   const handlers = {};
@@ -123,4 +123,14 @@ test("a refusal (too long) is said with the server's words", async () => {
   s.form.fire("input");
   await Promise.all(s.run(DELAY));
   assert.equal(s.status.textContent, erreur);
+});
+
+test("an ended session (the login page, not JSON) is said, and sent again later", async () => {
+  const login = async () => ({ ok: true, status: 200, json: async () => JSON.parse("<!doctype") });
+  const s = setup(login);
+  s.form.fire("input");
+  await Promise.all(s.run(DELAY));
+  assert.equal(s.status.textContent, EXPIRED);
+  await s.auto.ping();
+  assert.match(s.env.posts[1], /texte=/);
 });

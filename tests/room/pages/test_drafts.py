@@ -5,7 +5,7 @@ from pathlib import Path
 
 from service.core import db
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, editor_url, form_fields, login, work_text
+from tests.support.room import ROOM_PATH, editor_url, form_fields, login, new_article, work_text
 
 ARTICLE = "territorialisation-se-concretise"
 RELATIVE = f"articles/{ARTICLE}.md"
@@ -150,3 +150,15 @@ def test_presence_is_shown_to_others_not_oneself_and_ends_after_the_window(room)
     )
     conn.close()
     assert "Karim Benali modifie" not in spaces(claire.get(url).text)
+
+
+def test_saving_a_new_article_forgets_its_autosave(room):
+    client = login(room.url, "claire")
+    fields = new_article(client, "Un article enregistré après son brouillon")
+    key = fields["cle"]
+    assert client.post(ROOM_PATH + "nouveau/brouillon", data=fields).status_code == 200
+    assert autosave_rows(room, f"nouveau/{key}") != []
+    saved = client.post(ROOM_PATH + "nouveau", data={**fields, "action": "enregistrer"})
+    assert saved.status_code == 303, spaces(saved.text)[:2000]
+    assert autosave_rows(room, f"nouveau/{key}") == []
+    assert "Reprendre le brouillon" not in client.get(ROOM_PATH + "nouveau").text

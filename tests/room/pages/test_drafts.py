@@ -5,7 +5,15 @@ from pathlib import Path
 
 from service.core import db
 from tests.support.comments import spaces
-from tests.support.room import ROOM_PATH, editor_url, form_fields, login, new_article, work_text
+from tests.support.room import (
+    ROOM_PATH,
+    editor_url,
+    form_fields,
+    login,
+    new_article,
+    publish_now,
+    work_text,
+)
 
 ARTICLE = "territorialisation-se-concretise"
 RELATIVE = f"articles/{ARTICLE}.md"
@@ -162,3 +170,16 @@ def test_saving_a_new_article_forgets_its_autosave(room):
     assert saved.status_code == 303, spaces(saved.text)[:2000]
     assert autosave_rows(room, f"nouveau/{key}") == []
     assert "Reprendre le brouillon" not in client.get(ROOM_PATH + "nouveau").text
+
+
+def test_an_autosave_is_never_in_a_publication(site):
+    url = editor_url("articles", ARTICLE)
+    client = login(site.url, "claire")
+    fields = form_fields(client.get(url))
+    chapo = "Un chapô seulement tapé, jamais enregistré."
+    assert client.post(url + "brouillon", data={**fields, "chapo": chapo}).status_code == 200
+    assert publish_now(site)["state"] == "done"
+    built = Path(site.config.core.site_dir)
+    pages = [page for page in built.rglob("*.html") if ARTICLE in page.as_posix()]
+    assert pages  # the article was built
+    assert not any(chapo in page.read_text(encoding="utf-8") for page in built.rglob("*.*ml"))

@@ -95,6 +95,7 @@ class Drafts:
             state.draft = typed
             if state.name is None:
                 state.client_key = found.path.removeprefix(autosaves.NEW_PREFIX)
+                state.posted = Posted(found.fields)  # « Nouvel article »'s own date kept apart
             elif found.base is not None:
                 state.revision = found.base  # a save meanwhile is then merged (conflicts.py)
             when = format_datetime_seconds(clock.parse(found.saved_at))

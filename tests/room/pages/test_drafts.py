@@ -119,13 +119,17 @@ def test_a_new_article_never_saved_is_offered_back_with_its_key(room):
     client = login(room.url, "karim")
     fields = form_fields(client.get(ROOM_PATH + "nouveau"))
     key = fields["cle"]
-    fields.update(titre="Un nouvel article jamais enregistré", chapo="Son chapô.")
+    fields.update(
+        titre="Un nouvel article jamais enregistré", chapo="Son chapô.", date="2031-01-02"
+    )
     assert client.post(ROOM_PATH + "nouveau/brouillon", data=fields).status_code == 200
     offer = client.get(ROOM_PATH + "nouveau")
     assert "Reprendre le brouillon du" in spaces(offer.text)
     shown = form_fields(client.get(ROOM_PATH + "nouveau?brouillon=reprendre"))
     assert shown["titre"] == "Un nouvel article jamais enregistré"
     assert shown["cle"] == key  # later autosaves go on in the same place
+    assert shown["date"] == "2031-01-02"
+    assert shown["date_auto"] == fields["date_auto"]  # the date chosen stays chosen
     assert autosave_rows(room, f"nouveau/{key}") != []
     client.post(ROOM_PATH + "nouveau/brouillon/ignorer", data={"csrf": fields["csrf"]})
     assert autosave_rows(room, f"nouveau/{key}") == []

@@ -12,7 +12,7 @@ import pytest
 
 from service.core import db
 from site_core.paths import LOGIN_PATH
-from tests.support.room import PASSWORD, ROOM_PATH, editor_url
+from tests.support.room import PASSWORD, ROOM_PATH, editor_url, login
 
 pytestmark = pytest.mark.browser
 
@@ -116,4 +116,21 @@ def test_the_autosave_keeps_every_field_on_the_server_and_on_closing(browser, ro
     again = context.new_page()
     again.goto(room.url + url)
     assert again.locator("#reprendre-brouillon").count() == 1
+    context.close()
+
+
+def test_the_presence_line_follows_without_a_reload(browser, room, tmp_path):
+    url = editor_url("articles", "territorialisation-se-concretise")
+    script = built_autosave(tmp_path)
+    context, page = writer_page(browser, room, "claire", url)
+    page.evaluate(script)
+    assert "Karim Benali" not in page.text_content("#presence")
+    karim = login(room.url, "karim")  # opens the article after Claire: a ping
+    karim.get(url)
+    page.fill("#chapo", "Claire tape encore.")  # the autosave's answer brings the line
+    page.wait_for_function(
+        "() => document.getElementById('presence').textContent.includes('Karim Benali modifie')",
+        timeout=15000,
+    )
+    assert page.get_attribute("#presence", "aria-live") == "polite"
     context.close()

@@ -23,7 +23,7 @@ NEW_PREFIX = "nouveau/"
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 # The editor form's fields an autosave keeps: every one a person types or chooses.
 FIELDS = re.compile(
-    r"titre|date|heure|date_auto|theme|mots_cles|slug|intervenants|chapo|date_estimee"
+    r"type|titre|date|heure|date_auto|theme|mots_cles|slug|intervenants|chapo|date_estimee"
     r"|commentaires_fermes|texte|intervenant-(?P<n>[1-9]\d?)-(nom|role|portrait)"
 )
 

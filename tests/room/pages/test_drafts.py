@@ -187,3 +187,16 @@ def test_an_autosave_is_never_in_a_publication(site):
     pages = [page for page in built.rglob("*.html") if ARTICLE in page.as_posix()]
     assert pages  # the article was built
     assert not any(chapo in page.read_text(encoding="utf-8") for page in built.rglob("*.*ml"))
+
+
+def test_a_new_page_never_saved_comes_back_as_a_page(room):
+    client = login(room.url, "claire")
+    fields = form_fields(client.get(ROOM_PATH + "nouveau?type=page"))
+    fields.update(titre="Une page jamais enregistrée", texte="Son texte.")
+    assert client.post(ROOM_PATH + "nouveau/brouillon", data=fields).status_code == 200
+    offer = client.get(ROOM_PATH + "nouveau")
+    assert 'href="/redaction/nouveau?type=page&amp;brouillon=reprendre"' in offer.text
+    restored = client.get(ROOM_PATH + "nouveau?type=page&brouillon=reprendre")
+    assert form_fields(restored)["titre"] == "Une page jamais enregistrée"
+    assert 'id="theme"' not in restored.text
+    client.post(ROOM_PATH + "nouveau/brouillon/ignorer", data={"csrf": fields["csrf"]})

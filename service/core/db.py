@@ -12,9 +12,9 @@ queries (which may join another table of the same domain); everyone else calls i
 comments and notifications: comments/store.py; rate_events: core/protection.py; used_tokens:
 core/tokens.py; moderators: team/accounts.py; sessions: team/sessions.py; password_links:
 team/accounts_admin.py; team_log: core/journal.py; revisions: room/revisions.py;
-room_files: room/revisions.py; publish_jobs: room/publishing/jobs.py (its online_before,
-online_after and withdrawn_before columns set by room/store.py in the transaction that queues
-the job);
+room_files: room/revisions.py; autosaves: room/autosaves.py;
+publish_jobs: room/publishing/jobs.py (its online_before, online_after and withdrawn_before
+columns set by room/store.py in the transaction that queues the job);
 subscriptions: lettre/subscriptions.py; subscribers, letter_events, consent_log:
 lettre/subscribers.py; outbox: lettre/outbox.py (the figures the team's page shows of it are
 read in lettre/stats.py, read only); letters, announced, letter_state: lettre/announce.py.

@@ -26,6 +26,7 @@ from service.room.conflicts import Conflicts
 from service.room.gitlog import ContentGit
 from service.room.media import Media
 from service.room.pages.changes import Changes
+from service.room.pages.drafts import Drafts
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing, PendingComments
@@ -105,13 +106,16 @@ class Room:
         git = ContentGit(content, settings.content_git)
         store = ArticleStore(core.database, content, git)
         catalog, media = Catalog(content, database), Media(content, room_dir / "vignettes")
-        conflicts = Conflicts(area)
+        conflicts = Conflicts(area, store)
         pipeline = Pipeline(places, public_dir(settings, core), settings.publish_timeout)
         # A failed job's file goes back to what is online (store.put_back): never the work.
         self.publisher = publisher = jobs.Publisher(core, settings, pipeline, store.put_back)
         limit, secret = settings.upload_max_bytes, core.settings.secret_key
         # Each page is handed the parts it uses (in the order of its constructor's arguments).
-        self.editor = editor = Editor(area, store, catalog, media, builder, conflicts, limit)
+        self.drafts = drafts = Drafts(database, store)
+        self.editor = editor = Editor(
+            area, store, catalog, media, builder, conflicts, limit, drafts
+        )
         self.listing = Listing(area, builder, catalog, store, pending)
         self.history = History(area, store, conflicts)
         self.changes = Changes(area, store, conflicts)
@@ -141,6 +145,7 @@ class Room:
         return [
             *self.listing.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
+            *self.drafts.routes(),  # before the publishing's /{folder}/{name}/{verb}
             *self.publishing.routes(),
             *self.media_pages.routes(),
             *self.picker.routes(),

@@ -114,6 +114,13 @@ class ArticleStore:
             record, disk, last = self._current(conn, path, relative)
         return Opened(last["text"], parse(last["text"]), last["number"], record, disk)
 
+    def revision_text(self, kind: str, name: str, number: int | None) -> str:
+        """Revision `number` of the file (ActionError 404: none such)."""
+        if number is None:
+            raise ActionError("Aucune révision indiquée.", 404)
+        with db.connection(self.database) as conn:
+            return revisions.get(conn, self.relative(kind, name), number)["text"]
+
     def save(
         self,
         kind: str,

@@ -45,7 +45,7 @@ def test_a_database_of_every_version_upgrades_to_the_schema_of_a_fresh_one(tmp_p
     db.init(old).close()
     db.init(tmp_path / "neuve.sqlite3").close()
     assert schema(old) == schema(tmp_path / "neuve.sqlite3")
-    assert schema(old)[0] == len(db.MIGRATIONS) == 6
+    assert schema(old)[0] == len(db.MIGRATIONS) == 7
     if version:
         conn = db.connect(old)
         assert conn.execute("SELECT body FROM comments WHERE id = 7").fetchone()[0] == "Gardé."
@@ -63,6 +63,7 @@ def test_every_migration_file_is_shipped_with_the_package():
         "0004_",
         "0005_",
         "0006_",
+        "0007_",
     ]
     for file in files:
         relative = file.relative_to(ROOT / "service").as_posix()

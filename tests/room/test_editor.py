@@ -176,12 +176,13 @@ def test_the_second_save_is_a_conflict_showing_both_and_nothing_is_lost(room):
     assert second.status_code == 409
     text = spaces(second.text)
     assert "claire a enregistré ce fichier" in text
-    assert "Retiré : </span>Summary: Le chapô de Claire.</del>" in text
-    assert "Ajouté : </span>Summary: Le chapô de Karim.</ins>" in text
-    assert "Summary: Le chapô de Karim." in text
+    # The clashing field by its French name, theirs beside mine, the differing words marked.
+    assert "<legend>Chapô</legend>" in text and "Summary" not in text
+    assert 'id="leur-chapo">Le chapô de <del>Claire</del>.</div>' in text
+    assert 'id="mien-chapo">Le chapô de <ins>Karim</ins>.</div>' in text
     assert "Le chapô de Claire." in work_text(room, "articles/enjeux-prioritaires-2022.md")
     # Karim keeps his version: a deliberate replacement, Claire's stays in the history.
-    keep = form_fields(second)
+    keep = {**form_fields(second), "choix-chapo": "mien"}
     kept = karim.post(url, data={**keep, "action": "enregistrer"})
     assert kept.status_code == 303
     assert "Summary: Le chapô de Karim." in work_text(room, "articles/enjeux-prioritaires-2022.md")
@@ -202,7 +203,9 @@ def test_a_hand_edit_meanwhile_is_recorded_and_is_a_conflict(room):
     client = login(room.url, "claire")
     fields = form_fields(client.get(url))
     path.write_text(path.read_text(encoding="utf-8") + "\nAjout à la main.\n", encoding="utf-8")
-    refused = client.post(url, data={**fields, "chapo": "Nouveau chapô."})
+    # The same place of the text changed in the form: a clash (elsewhere, it would merge).
+    typed = fields["texte"] + "\r\nAjout dans la page.\r\n"
+    refused = client.post(url, data={**fields, "chapo": "Nouveau chapô.", "texte": typed})
     assert refused.status_code == 409 and "hors de l’espace rédaction" in refused.text
     assert "Ajout à la main." in path.read_text(encoding="utf-8")
     assert [r["kind"] for r in revisions_of(room, "pages/a-propos.md")] == ["origine", "fichier"]

@@ -12,7 +12,7 @@ with the login form holding the whole form in hidden fields and the text in view
 there saves it (the guard's `relogin`, team/relogin.py: the same throttling as the login page).
 A post whose CSRF token is stale (session replaced) shows the form again, filled, to post once
 more (the guard's `stale`).
-A save on top of someone else's is a conflict page with both texts (conflicts.py).
+A save on top of someone else's is merged with it, or a page of choices (conflicts.py).
 """
 
 from collections.abc import Awaitable, Callable
@@ -31,7 +31,8 @@ from service.room.articles import KINDS, PathRefused, parse
 from service.room.catalog import STATUSES, Catalog
 from service.room.conflicts import Conflicts
 from service.room.media import Media
-from service.room.pages.state import EditorState, editor_url
+from service.room.pages.drafts import Drafts
+from service.room.pages.state import EditorState
 from service.room.publishing.building import BuildWorker
 from service.room.store import ArticleStore, Conflict, Opened
 from service.room.uploads import read_posted
@@ -54,6 +55,7 @@ class Editor:
         builder: BuildWorker,
         conflicts: Conflicts,
         upload_max_bytes: int,
+        drafts: Drafts,
     ):
         self.area = area
         self.store = store
@@ -62,6 +64,7 @@ class Editor:
         self.builder = builder  # the site's rules
         self.conflicts = conflicts
         self.upload_max_bytes = upload_max_bytes
+        self.drafts = drafts  # autosaves, their restore, who else has the file open
         # Registries rather than calls: the room's other pages (previews, publishing, images)
         # add the editor's buttons they answer and the checks of files sent with any button,
         # and render through this editor, which would otherwise import them and be imported
@@ -91,7 +94,7 @@ class Editor:
             status_text=state.status_text,
             unpublished=state.unpublished,
             online_url=state.online_url,
-            date_auto=_date_auto(state),
+            date_auto=state.date_auto,
             slug_frozen=state.slug_frozen,
             errors=state.errors,
             general=state.general,
@@ -109,6 +112,9 @@ class Editor:
             image_min_size=rules.image_min_size,
             cursor=state.cursor,
             sent=state.sent,
+            presence=state.presence,
+            autosave=state.autosave,
+            client_key=state.client_key,
         )
 
     async def state(self, visit: Visit, folder: str, name: str | None = None) -> EditorState:
@@ -128,7 +134,8 @@ class Editor:
             category=categories[0] if categories else "",
             speakers=[draft.Speaker()] if kind == "article" else [],
         )
-        return self.render(state)
+        message = await self.drafts.opened(state, visit.request.query_params)
+        return self.render(state, message=message)
 
     async def edit_form(self, visit: Visit) -> Response:
         query, params = visit.request.query_params, visit.request.path_params
@@ -147,7 +154,9 @@ class Editor:
             "abandonne": f"Modifications abandonnées : le texte est celui en ligne (révision "
             f"n° {number}).",
         }.get(done, "")
-        return self.render(state, message=message if number or done == "inchange" else "")
+        restored = await self.drafts.opened(state, query)
+        message = message if number or done == "inchange" else ""
+        return self.render(state, message=restored or message)
 
     def _not_found(self, state: EditorState, error) -> Response:
         message = error.message if isinstance(error, ActionError) else "Ce fichier n’existe pas."
@@ -272,14 +281,15 @@ class Editor:
                 revision_kind="enregistrement" if state.name else "creation",
                 action="saved",
                 detail=work.title,
-                auto_date=not state.name and _untouched_date(state),
+                auto_date=not state.name and state.untouched_date,
             )
         except Conflict as conflict:
-            return self.conflicts.page(state, conflict.current, editor_url(state.folder, name))
+            return await self.conflicts.settle(state, conflict.current, self.save, then)
         except ActionError as error:
             state.general = [error.message]
             return self.render(state, error.status_code)
         state.name, state.saved, state.document = name, saved, parse(text)
+        await self.drafts.saved(state)
         if then is not None:
             return await then(state)
         done = "enregistre" if saved.changed else "inchange"
@@ -323,17 +333,3 @@ class Editor:
             Route("/{folder}/{name}/", writer(self.edit_form), methods=["GET"]),
             Route("/{folder}/{name}/", post, methods=["POST"]),
         ]
-
-
-def _date_auto(state: EditorState) -> str:
-    """What « Nouvel article » put in the date fields (kept through the new form's posts)."""
-    if state.name:
-        return ""
-    filled = state.posted.get("date_auto") if state.posted else ""
-    return filled or f"{state.draft.date} {state.draft.time}"
-
-
-def _untouched_date(state: EditorState) -> bool:
-    """The new article's date as « Nouvel article » filled it: its publication will date it."""
-    filled = state.posted.get("date_auto")
-    return bool(filled) and filled == f"{state.draft.date} {state.draft.time}"

@@ -8,6 +8,7 @@ be written under one name and read under another (the refused block's text was l
 """
 
 import re
+import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from service.core import clock
 from service.room.articles import KINDS, Document, parse
+from service.room.autosaves import Autosave, new_path
 from service.room.catalog import parse_date, status_label, status_of
 from service.room.draft import Draft
 from service.room.publishing.building import SiteRules
@@ -96,10 +98,32 @@ class EditorState:
     image_values: Mapping[str, str] = field(default_factory=dict)  # a refused image's fields
     cursor: str = ""  # where the script puts the cursor back after an added block
     saved: Saved | None = None
+    presence: str = ""  # « Élodie modifie cet article depuis 10 h 02 » (drafts.py)
+    autosave: Autosave | None = None  # this account's unsaved typed work, offered back
+    client_key: str = ""  # a new article's autosave key, kept in its form (or made here)
+
+    def __post_init__(self):
+        if self.name is None:
+            key = self.posted.get("cle") if self.posted else ""
+            self.client_key = key if new_path(key) else secrets.token_urlsafe(12)
 
     @property
     def url(self) -> str:
         return editor_url(self.folder, self.name)
+
+    @property
+    def date_auto(self) -> str:
+        """What « Nouvel article » put in the date fields (kept through the new form's posts)."""
+        if self.name:
+            return ""
+        filled = self.posted.get("date_auto") if self.posted else ""
+        return filled or f"{self.draft.date} {self.draft.time}"
+
+    @property
+    def untouched_date(self) -> bool:
+        """The new article's date as « Nouvel article » filled it: its publication dates it."""
+        filled = self.posted.get("date_auto")
+        return bool(filled) and filled == f"{self.draft.date} {self.draft.time}"
 
     @property
     def sent(self) -> str:

@@ -2,7 +2,8 @@
    - « Ajouter » blocks go after the paragraph where the cursor is (its position is sent with
      the form; the server writes the Markdown) and the cursor comes back there;
    - the chapô's length is counted as it is typed;
-   - what is typed is kept in this browser until it is saved: closing the tab by mistake or a
+   - what is typed is kept in this browser until it is saved, every field (people, thème, date,
+     tags…; the server keeps it too, room/editor/src/autosave.js): closing the tab by mistake or a
      crash does not lose it, and leaving the page with unsaved changes asks first. A form sent
      is marked with a token the server's answer carries back (data-envoi): that answer holds
      the text sent, and more (an added block), so what was kept is replaced by it, never
@@ -46,14 +47,39 @@
       text.setSelectionRange(wanted, wanted);
     }
 
+    // Every field a person fills (people, roles, thème, date, tags, closed comments…): a
+    // box unchecked is kept as null; the form's own marks (token, revision) are not.
+    var own = /^(csrf|envoi|curseur|revision|type|cle|date_auto)$/;
     function snapshot() {
       var fields = {};
       Array.prototype.forEach.call(form.elements, function (element) {
-        if (element.name && /^(titre|chapo|texte|mots_cles)$/.test(element.name)) {
+        var type = (element.type || "").toLowerCase();
+        if (!element.name || own.test(element.name) || /^(file|submit|button)$/.test(type)) return;
+        if (type === "checkbox" || type === "radio") {
+          if (element.checked) fields[element.name] = element.value;
+          else if (!(element.name in fields)) fields[element.name] = null;
+        } else {
           fields[element.name] = element.value;
         }
       });
       return fields;
+    }
+    function differs(fields) {
+      var now = snapshot();
+      return Object.keys(fields).some(function (name) { return fields[name] !== now[name]; });
+    }
+    function restore(fields) {
+      Object.keys(fields).forEach(function (name) {
+        var element = form.elements[name];
+        if (!element) {  // a person's line added after this page was drawn: sent as it was
+          element = document.createElement("input");
+          element.type = "hidden";
+          element.name = name;
+          form.appendChild(element);
+        }
+        if (element.type === "checkbox") element.checked = fields[name] !== null;
+        else element.value = fields[name] === null ? "" : fields[name];
+      });
     }
     var saved = null;
     try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
@@ -62,7 +88,7 @@
       keep("");  // this page answers what was kept: it is the newer text, kept in its place
       saved = null;
     }
-    if (saved && saved.revision === revision && saved.fields.texte !== text.value) {
+    if (saved && saved.revision === revision && differs(saved.fields)) {
       var note = document.createElement("div");
       note.className = "redaction-message";
       note.setAttribute("role", "status");
@@ -74,16 +100,14 @@
       button.className = "secondary";
       button.textContent = "Reprendre ce texte";
       button.addEventListener("click", function () {
-        Object.keys(saved.fields).forEach(function (name) {
-          if (form.elements[name]) form.elements[name].value = saved.fields[name];
-        });
+        restore(saved.fields);
         note.remove();
         text.focus();
       });
       note.appendChild(words);
       note.appendChild(button);
       form.parentNode.insertBefore(note, form);
-    } else if (saved && saved.fields.texte === text.value) {
+    } else if (saved && !differs(saved.fields)) {
       localStorage.removeItem(key);
     }
     form.addEventListener("input", function () {

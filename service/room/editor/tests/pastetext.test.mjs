@@ -1,0 +1,56 @@
+// Plain text pasted into the editor: paragraphs, typed lists, addresses, never code.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { addressPieces, listLine, textToHTML } from "../src/pastetext.js";
+
+test("blank lines separate paragraphs, one paragraph a line", () => {
+  assert.equal(textToHTML("Bonjour.\r\n\r\nAu revoir.\nÀ bientôt."),
+    "<p>Bonjour.</p><p>Au revoir.</p><p>À bientôt.</p>");
+});
+
+test("bullet, dash and star lines become one bulleted list", () => {
+  assert.equal(textToHTML("Au menu :\n• café\n– thé\n- chocolat\n* tisane\nFin."),
+    "<p>Au menu :</p><ul><li><p>café</p></li><li><p>thé</p></li><li><p>chocolat</p></li>"
+    + "<li><p>tisane</p></li></ul><p>Fin.</p>");
+});
+
+test("a blank line between list lines keeps one list", () => {
+  assert.equal(textToHTML("• un\n\n• deux"), "<ul><li><p>un</p></li><li><p>deux</p></li></ul>");
+});
+
+test("numbered lines become a numbered list keeping its first number", () => {
+  assert.equal(textToHTML("1. un\n2) deux"), "<ol><li><p>un</p></li><li><p>deux</p></li></ol>");
+  assert.equal(textToHTML("3. trois\n4. quatre"), '<ol start="3"><li><p>trois</p></li><li><p>quatre</p></li></ol>');
+});
+
+test("a marker needs a space after it: a negative number or a year is prose", () => {
+  assert.equal(listLine("-5 °C ce matin"), null);
+  assert.equal(listLine("2024 fut une année"), null);
+  assert.equal(listLine("1.5 litre"), null);
+});
+
+test("tab-led and space-led lines are paragraphs, tabs inside made one space", () => {
+  assert.equal(textToHTML("\tUne ligne\n    indentée\tici"), "<p>Une ligne</p><p>indentée ici</p>");
+  assert.doesNotMatch(textToHTML("\tcode?\n\t\tencore"), /<pre|<code/);
+});
+
+test("bare addresses become links, without the sentence's punctuation", () => {
+  assert.equal(textToHTML("Voir https://cafe-essonne.fr/agenda. Et www.exemple.org, merci."),
+    '<p>Voir <a href="https://cafe-essonne.fr/agenda">https://cafe-essonne.fr/agenda</a>. '
+    + 'Et <a href="https://www.exemple.org">www.exemple.org</a>, merci.</p>');
+});
+
+test("an address keeps the brackets it opened and its query string", () => {
+  const [, link] = addressPieces("(voir https://fr.wikipedia.org/wiki/Évry_(Essonne))");
+  assert.equal(link.href, "https://fr.wikipedia.org/wiki/Évry_(Essonne)");
+  const [only] = addressPieces("https://exemple.org/a?b=1&c=2");
+  assert.equal(only.href, "https://exemple.org/a?b=1&c=2");
+});
+
+test("text is escaped: pasted markup stays text", () => {
+  assert.equal(textToHTML('<b>gras</b> & "guillemets"'), "<p>&lt;b&gt;gras&lt;/b&gt; &amp; &quot;guillemets&quot;</p>");
+});
+
+test("a word with www inside is no address", () => {
+  assert.deepEqual(addressPieces("awww.com"), [{ text: "awww.com" }]);
+});

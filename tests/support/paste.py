@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "room" / "editor" / "samples"
 SRC = ROOT / "service" / "room" / "editor" / "src"
 
-# The page's script: the editor's own paste module, schema and ProseMirror, bundled by the
-# pinned esbuild; `window.pasted(html)` parses as ProseMirror does after transformPastedHTML,
+# The page's script: the editor's own paste module, schema, Markdown and ProseMirror, bundled
+# by the pinned esbuild. `window.pasted(html)` parses as ProseMirror does after
+# transformPastedHTML, writes the article's Markdown (markdown.js) and reads it back;
 # `window.editor` is a real EditorView with pasteProps.
 ENTRY = f"""
 import {{ DOMParser }} from "prosemirror-model";
@@ -19,12 +20,15 @@ import {{ EditorState }} from "prosemirror-state";
 import {{ EditorView }} from "prosemirror-view";
 import {{ schema }} from {json.dumps(str(SRC / "schema.js"))};
 import {{ pasteProps, transformPastedHTML }} from {json.dumps(str(SRC / "paste.js"))};
+import {{ parseMarkdown, serializeMarkdown }} from {json.dumps(str(SRC / "markdown.js"))};
 
 window.pasted = (html) => {{
   const clean = transformPastedHTML(html);
   const dom = document.createElement("div");
   dom.innerHTML = clean;
-  return {{ clean, doc: DOMParser.fromSchema(schema).parse(dom).toJSON() }};
+  const doc = DOMParser.fromSchema(schema).parse(dom);
+  const markdown = serializeMarkdown(doc);
+  return {{ clean, doc: doc.toJSON(), markdown, back: parseMarkdown(markdown).toJSON() }};
 }};
 window.editor = new EditorView(document.querySelector("#editor"), {{
   state: EditorState.create({{ schema }}),

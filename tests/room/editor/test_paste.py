@@ -206,6 +206,34 @@ def test_web_page_pre_code_fonts_and_typed_dashes(paste_page):
         assert gone not in result["clean"], gone
 
 
+@pytest.mark.parametrize("name", sorted(path.name for path in SAMPLES.glob("*.html")))
+def test_pasted_sample_writes_markdown_reading_back_the_same_blocks(paste_page, name):
+    result = paste_html(paste_page, name)
+    markdown = result["markdown"]
+    # Read back by the editor's own reader: nothing became code, raw HTML or another block.
+    assert blocks(result["back"]) == blocks(result["doc"]), markdown
+    for foreign in ("style", "font-", "color", "mso", "<span", "<!--", "```", "\t", "\u00a0"):
+        assert foreign not in markdown, (foreign, markdown)
+    assert "\n\n\n" not in markdown and not markdown.startswith("\n"), markdown
+
+
+def test_libreoffice_paste_writes_the_sites_markdown(paste_page):
+    markdown = paste_html(paste_page, "libreoffice-odt.html")["markdown"]
+    lines = markdown.splitlines()
+    assert "## Qu’est-ce qui vous a amenée ici ?" in lines
+    assert {"- le quartier", "- une tasse de café", "1. Agrandir la terrasse"} <= set(lines)
+    assert "Une ligne qui commence par une tabulation." in lines
+    assert "[notre agenda](https://cafe-essonne.fr/agenda)" in markdown
+    assert "**douze ans**" in markdown and "*chaque jeudi*" in markdown
+
+
+def test_google_docs_paste_writes_bold_and_italic_that_markdown_reads(paste_page):
+    markdown = paste_html(paste_page, "gdocs-inline.html")["markdown"]
+    assert "This **is bold**" in markdown and "*or just italic*" in markdown
+    assert "[linked (to GitHub)](https://github.com/)" in markdown
+    assert not markdown.startswith("**")
+
+
 def test_internal_copy_is_left_to_prosemirror(paste_page):
     html = '<p data-pm-slice="1 1 []" class="answer"><strong class="speaker">Léa :</strong> oui</p>'
     assert paste_page.evaluate("html => window.pasted(html).clean", html) == html

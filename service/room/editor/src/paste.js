@@ -19,6 +19,8 @@ const BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUO
 const KEPT = { A: ["href", "title"], IMG: ["src", "alt", "title"], OL: ["start"] };
 const LINE = "P,H1,H2,H3,H4,H5,H6,LI";
 const TEXT_BLOCK = "P,H1,H2,H3,H4,H5,H6";
+const LEADING = /^[\s\u00a0]*/;
+const TRAILING = /[\s\u00a0]*$/;
 
 /** The editor's `transformPastedHTML`: clipboard HTML cleaned for the schema's parse rules. */
 export function transformPastedHTML(html) {
@@ -37,6 +39,7 @@ export function transformPastedHTML(html) {
   typedLists(body);
   mergeLists(body);
   linkAddresses(body);
+  all(body, "strong,b,em,i,a").forEach(spacesOutside);
   trimBlocks(body);
   return body.innerHTML;
 }
@@ -179,6 +182,28 @@ function linkAddresses(root) {
       return a;
     }));
   }
+}
+
+/**
+ * Spaces at the edges of bold, italic or a link (Google Docs' « <span bold>is bold </span> »)
+ * moved out of it: in Markdown `**is bold **` is no bold at all.
+ */
+function spacesOutside(el) {
+  const texts = nodes(el, 4);
+  const take = (list, edge) => {
+    let taken = "";
+    for (const text of list) {
+      const found = edge.exec(text.data)[0];
+      text.data = edge === LEADING ? text.data.slice(found.length) : text.data.slice(0, text.data.length - found.length);
+      taken = edge === LEADING ? taken + found : found + taken;
+      if (text.data) break;
+    }
+    return taken;
+  };
+  const lead = take(texts, LEADING);
+  const tail = take(texts.reverse(), TRAILING);
+  if (lead) el.before(" ");
+  if (tail) el.after(" ");
 }
 
 /**

@@ -16,7 +16,7 @@ SRC = ROOT / "service" / "room" / "editor" / "src"
 # `window.editor` is a real EditorView with pasteProps.
 ENTRY = f"""
 import {{ DOMParser }} from "prosemirror-model";
-import {{ EditorState }} from "prosemirror-state";
+import {{ EditorState, TextSelection }} from "prosemirror-state";
 import {{ EditorView }} from "prosemirror-view";
 import {{ schema }} from {json.dumps(str(SRC / "schema.js"))};
 import {{ pasteProps, transformPastedHTML }} from {json.dumps(str(SRC / "paste.js"))};
@@ -29,6 +29,12 @@ window.pasted = (html) => {{
   const doc = DOMParser.fromSchema(schema).parse(dom);
   const markdown = serializeMarkdown(doc);
   return {{ clean, doc: doc.toJSON(), markdown, back: parseMarkdown(markdown).toJSON() }};
+}};
+window.resetEditor = (text, at) => {{
+  const paragraph = schema.node("paragraph", null, text ? [schema.text(text)] : []);
+  const state = EditorState.create({{ doc: schema.node("doc", null, [paragraph]) }});
+  const caret = TextSelection.create(state.doc, 1 + at);
+  window.editor.updateState(state.apply(state.tr.setSelection(caret)));
 }};
 window.editor = new EditorView(document.querySelector("#editor"), {{
   state: EditorState.create({{ schema }}),
@@ -113,13 +119,13 @@ def assert_clean(result: dict) -> None:
             assert text == text.lstrip(" \u00a0\t"), f"{kind} starts with blanks: {text!r}"
 
 
-def dispatch_paste(page, html: str | None, text: str) -> list[tuple[str, str]]:
-    """A real `paste` event with a DataTransfer, as the browser fires it, in an empty editor."""
+def dispatch_paste(page, html: str | None, text: str, into=("", 0)) -> list[tuple[str, str]]:
+    """A real `paste` event with a DataTransfer, as the browser fires it, in an editor holding
+    one paragraph (`into`: its text and the caret's place in it)."""
     doc = page.evaluate(
-        """([html, text]) => {
+        """([html, text, [before, at]]) => {
             const view = window.editor;
-            const state = view.state;
-            view.updateState(state.apply(state.tr.delete(0, state.doc.content.size)));
+            window.resetEditor(before, at);
             view.focus();
             const data = new DataTransfer();
             if (html !== null) data.setData("text/html", html);
@@ -128,6 +134,6 @@ def dispatch_paste(page, html: str | None, text: str) -> list[tuple[str, str]]:
             view.dom.dispatchEvent(new ClipboardEvent("paste", init));
             return view.state.doc.toJSON();
         }""",
-        [html, text],
+        [html, text, list(into)],
     )
     return blocks(doc)

@@ -202,7 +202,7 @@ def test_web_page_pre_code_fonts_and_typed_dashes(paste_page):
         "www.cafe-essonne.fr/plan → https://www.cafe-essonne.fr/plan",
         "L’agenda → /agenda/",
     ]
-    for gone in ("tracker", "Accueil", "Le café", "data:image", "javascript", "alert"):
+    for gone in ("tracker", "Accueil", "Le café", "data:image", "javascript", "alert", "ailleurs"):
         assert gone not in result["clean"], gone
 
 
@@ -244,6 +244,18 @@ def test_real_paste_event_of_word_html_goes_through_transform(paste_page):
     kinds = dispatch_paste(paste_page, html, "ignored when HTML is there")
     assert ("ordered_list", "") in kinds and ("paragraph@1", "Agrandir la terrasse") in kinds
     assert ("paragraph", "Une ligne qui commence par une tabulation.") in kinds
+
+
+def test_real_paste_of_a_few_words_joins_the_paragraph_it_lands_in(paste_page):
+    kinds = dispatch_paste(paste_page, None, "cher ", into=("Bonjour le monde", len("Bonjour ")))
+    assert kinds == [("paragraph", "Bonjour cher le monde")]
+
+
+def test_real_paste_of_a_few_words_of_html_keeps_the_space_after_them(paste_page):
+    # Word and web pages copy a double-clicked word with the space after it.
+    html = '<b style="font-weight:normal;" id="docs-internal-guid-1"><span>très </span></b>'
+    kinds = dispatch_paste(paste_page, html, "très ", into=("Bonjour le monde", len("Bonjour ")))
+    assert kinds == [("paragraph", "Bonjour très le monde")]
 
 
 def test_real_paste_event_of_plain_text_makes_lists_and_links(paste_page):

@@ -3,10 +3,10 @@
 // lists, quotes, links, bold, italic), and plain text read as paragraphs and lists
 // (pastetext.js). Everything else (styles, fonts, colours, classes, comments, Office's
 // markup) goes, so nothing foreign reaches the article's Markdown; nothing becomes code.
-import { DOMParser as SchemaParser } from "prosemirror-model";
+import { DOMParser as SchemaParser, Slice } from "prosemirror-model";
 import { all, nodes, rename, unwrap } from "./pastedom.js";
 import { fromOffice } from "./pasteoffice.js";
-import { addressPieces, listLine, textToHTML } from "./pastetext.js";
+import { addressPieces, linkAddress, listLine, siteImage, textToHTML } from "./pastetext.js";
 
 export { textToHTML };
 
@@ -19,6 +19,9 @@ const BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUO
 const KEPT = { A: ["href", "title"], IMG: ["src", "alt", "title"], OL: ["start"] };
 const LINE = "P,H1,H2,H3,H4,H5,H6,LI";
 const TEXT_BLOCK = "P,H1,H2,H3,H4,H5,H6";
+// A few words pasted between two others keep the spaces around them, which ProseMirror's
+// parser drops at a block's edges: they cross it as no-break spaces, made spaces again after.
+const JOINING = "\u00a0";
 const LEADING = /^[\s\u00a0]*/;
 const TRAILING = /[\s\u00a0]*$/;
 
@@ -41,20 +44,49 @@ export function transformPastedHTML(html) {
   linkAddresses(body);
   all(body, "strong,b,em,i,a").forEach(spacesOutside);
   trimBlocks(body);
+  if (!body.querySelector(`${LINE},UL,OL,BLOCKQUOTE,IMG`)) joiningSpaces(body);
   return body.innerHTML;
+}
+
+/** The editor's `transformPasted`: the joining spaces of an inline paste made spaces again. */
+export function transformPasted(slice) {
+  let content = atEdge(slice.content, 0, (text) => text.replace(/^\u00a0/, " "));
+  content = atEdge(content, -1, (text) => text.replace(/\u00a0$/, " "));
+  return new Slice(content, slice.openStart, slice.openEnd);
+}
+
+function joiningSpaces(body) {
+  const texts = nodes(body, 4).filter((text) => text.data);
+  if (!texts.length) return;
+  const [first, last] = [texts[0], texts[texts.length - 1]];
+  first.data = first.data.replace(/^[\s\u00a0]+/, JOINING);
+  last.data = last.data.replace(/[\s\u00a0]+$/, JOINING);
+}
+
+/** `fragment` with its first (0) or last (-1) text node changed by `change`. */
+function atEdge(fragment, side, change) {
+  if (!fragment.childCount) return fragment;
+  const index = side === 0 ? 0 : fragment.childCount - 1;
+  const child = fragment.child(index);
+  const changed = child.isText
+    ? child.type.schema.text(change(child.text), child.marks)
+    : child.copy(atEdge(child.content, side, change));
+  return fragment.replaceChild(index, changed);
 }
 
 /** The editor's `clipboardTextParser`: plain text as paragraphs and lists, addresses linked. */
 export function clipboardTextParser(schema, text, $context, view) {
   const dom = (view ? view.dom.ownerDocument : document).createElement("div");
   dom.innerHTML = textToHTML(text);
-  return SchemaParser.fromSchema(schema).parseSlice(dom, { context: $context });
+  // The spaces textToHTML kept are the ones that join the paste to the text around it.
+  return SchemaParser.fromSchema(schema).parseSlice(dom, { context: $context, preserveWhitespace: true });
 }
 
 /** What ui20's EditorView spreads into its props. */
 export function pasteProps(schema) {
   return {
     transformPastedHTML,
+    transformPasted,
     clipboardTextParser: (text, $context, plain, view) => clipboardTextParser(schema, text, $context, view),
   };
 }
@@ -80,12 +112,14 @@ function cleanElement(el) {
     if (!(KEPT[tag] || []).includes(name)) el.removeAttribute(name);
   }
   if (tag === "A") {
-    const href = el.getAttribute("href") || "";
-    // Word's bookmarks, comment and footnote anchors, local files: text, not links.
-    if (!/^(https?:|mailto:|\/)/i.test(href)) unwrap(el);
+    const href = linkAddress(el.getAttribute("href") || "");
+    if (href) el.setAttribute("href", href);
+    else unwrap(el);
   } else if (tag === "IMG") {
-    // Word's `file:///…/clip_image001.png` and pasted data: only an address on the web is an image.
-    if (!/^(https?:\/\/|\/)/i.test(el.getAttribute("src") || "")) el.remove();
+    // Word's `file:///…/clip_image001.png`, `data:` and other sites' pictures go.
+    const src = siteImage(el.getAttribute("src") || "", window.location.origin);
+    if (src) el.setAttribute("src", src);
+    else el.remove();
   } else if (/^(SPAN|FONT|U|S|STRIKE|DEL|INS|MARK|SMALL|BIG|SUB|SUP|ABBR|CITE|Q|DFN|TIME|LABEL|CODE|TT|KBD|SAMP|VAR|NOBR|CENTER)$/.test(tag)) {
     unwrap(el);
   }

@@ -48,13 +48,48 @@ export function addressPieces(text) {
   return pieces;
 }
 
+/**
+ * A pasted link's address as the article keeps it, or null when it is no link to keep (Word's
+ * bookmarks and comment anchors, local files, `javascript:`): web and mail addresses, the
+ * site's own pages; Google's and Outlook's redirections give up the address they hide.
+ */
+export function linkAddress(href) {
+  const address = href.trim();
+  if (/^\/(?!\/)/.test(address) || /^mailto:[^\s]+$/i.test(address)) return address;
+  let url;
+  try {
+    url = new URL(address);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  const hidden = (url.hostname === "www.google.com" && url.pathname === "/url" && url.searchParams.get("q"))
+    || (url.hostname.endsWith(".safelinks.protection.outlook.com") && url.searchParams.get("url"));
+  return hidden && /^https?:\/\//i.test(hidden) ? hidden : address;
+}
+
+/**
+ * A pasted image's address when it is one of the site's own (`/images/…`, or the same on this
+ * host), else null: any other picture must be sent to the library with its alt text and credit.
+ */
+export function siteImage(src, origin) {
+  const path = origin && src.startsWith(`${origin}/images/`) ? src.slice(origin.length) : src;
+  return /^\/images\/[^\s?#]+$/.test(path) ? path : null;
+}
+
 export function escapeHTML(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** One line's inline HTML: escaped, tabs and runs of spaces made one space, addresses linked. */
-function inline(line) {
-  const text = line.replace(/[\t\u00a0 ]+/g, " ").trim();
+/**
+ * One line's inline HTML: escaped, tabs and runs of spaces made one space, addresses linked;
+ * its edges trimmed but where the paste joins the text around it (`lead`: a space-led first
+ * line, `trail`: the last line), so « cher » pasted between two words keeps its spaces.
+ */
+function inline(line, lead = false, trail = false) {
+  let text = line.replace(/[\t\u00a0 ]+/g, " ");
+  if (!(lead && line.startsWith(" "))) text = text.trimStart();
+  if (!trail) text = text.trimEnd();
   return addressPieces(text)
     .map((piece) => (piece.href
       ? `<a href="${escapeHTML(piece.href)}">${escapeHTML(piece.text)}</a>`
@@ -75,14 +110,14 @@ export function textToHTML(text) {
     if (list) html.push(`</${list}>`);
     list = null;
   };
-  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
-    // A blank line ends a paragraph, not a list: Word spaces its list lines apart.
-    if (!line.trim()) continue;
+  // A blank line ends a paragraph, not a list: Word spaces its list lines apart.
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").filter((line) => line.trim());
+  lines.forEach((line, at) => {
     const item = listLine(line);
     if (!item) {
       close();
-      html.push(`<p>${inline(line)}</p>`);
-      continue;
+      html.push(`<p>${inline(line, at === 0, at === lines.length - 1)}</p>`);
+      return;
     }
     if (list !== item.kind) {
       close();
@@ -90,7 +125,7 @@ export function textToHTML(text) {
       html.push(item.kind === "ol" && item.number !== 1 ? `<ol start="${item.number}">` : `<${item.kind}>`);
     }
     html.push(`<li><p>${inline(item.text)}</p></li>`);
-  }
+  });
   close();
   return html.join("");
 }

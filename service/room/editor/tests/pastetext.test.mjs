@@ -1,7 +1,7 @@
 // Plain text pasted into the editor: paragraphs, typed lists, addresses, never code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addressPieces, listLine, textToHTML } from "../src/pastetext.js";
+import { addressPieces, linkAddress, listLine, siteImage, textToHTML } from "../src/pastetext.js";
 
 test("blank lines separate paragraphs, one paragraph a line", () => {
   assert.equal(textToHTML("Bonjour.\r\n\r\nAu revoir.\nÀ bientôt."),
@@ -53,4 +53,35 @@ test("text is escaped: pasted markup stays text", () => {
 
 test("a word with www inside is no address", () => {
   assert.deepEqual(addressPieces("awww.com"), [{ text: "awww.com" }]);
+});
+
+test("links kept: web, mail, the site's pages; Google's and Outlook's redirections undone", () => {
+  assert.equal(linkAddress(" https://cafe-essonne.fr/a "), "https://cafe-essonne.fr/a");
+  assert.equal(linkAddress("/agenda/"), "/agenda/");
+  assert.equal(linkAddress("mailto:sophie@exemple.fr"), "mailto:sophie@exemple.fr");
+  assert.equal(linkAddress("https://www.google.com/url?q=https://www.essonne.fr/&sa=D&ust=1"),
+    "https://www.essonne.fr/");
+  assert.equal(linkAddress("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fexemple.org%2Fx&data=1"),
+    "https://exemple.org/x");
+});
+
+test("links dropped: scripts, local files, anchors, protocol-relative addresses", () => {
+  for (const href of ["javascript:alert(1)", "file:///C:/x.docx", "#_msocom_1", "//evil.example/x", "", "tel:0102"]) {
+    assert.equal(linkAddress(href), null, href);
+  }
+});
+
+test("only the site's own images are kept from pasted HTML", () => {
+  assert.equal(siteImage("/images/cafe.jpg", "https://cafe.fr"), "/images/cafe.jpg");
+  assert.equal(siteImage("https://cafe.fr/images/cafe.jpg", "https://cafe.fr"), "/images/cafe.jpg");
+  assert.equal(siteImage("https://ailleurs.fr/images/cafe.jpg", "https://cafe.fr"), null);
+  assert.equal(siteImage("file:///C:/msohtmlclip1/clip_image001.png", "https://cafe.fr"), null);
+  assert.equal(siteImage("data:image/gif;base64,R0lGOD", "https://cafe.fr"), null);
+});
+
+test("the spaces joining a paste to the words around it are kept, once", () => {
+  assert.equal(textToHTML("cher "), "<p>cher </p>");
+  assert.equal(textToHTML(" cher  "), "<p> cher </p>");
+  assert.equal(textToHTML("\tcher"), "<p>cher</p>");
+  assert.equal(textToHTML(" un \ndeux "), "<p> un</p><p>deux </p>");
 });

@@ -22,6 +22,7 @@ import {{ schema }} from {json.dumps(str(SRC / "schema.js"))};
 import {{ pasteProps, transformPastedHTML }} from {json.dumps(str(SRC / "paste.js"))};
 import {{ parseMarkdown, serializeMarkdown }} from {json.dumps(str(SRC / "markdown.js"))};
 
+window.transformPastedHTML = transformPastedHTML;
 window.pasted = (html) => {{
   const clean = transformPastedHTML(html);
   const dom = document.createElement("div");

@@ -1,6 +1,7 @@
 // What Word (desktop and 365), LibreOffice and Google Docs put in their clipboard HTML that
 // is not plain HTML, made plain HTML before paste.js cleans it: Word's « fake lists » real
-// lists, its comments gone, Word 365's headings headings, bold and italic said by a style
+// lists, its comments gone, Word 365's headings headings, Word's « Citation » paragraphs a
+// quote, bold and italic said by a style
 // made <strong>/<em> (Google Docs' non-bold wrapper unwrapped), LibreOffice's numbered
 // headings out of their list, Google Docs' stray nested lists put in their item.
 import { all, rename, unwrap, wrapChildren } from "./pastedom.js";
@@ -19,6 +20,7 @@ export function fromOffice(body) {
     else unwrap(el);
   }
   wordOnlineHeadings(body);
+  wordQuotes(body);
   wordLists(body);
   stylesToMarks(body);
   listsOfHeadings(body);
@@ -31,6 +33,21 @@ function wordOnlineHeadings(root) {
     const level = Math.min(Math.max(+el.getAttribute("aria-level") || 2, 1), 6);
     rename(el, `h${level}`);
   });
+}
+
+/** Word's « Citation » and « Citation intense » styles: a quote, one for adjacent paragraphs. */
+function wordQuotes(root) {
+  for (const p of all(root, "p.MsoQuote, p.MsoIntenseQuote")) {
+    const before = p.previousElementSibling;
+    if (before && before.tagName === "BLOCKQUOTE" && before.dataset.word === "quote") {
+      before.append(p);
+      continue;
+    }
+    const quote = p.ownerDocument.createElement("blockquote");
+    quote.dataset.word = "quote";
+    p.before(quote);
+    quote.append(p);
+  }
 }
 
 /** A Word paragraph's list level (`mso-list:l0 level2 lfo1`), or 0 when it is no list item. */

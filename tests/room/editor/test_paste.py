@@ -237,6 +237,13 @@ def test_google_docs_paste_writes_bold_and_italic_that_markdown_reads(paste_page
     assert not markdown.startswith("**")
 
 
+def test_a_page_marked_as_an_editor_copy_still_loses_its_script_links(paste_page):
+    html = '<p data-pm-slice="0 0 []">Un <a href="javascript:alert(1)">piège</a></p>'
+    result = paste_page.evaluate("html => window.pasted(html)", html)
+    assert "javascript" not in result["clean"] and not marked(result["doc"], "link")
+    assert blocks(result["doc"]) == [("paragraph", "Un piège")]
+
+
 def test_internal_copy_is_left_to_prosemirror(paste_page):
     html = '<p data-pm-slice="1 1 []" class="answer"><strong class="speaker">Léa :</strong> oui</p>'
     assert paste_page.evaluate("html => window.pasted(html).clean", html) == html

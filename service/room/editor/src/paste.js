@@ -27,10 +27,13 @@ const TRAILING = /[\s\u00a0]*$/;
 
 /** The editor's `transformPastedHTML`: clipboard HTML cleaned for the schema's parse rules. */
 export function transformPastedHTML(html) {
-  // The editor's own copy (ProseMirror marks it) is already the schema's: kept as it is.
-  if (/data-pm-slice=/.test(html)) return html;
-  const doc = new window.DOMParser().parseFromString(html, "text/html");
-  const body = doc.body;
+  const body = new window.DOMParser().parseFromString(html, "text/html").body;
+  // The editor's own copy (ProseMirror marks it) is already the schema's: kept as it is but
+  // for its addresses, since any page can carry the mark.
+  if (body.querySelector("[data-pm-slice]")) {
+    all(body, "a,img").forEach(checkAddress);
+    return body.innerHTML;
+  }
   // `<!-- -->`, Word's `<!--[if …]>…<![endif]-->` and `<![if !supportLists]>` (comments too).
   nodes(body, 128).forEach((comment) => comment.remove());
   body.querySelectorAll(DROPPED).forEach((el) => el.remove());
@@ -111,17 +114,24 @@ function cleanElement(el) {
   for (const name of el.getAttributeNames()) {
     if (!(KEPT[tag] || []).includes(name)) el.removeAttribute(name);
   }
-  if (tag === "A") {
+  if (tag === "A" || tag === "IMG") {
+    checkAddress(el);
+  } else if (/^(SPAN|FONT|U|S|STRIKE|DEL|INS|MARK|SMALL|BIG|SUB|SUP|ABBR|CITE|Q|DFN|TIME|LABEL|CODE|TT|KBD|SAMP|VAR|NOBR|CENTER)$/.test(tag)) {
+    unwrap(el);
+  }
+}
+
+/** A link to a page or mail address, or an image of the site's own, else no link or image. */
+function checkAddress(el) {
+  if (el.tagName === "A") {
     const href = linkAddress(el.getAttribute("href") || "");
     if (href) el.setAttribute("href", href);
     else unwrap(el);
-  } else if (tag === "IMG") {
+  } else {
     // Word's `file:///…/clip_image001.png`, `data:` and other sites' pictures go.
     const src = siteImage(el.getAttribute("src") || "", window.location.origin);
     if (src) el.setAttribute("src", src);
     else el.remove();
-  } else if (/^(SPAN|FONT|U|S|STRIKE|DEL|INS|MARK|SMALL|BIG|SUB|SUP|ABBR|CITE|Q|DFN|TIME|LABEL|CODE|TT|KBD|SAMP|VAR|NOBR|CENTER)$/.test(tag)) {
-    unwrap(el);
   }
 }
 

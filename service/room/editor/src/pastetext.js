@@ -4,7 +4,8 @@
 
 // « • Café », « – Café », « - Café », « · Café », « * Café »: a bulleted line as people type
 // it in Word or an e-mail. The marker must be followed by a space (« -5 °C » is no list).
-const BULLET = /^[\s\u00a0]*[•–\-·*◦▪‣][\s\u00a0]+/u;
+// Word's plain text writes its deeper bullets « o » and « § » followed by a tab.
+const BULLET = /^[\s\u00a0]*(?:[•–\-·*◦▪‣][\s\u00a0]+|[o§]\t[\s\u00a0]*)/u;
 // « 1. Café », « 2) Café »: a numbered line.
 const NUMBER = /^[\s\u00a0]*(\d{1,3})[.)][\s\u00a0]+/u;
 // `https://…`, `http://…` or `www.…` up to a space, a quote or an angle bracket; closing

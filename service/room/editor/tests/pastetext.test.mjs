@@ -85,3 +85,9 @@ test("the spaces joining a paste to the words around it are kept, once", () => {
   assert.equal(textToHTML("\tcher"), "<p>cher</p>");
   assert.equal(textToHTML(" un \ndeux "), "<p> un</p><p>deux </p>");
 });
+
+test("Word's plain text bullets (• o § with a tab) make one list; « o » alone is a word", () => {
+  assert.equal(textToHTML("•\tun\no\tdeux\n§\ttrois"),
+    "<ul><li><p>un</p></li><li><p>deux</p></li><li><p>trois</p></li></ul>");
+  assert.equal(listLine("o mon dieu"), null);
+});

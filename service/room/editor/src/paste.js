@@ -10,8 +10,9 @@ import { addressPieces, linkAddress, listLine, siteImage, textToHTML } from "./p
 
 export { textToHTML };
 
+// Never content: a <form> is not here, as some sites wrap their whole page in one.
 const DROPPED = "head,meta,style,script,title,link,template,noscript,iframe,object,embed,svg,math,"
-  + "xml,button,input,select,textarea,form,nav";
+  + "xml,button,input,select,textarea,nav";
 const BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "UL", "OL",
   "DIV", "PRE", "TABLE", "TBODY", "THEAD", "TFOOT", "TR", "TD", "TH", "FIGURE", "FIGCAPTION",
   "SECTION", "ARTICLE", "HEADER", "FOOTER", "ASIDE", "MAIN", "ADDRESS", "DL", "DT", "DD", "HR"]);
@@ -234,20 +235,20 @@ function linkAddresses(root) {
  */
 function spacesOutside(el) {
   const texts = nodes(el, 4);
-  const take = (list, edge) => {
-    let taken = "";
-    for (const text of list) {
-      const found = edge.exec(text.data)[0];
-      text.data = edge === LEADING ? text.data.slice(found.length) : text.data.slice(0, text.data.length - found.length);
-      taken = edge === LEADING ? taken + found : found + taken;
-      if (text.data) break;
-    }
-    return taken;
-  };
-  const lead = take(texts, LEADING);
-  const tail = take(texts.reverse(), TRAILING);
-  if (lead) el.before(" ");
-  if (tail) el.after(" ");
+  if (strip(texts, LEADING)) el.before(" ");
+  if (strip(texts.reverse(), TRAILING)) el.after(" ");
+}
+
+/** Blanks taken off one edge of `texts` (listed from that edge); whether there were any. */
+function strip(texts, edge) {
+  let found = false;
+  for (const text of texts) {
+    const blank = edge.exec(text.data)[0];
+    found = found || blank.length > 0;
+    text.data = edge === LEADING ? text.data.slice(blank.length) : text.data.slice(0, text.data.length - blank.length);
+    if (text.data) break;
+  }
+  return found;
 }
 
 /**
@@ -262,8 +263,8 @@ function trimBlocks(root) {
     if (!inLine || !textBetweenEdges(br, inLine, "after") || !textBetweenEdges(br, inLine, "before")) br.remove();
   }
   for (const block of all(root, TEXT_BLOCK)) {
-    trimEdge(block, "first");
-    trimEdge(block, "last");
+    strip(nodes(block, 4), LEADING);
+    strip(nodes(block, 4).reverse(), TRAILING);
     if (!block.textContent.replace(/[\s\u00a0\u200b]+/g, "") && !block.querySelector("img")) block.remove();
   }
   for (const li of all(root, "li").reverse()) {
@@ -281,13 +282,4 @@ function textBetweenEdges(node, line, side) {
   if (side === "after") range.setStartAfter(node);
   else range.setEndBefore(node);
   return range.toString().replace(/[\s\u00a0]+/g, "") !== "";
-}
-
-function trimEdge(block, edge) {
-  const texts = nodes(block, 4);
-  if (edge === "last") texts.reverse();
-  for (const text of texts) {
-    text.data = edge === "first" ? text.data.replace(/^[\s\u00a0]+/, "") : text.data.replace(/[\s\u00a0]+$/, "");
-    if (text.data) break;
-  }
 }

@@ -115,6 +115,7 @@ export function textToHTML(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n").filter((line) => line.trim());
   lines.forEach((line, at) => {
     const item = listLine(line);
+    if (item && !item.text.trim()) return; // a marker alone: an empty item
     if (!item) {
       close();
       html.push(`<p>${inline(line, at === 0, at === lines.length - 1)}</p>`);

@@ -91,3 +91,7 @@ test("Word's plain text bullets (• o § with a tab) make one list; « o » alo
     "<ul><li><p>un</p></li><li><p>deux</p></li><li><p>trois</p></li></ul>");
   assert.equal(listLine("o mon dieu"), null);
 });
+
+test("a marker alone on its line makes no empty item", () => {
+  assert.equal(textToHTML("• un\n•\t\n• deux"), "<ul><li><p>un</p></li><li><p>deux</p></li></ul>");
+});

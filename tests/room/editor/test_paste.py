@@ -221,6 +221,46 @@ def test_pasted_sample_writes_markdown_reading_back_the_same_blocks(paste_page, 
     assert "\n\n\n" not in markdown and not markdown.startswith("\n"), markdown
 
 
+# Lines each sample's Markdown must hold (stripped of their indent), and text it must not.
+MARKDOWN = {
+    "word-desktop.html": (["- Desktop Outlook", "- Compose window", "- Pop-out window"], ["BV11"]),
+    "word-typed.html": (
+        [
+            "## Rencontre au café",
+            "- le quartier",
+            "3. Agrandir la terrasse",
+            "> « On vient pour le café,",
+        ],
+        ["Vérifier", "SG1", "font-family", "1 Rencontre"],
+    ),
+    "word365.html": (["asd", "- Test"], []),
+    "gdocs-headings.html": (["## Heading 1", "### Heading 3"], ["**"]),
+    "gdocs-lists.html": (["- This is", "- With", "1. This is", "1. With"], []),
+    "libreoffice-docx.html": (
+        ["## Et demain ?", "- une tasse de café", "1. Agrandir la terrasse"],
+        [],
+    ),
+    "web-page.html": (
+        [
+            "## Le marché du samedi",
+            "- le pain",
+            "> « On vient pour le café, on reste pour les gens. »",
+        ],
+        ["Accueil"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKDOWN))
+def test_pasted_sample_markdown_has_its_headings_lists_and_quotes(paste_page, name):
+    markdown = paste_html(paste_page, name)["markdown"]
+    lines = {line.strip() for line in markdown.splitlines()}
+    wanted, unwanted = MARKDOWN[name]
+    assert set(wanted) <= lines, markdown
+    for text in unwanted:
+        assert text not in markdown, (text, markdown)
+
+
 def test_libreoffice_paste_writes_the_sites_markdown(paste_page):
     markdown = paste_html(paste_page, "libreoffice-odt.html")["markdown"]
     lines = markdown.splitlines()

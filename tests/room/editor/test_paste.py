@@ -134,6 +134,23 @@ def test_word365_list_items_and_paragraphs(paste_page):
     ]
 
 
+def test_word365_lists_nest_by_their_level(paste_page):
+    result = paste_html(paste_page, "word365-nested.html")
+    assert_clean(result)
+    assert blocks(result["doc"]) == [
+        ("paragraph", "Trois choses :"),
+        ("bullet_list", ""),
+        ("paragraph@1", "le quartier"),
+        ("bullet_list", ""),
+        ("paragraph@2", "la rue"),
+        ("paragraph@2", "la place"),
+        ("paragraph@1", "les voisins"),
+        ("ordered_list", ""),
+        ("paragraph@1", "Agrandir la terrasse"),
+        ("paragraph@1", "Ouvrir le dimanche"),
+    ]
+
+
 def test_google_docs_wrapper_is_not_bold_and_styles_become_marks(paste_page):
     result = paste_html(paste_page, "gdocs-inline.html")
     assert_clean(result)

@@ -21,6 +21,7 @@ export function fromOffice(body) {
   }
   wordOnlineHeadings(body);
   wordQuotes(body);
+  word365Lists(body);
   wordLists(body);
   stylesToMarks(body);
   listsOfHeadings(body);
@@ -47,6 +48,27 @@ function wordQuotes(root) {
     quote.dataset.word = "quote";
     p.before(quote);
     quote.append(p);
+  }
+}
+
+/**
+ * Word 365's list items (each in a list of its own in a `ListContainerWrapper`, its level in
+ * `data-aria-level`) made Word desktop's list paragraphs, so one reading (wordLists) nests both.
+ */
+function word365Lists(root) {
+  for (const wrapper of all(root, "div.ListContainerWrapper")) {
+    const paragraphs = all(wrapper, "li[data-aria-level]").map((li) => {
+      const p = li.ownerDocument.createElement("p");
+      p.setAttribute("style", `mso-list:l0 level${+li.getAttribute("data-aria-level") || 1} lfo1`);
+      const marker = li.ownerDocument.createElement("span");
+      marker.setAttribute("style", "mso-list:Ignore");
+      const number = +li.getAttribute("data-aria-posinset") || 1;
+      marker.textContent = li.parentElement.tagName === "OL" ? `${number}.` : "·";
+      p.append(marker);
+      for (const child of Array.from(li.childNodes)) p.append(...(child.nodeName === "P" ? child.childNodes : [child]));
+      return p;
+    });
+    if (paragraphs.length) wrapper.replaceWith(...paragraphs);
   }
 }
 

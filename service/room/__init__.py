@@ -29,6 +29,7 @@ from service.room.pages.changes import Changes
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing, PendingComments
+from service.room.pages.live import LivePreview
 from service.room.pages.media import MediaPages
 from service.room.pages.preview import Previews
 from service.room.pages.publish import PublishPages
@@ -115,6 +116,7 @@ class Room:
         self.history = History(area, store, conflicts)
         self.changes = Changes(area, store, conflicts)
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
+        self.live = LivePreview(self.previews, store)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
         self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit)
         # The editor's buttons answered by the other pages, and the portraits and the image
@@ -139,6 +141,7 @@ class Room:
         return [
             *self.listing.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
+            *self.live.routes(),
             *self.publishing.routes(),
             *self.media_pages.routes(),
             *self.editor.routes(),

@@ -55,6 +55,18 @@ def test_live_preview_builds_the_form_without_a_revision_or_touching_the_file(ro
     assert "zanzibarique" not in client.get(result["url"]).text
 
 
+def test_a_preview_writes_no_search_index(room):
+    """A third of a preview's build was Pagefind indexing a site whose frame runs no script."""
+    client = login(room.url, "claire")
+    assert client.post(live_url(), data=live_form(client)).json()["ok"]
+    previews = room.parts.room.room.previews
+    folder = previews.folder(previews.key({"username": "claire"}))
+    assert (folder / "recherche" / "index.html").is_file()  # the page, without its index
+    assert not (folder / "pagefind").exists()
+    # The previous tree, swapped out, is removed once the answer is sent: none piles up.
+    wait_until(lambda: not folder.with_name(folder.name + ".new").exists())
+
+
 def test_live_preview_refuses_a_stale_csrf_token_and_builds_nothing(room):
     client = login(room.url, "karim")
     form = live_form(client, csrf="un-jeton-perime")

@@ -25,15 +25,15 @@ from pathlib import Path
 
 from playwright.sync_api import Error, sync_playwright
 
-from benchmarks.room_publish import content_for, settings_file
-from service.team import accounts
+from benchmarks.room_publish import bench_config
 from site_core.paths import LOGIN_PATH
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.comments import make_config, running_service
-from tests.support.room import PASSWORD, add_account
+from tests.support.comments import running_service
+from tests.support.room import PASSWORD
 
 ROOM = "/redaction/"
 TIMEOUT = 30.0
+now = time.perf_counter
 
 
 def frame_text(page) -> str:
@@ -68,19 +68,7 @@ def timed_builds(worker) -> list[tuple[float, float]]:
 
 def measure(size: int, edits: int) -> dict:
     base = Path(tempfile.mkdtemp(prefix="editor-bench-"))
-    content, name = content_for(size, base / "content")
-    settings = settings_file(base, size)
-    config = make_config(
-        base,
-        base / "public" / "site",
-        room={
-            "content_dir": content,
-            "build_settings": settings,
-            "work_dir": base / "redaction",
-            "content_git": "0",
-        },
-    )
-    add_account(config.core.database, "banc", accounts.ROLES, "Banc d’essai")
+    config, settings, name = bench_config(base, size)
     result = {"articles": size, "edits": edits, "load_before": os.getloadavg()[0]}
     try:
         with running_service(config) as service, sync_playwright() as playwright:
@@ -97,13 +85,22 @@ def measure(size: int, edits: int) -> dict:
             result["first_preview_s"] = round(until_shown(page, title, started), 3)
             reloads = []
             page.on("framenavigated", lambda f: f == page.main_frame and reloads.append(f.url))
+            posts = []  # (sent, answered) of each live preview request
+            page.on("request", lambda r: r.url.endswith("apercu-direct") and posts.append([now()]))
+            page.on(
+                "requestfinished",
+                lambda r: r.url.endswith("apercu-direct") and posts[-1].append(now()),
+            )
             page.click("#chapo")
-            latencies = []
+            latencies, phases = [], []
             for number in range(1, edits + 1):
                 word = f"motdirect{number}x{time.time_ns() % 100000}"
                 page.keyboard.press("End")
                 page.keyboard.type(f" {word}")
-                latencies.append(until_shown(page, word, time.perf_counter()))
+                typed, count = now(), len(posts)
+                latencies.append(until_shown(page, word, typed))
+                sent, answered = posts[-1][:2] if len(posts) > count else (typed, typed)
+                phases.append((sent - typed, answered - sent, typed + latencies[-1] - answered))
                 page.wait_for_timeout(300)  # a pause in the typing, as a writer's
             browser.close()
         shown = builds[1:]  # the first build apart
@@ -114,6 +111,10 @@ def measure(size: int, edits: int) -> dict:
             build_call_median_s=round(statistics.median(b[0] for b in shown), 3),
             pelican_run_median_s=round(statistics.median(b[1] for b in shown), 3),
             page_reloads=len(reloads),
+            **{
+                f"{phase}_median_s": round(statistics.median(p[i] for p in phases), 3)
+                for i, phase in enumerate(("to_request", "request", "answer_to_frame"))
+            },
             load_after=os.getloadavg()[0],
         )
     finally:

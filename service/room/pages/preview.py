@@ -136,18 +136,24 @@ class Previews:
             return done[2]
         return await self.build_text(request, account, relative, text, number)
 
+    async def neighbours(self, relative: str) -> list[str]:
+        """The articles built with `relative`'s preview (its page links to them)."""
+        rules = await self.builder.ready()
+        return await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
+
     async def build_text(
-        self, request: Request, account, relative: str, text: str, number: int | None = None
+        self, request: Request, account, relative: str, text: str, number=None, others=None
     ) -> str:
         """Build `text` as `relative` into the account's preview folder; `number`: the revision
-        it is (None: unsaved work, the live preview's). One build per account at a time: the
-        live preview and « Aperçu » share the folder and its work view."""
+        it is (None: unsaved work, the live preview's); `others`: its neighbours, if known. One
+        build per account at a time: the live preview and « Aperçu » share the folder and its
+        work view."""
         key = self.key(account)
         async with self._locks.setdefault(key, asyncio.Lock()):
             self._built.pop(key, None)  # the folder is about to hold something else
             base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
-            rules = await self.builder.ready()
-            others = await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
+            if others is None:
+                others = await self.neighbours(relative)
             view = self._room_dir / "apercu" / f"{key}.travail" / self.store.content_dir.name
             await run_in_threadpool(work_view, self.store.content_dir, view, relative, text, others)
             order = self.builder.places.request(

@@ -10,7 +10,7 @@ from PIL import Image
 
 from service.room.pages.live import Latest
 from tests.support.comments import wait_until
-from tests.support.room import ROOM_PATH, editor_url, form_fields, login, publish_now
+from tests.support.room import ROOM_PATH, editor_url, forget, form_fields, login, publish_now
 
 ARTICLE = "enjeux-prioritaires-2022"
 RELATIVE = f"articles/{ARTICLE}.md"
@@ -170,3 +170,26 @@ def test_a_live_preview_never_reaches_the_public_site(site):
     assert (public / "articles" / name / "index.html").is_file()
     built = [p for p in public.rglob("*") if p.is_file() and b"ornithorynquesque" in p.read_bytes()]
     assert built == [], built
+
+
+def test_live_preview_links_to_a_neighbour_published_while_typing(room):
+    """The neighbours are kept between keystrokes (costly at 1,000 articles), but asked again
+    once a file of the folder changed."""
+    client = login(room.url, "claire")
+    form = live_form(client)
+    first = client.post(live_url(), data=form).json()
+    link = "/articles/un-voisin-tout-neuf/"
+    assert link not in client.get(first["url"]).text
+    content = Path(room.config.room.content_dir)
+    text = (content / RELATIVE).read_text(encoding="utf-8")
+    newer = text.replace("Les enjeux prioritaires de 2022", "Un voisin tout neuf", 1)
+    newer = newer.replace("Date: 2022-01-10 09:00", "Date: 2022-01-10 10:00", 1)
+    newer = newer.replace(f"Slug: {ARTICLE}", "Slug: un-voisin-tout-neuf", 1)
+    staged = content / "articles" / ".un-voisin-tout-neuf.tmp"
+    staged.write_text(newer, encoding="utf-8")
+    staged.replace(content / "articles" / "un-voisin-tout-neuf.md")  # as the room writes
+    try:
+        second = client.post(live_url(), data=form).json()
+        assert link in client.get(second["url"]).text
+    finally:
+        forget(room, "articles/un-voisin-tout-neuf.md")

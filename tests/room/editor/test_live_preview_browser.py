@@ -46,6 +46,14 @@ def wait_for_frame(page, word: str, timeout: float = 20) -> float:
     raise AssertionError(f"« {word} » never shown in the live preview: {status!r} {urls}")
 
 
+def wait_for_status(page, words: str, timeout: float = 20) -> None:
+    """Polled from Python: the room's CSP refuses a string evaluated in the page."""
+    started = time.monotonic()
+    while words not in (page.text_content("#apercu-direct [role=status]") or ""):
+        assert time.monotonic() - started < timeout, page.text_content("#apercu-direct")
+        page.wait_for_timeout(20)
+
+
 def test_typing_updates_the_live_preview_without_reloading_the_page(browser, room):
     context, page = editor_page(browser, room, 1280)
     navigations = []
@@ -58,9 +66,7 @@ def test_typing_updates_the_live_preview_without_reloading_the_page(browser, roo
     page.keyboard.press("End")
     page.keyboard.type(" girafesque")
     wait_for_frame(page, "girafesque")
-    page.wait_for_function(
-        "document.querySelector('#apercu-direct [role=status]').textContent === 'Aperçu à jour'"
-    )
+    wait_for_status(page, "Aperçu à jour")
     page.wait_for_timeout(200)  # the frame's load handler has put the scroll back
     # Where the reader was (a reloaded page starts at the top; the typed word may move it).
     assert 250 <= page.frames[1].evaluate("window.scrollY") <= 350
@@ -79,4 +85,16 @@ def test_the_live_preview_is_a_disclosure_at_320_px_and_passes_axe(browser, room
     wait_for_frame(page, "enjeux prioritaires")
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+def test_the_live_preview_says_when_the_session_has_ended(browser, room):
+    context, page = editor_page(browser, room, 1280)
+    wait_for_frame(page, "enjeux prioritaires")
+    context.clear_cookies()
+    page.click("#chapo")
+    page.keyboard.type(" hippocampesque")
+    wait_for_status(page, "votre session a pris fin")
+    assert "hippocampesque" not in shown_text(page)
+    assert "hippocampesque" in page.input_value("#chapo")  # nothing typed lost
     context.close()

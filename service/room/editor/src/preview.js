@@ -11,6 +11,10 @@ const UNREACHABLE =
   "Aperçu en direct indisponible pour le moment (connexion au serveur perdue ?) : votre " +
   "texte est toujours là ; enregistrez-le.";
 
+const ENDED =
+  "Aperçu en direct arrêté : votre session a pris fin. Enregistrez : vous pourrez vous " +
+  "reconnecter sans rien perdre.";
+
 // The fields worth a build: not the files (sent with « Enregistrer » only) nor the helpers
 // of « Ajouter au texte » and the page's own marks.
 const SKIPPED = /^(bloc|image|action$|curseur$|envoi$)/;
@@ -83,7 +87,7 @@ export function startLivePreview(form) {
         credentials: "same-origin",
         redirect: "manual", // an ended session: the login page is no answer
       });
-      answer = await response.json();
+      answer = response.type === "opaqueredirect" ? { ok: false, message: ENDED } : await response.json();
     } catch (error) {
       answer = { ok: false };
     }

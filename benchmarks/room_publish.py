@@ -71,6 +71,25 @@ def settings_file(base: Path, size: int) -> Path:
     return path
 
 
+def bench_config(base: Path, size: int):
+    """The service's settings in `base` editing a copy of the content (content_for), with the
+    account « banc »; the build's settings file (removed by the caller) and the article."""
+    content, name = content_for(size, base / "content")
+    settings = settings_file(base, size)
+    config = make_config(
+        base,
+        base / "public" / "site",
+        room={
+            "content_dir": content,
+            "build_settings": settings,
+            "work_dir": base / "redaction",
+            "content_git": "0",
+        },
+    )
+    add_account(config.core.database, "banc", accounts.ROLES, "Banc d’essai")
+    return config, settings, name
+
+
 def login(url: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=600)
     page = client.get("/redaction/connexion")
@@ -137,20 +156,8 @@ class Reader(threading.Thread):
 
 def measure(size: int, runs: int, publishes: int) -> dict:
     base = Path(tempfile.mkdtemp(prefix="room-bench-"))
-    content, name = content_for(size, base / "content")
-    settings = settings_file(base, size)
     (base / "public").mkdir()
-    config = make_config(
-        base,
-        base / "public" / "site",
-        room={
-            "content_dir": content,
-            "build_settings": settings,
-            "work_dir": base / "redaction",
-            "content_git": "0",
-        },
-    )
-    add_account(config.core.database, "banc", accounts.ROLES, "Banc d’essai")
+    config, settings, name = bench_config(base, size)
     result = {"articles": size}
     try:
         with running_service(config, serve_site=True) as service:

@@ -30,6 +30,7 @@ from service.room.pages.drafts import Drafts
 from service.room.pages.editor import Editor
 from service.room.pages.history import History
 from service.room.pages.listing import Listing, PendingComments
+from service.room.pages.live import LivePreview
 from service.room.pages.media import MediaPages
 from service.room.pages.picker import Picker
 from service.room.pages.preview import Previews
@@ -120,6 +121,7 @@ class Room:
         self.history = History(area, store, conflicts)
         self.changes = Changes(area, store, conflicts)
         self.previews = Previews(area, editor, builder, catalog, store, secret, room_dir)
+        self.live = LivePreview(self.previews, store)
         self.publishing = PublishPages(area, editor, builder, store, conflicts, publisher)
         self.media_pages = MediaPages(area, editor, builder, catalog, media, git, limit)
         self.picker = Picker(self.media_pages)  # the editor's picker: the library as JSON
@@ -146,6 +148,7 @@ class Room:
             *self.listing.routes(),
             *self.previews.routes(),  # before the editor's /{folder}/{name}/
             *self.drafts.routes(),  # before the publishing's /{folder}/{name}/{verb}
+            *self.live.routes(),
             *self.publishing.routes(),
             *self.media_pages.routes(),
             *self.picker.routes(),

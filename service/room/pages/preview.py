@@ -21,6 +21,7 @@ to the field it names (draft.BUILD_FIELDS); problems of the other files built wi
 listed above the form.
 """
 
+import asyncio
 import hmac
 import re
 import shutil
@@ -118,6 +119,7 @@ class Previews:
         self._secret = secret.encode()
         self._room_dir = room_dir
         self._built: dict[str, tuple[str, int, str]] = {}  # key -> (file, revision, url)
+        self._locks: dict[str, asyncio.Lock] = {}  # key -> its folder's one build at a time
 
     def key(self, account) -> str:
         digest = hmac.new(self._secret, b"preview:" + account["username"].encode(), "sha256")
@@ -129,26 +131,43 @@ class Previews:
     async def build(self, request: Request, account, relative: str, number: int, text) -> str:
         """The preview's address for `relative` at revision `number`, whose text is `text`
         (built if needed)."""
-        key = self.key(account)
-        done = self._built.get(key)
+        done = self._built.get(self.key(account))
         if done and done[:2] == (relative, number):
             return done[2]
-        base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
+        return await self.build_text(request, account, relative, text, number)
+
+    async def neighbours(self, relative: str) -> list[str]:
+        """The articles built with `relative`'s preview (its page links to them)."""
         rules = await self.builder.ready()
-        others = await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
-        view = self._room_dir / "apercu" / f"{key}.travail" / self.store.content_dir.name
-        await run_in_threadpool(work_view, self.store.content_dir, view, relative, text, others)
-        order = self.builder.places.request(
-            op="preview", source=relative, output=str(self.folder(key)), content=str(view)
-        )
-        answer = await run_in_threadpool(
-            self.builder.call, {**order, "siteurl": base, "with": list(others)}
-        )
-        if not answer.get("ok"):
-            raise BuildFailed(answer.get("errors", []))
-        url = f"{TEAM_PATH}apercu/{key}/{answer['url']}"
-        self._built[key] = (relative, number, url)
-        return url
+        return await run_in_threadpool(self.catalog.neighbours, relative, rules.timezone)
+
+    async def build_text(
+        self, request: Request, account, relative: str, text: str, number=None, others=None
+    ) -> str:
+        """Build `text` as `relative` into the account's preview folder; `number`: the revision
+        it is (None: unsaved work, the live preview's); `others`: its neighbours, if known. One
+        build per account at a time: the live preview and « Aperçu » share the folder and its
+        work view."""
+        key = self.key(account)
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            self._built.pop(key, None)  # the folder is about to hold something else
+            base = self.area.absolute(request, f"{TEAM_PATH}apercu/{key}")
+            if others is None:
+                others = await self.neighbours(relative)
+            view = self._room_dir / "apercu" / f"{key}.travail" / self.store.content_dir.name
+            await run_in_threadpool(work_view, self.store.content_dir, view, relative, text, others)
+            order = self.builder.places.request(
+                op="preview", source=relative, output=str(self.folder(key)), content=str(view)
+            )
+            answer = await run_in_threadpool(
+                self.builder.call, {**order, "siteurl": base, "with": list(others)}
+            )
+            if not answer.get("ok"):
+                raise BuildFailed(answer.get("errors", []))
+            url = f"{TEAM_PATH}apercu/{key}/{answer['url']}"
+            if number is not None:
+                self._built[key] = (relative, number, url)
+            return url
 
     async def editor_action(self, request: Request, state: EditorState) -> Response:
         """The editor's « Enregistrer et voir l’aperçu »: save the form, then build."""

@@ -38,6 +38,7 @@ from site_core.content.rules import reserved_slugs
 from site_core.paths import MANIFEST_NAME
 
 _shown: dict = {"source": None, "content": None}  # the file a preview shows as published
+_leftovers: list[Path] = []  # previous preview trees, swapped out
 
 
 def _show_as_published(generator) -> None:
@@ -78,6 +79,8 @@ def settings_for(request: dict, output: Path | None = None) -> dict:
         override["OUTPUT_PATH"] = str(output)
     if request.get("siteurl"):
         override["SITEURL"] = request["siteurl"]
+    if request.get("op") == "preview":
+        override["SEARCH_INDEX"] = False  # a preview's frame runs no script: no search
     return read_settings(str(settings_file), override=override)
 
 
@@ -168,8 +171,13 @@ def preview(request: dict) -> dict:
     result["url"] = shown.url if shown is not None else _url_of(request, fresh)
     old = swap_in(fresh, output)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _leftovers.append(old)  # removed once the answer is sent (a tenth of a second)
     return result
+
+
+def remove_leftovers() -> None:
+    while _leftovers:
+        shutil.rmtree(_leftovers.pop(), ignore_errors=True)
 
 
 def _url_of(request: dict, output: Path) -> str:
@@ -202,6 +210,7 @@ def main(argv: list[str]) -> int:
         except Exception as error:
             traceback.print_exc()
             say({"ok": False, "errors": [_failure(error)]})
+        remove_leftovers()
     return 0
 
 

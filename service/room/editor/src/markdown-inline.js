@@ -1,0 +1,188 @@
+// The inline Markdown of a block (bold, italic, code, links, hard breaks), read the way
+// Python-Markdown reads it and written back so it reads the same.
+//
+// Reading follows Python-Markdown's order: code spans, escapes, links, autolinks and entities
+// are found first and stand as opaque atoms; emphasis is then matched around them with its
+// patterns (`**…**`, `*…*` without `*` inside, `_…_` only between non-word characters, a lone
+// `*` between spaces stays a star). Anything the model cannot hold (inline HTML, an inline
+// image, a footnote or reference link, an attribute list, a tab) throws `Unreadable`, and the
+// block reader keeps that block verbatim as `raw`. Writing tries the text as typed first and
+// escapes everything only when the plain version would read back differently.
+import { schema } from "./schema.js";
+
+export class Unreadable extends Error {}
+
+const ESCAPABLE = "\\`*_{}[]()>#+-.!|";
+const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"' };
+const HOLE = "\u0002"; // an atom's place while emphasis is matched: not a word character
+const WORD = /[\p{L}\p{N}_]/u;
+
+/** Inline content (PM nodes) of `text`; `refs` are reference labels defined in the document. */
+export function readInline(text, refs = new Set()) {
+  const fail = (why) => { throw new Unreadable(why); };
+  if (/[\t\r\u0002]/.test(text)) fail("tab or carriage return");
+  const atoms = [];
+  let flat = "";
+  const atom = (value, length) => { atoms.push(value); flat += HOLE; return length; };
+  for (let i = 0; i < text.length;) {
+    const rest = text.slice(i);
+    let m;
+    if (rest[0] === "\\" && ESCAPABLE.includes(rest[1] || "\n")) i += atom({ text: rest[1] }, 2);
+    else if ((m = /^(`+)([^]*?[^`])\1(?!`)/.exec(rest))) i += atom({ code: m[2].trim() }, m[0].length);
+    else if (rest[0] === "`") { const run = /^`+/.exec(rest)[0]; flat += run; i += run.length; }
+    else if (rest.startsWith("![") || rest.startsWith("[^") || rest.startsWith("][")) fail("image or note");
+    else if (rest[0] === "[" && (m = readLink(rest, refs))) i += atom(m, m.length);
+    else if ((m = /^<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?:\/\/[^<>\s]*)>/.exec(rest))) {
+      i += atom({ link: { href: m[1], title: null, auto: true }, inner: [{ text: m[1], marks: [] }] }, m[0].length);
+    } else if (/^<[A-Za-z/!?$]|^<[^>\s]+@[^>\s]+>/.test(rest)) fail("inline HTML");
+    else if ((m = /^&(#?\w+);/.exec(rest))) {
+      if (!ENTITIES[m[1]]) fail("entity");
+      i += atom({ text: ENTITIES[m[1]] }, m[0].length);
+    } else if ((m = /^ {2}\n/.exec(rest))) i += atom({ br: "  \n" }, 3);
+    else if (rest[0] === "{" && /^\{[^}\n]*\}/.test(rest)) fail("attribute list");
+    else { flat += rest[0]; i += 1; }
+  }
+  return toNodes(emphasis(flat, 0, flat.length, atoms, []));
+}
+
+/** `[text](url "title")` at the start of `rest`, or null (then `[` is a plain character). */
+function readLink(rest, refs) {
+  let depth = 0, end = -1;
+  for (let j = 0; j < rest.length; j++) {
+    if (rest[j] === "\\") j++;
+    else if (rest[j] === "[") depth++;
+    else if (rest[j] === "]" && --depth === 0) { end = j; break; }
+  }
+  if (end < 0) return null;
+  const label = rest.slice(1, end);
+  if (refs.has(label.toLowerCase())) throw new Unreadable("reference link");
+  const m = /^\((<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?: "([^"\n]*)")?\)/.exec(rest.slice(end + 1));
+  if (!m) {
+    if (/^\s*[([]/.test(rest.slice(end + 1))) throw new Unreadable("link the model cannot hold");
+    return null;
+  }
+  const href = m[1].startsWith("<") ? m[1].slice(1, -1) : m[1];
+  if (m[1].startsWith("<")) throw new Unreadable("bracketed address");
+  return { link: { href, title: m[2] ?? null }, inner: readInline(label, refs).map(flatten), length: end + 1 + m[0].length };
+}
+
+const flatten = (node) => (node.isText ? { text: node.text, marks: node.marks } : { node, marks: node.marks });
+
+/** Items {text|br|code|link…, marks} of flat[from, to), emphasis matched as Python-Markdown does. */
+function emphasis(flat, from, to, atoms, marks) {
+  const out = [];
+  const holesBefore = (i) => flat.slice(0, i).split(HOLE).length - 1;
+  const plain = (i, j) => { for (let k = i; k < j;) {
+    const h = flat.indexOf(HOLE, k);
+    const stop = h < 0 || h >= j ? j : h;
+    if (stop > k) out.push({ text: flat.slice(k, stop), marks });
+    if (stop < j) out.push({ ...atoms[holesBefore(stop)], marks });
+    k = stop + 1;
+  } };
+  let start = from, i = from;
+  while (i < to) {
+    const c = flat[i];
+    if (c !== "*" && c !== "_") { i++; continue; }
+    const run = /^(\*+|_+)/.exec(flat.slice(i, to))[0];
+    const before = i === 0 ? "" : flat[i - 1], after = flat[i + run.length] ?? "";
+    if (run.length <= 3 && (before === "" || /\s/.test(before)) && (after === "" || /\s/.test(after))) { i += run.length; continue; }
+    if (run.length >= 3) throw new Unreadable("triple emphasis");
+    const found = closing(flat, i, to, c, run.length);
+    if (!found) { i++; continue; }
+    plain(start, i);
+    const mark = run.length === 2 ? schema.marks.strong.create({ marker: run }) : schema.marks.em.create({ marker: run });
+    out.push(...emphasis(flat, i + run.length, found, atoms, mark.addToSet(marks)));
+    i = start = found + run.length;
+  }
+  plain(start, to);
+  return out;
+}
+
+/** Where the emphasis opened at `i` closes, or -1 (the patterns of Python-Markdown 3). */
+function closing(flat, i, to, c, n) {
+  const tail = flat.slice(i + n, to);
+  const word = (ch) => ch !== undefined && WORD.test(ch);
+  if (c === "*") {
+    const m = n === 2 ? /^[^]+?\*\*/.exec(tail) : /^[^*]+\*/.exec(tail);
+    return m ? i + n + m[0].length - n : 0;
+  }
+  if (word(flat[i - 1]) || flat[i + n] === "_") return 0;
+  for (let j = i + n + 1; j + n <= to; j++) {
+    if (flat.slice(j, j + n) === c.repeat(n) && flat[j - 1] !== "_" && !word(flat[j + n]) && flat[j + n] !== "_") return j;
+  }
+  return 0;
+}
+
+function toNodes(items) {
+  const nodes = [];
+  for (const item of items) {
+    if (item.node) nodes.push(item.node.mark(item.marks.reduce((set, m) => m.addToSet(set), item.node.marks)));
+    else if (item.br) nodes.push(schema.nodes.hard_break.create({ md: item.br }, null, item.marks));
+    else if (item.code !== undefined) { if (item.code) nodes.push(schema.text(item.code, schema.marks.code.create().addToSet(item.marks))); }
+    else if (item.link) {
+      const link = schema.marks.link.create({ href: item.link.href, title: item.link.title });
+      for (const inner of item.inner) {
+        const marks = inner.marks.reduce((set, m) => m.addToSet(set), link.addToSet(item.marks));
+        nodes.push(inner.node ? inner.node.mark(marks) : schema.text(inner.text, marks));
+      }
+    } else if (item.text) nodes.push(schema.text(item.text, item.marks));
+  }
+  return nodes;
+}
+
+/** Markdown for a fragment of inline nodes; `full` escapes every character that could mean something. */
+export function writeInline(fragment, full = false) {
+  const items = [];
+  fragment.forEach((node) => items.push(node));
+  return writeRun(items, [], full);
+}
+
+const RANK = ["link", "strong", "em", "code"];
+
+function writeRun(items, open, full) {
+  let out = "";
+  for (let i = 0; i < items.length;) {
+    const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => RANK.indexOf(a.type.name) - RANK.indexOf(b.type.name));
+    if (!extra.length) { out += leaf(items[i], open, full); i++; continue; }
+    const mark = extra.find((m) => m.type.name !== "code") || extra[0];
+    let j = i;
+    while (j < items.length && mark.isInSet(items[j].marks)) j++;
+    const inner = items.slice(i, j);
+    const body = mark.type.name === "code" ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full);
+    out += wrap(mark, body, inner);
+    i = j;
+  }
+  return out;
+}
+
+function wrap(mark, body, inner) {
+  const { name } = mark.type;
+  if (name === "strong" || name === "em") return mark.attrs.marker + body + mark.attrs.marker;
+  if (name === "code") {
+    const fence = "`".repeat(Math.max(0, ...(body.match(/`+/g) || []).map((r) => r.length)) + 1);
+    return fence.length > 1 || /^\s|\s$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
+  }
+  const { href, title } = mark.attrs;
+  const text = inner.map((n) => n.text || "").join("");
+  if (!title && text === href && inner.length === 1 && /^(https?|ftp):\/\/[^<>\s]*$/i.test(href)) return `<${href}>`;
+  return `[${body}](${href}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
+}
+
+function leaf(node, open, full) {
+  if (node.type.name === "hard_break") return node.attrs.md || "  \n";
+  if (node.marks.some((m) => m.type.name === "code")) return node.text;
+  return full ? escapeText(node.text) : node.text.replace(/\\(?=[\\`*_{}[\]()>#+\-.!|]|$)/g, "\\\\").replace(/`/g, "\\`");
+}
+
+/** Every character that could start or end something, escaped; a text typed in the editor
+ * (tabs, spaces before a line end) is tidied so that it reads back. */
+export function escapeText(text) {
+  return text
+    .replace(/[\t\r]/g, " ")
+    .replace(/ +\n/g, "\n")
+    .replace(/[\\`*_{}[\]|]/g, "\\$&")
+    .replace(/<(?=[A-Za-z/!?$])/g, "&lt;")
+    .replace(/&(?=#?\w+;)/g, "&amp;")
+    .replace(/(^|\n)( {0,3})([#>+-])/g, "$1$2\\$3")
+    .replace(/(^|\n)( {0,3}\d+)\./g, "$1$2\\.");
+}

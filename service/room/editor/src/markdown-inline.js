@@ -131,15 +131,17 @@ function toNodes(items) {
 }
 
 /** Markdown for a fragment of inline nodes; `full` escapes every character that could mean something. */
-export function writeInline(fragment, full = false) {
+export function writeInline(fragment, full = false, alt = false) {
   const items = [];
   fragment.forEach((node) => items.push(node));
-  return writeRun(items, [], full);
+  return writeRun(items, [], full, alt);
 }
 
 const RANK = ["link", "strong", "em", "code"];
 
-function writeRun(items, open, full) {
+// `alt`: emphasis nested in emphasis is written with the other marker (`**a _b_**`), where
+// the same one would run into `***`.
+function writeRun(items, open, full, alt) {
   let out = "";
   for (let i = 0; i < items.length;) {
     const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => RANK.indexOf(a.type.name) - RANK.indexOf(b.type.name));
@@ -148,16 +150,20 @@ function writeRun(items, open, full) {
     let j = i;
     while (j < items.length && mark.isInSet(items[j].marks)) j++;
     const inner = items.slice(i, j);
-    const body = mark.type.name === "code" ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full);
-    out += wrap(mark, body, inner);
+    const body = mark.type.name === "code" ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full, alt);
+    const nested = alt && open.some((m) => m.type.name === "strong" || m.type.name === "em");
+    out += wrap(mark, body, inner, nested);
     i = j;
   }
   return out;
 }
 
-function wrap(mark, body, inner) {
+function wrap(mark, body, inner, nested) {
   const { name } = mark.type;
-  if (name === "strong" || name === "em") return mark.attrs.marker + body + mark.attrs.marker;
+  if (name === "strong" || name === "em") {
+    const marker = nested ? (name === "em" ? "_" : "__") : mark.attrs.marker;
+    return marker + body + marker;
+  }
   if (name === "code") {
     const fence = "`".repeat(Math.max(0, ...(body.match(/`+/g) || []).map((r) => r.length)) + 1);
     return fence.length > 1 || /^\s|\s$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
@@ -181,8 +187,8 @@ export function escapeText(text) {
     .replace(/[\t\r]/g, " ")
     .replace(/ +\n/g, "\n")
     .replace(/[\\`*_{}[\]|]/g, "\\$&")
-    .replace(/<(?=[A-Za-z/!?$])/g, "&lt;")
     .replace(/&(?=#?\w+;)/g, "&amp;")
+    .replace(/<(?=[A-Za-z/!?$])/g, "&lt;")
     .replace(/(^|\n)( {0,3})([#>+-])/g, "$1$2\\$3")
     .replace(/(^|\n)( {0,3}\d+)\./g, "$1$2\\.");
 }

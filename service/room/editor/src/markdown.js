@@ -181,12 +181,14 @@ function sameContent(nodes, others) {
 export function stripSource(node) {
   if (node.isText) return node;
   const attrs = { ...node.attrs };
-  if ("md" in attrs && node.type.name !== "hard_break") attrs.md = null;
+  if ("md" in attrs) attrs.md = null;
   if ("sep" in attrs) attrs.sep = "\n\n";
   const content = [];
-  node.forEach((child) => content.push(stripSource(child)));
-  return node.type.create(attrs, content, node.marks);
+  node.forEach((child) => content.push(child.isText ? child.mark(child.marks.map(bareMark)) : stripSource(child)));
+  return node.type.create(attrs, content, node.marks.map(bareMark));
 }
+
+const bareMark = (mark) => ("marker" in mark.attrs ? mark.type.create() : mark);
 
 function writeBlocks(fragment, inItem) {
   let out = "";
@@ -242,8 +244,8 @@ function canonical(node) {
   }
   const space = SPEAKER.exec(node.attrs.md || "")?.[2] ?? " ";
   const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : node.attrs.speaker ? `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} ` : "";
-  const plain = prefix + writeInline(node.content);
-  return readsAs(plain, node) ? plain : prefix + writeInline(node.content, true);
+  const tries = [false, true].flatMap((full) => [false, true].map((alt) => prefix + writeInline(node.content, full, alt)));
+  return tries.find((md) => readsAs(md, node)) ?? tries[2];
 }
 
 function readsAs(md, node) {

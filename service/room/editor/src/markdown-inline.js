@@ -2,19 +2,19 @@
 // Python-Markdown reads it and written back so it reads the same.
 //
 // Reading follows Python-Markdown's order: code spans, escapes, links, autolinks and entities
-// are found first and stand as opaque atoms; emphasis is then matched around them with its
-// patterns (`**…**`, `*…*` without `*` inside, `_…_` only between non-word characters, a lone
-// `*` between spaces stays a star). Anything the model cannot hold (inline HTML, an inline
-// image, a footnote or reference link, an attribute list, a tab) throws `Unreadable`, and the
-// block reader keeps that block verbatim as `raw`. Writing tries the text as typed first and
-// escapes everything only when the plain version would read back differently.
+// are found first and stand as opaque atoms; emphasis is then paired around them by delimiter
+// runs (see `emphasis`). Anything the model cannot hold for sure (inline HTML, an inline image,
+// a footnote or reference link, an attribute list, a tab, an ambiguous emphasis) throws
+// `Unreadable`, and the block reader keeps that block verbatim as `raw`. Writing tries the
+// text as typed first and escapes everything only when the plain version would read back
+// differently.
 import { schema } from "./schema.js";
 
 export class Unreadable extends Error {}
 
 const ESCAPABLE = "\\`*_{}[]()>#+-.!|";
 const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"' };
-const HOLE = "\u0002"; // an atom's place while emphasis is matched: not a word character
+const HOLE = "\u0002"; // an atom's place while emphasis is paired: neither a space nor a word
 const WORD = /[\p{L}\p{N}_]/u;
 
 /** Inline content (PM nodes) of `text`; `refs` are reference labels defined in the document. */
@@ -32,7 +32,7 @@ export function readInline(text, refs = new Set()) {
     else if (rest[0] === "`") { const run = /^`+/.exec(rest)[0]; flat += run; i += run.length; }
     else if (rest.startsWith("![") || rest.startsWith("[^") || rest.startsWith("][")) fail("image or note");
     else if (rest[0] === "[" && (m = readLink(rest, refs))) i += atom(m, m.length);
-    else if ((m = /^<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?:\/\/[^<>\s]*)>/.exec(rest))) {
+    else if ((m = /^<([A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>]*)>/.exec(rest))) {
       i += atom({ link: { href: m[1], title: null, auto: true }, inner: [{ text: m[1], marks: [] }] }, m[0].length);
     } else if (/^<[A-Za-z/!?$]|^<[^>\s]+@[^>\s]+>/.test(rest)) fail("inline HTML");
     else if ((m = /^&(#?\w+);/.exec(rest))) {
@@ -42,7 +42,7 @@ export function readInline(text, refs = new Set()) {
     else if (rest[0] === "{" && /^\{[^}\n]*\}/.test(rest)) fail("attribute list");
     else { flat += rest[0]; i += 1; }
   }
-  return toNodes(emphasis(flat, 0, flat.length, atoms, []));
+  return toNodes(emphasis(flat, atoms));
 }
 
 /** `[text](url "title")` at the start of `rest`, or null (then `[` is a plain character). */
@@ -68,49 +68,47 @@ function readLink(rest, refs) {
 
 const flatten = (node) => (node.isText ? { text: node.text, marks: node.marks } : { node, marks: node.marks });
 
-/** Items {text|br|code|link…, marks} of flat[from, to), emphasis matched as Python-Markdown does. */
-function emphasis(flat, from, to, atoms, marks) {
+/** Items {text|br|code|link…, marks} of `flat`, emphasis paired as Python-Markdown's delimiter
+ * runs pair: a run opens when followed by a non-space, closes when preceded by one (`_` not
+ * inside a word); one that can do both closes the same run left open, else opens. Only clean
+ * pairs are modelled: a run of three, a mismatched or unclosed run throws (the block is raw). */
+function emphasis(flat, atoms) {
+  const stack = [{ run: "", marks: [] }];
   const out = [];
-  const holesBefore = (i) => flat.slice(0, i).split(HOLE).length - 1;
-  const plain = (i, j) => { for (let k = i; k < j;) {
-    const h = flat.indexOf(HOLE, k);
-    const stop = h < 0 || h >= j ? j : h;
-    if (stop > k) out.push({ text: flat.slice(k, stop), marks });
-    if (stop < j) out.push({ ...atoms[holesBefore(stop)], marks });
-    k = stop + 1;
-  } };
-  let start = from, i = from;
-  while (i < to) {
-    const c = flat[i];
-    if (c !== "*" && c !== "_") { i++; continue; }
-    const run = /^(\*+|_+)/.exec(flat.slice(i, to))[0];
-    const before = i === 0 ? "" : flat[i - 1], after = flat[i + run.length] ?? "";
-    if (run.length <= 3 && (before === "" || /\s/.test(before)) && (after === "" || /\s/.test(after))) { i += run.length; continue; }
-    if (run.length >= 3) throw new Unreadable("triple emphasis");
-    const found = closing(flat, i, to, c, run.length);
-    if (!found) { i++; continue; }
-    plain(start, i);
-    const mark = run.length === 2 ? schema.marks.strong.create({ marker: run }) : schema.marks.em.create({ marker: run });
-    out.push(...emphasis(flat, i + run.length, found, atoms, mark.addToSet(marks)));
-    i = start = found + run.length;
-  }
-  plain(start, to);
-  return out;
-}
-
-/** Where the emphasis opened at `i` closes, or -1 (the patterns of Python-Markdown 3). */
-function closing(flat, i, to, c, n) {
-  const tail = flat.slice(i + n, to);
+  let atom = 0;
+  const space = (ch) => ch === undefined || /\s/.test(ch);
   const word = (ch) => ch !== undefined && WORD.test(ch);
-  if (c === "*") {
-    const m = n === 2 ? /^[^]+?\*\*/.exec(tail) : /^[^*]+\*/.exec(tail);
-    return m ? i + n + m[0].length - n : 0;
+  for (let i = 0; i < flat.length;) {
+    const { marks } = stack.at(-1);
+    const c = flat[i];
+    if (c === HOLE) { out.push({ ...atoms[atom++], marks }); i++; continue; }
+    let j = i;
+    if (c !== "*" && c !== "_") {
+      while (j < flat.length && !"*_\u0002".includes(flat[j])) j++;
+      out.push({ text: flat.slice(i, j), marks });
+      i = j;
+      continue;
+    }
+    while (flat[j] === c) j++;
+    const run = flat.slice(i, j);
+    let opens = !space(flat[j]), closes = !space(flat[i - 1]);
+    if (c === "_") [opens, closes] = [opens && !word(flat[i - 1]), closes && !word(flat[j])];
+    if (opens && closes) [opens, closes] = stack.at(-1).run === run ? [false, true] : [true, false];
+    if (closes && stack.length === 1) opens = closes = false; // nothing open: a plain character
+    if (!opens && !closes) out.push({ text: run, marks });
+    else if (run.length > 2) throw new Unreadable("run of three");
+    else if (closes) {
+      if (stack.at(-1).run !== run) throw new Unreadable("mismatched emphasis");
+      stack.pop();
+    } else {
+      const type = run.length === 2 ? schema.marks.strong : schema.marks.em;
+      if (type.isInSet(marks)) throw new Unreadable("emphasis inside the same emphasis");
+      stack.push({ run, marks: type.create({ marker: run }).addToSet(marks) });
+    }
+    i = j;
   }
-  if (word(flat[i - 1]) || flat[i + n] === "_") return 0;
-  for (let j = i + n + 1; j + n <= to; j++) {
-    if (flat.slice(j, j + n) === c.repeat(n) && flat[j - 1] !== "_" && !word(flat[j + n]) && flat[j + n] !== "_") return j;
-  }
-  return 0;
+  if (stack.length > 1) throw new Unreadable("unclosed emphasis");
+  return out;
 }
 
 function toNodes(items) {
@@ -166,11 +164,11 @@ function wrap(mark, body, inner, nested) {
   }
   if (name === "code") {
     const fence = "`".repeat(Math.max(0, ...(body.match(/`+/g) || []).map((r) => r.length)) + 1);
-    return fence.length > 1 || /^\s|\s$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
+    return /^`|`$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
   }
   const { href, title } = mark.attrs;
   const text = inner.map((n) => n.text || "").join("");
-  if (!title && text === href && inner.length === 1 && /^(https?|ftp):\/\/[^<>\s]*$/i.test(href)) return `<${href}>`;
+  if (!title && text === href && inner.length === 1 && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href)) return `<${href}>`;
   return `[${body}](${href}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
 }
 

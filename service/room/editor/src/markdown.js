@@ -95,10 +95,9 @@ function blockEnd(lines, a, inItem) {
     return INDENTED.test(first) || /^ {0,3}\[\^/.test(first) ? INDENTED.test(line) : false;
   };
   while (after(b) < lines.length && continues(lines[after(b)])) b = nextBlank(after(b));
-  if (!item && !QUOTE.test(first)) {
-    for (let k = a + 1; k < b; k++) {
-      if (HEADING_LINE.test(lines[k]) || QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k]))) return k;
-    }
+  const plain = !item && !QUOTE.test(first);
+  for (let k = a + 1; k < b; k++) {
+    if (HEADING_LINE.test(lines[k]) || (plain && (QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k]))))) return k;
   }
   return b;
 }
@@ -110,7 +109,8 @@ function readBlock(md, refs, inItem, check) {
     const node = modelled(md, refs, inItem);
     if (!node || !check) return node || raw();
     const leaf = !["bullet_list", "ordered_list", "blockquote"].includes(node.type.name);
-    if (leaf ? canonical(node) !== md : !sameContent(readBlocks(canonical(node), refs, inItem, false), [node])) return raw();
+    const again = canonical(node, inItem);
+    if (leaf ? again !== md : !sameContent(readBlocks(again, refs, inItem, false), [node])) return raw();
     return node;
   } catch (error) {
     if (error instanceof Unreadable) return raw();
@@ -154,7 +154,7 @@ function readList(lines, refs, attrs, ordered) {
       blanks = [];
     } else if (BLANK.test(line)) blanks.push(line);
     else {
-      items.at(-1).lines.push(...blanks.map(() => ""), line.replace(/^ {1,4}/, ""));
+      items.at(-1).lines.push(...blanks.map(() => ""), continuation(line, blanks.length > 0));
       blanks = [];
     }
   }
@@ -170,6 +170,16 @@ function readList(lines, refs, attrs, ordered) {
   return ordered
     ? schema.nodes.ordered_list.create({ ...attrs, order: parseInt(items[0].marker, 10) }, nodes)
     : schema.nodes.bullet_list.create({ ...attrs, marker: items[0].marker }, nodes);
+}
+
+/** An item's line after its first, as the item's own Markdown. After a blank line it is
+ * indented by four (Python-Markdown takes one level off); right under the item only a nested
+ * item is, the rest being taken as written, so indented block syntax there is not modelled. */
+function continuation(line, afterBlank) {
+  if (afterBlank || /^ {4,7}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
+  const text = line.trimStart();
+  if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) throw new Unreadable("indented block in an item");
+  return text;
 }
 
 function sameContent(nodes, others) {
@@ -207,7 +217,9 @@ function joint(prev, node, inItem) {
   if (/\n[ \t\r]*\n/.test(sep)) return sep;
   const runsOn = ["paragraph", "bullet_list", "ordered_list", "blockquote"].includes(prev.type.name);
   const joins = ["paragraph", "image"].includes(node.type.name) || (!inItem && node.type.name.endsWith("_list"));
-  return runsOn && joins ? "\n\n" : sep;
+  // In a tight item only a nested list or a quote can follow without a blank line.
+  const tight = node.type.name.endsWith("_list") || node.type.name === "blockquote";
+  return (runsOn && joins) || (inItem && !tight) ? "\n\n" : sep;
 }
 
 function writeBlock(node, inItem) {
@@ -218,11 +230,11 @@ function writeBlock(node, inItem) {
       return md;
     }
   }
-  return canonical(node);
+  return canonical(node, inItem);
 }
 
 /** A block in the site's own style; the inline text as typed when it reads back the same. */
-function canonical(node) {
+function canonical(node, inItem = false) {
   const { name } = node.type;
   if (name === "raw") return node.attrs.text;
   if (name === "image") {
@@ -236,21 +248,34 @@ function canonical(node) {
     let out = "";
     node.forEach((item, _, i) => {
       const marker = name === "bullet_list" ? `${node.attrs.marker} ` : `${node.attrs.order + i}. `;
-      const text = writeBlocks(item.content, true).split("\n").map((l, k) => (k === 0 ? marker + l : BLANK.test(l) ? "" : `    ${l}`));
       const sep = item.firstChild.attrs.sep;
-      out += (i === 0 ? "" : /^\n[ \t\r\n]*$/.test(sep) ? sep : "\n") + text.join("\n");
+      if (i > 0) out += /\n[ \t\r]*\n/.test(out) && !/\n[ \t\r]*\n/.test(sep) ? "\n\n" : /^\n[ \t\r\n]*$/.test(sep) ? sep : "\n";
+      out += marker + writeItem(item);
     });
     return out;
   }
   const space = SPEAKER.exec(node.attrs.md || "")?.[2] ?? " ";
   const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : node.attrs.speaker ? `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} ` : "";
   const tries = [false, true].flatMap((full) => [false, true].map((alt) => prefix + writeInline(node.content, full, alt)));
-  return tries.find((md) => readsAs(md, node)) ?? tries[2];
+  return tries.find((md) => readsAs(md, node, inItem)) ?? tries[2];
 }
 
-function readsAs(md, node) {
+/** An item's blocks under its marker: indented by four, but a quote right under the item
+ * stays at the margin, where Python-Markdown still reads it as a quote inside the item. */
+function writeItem(item) {
+  let out = "";
+  item.forEach((child, _, k) => {
+    const sep = k ? joint(item.child(k - 1), child, true) : "";
+    const pad = child.type.name === "blockquote" && !/\n[ \t\r]*\n/.test(sep) ? "" : "    ";
+    const lines = writeBlock(child, true).split("\n");
+    out += sep + lines.map((l, n) => (n === 0 && k === 0 ? l : BLANK.test(l) ? "" : pad + l)).join("\n");
+  });
+  return out;
+}
+
+function readsAs(md, node, inItem) {
   try {
-    return sameContent(readBlocks(md, new Set(), false, false), [node]);
+    return sameContent(readBlocks(md, new Set(), inItem, false), [node]);
   } catch (error) {
     if (error instanceof Unreadable) return false;
     throw error;

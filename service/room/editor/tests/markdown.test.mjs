@@ -113,8 +113,10 @@ test("Python-Markdown's own readings: a lone star, a backslash at a line end, a 
   assert.equal(lone.firstChild.textContent, "Les champs obligatoires sont indiqués avec *");
   const backslash = parseMarkdown("Ligne\\\nsuite\n");
   assert.equal(backslash.firstChild.textContent, "Ligne\\\nsuite", "not a hard break for Python-Markdown");
-  const link = parseMarkdown("*a [b*](/u)\n");
-  assert.equal(link.firstChild.firstChild.marks.length, 0, "the link is read before the emphasis");
+  const link = parseMarkdown("*a [b*](/u) c*\n").firstChild;
+  assert.deepEqual(link.child(1).marks.map((m) => m.type.name), ["link", "em"], "the link is read first");
+  assert.equal(link.child(1).text, "b*");
+  assert.equal(parseMarkdown("*a [b*](/u)\n").firstChild.type.name, "raw", "an unclosed star");
   const words = parseMarkdown("snake_case_name et 2 * 3 * 4\n");
   assert.equal(words.firstChild.textContent, "snake_case_name et 2 * 3 * 4");
 });

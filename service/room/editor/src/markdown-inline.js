@@ -169,7 +169,15 @@ function wrap(mark, body, inner, nested) {
   const { href, title } = mark.attrs;
   const text = inner.map((n) => n.text || "").join("");
   if (!title && text === href && inner.length === 1 && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href)) return `<${href}>`;
-  return `[${body}](${href}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
+  return `[${body}](${destination(href)}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
+}
+
+/** A link's address as a link can hold it: spaces and quotes encoded, and parentheses unless
+ * they pair as a link reads them (`/wiki/X_(y)`). */
+function destination(href) {
+  const percent = (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  const plain = href.replace(/[\s<>"]/g, percent);
+  return /^[^()]*(?:\([^()]*\)[^()]*)*$/.test(plain) ? plain : plain.replace(/[()]/g, percent);
 }
 
 function leaf(node, open, full) {

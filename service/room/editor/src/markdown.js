@@ -88,10 +88,7 @@ function blockEnd(lines, a, inItem) {
   const item = ITEM.exec(first);
   const continues = (line) => {
     if (QUOTE.test(first)) return QUOTE.test(line);
-    if (item) {
-      const other = ITEM.exec(line);
-      return INDENTED.test(line) || (other && other[1] === "" && /\d/.test(other[2]) === /\d/.test(item[2]));
-    }
+    if (item) return INDENTED.test(line) || ITEM.test(line); // Python-Markdown joins lists of both kinds
     return INDENTED.test(first) || /^ {0,3}\[\^/.test(first) ? INDENTED.test(line) : false;
   };
   while (after(b) < lines.length && continues(lines[after(b)])) b = nextBlank(after(b));
@@ -125,7 +122,7 @@ function modelled(md, refs, inItem) {
   if (lines.some((l) => FOREIGN.some((re) => re.test(l)))) return null;
   let m;
   if (HEADING_LINE.test(md)) {
-    m = /^(#{2,4}) (\S(?:.*[^#\s])?)$/.exec(md);
+    m = /^(#{2,4}) (\S(?:.*[^#\s])? *)$/.exec(md);
     return m && schema.nodes.heading.create({ ...attrs, level: m[1].length }, readInline(m[2], refs));
   }
   if ((m = IMAGE.exec(md))) {
@@ -150,6 +147,7 @@ function readList(lines, refs, attrs, ordered) {
     const m = ITEM.exec(line);
     if (/\t/.test(line)) return null;
     if (m && !INDENTED.test(line)) {
+      if (!m[4].trim()) throw new Unreadable("an item with nothing on its line");
       items.push({ sep: `\n${blanks.map((l) => `${l}\n`).join("")}`, lines: [m[4]], marker: m[2] });
       blanks = [];
     } else if (BLANK.test(line)) blanks.push(line);
@@ -158,7 +156,7 @@ function readList(lines, refs, attrs, ordered) {
       blanks = [];
     }
   }
-  if (blanks.length || items.some((it) => /\d/.test(it.marker) !== ordered)) return null;
+  if (blanks.length) return null;
   const loose = items[1] ? items[1].sep : "\n";
   const nodes = items.map((it, i) => {
     const children = readBlocks(it.lines.join("\n"), refs, true);

@@ -86,6 +86,7 @@ test("lists, quotes, images and marks of a hand-written file are modelled", () =
     "- un\n- deux\n    - deux bis\n- trois",
     "Entre deux listes (sans lui, Python-Markdown n’en fait qu’une).",
     "* étoile\n\n* lâche",
+    "Une liste suit une liste de l’autre sorte sans ce paragraphe : Python-Markdown les joint.",
     "3. trois\n4. quatre",
     "> Une citation\n>\n> sur deux paragraphes",
     "![Une photo](/images/x.jpg \"Légende © Crédit\")",
@@ -94,18 +95,18 @@ test("lists, quotes, images and marks of a hand-written file are modelled", () =
   const doc = parseMarkdown(text);
   assert.equal(serializeMarkdown(doc), text);
   assert.deepEqual(raws(doc), []);
-  assert.deepEqual(kinds(doc), ["paragraph", "bullet_list", "paragraph", "bullet_list", "ordered_list", "blockquote", "image", "paragraph"]);
+  assert.deepEqual(kinds(doc), ["paragraph", "bullet_list", "paragraph", "bullet_list", "paragraph", "ordered_list", "blockquote", "image", "paragraph"]);
   const marks = [];
   doc.firstChild.forEach((n) => marks.push(n.marks.map((m) => m.type.name).join("+")));
   assert.deepEqual(marks.filter(Boolean), ["strong", "strong", "em", "em", "code", "link", "link"]);
   assert.equal(doc.child(1).child(1).childCount, 2, "a nested list inside the second item");
   assert.equal(doc.child(3).attrs.marker, "*");
   assert.equal(doc.child(3).firstChild.firstChild.attrs.sep, "\n\n", "a loose list stays loose");
-  assert.equal(doc.child(4).attrs.order, 3);
-  assert.equal(doc.child(5).childCount, 2);
-  assert.deepEqual(doc.child(6).attrs.title, "Légende © Crédit");
-  assert.equal(doc.child(7).child(1).type.name, "hard_break");
-  assert.equal(doc.child(7).textContent, "Lignecassée et *échappée*.");
+  assert.equal(doc.child(5).attrs.order, 3);
+  assert.equal(doc.child(6).childCount, 2);
+  assert.deepEqual(doc.child(7).attrs.title, "Légende © Crédit");
+  assert.equal(doc.child(8).child(1).type.name, "hard_break");
+  assert.equal(doc.child(8).textContent, "Lignecassée et *échappée*.");
 });
 
 test("Python-Markdown's own readings: a lone star, a backslash at a line end, a star inside a link", () => {
@@ -190,4 +191,23 @@ test("a block added to a read file is written in the site's style, the others as
   const kept = text.slice(0, text.length - doc.attrs.trail.length);
   const tail = "\n\n## Une dernière question ?\n\n**G. L. :**{: .speaker} « Oui. »";
   assert.equal(serializeMarkdown(edited), kept + tail + doc.attrs.trail);
+});
+
+test("as Python-Markdown reads them: lists of both kinds after a blank line are one list", () => {
+  const doc = parseMarkdown("- a\n\n1. b\n\n  - c\n");
+  assert.deepEqual(kinds(doc), ["bullet_list"]);
+  assert.equal(doc.firstChild.childCount, 3);
+  assert.equal(serializeMarkdown(doc), "- a\n\n1. b\n\n  - c\n");
+});
+
+test("a heading with trailing spaces is a heading; one closed by # or with an id is raw", () => {
+  assert.deepEqual(kinds(parseMarkdown("## Une question ?  \n")), ["heading"]);
+  assert.deepEqual(kinds(parseMarkdown("## Une question ? ##\n\n## Titre {#ancre}\n\n##Collé\n")), ["raw", "raw", "raw"]);
+});
+
+test("a link typed with spaces or a lone parenthesis in its address is written so it reads back", () => {
+  const doc = s.node("doc", null, [para(text("lien", link("https://caf.fr/a b(c")), text(" et "), text("wiki", link("/wiki/X_(y)")))]);
+  const markdown = serializeMarkdown(doc);
+  assert.equal(markdown, "[lien](https://caf.fr/a%20b%28c) et [wiki](/wiki/X_(y))\n");
+  assert.deepEqual(raws(parseMarkdown(markdown)), []);
 });

@@ -129,17 +129,20 @@ function toNodes(items) {
 }
 
 /** Markdown for a fragment of inline nodes; `full` escapes every character that could mean something. */
-export function writeInline(fragment, full = false, alt = false) {
+export function writeInline(fragment, full = false, style = "typed") {
   const items = [];
   fragment.forEach((node) => items.push(node));
-  return writeRun(items, [], full, alt);
+  return writeRun(items, [], full, style);
 }
+
+/** The ways to write emphasis markers, tried in turn until one reads back: as typed, the other
+ * marker inside an emphasis (`**a _b_**`, where `***` would be ambiguous), stars only (`_`
+ * cannot close inside a word). */
+export const STYLES = ["typed", "nested", "stars"];
 
 const RANK = ["link", "strong", "em", "code"];
 
-// `alt`: emphasis nested in emphasis is written with the other marker (`**a _b_**`), where
-// the same one would run into `***`.
-function writeRun(items, open, full, alt) {
+function writeRun(items, open, full, style) {
   let out = "";
   for (let i = 0; i < items.length;) {
     const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => RANK.indexOf(a.type.name) - RANK.indexOf(b.type.name));
@@ -148,9 +151,12 @@ function writeRun(items, open, full, alt) {
     let j = i;
     while (j < items.length && mark.isInSet(items[j].marks)) j++;
     const inner = items.slice(i, j);
-    const body = mark.type.name === "code" ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full, alt);
-    const nested = alt && open.some((m) => m.type.name === "strong" || m.type.name === "em");
-    out += wrap(mark, body, inner, nested);
+    const code = mark.type.name === "code";
+    const body = code ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full, style);
+    // Emphasis and code cannot start or end with a space: it is written outside them.
+    const [, before, core, after] = mark.type.name === "link" ? [, "", body, ""] : /^(\s*)([^]*?)(\s*)$/.exec(body);
+    const nested = style === "nested" && open.some((m) => m.type.name === "strong" || m.type.name === "em");
+    out += core ? before + wrap(mark, core, inner, style === "stars" ? "stars" : nested) + after : body;
     i = j;
   }
   return out;
@@ -159,7 +165,7 @@ function writeRun(items, open, full, alt) {
 function wrap(mark, body, inner, nested) {
   const { name } = mark.type;
   if (name === "strong" || name === "em") {
-    const marker = nested ? (name === "em" ? "_" : "__") : mark.attrs.marker;
+    const marker = nested === "stars" ? (name === "em" ? "*" : "**") : nested ? (name === "em" ? "_" : "__") : mark.attrs.marker;
     return marker + body + marker;
   }
   if (name === "code") {

@@ -9,7 +9,7 @@
 // exactly (a table, HTML, code, a footnote, a line the inline reader cannot read back) is a
 // `raw` node with its text verbatim: never dropped, never rewritten.
 import { schema } from "./schema.js";
-import { Unreadable, readInline, writeInline } from "./markdown-inline.js";
+import { STYLES, Unreadable, readInline, writeInline } from "./markdown-inline.js";
 
 const BLANK = /^[ \t\r]*$/;
 const ITEM = /^( {0,3})([-*+]|\d+\.)( +)(.*)$/;
@@ -122,7 +122,7 @@ function modelled(md, refs, inItem) {
   if (lines.some((l) => FOREIGN.some((re) => re.test(l)))) return null;
   let m;
   if (HEADING_LINE.test(md)) {
-    m = /^(#{2,4}) (\S(?:.*[^#\s])? *)$/.exec(md);
+    m = /^(#{2,4}) (\S(?:.*(?:[^#\s]|\\#))?\s*)$/.exec(md);
     return m && schema.nodes.heading.create({ ...attrs, level: m[1].length }, readInline(m[2], refs));
   }
   if ((m = IMAGE.exec(md))) {
@@ -244,18 +244,28 @@ function canonical(node, inItem = false) {
   }
   if (name === "bullet_list" || name === "ordered_list") {
     let out = "";
+    let gap = "\n"; // between items: as read; a new item takes the one before it (tight at first)
     node.forEach((item, _, i) => {
       const marker = name === "bullet_list" ? `${node.attrs.marker} ` : `${node.attrs.order + i}. `;
-      const sep = item.firstChild.attrs.sep;
-      if (i > 0) out += /\n[ \t\r]*\n/.test(out) && !/\n[ \t\r]*\n/.test(sep) ? "\n\n" : /^\n[ \t\r\n]*$/.test(sep) ? sep : "\n";
+      const { sep, md } = item.firstChild.attrs;
+      if (md != null && /^\n[ \t\r\n]*$/.test(sep)) gap = sep;
+      if (i > 0) out += /\n[ \t\r]*\n/.test(out) && !/\n[ \t\r]*\n/.test(gap) ? "\n\n" : gap;
       out += marker + writeItem(item);
     });
     return out;
   }
   const space = SPEAKER.exec(node.attrs.md || "")?.[2] ?? " ";
   const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : node.attrs.speaker ? `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} ` : "";
-  const tries = [false, true].flatMap((full) => [false, true].map((alt) => prefix + writeInline(node.content, full, alt)));
-  return tries.find((md) => readsAs(md, node, inItem)) ?? tries[2];
+  const tidy = (md) => {
+    // Blank lines at the edges would split the block, four spaces would make it code.
+    const text = md.replace(/^[ \n]*\n|[ \n]*\n$/g, "").replace(/^ {4,}/, "");
+    if (name !== "heading") return prefix + text;
+    return prefix + text.replace(/ *\n */g, " ").replace(/#+$/, (run) => run.replace(/#/g, "\\#")); // one line, no closing #
+  };
+  const tries = [false, true].flatMap((full) => STYLES.map((style) => tidy(writeInline(node.content, full, style))));
+  // A text the Markdown cannot hold exactly (a space at the edge of a bold) is written as
+  // close as it reads, so it opens again as text, not as raw Markdown.
+  return tries.find((md) => readsAs(md, node, inItem)) ?? tries.find((md) => readsAs(md, node, inItem, true)) ?? tries[STYLES.length];
 }
 
 /** An item's blocks under its marker: indented by four, but a quote right under the item
@@ -271,9 +281,11 @@ function writeItem(item) {
   return out;
 }
 
-function readsAs(md, node, inItem) {
+function readsAs(md, node, inItem, roughly = false) {
   try {
-    return sameContent(readBlocks(md, new Set(), inItem, false), [node]);
+    const again = readBlocks(md, new Set(), inItem, false);
+    if (roughly) return again.length === 1 && again[0].type === node.type && again[0].textContent === node.textContent;
+    return sameContent(again, [node]);
   } catch (error) {
     if (error instanceof Unreadable) return false;
     throw error;

@@ -211,3 +211,50 @@ test("a link typed with spaces or a lone parenthesis in its address is written s
   assert.equal(markdown, "[lien](https://caf.fr/a%20b%28c) et [wiki](/wiki/X_(y))\n");
   assert.deepEqual(raws(parseMarkdown(markdown)), []);
 });
+
+test("text typed anywhere in the site's files reads back as typed, never as raw Markdown", () => {
+  let seed = 20;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const typed = ["*", "**", "_", "`", "[", "]", "(x)", "<b>", "<", "&amp;", "&", "\\", "# ", "> ", "- ", "1. ",
+    "\u00a0", "«", "{: .x}", "|", "!", "---", "#", "__x__", "*y*", "![", "<https://x.fr>", "2 * 3"];
+  const files = ["articles/30-ans-caf-essonne.md", "articles/enjeux-prioritaires-2022.md", "pages/donnees-personnelles.md",
+    "pages/mentions-legales.md", "pages/s-abonner.md", "pages/404.md"].map((name) => body(`content/${name}`));
+  const rawCount = (doc) => raws(doc).length;
+  const words = (doc) => doc.textContent.replace(/\s+/g, " ").trim();
+  for (let round = 0; round < 300; round++) {
+    const doc = parseMarkdown(pick(files));
+    const tr = EditorState.create({ doc }).tr;
+    for (let edit = 0; edit < 3; edit++) {
+      const places = [];
+      tr.doc.descendants((node, pos) => { if (node.isText) for (let i = 0; i <= node.text.length; i++) places.push(pos + i); });
+      tr.insertText(pick(typed), pick(places));
+    }
+    const again = parseMarkdown(serializeMarkdown(tr.doc));
+    assert.equal(rawCount(again), rawCount(tr.doc), serializeMarkdown(tr.doc));
+    assert.equal(words(again), words(tr.doc));
+  }
+});
+
+test("spaces at the edges of a bold, an italic or a code are written outside them", () => {
+  const doc = s.node("doc", null, [para(text("raison"), text(" socia", strong), text("le, "), text("ense", em), text("mble ", code),
+    text("et", em), text(" ", em, strong), text("fin"))]);
+  const markdown = serializeMarkdown(doc);
+  assert.equal(markdown, "raison **socia**le, *ense*`mble` *et* fin\n");
+  assert.deepEqual(kinds(parseMarkdown(markdown)), ["paragraph"]);
+});
+
+test("a heading typed over two lines or ending with # stays one heading", () => {
+  const doc = s.node("doc", null, [s.nodes.heading.create({ level: 2 }, [text("Une question\nsur deux lignes #")]), para(text("x"))]);
+  const markdown = serializeMarkdown(doc);
+  assert.equal(markdown, "## Une question sur deux lignes \\#\n\nx\n");
+  assert.equal(parseMarkdown(markdown).firstChild.textContent, "Une question sur deux lignes #");
+});
+
+test("an item or a paragraph typed with a line break at its edge stays what it was", () => {
+  const list = s.nodes.bullet_list.create(null, [item(para(text("un"))), item(para(text("\ndeux\n"))), item(para(text("trois")))]);
+  const doc = s.node("doc", null, [list, para(text("\nsuite"))]);
+  const markdown = serializeMarkdown(doc);
+  assert.equal(markdown, "- un\n- deux\n- trois\n\nsuite\n");
+  assert.deepEqual(kinds(parseMarkdown(markdown)), ["bullet_list", "paragraph"]);
+});

@@ -33,7 +33,8 @@ export function readInline(text, refs = new Set()) {
     else if (rest.startsWith("![") || rest.startsWith("[^") || rest.startsWith("][")) fail("image or note");
     else if (rest[0] === "[" && (m = readLink(rest, refs))) i += atom(m, m.length);
     else if ((m = /^<([A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>]*)>/.exec(rest))) {
-      i += atom({ link: { href: m[1], title: null, auto: true }, inner: [{ text: m[1], marks: [] }] }, m[0].length);
+      const inner = [{ text: m[1], marks: [] }];
+      i += atom({ link: { href: m[1], title: null }, inner }, m[0].length);
     } else if (/^<[A-Za-z/!?$]|^<[^>\s]+@[^>\s]+>/.test(rest)) fail("inline HTML");
     else if ((m = /^&(#?\w+);/.exec(rest))) {
       if (!ENTITIES[m[1]]) fail("entity");
@@ -63,7 +64,8 @@ function readLink(rest, refs) {
   }
   const href = m[1].startsWith("<") ? m[1].slice(1, -1) : m[1];
   if (m[1].startsWith("<")) throw new Unreadable("bracketed address");
-  return { link: { href, title: m[2] ?? null }, inner: readInline(label, refs).map(flatten), length: end + 1 + m[0].length };
+  const inner = readInline(label, refs).map(flatten);
+  return { link: { href, title: m[2] ?? null }, inner, length: end + 1 + m[0].length };
 }
 
 const flatten = (node) => (node.isText ? { text: node.text, marks: node.marks } : { node, marks: node.marks });
@@ -116,7 +118,9 @@ function toNodes(items) {
   for (const item of items) {
     if (item.node) nodes.push(item.node.mark(item.marks.reduce((set, m) => m.addToSet(set), item.node.marks)));
     else if (item.br) nodes.push(schema.nodes.hard_break.create({ md: item.br }, null, item.marks));
-    else if (item.code !== undefined) { if (item.code) nodes.push(schema.text(item.code, schema.marks.code.create().addToSet(item.marks))); }
+    else if (item.code !== undefined) {
+      if (item.code) nodes.push(schema.text(item.code, schema.marks.code.create().addToSet(item.marks)));
+    }
     else if (item.link) {
       const link = schema.marks.link.create({ href: item.link.href, title: item.link.title });
       for (const inner of item.inner) {
@@ -145,16 +149,21 @@ const RANK = ["link", "strong", "em", "code"];
 function writeRun(items, open, full, style) {
   let out = "";
   for (let i = 0; i < items.length;) {
-    const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => RANK.indexOf(a.type.name) - RANK.indexOf(b.type.name));
+    const rank = (mark) => RANK.indexOf(mark.type.name);
+    const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => rank(a) - rank(b));
     if (!extra.length) { out += leaf(items[i], open, full); i++; continue; }
     const mark = extra.find((m) => m.type.name !== "code") || extra[0];
     let j = i;
     while (j < items.length && mark.isInSet(items[j].marks)) j++;
     const inner = items.slice(i, j);
     const code = mark.type.name === "code";
-    const body = code ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full, style);
+    const body = code
+      ? inner.map((n) => n.text || "").join("")
+      : writeRun(inner, mark.addToSet(open), full, style);
     // Emphasis and code cannot start or end with a space: it is written outside them.
-    const [, before, core, after] = mark.type.name === "link" ? [, "", body, ""] : /^(\s*)([^]*?)(\s*)$/.exec(body);
+    const [, before, core, after] = mark.type.name === "link"
+      ? [null, "", body, ""]
+      : /^(\s*)([^]*?)(\s*)$/.exec(body);
     const nested = style === "nested" && open.some((m) => m.type.name === "strong" || m.type.name === "em");
     out += core ? before + wrap(mark, core, inner, style === "stars" ? "stars" : nested) + after : body;
     i = j;
@@ -165,7 +174,8 @@ function writeRun(items, open, full, style) {
 function wrap(mark, body, inner, nested) {
   const { name } = mark.type;
   if (name === "strong" || name === "em") {
-    const marker = nested === "stars" ? (name === "em" ? "*" : "**") : nested ? (name === "em" ? "_" : "__") : mark.attrs.marker;
+    const [star, underscore] = name === "em" ? ["*", "_"] : ["**", "__"];
+    const marker = nested === "stars" ? star : nested ? underscore : mark.attrs.marker;
     return marker + body + marker;
   }
   if (name === "code") {
@@ -174,7 +184,8 @@ function wrap(mark, body, inner, nested) {
   }
   const { href, title } = mark.attrs;
   const text = inner.map((n) => n.text || "").join("");
-  if (!title && text === href && inner.length === 1 && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href)) return `<${href}>`;
+  const auto = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href);
+  if (!title && text === href && inner.length === 1 && auto) return `<${href}>`;
   return `[${body}](${destination(href)}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
 }
 
@@ -189,7 +200,8 @@ function destination(href) {
 function leaf(node, open, full) {
   if (node.type.name === "hard_break") return node.attrs.md || "  \n";
   if (node.marks.some((m) => m.type.name === "code")) return node.text;
-  return full ? escapeText(node.text) : node.text.replace(/\\(?=[\\`*_{}[\]()>#+\-.!|]|$)/g, "\\\\").replace(/`/g, "\\`");
+  if (full) return escapeText(node.text);
+  return node.text.replace(/\\(?=[\\`*_{}[\]()>#+\-.!|]|$)/g, "\\\\").replace(/`/g, "\\`");
 }
 
 /** Every character that could start or end something, escaped; a text typed in the editor

@@ -94,7 +94,8 @@ function blockEnd(lines, a, inItem) {
   while (after(b) < lines.length && continues(lines[after(b)])) b = nextBlank(after(b));
   const plain = !item && !QUOTE.test(first);
   for (let k = a + 1; k < b; k++) {
-    if (HEADING_LINE.test(lines[k]) || (plain && (QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k]))))) return k;
+    const splits = plain && (QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k])));
+    if (HEADING_LINE.test(lines[k]) || splits) return k;
   }
   return b;
 }
@@ -126,7 +127,8 @@ function modelled(md, refs, inItem) {
     return m && schema.nodes.heading.create({ ...attrs, level: m[1].length }, readInline(m[2], refs));
   }
   if ((m = IMAGE.exec(md))) {
-    return schema.nodes.image.create({ ...attrs, alt: m[1].replace(/\\(.)/g, "$1"), src: m[2], title: m[3] ?? "" });
+    const alt = m[1].replace(/\\(.)/g, "$1");
+    return schema.nodes.image.create({ ...attrs, alt, src: m[2], title: m[3] ?? "" });
   }
   if (QUOTE.test(md)) {
     const inner = lines.map((l) => (BLANK.test(l) ? "" : l.replace(/^ {0,3}> ?/, ""))).join("\n");
@@ -176,7 +178,9 @@ function readList(lines, refs, attrs, ordered) {
 function continuation(line, afterBlank) {
   if (afterBlank || /^ {4,7}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
   const text = line.trimStart();
-  if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) throw new Unreadable("indented block in an item");
+  if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) {
+    throw new Unreadable("indented block in an item");
+  }
   return text;
 }
 
@@ -224,9 +228,8 @@ function writeBlock(node, inItem) {
   const { md } = node.attrs;
   if (md != null) {
     const again = readBlocks(md, new Set(), inItem);
-    if (again.length === 1 && again[0].type.create({ ...again[0].attrs, sep: node.attrs.sep }, again[0].content).eq(node)) {
-      return md;
-    }
+    const [one] = again;
+    if (again.length === 1 && one.type.create({ ...one.attrs, sep: node.attrs.sep }, one.content).eq(node)) return md;
   }
   return canonical(node, inItem);
 }
@@ -255,17 +258,20 @@ function canonical(node, inItem = false) {
     return out;
   }
   const space = SPEAKER.exec(node.attrs.md || "")?.[2] ?? " ";
-  const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : node.attrs.speaker ? `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} ` : "";
+  const speaker = node.attrs.speaker && `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} `;
+  const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : speaker || "";
   const tidy = (md) => {
     // Blank lines at the edges would split the block, four spaces would make it code.
     const text = md.replace(/^[ \n]*\n|[ \n]*\n$/g, "").replace(/^ {4,}/, "");
     if (name !== "heading") return prefix + text;
-    return prefix + text.replace(/ *\n */g, " ").replace(/#+$/, (run) => run.replace(/#/g, "\\#")); // one line, no closing #
+    // One line, and no closing # (Python-Markdown would drop it).
+    return prefix + text.replace(/ *\n */g, " ").replace(/#+$/, (run) => run.replace(/#/g, "\\#"));
   };
   const tries = [false, true].flatMap((full) => STYLES.map((style) => tidy(writeInline(node.content, full, style))));
   // A text the Markdown cannot hold exactly (a space at the edge of a bold) is written as
   // close as it reads, so it opens again as text, not as raw Markdown.
-  return tries.find((md) => readsAs(md, node, inItem)) ?? tries.find((md) => readsAs(md, node, inItem, true)) ?? tries[STYLES.length];
+  const exact = tries.find((md) => readsAs(md, node, inItem));
+  return exact ?? tries.find((md) => readsAs(md, node, inItem, true)) ?? tries[STYLES.length];
 }
 
 /** An item's blocks under its marker: indented by four, but a quote right under the item
@@ -284,8 +290,8 @@ function writeItem(item) {
 function readsAs(md, node, inItem, roughly = false) {
   try {
     const again = readBlocks(md, new Set(), inItem, false);
-    if (roughly) return again.length === 1 && again[0].type === node.type && again[0].textContent === node.textContent;
-    return sameContent(again, [node]);
+    if (!roughly) return sameContent(again, [node]);
+    return again.length === 1 && again[0].type === node.type && again[0].textContent === node.textContent;
   } catch (error) {
     if (error instanceof Unreadable) return false;
     throw error;

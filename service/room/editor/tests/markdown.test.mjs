@@ -39,7 +39,10 @@ const ODD = {
 };
 
 for (const [name, text] of Object.entries(ODD)) {
-  test(`an odd file (${name}) round-trips byte for byte`, () => roundTrip(text));
+  test(`an odd file (${name}) round-trips byte for byte into a valid document`, () => {
+    roundTrip(text);
+    parseMarkdown(text).check();
+  });
 }
 
 test("the odd parts of hand-written files are raw, the rest modelled", () => {

@@ -101,6 +101,8 @@ class Document:
             name = FIELD_NAMES.get(key, key.capitalize())
             fields.insert(_place(fields, key), Field(key, name, value, [f"{name}: {value}"]))
         new_body = self.body if body is None else body
+        if new_body == self.body:  # an unchanged body keeps what stood before it, even nothing
+            return Document(fields, new_body, self.separator)
         return Document(fields, new_body, self.separator or ("\n" if new_body else ""))
 
 

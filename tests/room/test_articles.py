@@ -93,3 +93,15 @@ def test_a_file_of_metadata_only_keeps_its_end():
     # Without a line end after its last line, it is read back as it was; changed() adds one
     # (it does not carry `open_end` over), so only reading is checked here.
     assert parse(text.rstrip("\n")).text() == text.rstrip("\n")
+
+
+def test_a_body_right_under_the_metadata_is_saved_without_a_blank_line_added():
+    for text in (
+        "Title: Une page\nSlug: une-page\nStatus: draft\n## Une question ?\n\nLa suite.\n",
+        "Title: Une page\r\nSlug: une-page\r\n\r\n## Une question ?\r\n",
+    ):
+        assert parse(text).changed({}).text() == text
+        assert parse(text).changed({"slug": "une-page"}, parse(text).body).text() == text
+    new_body = "Un nouveau texte.\n"
+    changed = parse("Title: Une page\n## Titre\n").changed({}, new_body).text()
+    assert changed == "Title: Une page\n\n" + new_body

@@ -33,7 +33,8 @@ export function readInline(text, refs = new Set()) {
     else if (rest.startsWith("![") || rest.startsWith("[^") || rest.startsWith("][")) fail("image or note");
     else if (rest[0] === "[" && (m = readLink(rest, refs))) i += atom(m, m.length);
     else if ((m = /^<([A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>]*)>/.exec(rest))) {
-      i += atom({ link: { href: m[1], title: null, auto: true }, inner: [{ text: m[1], marks: [] }] }, m[0].length);
+      const inner = [{ text: m[1], marks: [] }];
+      i += atom({ link: { href: m[1], title: null }, inner }, m[0].length);
     } else if (/^<[A-Za-z/!?$]|^<[^>\s]+@[^>\s]+>/.test(rest)) fail("inline HTML");
     else if ((m = /^&(#?\w+);/.exec(rest))) {
       if (!ENTITIES[m[1]]) fail("entity");
@@ -63,7 +64,8 @@ function readLink(rest, refs) {
   }
   const href = m[1].startsWith("<") ? m[1].slice(1, -1) : m[1];
   if (m[1].startsWith("<")) throw new Unreadable("bracketed address");
-  return { link: { href, title: m[2] ?? null }, inner: readInline(label, refs).map(flatten), length: end + 1 + m[0].length };
+  const inner = readInline(label, refs).map(flatten);
+  return { link: { href, title: m[2] ?? null }, inner, length: end + 1 + m[0].length };
 }
 
 const flatten = (node) => (node.isText ? { text: node.text, marks: node.marks } : { node, marks: node.marks });
@@ -116,7 +118,9 @@ function toNodes(items) {
   for (const item of items) {
     if (item.node) nodes.push(item.node.mark(item.marks.reduce((set, m) => m.addToSet(set), item.node.marks)));
     else if (item.br) nodes.push(schema.nodes.hard_break.create({ md: item.br }, null, item.marks));
-    else if (item.code !== undefined) { if (item.code) nodes.push(schema.text(item.code, schema.marks.code.create().addToSet(item.marks))); }
+    else if (item.code !== undefined) {
+      if (item.code) nodes.push(schema.text(item.code, schema.marks.code.create().addToSet(item.marks)));
+    }
     else if (item.link) {
       const link = schema.marks.link.create({ href: item.link.href, title: item.link.title });
       for (const inner of item.inner) {
@@ -129,28 +133,39 @@ function toNodes(items) {
 }
 
 /** Markdown for a fragment of inline nodes; `full` escapes every character that could mean something. */
-export function writeInline(fragment, full = false, alt = false) {
+export function writeInline(fragment, full = false, style = "typed") {
   const items = [];
   fragment.forEach((node) => items.push(node));
-  return writeRun(items, [], full, alt);
+  return writeRun(items, [], full, style);
 }
+
+/** The ways to write emphasis markers, tried in turn until one reads back: as typed, the other
+ * marker inside an emphasis (`**a _b_**`, where `***` would be ambiguous), stars only (`_`
+ * cannot close inside a word). */
+export const STYLES = ["typed", "nested", "stars"];
 
 const RANK = ["link", "strong", "em", "code"];
 
-// `alt`: emphasis nested in emphasis is written with the other marker (`**a _b_**`), where
-// the same one would run into `***`.
-function writeRun(items, open, full, alt) {
+function writeRun(items, open, full, style) {
   let out = "";
   for (let i = 0; i < items.length;) {
-    const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => RANK.indexOf(a.type.name) - RANK.indexOf(b.type.name));
+    const rank = (mark) => RANK.indexOf(mark.type.name);
+    const extra = items[i].marks.filter((m) => !m.isInSet(open)).sort((a, b) => rank(a) - rank(b));
     if (!extra.length) { out += leaf(items[i], open, full); i++; continue; }
     const mark = extra.find((m) => m.type.name !== "code") || extra[0];
     let j = i;
     while (j < items.length && mark.isInSet(items[j].marks)) j++;
     const inner = items.slice(i, j);
-    const body = mark.type.name === "code" ? inner.map((n) => n.text || "").join("") : writeRun(inner, mark.addToSet(open), full, alt);
-    const nested = alt && open.some((m) => m.type.name === "strong" || m.type.name === "em");
-    out += wrap(mark, body, inner, nested);
+    const code = mark.type.name === "code";
+    const body = code
+      ? inner.map((n) => n.text || "").join("")
+      : writeRun(inner, mark.addToSet(open), full, style);
+    // Emphasis and code cannot start or end with a space: it is written outside them.
+    const [, before, core, after] = mark.type.name === "link"
+      ? [null, "", body, ""]
+      : /^(\s*)([^]*?)(\s*)$/.exec(body);
+    const nested = style === "nested" && open.some((m) => m.type.name === "strong" || m.type.name === "em");
+    out += core ? before + wrap(mark, core, inner, style === "stars" ? "stars" : nested) + after : body;
     i = j;
   }
   return out;
@@ -159,7 +174,8 @@ function writeRun(items, open, full, alt) {
 function wrap(mark, body, inner, nested) {
   const { name } = mark.type;
   if (name === "strong" || name === "em") {
-    const marker = nested ? (name === "em" ? "_" : "__") : mark.attrs.marker;
+    const [star, underscore] = name === "em" ? ["*", "_"] : ["**", "__"];
+    const marker = nested === "stars" ? star : nested ? underscore : mark.attrs.marker;
     return marker + body + marker;
   }
   if (name === "code") {
@@ -168,14 +184,24 @@ function wrap(mark, body, inner, nested) {
   }
   const { href, title } = mark.attrs;
   const text = inner.map((n) => n.text || "").join("");
-  if (!title && text === href && inner.length === 1 && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href)) return `<${href}>`;
-  return `[${body}](${href}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
+  const auto = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^<>\s]*$/.test(href);
+  if (!title && text === href && inner.length === 1 && auto) return `<${href}>`;
+  return `[${body}](${destination(href)}${title ? ` "${title.replace(/"/g, "”")}"` : ""})`;
+}
+
+/** A link's address as a link can hold it: spaces and quotes encoded, and parentheses unless
+ * they pair as a link reads them (`/wiki/X_(y)`). */
+function destination(href) {
+  const percent = (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  const plain = href.replace(/[\s<>"]/g, percent);
+  return /^[^()]*(?:\([^()]*\)[^()]*)*$/.test(plain) ? plain : plain.replace(/[()]/g, percent);
 }
 
 function leaf(node, open, full) {
   if (node.type.name === "hard_break") return node.attrs.md || "  \n";
   if (node.marks.some((m) => m.type.name === "code")) return node.text;
-  return full ? escapeText(node.text) : node.text.replace(/\\(?=[\\`*_{}[\]()>#+\-.!|]|$)/g, "\\\\").replace(/`/g, "\\`");
+  if (full) return escapeText(node.text);
+  return node.text.replace(/\\(?=[\\`*_{}[\]()>#+\-.!|]|$)/g, "\\\\").replace(/`/g, "\\`");
 }
 
 /** Every character that could start or end something, escaped; a text typed in the editor

@@ -9,7 +9,7 @@
 // exactly (a table, HTML, code, a footnote, a line the inline reader cannot read back) is a
 // `raw` node with its text verbatim: never dropped, never rewritten.
 import { schema } from "./schema.js";
-import { Unreadable, readInline, writeInline } from "./markdown-inline.js";
+import { STYLES, Unreadable, readInline, writeInline } from "./markdown-inline.js";
 
 const BLANK = /^[ \t\r]*$/;
 const ITEM = /^( {0,3})([-*+]|\d+\.)( +)(.*)$/;
@@ -88,16 +88,14 @@ function blockEnd(lines, a, inItem) {
   const item = ITEM.exec(first);
   const continues = (line) => {
     if (QUOTE.test(first)) return QUOTE.test(line);
-    if (item) {
-      const other = ITEM.exec(line);
-      return INDENTED.test(line) || (other && other[1] === "" && /\d/.test(other[2]) === /\d/.test(item[2]));
-    }
+    if (item) return INDENTED.test(line) || ITEM.test(line); // Python-Markdown joins lists of both kinds
     return INDENTED.test(first) || /^ {0,3}\[\^/.test(first) ? INDENTED.test(line) : false;
   };
   while (after(b) < lines.length && continues(lines[after(b)])) b = nextBlank(after(b));
   const plain = !item && !QUOTE.test(first);
   for (let k = a + 1; k < b; k++) {
-    if (HEADING_LINE.test(lines[k]) || (plain && (QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k]))))) return k;
+    const splits = plain && (QUOTE.test(lines[k]) || (inItem && ITEM.test(lines[k])));
+    if (HEADING_LINE.test(lines[k]) || splits) return k;
   }
   return b;
 }
@@ -125,11 +123,12 @@ function modelled(md, refs, inItem) {
   if (lines.some((l) => FOREIGN.some((re) => re.test(l)))) return null;
   let m;
   if (HEADING_LINE.test(md)) {
-    m = /^(#{2,4}) (\S(?:.*[^#\s])?)$/.exec(md);
+    m = /^(#{2,4}) (\S(?:.*(?:[^#\s]|\\#))?\s*)$/.exec(md);
     return m && schema.nodes.heading.create({ ...attrs, level: m[1].length }, readInline(m[2], refs));
   }
   if ((m = IMAGE.exec(md))) {
-    return schema.nodes.image.create({ ...attrs, alt: m[1].replace(/\\(.)/g, "$1"), src: m[2], title: m[3] ?? "" });
+    const alt = m[1].replace(/\\(.)/g, "$1");
+    return schema.nodes.image.create({ ...attrs, alt, src: m[2], title: m[3] ?? "" });
   }
   if (QUOTE.test(md)) {
     const inner = lines.map((l) => (BLANK.test(l) ? "" : l.replace(/^ {0,3}> ?/, ""))).join("\n");
@@ -150,6 +149,7 @@ function readList(lines, refs, attrs, ordered) {
     const m = ITEM.exec(line);
     if (/\t/.test(line)) return null;
     if (m && !INDENTED.test(line)) {
+      if (!m[4].trim()) throw new Unreadable("an item with nothing on its line");
       items.push({ sep: `\n${blanks.map((l) => `${l}\n`).join("")}`, lines: [m[4]], marker: m[2] });
       blanks = [];
     } else if (BLANK.test(line)) blanks.push(line);
@@ -158,7 +158,7 @@ function readList(lines, refs, attrs, ordered) {
       blanks = [];
     }
   }
-  if (blanks.length || items.some((it) => /\d/.test(it.marker) !== ordered)) return null;
+  if (blanks.length) return null;
   const loose = items[1] ? items[1].sep : "\n";
   const nodes = items.map((it, i) => {
     const children = readBlocks(it.lines.join("\n"), refs, true);
@@ -178,7 +178,9 @@ function readList(lines, refs, attrs, ordered) {
 function continuation(line, afterBlank) {
   if (afterBlank || /^ {4,7}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
   const text = line.trimStart();
-  if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) throw new Unreadable("indented block in an item");
+  if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) {
+    throw new Unreadable("indented block in an item");
+  }
   return text;
 }
 
@@ -226,9 +228,8 @@ function writeBlock(node, inItem) {
   const { md } = node.attrs;
   if (md != null) {
     const again = readBlocks(md, new Set(), inItem);
-    if (again.length === 1 && again[0].type.create({ ...again[0].attrs, sep: node.attrs.sep }, again[0].content).eq(node)) {
-      return md;
-    }
+    const [one] = again;
+    if (again.length === 1 && one.type.create({ ...one.attrs, sep: node.attrs.sep }, one.content).eq(node)) return md;
   }
   return canonical(node, inItem);
 }
@@ -246,18 +247,31 @@ function canonical(node, inItem = false) {
   }
   if (name === "bullet_list" || name === "ordered_list") {
     let out = "";
+    let gap = "\n"; // between items: as read; a new item takes the one before it (tight at first)
     node.forEach((item, _, i) => {
       const marker = name === "bullet_list" ? `${node.attrs.marker} ` : `${node.attrs.order + i}. `;
-      const sep = item.firstChild.attrs.sep;
-      if (i > 0) out += /\n[ \t\r]*\n/.test(out) && !/\n[ \t\r]*\n/.test(sep) ? "\n\n" : /^\n[ \t\r\n]*$/.test(sep) ? sep : "\n";
+      const { sep, md } = item.firstChild.attrs;
+      if (md != null && /^\n[ \t\r\n]*$/.test(sep)) gap = sep;
+      if (i > 0) out += /\n[ \t\r]*\n/.test(out) && !/\n[ \t\r]*\n/.test(gap) ? "\n\n" : gap;
       out += marker + writeItem(item);
     });
     return out;
   }
   const space = SPEAKER.exec(node.attrs.md || "")?.[2] ?? " ";
-  const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : node.attrs.speaker ? `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} ` : "";
-  const tries = [false, true].flatMap((full) => [false, true].map((alt) => prefix + writeInline(node.content, full, alt)));
-  return tries.find((md) => readsAs(md, node, inItem)) ?? tries[2];
+  const speaker = node.attrs.speaker && `**${node.attrs.speaker.replace(/\*/g, "∗")}${space}:**{: .speaker} `;
+  const prefix = name === "heading" ? `${"#".repeat(node.attrs.level)} ` : speaker || "";
+  const tidy = (md) => {
+    // Blank lines at the edges would split the block, four spaces would make it code.
+    const text = md.replace(/^[ \n]*\n|[ \n]*\n$/g, "").replace(/^ {4,}/, "");
+    if (name !== "heading") return prefix + text;
+    // One line, and no closing # (Python-Markdown would drop it).
+    return prefix + text.replace(/ *\n */g, " ").replace(/#+$/, (run) => run.replace(/#/g, "\\#"));
+  };
+  const tries = [false, true].flatMap((full) => STYLES.map((style) => tidy(writeInline(node.content, full, style))));
+  // A text the Markdown cannot hold exactly (a space at the edge of a bold) is written as
+  // close as it reads, so it opens again as text, not as raw Markdown.
+  const exact = tries.find((md) => readsAs(md, node, inItem));
+  return exact ?? tries.find((md) => readsAs(md, node, inItem, true)) ?? tries[STYLES.length];
 }
 
 /** An item's blocks under its marker: indented by four, but a quote right under the item
@@ -273,9 +287,11 @@ function writeItem(item) {
   return out;
 }
 
-function readsAs(md, node, inItem) {
+function readsAs(md, node, inItem, roughly = false) {
   try {
-    return sameContent(readBlocks(md, new Set(), inItem, false), [node]);
+    const again = readBlocks(md, new Set(), inItem, false);
+    if (!roughly) return sameContent(again, [node]);
+    return again.length === 1 && again[0].type === node.type && again[0].textContent === node.textContent;
   } catch (error) {
     if (error instanceof Unreadable) return false;
     throw error;

@@ -1,6 +1,120 @@
 // The writing room's visual editor: mounted over the editor form's « Texte » field, which it
-// keeps filled with the Markdown, so every button of the form (save, preview, publish) works
-// as without JavaScript.
+// keeps filled with the Markdown (and told, by an `input` event, of every change), so every
+// button of the form (save, preview, publish) and the page's other scripts work as without
+// JavaScript. « Modifier le Markdown » shows the field itself; what is typed there is read
+// back into the editor.
+import { EditorState, TextSelection } from "prosemirror-state";
+import { EditorView } from "prosemirror-view";
+import { history } from "prosemirror-history";
+import { keymap } from "prosemirror-keymap";
+import { baseKeymap } from "prosemirror-commands";
+import { dropCursor } from "prosemirror-dropcursor";
+import { gapCursor } from "prosemirror-gapcursor";
 import { schema } from "./schema.js";
+import { parseMarkdown, serializeMarkdown } from "./markdown.js";
+import { pickImage } from "./images.js";
+import { announcer } from "./announce.js";
+import { ACTIONS } from "./actions.js";
+import { actionKeys, markdownRules, saveShortcut } from "./keys.js";
+import { RawView } from "./nodeviews.js";
+import { addPersonWithoutReload } from "./speakers.js";
+import { toolbar } from "./toolbar.js";
 
 export { schema };
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+export function mount(form) {
+  const area = form.querySelector("textarea#texte");
+  if (!area) return null;
+  const field = area.closest(".field") || area;
+  const box = element("div", "editeur");
+  const host = element("div", "editeur-texte");
+  host.id = "texte-editeur";
+  const toggle = element("button", "secondary editeur-bascule", "Modifier le Markdown");
+  toggle.type = "button";
+  toggle.setAttribute("aria-pressed", "false");
+  toggle.setAttribute("aria-controls", "texte");
+  const editor = { view: null, form, announce: announcer(box), pickImage };
+  const bar = toolbar(editor, host.id);
+  box.prepend(bar.element, host, toggle);
+  field.after(box);
+
+  const answerAction = ACTIONS.find((action) => action.id === "reponse");
+  let written = area.value;
+  const view = new EditorView(host, {
+    state: EditorState.create({
+      doc: parseMarkdown(area.value),
+      plugins: [markdownRules(), actionKeys(editor), keymap(baseKeymap), history(), dropCursor(), gapCursor()],
+    }),
+    nodeViews: { raw: (node, v, getPos) => new RawView(node, v, getPos) },
+    attributes: {
+      role: "textbox",
+      "aria-multiline": "true",
+      "aria-label": "Texte de l’article",
+      "aria-describedby": area.getAttribute("aria-describedby") || "",
+      spellcheck: "true",
+    },
+    handleDOMEvents: {
+      // The speaker's name is not text: a click on it asks who answers instead.
+      click(v, event) {
+        const name = event.target.closest && event.target.closest(".speaker");
+        if (!name) return false;
+        const pos = v.posAtDOM(name.parentNode, 0);
+        v.dispatch(v.state.tr.setSelection(TextSelection.near(v.state.doc.resolve(pos))));
+        answerAction.run(editor);
+        return true;
+      },
+    },
+    dispatchTransaction(tr) {
+      view.updateState(view.state.apply(tr));
+      bar.update(view.state);
+      if (!tr.docChanged) return;
+      written = serializeMarkdown(view.state.doc);
+      area.value = written;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+  });
+  editor.view = view;
+  bar.update(view.state);
+  area.hidden = true;
+
+  // The field's label leads to the editor while the field is hidden.
+  const label = form.querySelector("label[for=texte]");
+  if (label) label.addEventListener("click", (event) => { if (area.hidden) { event.preventDefault(); view.focus(); } });
+
+  toggle.addEventListener("click", () => {
+    const showMarkdown = area.hidden;
+    if (!showMarkdown && area.value !== written) {
+      // Read back what was typed in the field, as one undoable step.
+      const doc = parseMarkdown(area.value);
+      const tr = view.state.tr.replaceWith(0, view.state.doc.content.size, doc.content);
+      Object.entries(doc.attrs).forEach(([name, value]) => tr.setDocAttribute(name, value));
+      view.dispatch(tr);
+    }
+    area.hidden = !showMarkdown;
+    host.hidden = showMarkdown;
+    bar.element.hidden = showMarkdown;
+    toggle.setAttribute("aria-pressed", String(showMarkdown));
+    if (showMarkdown) area.focus();
+    else view.focus();
+    editor.announce(showMarkdown ? "Le Markdown du texte est affiché." : "Le texte est affiché tel que les lecteurs le verront.");
+  });
+
+  addPersonWithoutReload(form, editor.announce);
+  saveShortcut(form);
+  return view;
+}
+
+function start() {
+  const form = document.querySelector("form.editor");
+  if (form) mount(form);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

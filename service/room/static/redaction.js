@@ -75,7 +75,11 @@
       button.textContent = "Reprendre ce texte";
       button.addEventListener("click", function () {
         Object.keys(saved.fields).forEach(function (name) {
-          if (form.elements[name]) form.elements[name].value = saved.fields[name];
+          var field = form.elements[name];
+          if (!field) return;
+          field.value = saved.fields[name];
+          // The visual editor (editeur.js) reads the text back from its field.
+          field.dispatchEvent(new Event("input", { bubbles: true }));
         });
         note.remove();
         text.focus();

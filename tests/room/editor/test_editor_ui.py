@@ -216,3 +216,23 @@ def test_without_javascript_the_plain_form_still_saves(browser, room):
         "## Une question ?\n\nUne réponse.\n"
     )
     context.close()
+
+
+def test_the_toolbar_is_one_tab_stop_before_the_text(browser, room):
+    context, page = log_in(browser, room.url)
+    page.goto(room.url + ROOM_PATH + "nouveau")
+    toolbar = page.locator("[role=toolbar][aria-label='Mise en forme du texte']")
+    assert toolbar.locator("[tabindex='0']").count() == 1
+    assert toolbar.locator("button:has-text('Gras')").get_attribute("aria-keyshortcuts") == (
+        "Control+B"
+    )
+    page.focus("[role=toolbar] button >> nth=0")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    focused = "() => document.activeElement.id || document.activeElement.textContent"
+    assert page.evaluate(focused) == "Paragraphe"
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "texte-editeur"
+    page.keyboard.press("Shift+Tab")  # back to the button last used
+    assert page.evaluate(focused) == "Paragraphe"
+    context.close()

@@ -1,8 +1,8 @@
 // The writing room's visual editor: mounted over the editor form's « Texte » field, which it
 // keeps filled with the Markdown (and told, by an `input` event, of every change), so every
 // button of the form (save, preview, publish) and the page's other scripts work as without
-// JavaScript. « Modifier le Markdown » shows the field itself; what is typed there is read
-// back into the editor.
+// JavaScript. « Modifier le Markdown » shows the field itself; what is typed there (or put there
+// by another script, which then sends an `input` event) is read back into the editor.
 import { EditorState, TextSelection } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { history } from "prosemirror-history";
@@ -22,6 +22,8 @@ import { toolbar } from "./toolbar.js";
 
 export { schema };
 
+const FROM_FIELD = "editeur-depuis-le-champ";
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
@@ -35,13 +37,12 @@ export function mount(form) {
   const field = area.closest(".field") || area;
   const box = element("div", "editeur");
   const host = element("div", "editeur-texte");
-  host.id = "texte-editeur";
   const toggle = element("button", "secondary editeur-bascule", "Modifier le Markdown");
   toggle.type = "button";
   toggle.setAttribute("aria-pressed", "false");
   toggle.setAttribute("aria-controls", "texte");
   const editor = { view: null, form, announce: announcer(box), pickImage };
-  const bar = toolbar(editor, host.id);
+  const bar = toolbar(editor, "texte-editeur");
   box.prepend(bar.element, host, toggle);
   field.after(box);
 
@@ -54,6 +55,7 @@ export function mount(form) {
     }),
     nodeViews: { raw: (node, v, getPos) => new RawView(node, v, getPos) },
     attributes: {
+      id: "texte-editeur",
       role: "textbox",
       "aria-multiline": "true",
       "aria-label": "Texte de l’article",
@@ -74,7 +76,7 @@ export function mount(form) {
     dispatchTransaction(tr) {
       view.updateState(view.state.apply(tr));
       bar.update(view.state);
-      if (!tr.docChanged) return;
+      if (!tr.docChanged || tr.getMeta(FROM_FIELD)) return;
       written = serializeMarkdown(view.state.doc);
       area.value = written;
       area.dispatchEvent(new Event("input", { bubbles: true }));
@@ -88,15 +90,19 @@ export function mount(form) {
   const label = form.querySelector("label[for=texte]");
   if (label) label.addEventListener("click", (event) => { if (area.hidden) { event.preventDefault(); view.focus(); } });
 
+  // Whatever changes the field (typing in it, a script restoring kept text) is read back into
+  // the editor, as one undoable step, and not written back over what is being typed.
+  area.addEventListener("input", () => {
+    if (area.value === written) return;
+    written = area.value;
+    const doc = parseMarkdown(written);
+    const tr = view.state.tr.replaceWith(0, view.state.doc.content.size, doc.content);
+    Object.entries(doc.attrs).forEach(([name, value]) => tr.setDocAttribute(name, value));
+    view.dispatch(tr.setMeta(FROM_FIELD, true));
+  });
+
   toggle.addEventListener("click", () => {
     const showMarkdown = area.hidden;
-    if (!showMarkdown && area.value !== written) {
-      // Read back what was typed in the field, as one undoable step.
-      const doc = parseMarkdown(area.value);
-      const tr = view.state.tr.replaceWith(0, view.state.doc.content.size, doc.content);
-      Object.entries(doc.attrs).forEach(([name, value]) => tr.setDocAttribute(name, value));
-      view.dispatch(tr);
-    }
     area.hidden = !showMarkdown;
     host.hidden = showMarkdown;
     bar.element.hidden = showMarkdown;

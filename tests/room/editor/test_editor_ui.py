@@ -192,6 +192,18 @@ def test_the_launch_interviews_come_back_byte_identical_through_the_editor(brows
         page.keyboard.press("Control+s")
         page.wait_for_selector("text=Aucun changement à enregistrer", timeout=10_000)
         assert work_text(room, f"articles/{path.name}").encode() == before, path.name
+    # A question typed at the end of one: every other byte of the file stays as it was.
+    before = work_text(room, "articles/30-ans-caf-essonne.md")
+    page.goto(f"{room.url}{ROOM_PATH}articles/30-ans-caf-essonne/")
+    page.click(f"{EDITOR} > :last-child")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("## Et demain ?")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("text=Enregistré (révision n° ")
+    after = work_text(room, "articles/30-ans-caf-essonne.md")
+    text = before.rstrip("\n")
+    assert after == text + "\n\n## Et demain ?" + before[len(text) :]
     context.close()
 
 

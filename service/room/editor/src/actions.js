@@ -51,12 +51,17 @@ async function link({ view, announce }) {
   return done;
 }
 
-async function image({ view, announce, pickImage }) {
-  const picked = await pickImage();
-  view.focus();
-  if (!picked) return false;
-  insertImage(picked)(view.state, apart(view));
+/** Puts the image {src, alt, title} after the cursor's block, one undo step, announced. */
+export function putImage({ view, announce }, attrs) {
+  insertImage(attrs)(view.state, apart(view));
   announce("Image ajoutée.");
+}
+
+async function image(editor) {
+  const picked = await editor.pickImage();
+  editor.view.focus();
+  if (!picked) return false;
+  putImage(editor, picked);
   return true;
 }
 

@@ -12,9 +12,10 @@ import { dropCursor } from "prosemirror-dropcursor";
 import { gapCursor } from "prosemirror-gapcursor";
 import { schema } from "./schema.js";
 import { parseMarkdown, serializeMarkdown } from "./markdown.js";
-import { pickImage } from "./images.js";
+import { optionsFromForm, pickImage, uploadDropped } from "./images.js";
+import { pasteProps } from "./paste.js";
 import { announcer } from "./announce.js";
-import { ACTIONS } from "./actions.js";
+import { ACTIONS, putImage } from "./actions.js";
 import { actionKeys, markdownRules, saveShortcut } from "./keys.js";
 import { RawView } from "./nodeviews.js";
 import { addPersonWithoutReload } from "./speakers.js";
@@ -31,6 +32,24 @@ function element(tag, className, text) {
   return node;
 }
 
+function imageFile(transfer) {
+  const files = transfer ? Array.from(transfer.files || []) : [];
+  return files.find((file) => /^image\/(jpeg|png|webp)$/.test(file.type)) || null;
+}
+
+// The image the picker answers, as a block after the one at `pos` (or the cursor's).
+async function insertUpload(editor, picked, pos) {
+  const attrs = await picked;
+  const { view } = editor;
+  view.focus();
+  if (!attrs) return;
+  if (pos !== null) {
+    const $pos = view.state.doc.resolve(Math.min(pos, view.state.doc.content.size));
+    view.dispatch(view.state.tr.setSelection(TextSelection.near($pos)));
+  }
+  putImage(editor, attrs);
+}
+
 export function mount(form) {
   const area = form.querySelector("textarea#texte");
   if (!area) return null;
@@ -41,7 +60,8 @@ export function mount(form) {
   toggle.type = "button";
   toggle.setAttribute("aria-pressed", "false");
   toggle.setAttribute("aria-controls", "texte");
-  const editor = { view: null, form, announce: announcer(box), pickImage };
+  const images = () => optionsFromForm(form);
+  const editor = { view: null, form, announce: announcer(box), pickImage: () => pickImage(images()) };
   const bar = toolbar(editor, "texte-editeur");
   box.prepend(bar.element, host, toggle);
   field.after(box);
@@ -61,6 +81,22 @@ export function mount(form) {
       "aria-label": "Texte de l’article",
       "aria-describedby": area.getAttribute("aria-describedby") || "",
       spellcheck: "true",
+    },
+    ...pasteProps(schema),
+    // A photo dropped or pasted as a file: sent to the library (its alt text asked first), then
+    // put where it was dropped.
+    handleDrop(v, event, slice, moved) {
+      const file = !moved && imageFile(event.dataTransfer);
+      if (!file) return false;
+      const at = v.posAtCoords({ left: event.clientX, top: event.clientY });
+      insertUpload(editor, uploadDropped(file, images()), at ? at.pos : null);
+      return true;
+    },
+    handlePaste(v, event) {
+      const file = imageFile(event.clipboardData);
+      if (!file || event.clipboardData.getData("text/html")) return false;
+      insertUpload(editor, uploadDropped(file, images()), null);
+      return true;
     },
     handleDOMEvents: {
       // The speaker's name is not text: a click on it asks who answers instead.

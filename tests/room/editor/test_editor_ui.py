@@ -148,12 +148,14 @@ def test_an_interview_typed_in_the_editor_is_saved_as_markdown_with_no_reload(br
     keys.press("Control+s")
     page.wait_for_selector("text=Enregistré (révision n° 1)")
     assert len(moves) == 1
-    assert work_text(room, "articles/essai-de-l-editeur.md").split("\n\n", 1)[1] == (
+    # The site's own style: a list typed in the editor is tight, as in the launch articles.
+    body = work_text(room, "articles/essai-de-l-editeur.md").split("\n\n", 1)[1]
+    assert body.rstrip("\n") == (
         "## Pourquoi ce projet ?\n\n"
         "**Bruno Petit :**{: .speaker} Une réponse **forte**.\n\n"
         "- premier point\n- second point\n\n"
         "> Une citation.\n\n"
-        "Voir [le site](https://www.caf.fr)\n"
+        "Voir [le site](https://www.caf.fr)"
     )
     assert errors == []
     context.close()
@@ -247,4 +249,46 @@ def test_the_toolbar_is_one_tab_stop_before_the_text(browser, room):
     assert page.evaluate(focused) == "texte-editeur"
     page.keyboard.press("Shift+Tab")  # back to the button last used
     assert page.evaluate(focused) == "Paragraphe"
+    context.close()
+
+
+def test_a_block_the_editor_cannot_show_is_kept_in_a_labelled_box_edited_as_text(browser, room):
+    context, page = log_in(browser, room.url, width=320)
+    page.goto(room.url + ROOM_PATH + "nouveau")
+    page.click("button:has-text('Modifier le Markdown')")
+    page.fill("#texte", 'Avant.\n\n<div class="encadre">Un encadré</div>\n\nAprès.\n')
+    page.click("button:has-text('Modifier le Markdown')")
+    box = page.locator(f"{EDITOR} .bloc-brut")
+    assert box.locator("label").inner_text() == "Markdown gardé tel quel"
+    assert box.locator("textarea").input_value() == '<div class="encadre">Un encadré</div>'
+    box.locator("textarea").fill('<div class="encadre">Un autre encadré</div>')
+    assert page.input_value("#texte") == (
+        'Avant.\n\n<div class="encadre">Un autre encadré</div>\n\nAprès.\n'
+    )
+    assert axe_violations(page) == []
+    # The link dialog, open, passes too; Escape closes it and the text has the focus back.
+    page.click(f"{EDITOR} p >> nth=0")
+    page.keyboard.press("Control+k")
+    page.wait_for_selector("dialog[open] >> text=Adresse du lien")
+    assert axe_violations(page) == []
+    page.keyboard.press("Escape")
+    assert page.locator("dialog").count() == 0
+    assert page.evaluate("() => document.activeElement.id") == "texte-editeur"
+    context.close()
+
+
+def test_a_click_on_the_speaker_s_name_chooses_another_person(browser, room):
+    context, page = log_in(browser, room.url)
+    page.goto(room.url + ROOM_PATH + "nouveau")
+    page.fill("#intervenant-1-nom", "Awa Diallo")
+    page.click("button[value=personne]")
+    page.fill("#intervenant-2-nom", "Bruno Petit")
+    page.click("button:has-text('Modifier le Markdown')")
+    page.fill("#texte", "**Awa Diallo :**{: .speaker} « Oui. »\n")
+    page.click("button:has-text('Modifier le Markdown')")
+    page.click(f"{EDITOR} .speaker")
+    page.click(".editeur-dialogue label:has-text('Bruno Petit')")
+    page.click(".editeur-dialogue button:has-text('Choisir')")
+    said(page, "Converti en réponse de Bruno Petit.")
+    assert page.input_value("#texte") == "**Bruno Petit :**{: .speaker} « Oui. »\n"
     context.close()

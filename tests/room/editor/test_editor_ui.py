@@ -141,8 +141,9 @@ def test_an_interview_typed_in_the_editor_is_saved_as_markdown_with_no_reload(br
     said(page, "Action annulée.")
     assert page.inner_text(f"{EDITOR} > :last-child") == "Bloc de trop"
     assert "Voir le site" in page.inner_text(EDITOR)
-    keys.press("Control+Shift+Delete")
-    said(page, "Bloc supprimé.")
+    keys.press("Control+Shift+z")
+    said(page, "Action rétablie.")
+    assert "Bloc de trop" not in page.inner_text(EDITOR)
 
     assert moves == []  # no reload until the save
     keys.press("Control+s")
@@ -174,6 +175,13 @@ def test_the_markdown_field_is_one_toggle_away_and_read_back(browser, room):
     page.keyboard.press("End")
     page.keyboard.type(" Suite.")
     assert page.input_value("#texte") == "## Une question\n\nUn paragraphe. Suite.\n"
+    page.keyboard.press("Enter")
+    page.keyboard.type("1. un")
+    assert page.inner_text(f"{EDITOR} ol > li") == "un"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("* deux")
+    assert page.inner_text(f"{EDITOR} ul > li") == "deux"
     context.close()
 
 

@@ -245,7 +245,7 @@ def test_the_editor_works_with_the_keyboard_alone(browser, site):
         "theme",
         "intervenant-1-nom",
         "chapo",
-        "texte",
+        "texte-editeur",  # the visual editor over the (hidden) Markdown field
         "bloc",
         "bloc_texte",
         "image_fichier",

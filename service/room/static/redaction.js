@@ -79,6 +79,8 @@
         }
         if (element.type === "checkbox") element.checked = fields[name] !== null;
         else element.value = fields[name] === null ? "" : fields[name];
+        // The visual editor (editeur.js) reads the text back from its field.
+        if (element.name === "texte") element.dispatchEvent(new Event("input", { bubbles: true }));
       });
     }
     var saved = null;

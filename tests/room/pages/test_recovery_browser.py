@@ -22,6 +22,8 @@ def writer_page(browser, room):
     page.click("button:has-text('Se connecter')")
     page.wait_for_url(f"**{ROOM_PATH}**")
     page.goto(room.url + URL)
+    # The visual editor hides the Markdown field: shown by its toggle to be typed in.
+    page.click("button:has-text('Modifier le Markdown')")
     return context, page
 
 
@@ -53,4 +55,9 @@ def test_text_typed_and_never_sent_is_offered_back(browser, room):
     other.goto(room.url + URL)
     other.click(RECOVER)
     assert other.input_value("#texte") == typed
+    # The visual editor shows the text taken back, and typing there keeps it.
+    assert "Tapé puis l’onglet s’est fermé." in other.inner_text(".editeur-texte .ProseMirror")
+    other.click(".editeur-texte .ProseMirror h2 >> nth=0")
+    other.keyboard.type("!")
+    assert "Tapé puis l’onglet s’est fermé." in other.input_value("#texte")
     context.close()

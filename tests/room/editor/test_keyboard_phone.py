@@ -4,49 +4,31 @@ the list as cards under 600 px, axe-core at 320 and 1280 px (issue 20, deliverab
 
 import pytest
 
-from tests.support.browser import axe_violations
+from tests.support.browser import axe_violations, keys_to_text
 from tests.support.room import ROOM_PATH, browser_login, editor_url, work_text
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = "30-ans-caf-essonne"
 EDITOR = editor_url("articles", ARTICLE)
-# The text: the textarea, or the visual editor that takes its place inside #zone-texte.
-IN_TEXT = (
-    "() => { const e = document.activeElement;"
-    " return !!e.closest('#zone-texte') && (e.id === 'texte' || e.isContentEditable) }"
-)
 
 
 def writer(browser, site, width=1280, height=900, **options):
     return browser_login(browser, site.url, "claire", width, height, **options)
 
 
-def presses_to_text(page) -> list[str]:
-    """The keys a keyboard user presses from the page's top into the text: Tab, and Enter on
-    the skip link « Aller au texte » when it comes."""
-    assert page.evaluate("document.activeElement === document.body")
-    pressed = []
-    while not page.evaluate(IN_TEXT) and len(pressed) < 60:
-        on_skip_link = page.evaluate("document.activeElement.textContent.trim()")
-        key = "Enter" if on_skip_link == "Aller au texte" else "Tab"
-        page.keyboard.press(key)
-        pressed.append(key)
-    return pressed
-
-
 @pytest.mark.parametrize("path", [ROOM_PATH + "nouveau", EDITOR])
 def test_the_text_is_at_most_five_key_presses_from_the_top(browser, site, path):
     context, page = writer(browser, site)
     page.goto(site.url + path)
-    assert len(presses_to_text(page)) <= 5  # Tab, Enter on « Aller au texte »
+    assert len(keys_to_text(page)) <= 5  # Tab, Enter on « Aller au texte »
     context.close()
 
 
 def test_the_skip_link_reaches_the_text_without_javascript(browser, site):
     context, page = writer(browser, site, java_script_enabled=False)
     page.goto(site.url + EDITOR)
-    assert presses_to_text(page) == ["Tab", "Enter", "Tab"]
+    assert keys_to_text(page) == ["Tab", "Enter", "Tab"]
     context.close()
 
 

@@ -93,13 +93,16 @@ def test_the_action_bar_is_one_row_of_at_most_15_percent_of_a_phone_screen(brows
     context.close()
 
 
-def test_the_wide_action_bar_shows_every_action(browser, site):
-    context, page = writer(browser, site)
-    page.goto(site.url + EDITOR)
-    bar = page.locator(".editor-save")
-    for action in ("enregistrer", "apercu", "publier"):
-        assert bar.locator(f"button[value={action}]").is_visible(), action
-    assert bar.bounding_box()["height"] <= 80
+@pytest.mark.parametrize("width", [896, 1280])  # 896: from 56rem
+def test_the_wide_action_bar_shows_every_action_in_one_row(browser, site, width):
+    context, page = writer(browser, site, width=width)
+    for address in one_article_a_status(page, site):
+        page.goto(site.url + address)
+        bar = page.locator(".editor-save")
+        for action in ("enregistrer", "apercu", "publier"):
+            assert bar.locator(f"button[value={action}]").is_visible(), (address, action)
+        assert bar.bounding_box()["height"] <= 80, address
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, address
     context.close()
 
 

@@ -107,7 +107,8 @@ def test_a_newcomer_writes_previews_publishes_restores_and_withdraws_an_intervie
     page.fill("#image_legende", "Le relais de Massy")
     page.click("button:has-text('Ajouter l’image')")
     page.wait_for_selector("text=ajoutée au texte")
-    page.click("button:has-text('Enregistrer et voir l’aperçu')")
+    page.click(".editor-save summary:has-text('Plus')")  # a phone's other actions: « Plus… »
+    page.click(".editor-save button:has-text('Enregistrer et voir l’aperçu')")
     # The preview, at 390 px, before anything is published.
     frame = page.frame_locator("iframe[title*='téléphone']")
     assert "Le relais petite enfance de Massy" in frame.locator("h1").inner_text()

@@ -1,5 +1,5 @@
 """Debian's Chromium (never a downloaded browser) kept off the network, and what the browser
-tests do with a page: open it at a width, run axe-core on it."""
+tests do with a page: open it at a width, run axe-core on it, count the keys to the text."""
 
 from pathlib import Path
 
@@ -37,3 +37,23 @@ def axe_violations(page):
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+# The room's text: the textarea, or the visual editor that takes its place inside #zone-texte.
+IN_TEXT = (
+    "() => { const e = document.activeElement;"
+    " return e.id === 'texte' || (e.isContentEditable && !!e.closest('#zone-texte')) }"
+)
+
+
+def keys_to_text(page, skip_link: bool = True, most: int = 100) -> list[str]:
+    """The keys a keyboard user presses from the top of the editor page (focus on the body)
+    into the text: Tab, and Enter on the skip link « Aller au texte » if `skip_link`."""
+    assert page.evaluate("document.activeElement === document.body")
+    pressed = []
+    while not page.evaluate(IN_TEXT) and len(pressed) < most:
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        key = "Enter" if skip_link and focused == "Aller au texte" else "Tab"
+        page.keyboard.press(key)
+        pressed.append(key)
+    return pressed

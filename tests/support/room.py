@@ -53,6 +53,22 @@ def login(url: str, username: str, password: str = PASSWORD, suite: str = "") ->
     return client
 
 
+def browser_login(
+    browser, url: str, username: str, width: int = 1280, height: int = 900, **options
+):
+    """A Chromium context and page logged in as `username`, on the room's list of articles."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="fr-FR", **options
+    )
+    page = context.new_page()
+    page.goto(f"{url}{LOGIN_PATH}?suite={ROOM_PATH}")
+    page.fill("#identifiant", username)
+    page.fill("#mot_de_passe", PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"**{ROOM_PATH}**")
+    return context, page
+
+
 def copy_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)

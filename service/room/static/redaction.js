@@ -8,7 +8,10 @@
      is marked with a token the server's answer carries back (data-envoi): that answer holds
      the text sent, and more (an added block), so what was kept is replaced by it, never
      offered back as if newer (« Reprendre ce texte » used to remove the block just added);
-   - a publication's page follows the job and shows the result when it ends. */
+   - a publication's page follows the job and shows the result when it ends;
+   - Ctrl+S (Cmd+S) saves, as « Enregistrer » does, unless the visual editor handled it; the
+     skip link « Aller au texte » puts the cursor in the text itself (without a script it
+     reaches the text's zone, one Tab before the text). */
 (function () {
   "use strict";
 
@@ -160,9 +163,32 @@
     }, 1500);
   }
 
+  function shortcuts(form) {
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || !(event.ctrlKey || event.metaKey) || event.altKey ||
+          event.shiftKey || event.key.toLowerCase() !== "s") return;
+      var save = form.querySelector("button[name=action][value=enregistrer]");
+      if (!save) return;
+      event.preventDefault();  // not the browser's « save the page as »
+      save.click();
+    });
+    var zone = document.getElementById("zone-texte");
+    var skip = document.querySelector("a.skip-link[href='#zone-texte']");
+    if (!zone || !skip) return;
+    skip.addEventListener("click", function (event) {
+      var shown = Array.prototype.filter.call(
+        zone.querySelectorAll("[contenteditable=true], textarea"),
+        function (element) { return element.getClientRects().length > 0; });
+      if (!shown.length) return;
+      event.preventDefault();
+      shown[0].focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.editor");
     if (form) editor(form);
+    if (form) shortcuts(form);
     Array.prototype.forEach.call(document.querySelectorAll("textarea[data-count]"), counter);
     var status = document.querySelector("[data-suivi]");
     if (status) job(status);

@@ -4,8 +4,7 @@ after « Ajouter au texte » used to remove the block just added)."""
 
 import pytest
 
-from site_core.paths import LOGIN_PATH
-from tests.support.room import PASSWORD, ROOM_PATH, editor_url
+from tests.support.room import browser_login, editor_url
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +13,7 @@ RECOVER = "button:has-text('Reprendre ce texte')"
 
 
 def writer_page(browser, room):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(f"{room.url}{LOGIN_PATH}?suite={ROOM_PATH}")
-    page.fill("#identifiant", "karim")
-    page.fill("#mot_de_passe", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url(f"**{ROOM_PATH}**")
+    context, page = browser_login(browser, room.url, "karim")
     page.goto(room.url + URL)
     # The visual editor hides the Markdown field: shown by its toggle to be typed in.
     page.click("button:has-text('Modifier le Markdown')")

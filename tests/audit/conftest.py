@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.support.audit import audit_service, audited, build_audit_site, sample
+from tests.support.audit import audit_service, audited, build_audit_site, logged_in
 
 
 @dataclass
@@ -22,11 +22,8 @@ def audit_sample(tmp_path_factory):
     site = build_audit_site(base)
     with audit_service(base, site) as (_service, client, urls):
         html = {}
-        team = {page["page"] for page in sample() if page["echantillon"] == "equipe"} - {
-            "connexion"
-        }
         for page in audited():
-            response = (client.get if page in team else httpx.get)(urls[page])
+            response = (client.get if logged_in(page) else httpx.get)(urls[page])
             assert response.status_code == (404 if page == "404" else 200), (page, response)
             html[page] = response.text
         yield Sample(urls, html, client.cookies)

@@ -112,7 +112,7 @@ def test_headings_start_at_one_h1_and_skip_no_level(audit_sample, page):
         assert after <= before + 1, (levels, headings)
 
 
-@pytest.mark.rgaa("9.2")
+@pytest.mark.rgaa("9.2", "12.6")
 @pytest.mark.parametrize("page", PAGES)
 def test_page_zones_are_landmarks(audit_sample, page):
     """Each zone the page shows is its element: the site's pages have a header, a menu, the
@@ -162,8 +162,11 @@ def test_every_field_has_a_label(audit_sample, page):
 @pytest.mark.rgaa("11.13")
 @pytest.mark.parametrize("page", PAGES)
 def test_personal_fields_say_their_purpose(audit_sample, page):
-    for field in soup(audit_sample, page).find_all("input", type="email"):
+    document = soup(audit_sample, page)
+    for field in document.find_all("input", type="email"):
         assert field.get("autocomplete") == "email", field
+    for field in document.find_all("input", attrs={"name": ("nom", "name")}):
+        assert field.get("autocomplete") == "name", field
 
 
 @pytest.mark.rgaa("12.7")

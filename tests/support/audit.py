@@ -7,6 +7,7 @@ import csv
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 
@@ -35,6 +36,13 @@ def audited(team: bool | None = None) -> list[str]:
         for page in sample()
         if not page["en_attente"] and team in (None, page["echantillon"] == "equipe")
     ]
+
+
+def logged_in(page: str) -> bool:
+    """Whether the team's session opens `page` (the login page is seen without one: with one,
+    it sends the visitor on)."""
+    row = next(p for p in sample() if p["page"] == page)
+    return row["echantillon"] == "equipe" and page != "connexion"
 
 
 def _comment_store(path: Path) -> Path:
@@ -81,6 +89,15 @@ def audit_service(base: Path, site_dir: Path):
     config = room_config(base, site_dir)
     add_account(config.core.database, "admin", accounts.ROLES, "Aline Admin")
     with running_service(config, serve_site=True) as service:
+        conn = service.db()
+        with conn:  # a comment waiting in the moderation queue
+            conn.execute(
+                "INSERT INTO comments (article_slug, author_name, author_email, body, status,"
+                " created_at) VALUES (?, 'Un lecteur', 'y@example.org', 'Une question ?',"
+                " 'pending', '2024-03-03T10:00:00+00:00')",
+                (INTERVIEW,),
+            )
+        conn.close()
         links = _reader_links(service)
         client = login(service.url, "admin")
         urls = {page["page"]: service.url + page["adresse"].format(**links) for page in sample()}
@@ -112,3 +129,20 @@ def _reader_links(service) -> dict[str, str]:
         "confirmer": signer.token(CONFIRM, Link(person[0], person[1], ids, time.time())),
         "desabonnement": signer.token(UNSUBSCRIBE, Link(person[0], person[1])),
     }
+
+
+def open_page(browser, url: str, page: str, cookies, width: int = 1280, **options):
+    """A new browser context on sample page `page` at `url`, with the team's session (`cookies`)
+    where it needs one, its search results waited for; returns (context, tab)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+    if logged_in(page):
+        origin = "{0.scheme}://{0.netloc}/".format(urlparse(url))
+        context.add_cookies(
+            [{"name": name, "value": value, "url": origin} for name, value in cookies.items()]
+        )
+    tab = context.new_page()
+    tab.goto(url, wait_until="load")
+    # Search results come from the script: wait for them.
+    if page == "recherche" and options.get("java_script_enabled", True):
+        tab.locator(".resultat").first.wait_for(timeout=20000)
+    return context, tab

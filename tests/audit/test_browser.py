@@ -2,6 +2,8 @@
 rules (contrast among them), text at 200 %, reflow at 320 px, the text spacing of 10.12, focus
 visible and tab order, the pages without JavaScript."""
 
+import re
+
 import pytest
 
 from tests.support.audit import audited, open_page
@@ -120,5 +122,49 @@ def test_public_pages_work_without_javascript(browser, audit_sample, page):
         assert len(tab.locator("main").inner_text()) > 40
         if page == "recherche":
             assert tab.locator("main form input[name=q]").count() == 1
+    finally:
+        context.close()
+
+
+# Each visible text field: its border colour and width, its own background, and the background
+# behind it (the first ancestor's that is not transparent).
+FIELD_EDGES = """() => {
+  const behind = e => { for (e = e.parentElement; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
+  const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])'
+    + ':not([type=submit]), select, textarea';
+  return [...document.querySelectorAll(fields)]
+    .filter(e => e.getClientRects().length && e.offsetWidth > 1)
+    .map(e => { const s = getComputedStyle(e);
+      return {field: e.outerHTML.slice(0, 80), border: s.borderTopColor,
+              width: parseFloat(s.borderTopWidth), own: s.backgroundColor, behind: behind(e)}; });
+}"""
+
+
+def luminance(colour: str) -> float:
+    red, green, blue = (int(v) / 255 for v in re.findall(r"\d+(?:\.\d+)?", colour)[:3])
+    linear = [
+        v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (red, green, blue)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.rgaa("3.3")
+@pytest.mark.parametrize("page", PAGES)
+def test_text_fields_stand_out_from_their_background_at_3_to_1(browser, audit_sample, page):
+    """A field is seen by its border (1 px at least) or by its own background, 3:1 against
+    what is behind it (WCAG 1.4.11)."""
+    context, tab = open_sample(browser, audit_sample, page)
+    try:
+        for edge in tab.evaluate(FIELD_EDGES):
+            by_border = edge["width"] >= 1 and contrast(edge["border"], edge["behind"]) >= 3
+            own = edge["own"] if "0, 0, 0, 0" not in edge["own"] else edge["behind"]
+            assert by_border or contrast(own, edge["behind"]) >= 3, edge
     finally:
         context.close()

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from plugins.rgaa_statement.grid import PENDING, STATUSES, Audit
+from plugins.rgaa_statement.grid import PENDING, STATUSES, Audit, node_ids
 from tests.support.audit import AUDIT
 from tests.support.site import ROOT
 
@@ -59,10 +59,10 @@ def incomplete(row) -> str:
     """What is missing from a grid row ("" if nothing)."""
     if row["page"] in {p["page"] for p in AUDIT_DATA.sample if p["en_attente"]}:
         return "" if row["statut"] == PENDING else "a page waiting for issue 20 is NT"
-    kind, _, how = row["verification"].partition(": ")
+    tested, _, by_hand = row["verification"].partition("manuel: ")
     problems = [
         "status" if row["statut"] not in STATUSES else "",
-        "verification" if kind not in ("test", "manuel") or not how.strip() else "",
+        "verification" if not (node_ids(row) or (not tested and by_hand.strip())) else "",
         "date" if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]) else "",
         "evidence" if not row["preuve"] else "",
     ]
@@ -78,19 +78,13 @@ def test_every_row_is_complete():
 def test_every_named_test_exists_and_is_marked_with_its_criterion():
     marked = marks()
     for row in AUDIT_DATA.grid:
-        if row["verification"].startswith("test: "):
-            for node in row["verification"].removeprefix("test: ").split():
-                assert node in marked, (row["critere"], row["page"], node)
-                assert row["critere"] in marked[node], (row["critere"], node)
+        for node in node_ids(row):
+            assert node in marked, (row["critere"], row["page"], node)
+            assert row["critere"] in marked[node], (row["critere"], node)
 
 
 def test_every_marked_test_is_in_the_grid():
-    named = {
-        (node, row["critere"])
-        for row in AUDIT_DATA.grid
-        if row["verification"].startswith("test: ")
-        for node in row["verification"].removeprefix("test: ").split()
-    }
+    named = {(node, row["critere"]) for row in AUDIT_DATA.grid for node in node_ids(row)}
     for node, criteria in marks().items():
         for criterion in criteria:
             assert (node, criterion) in named, (node, criterion)

@@ -102,6 +102,17 @@ def test_every_link_has_a_name(audit_sample, page):
         assert name_of(link, document), link
 
 
+@pytest.mark.rgaa("6.1", "11.9")
+@pytest.mark.parametrize("page", PAGES)
+def test_links_and_buttons_names_contain_their_visible_label(audit_sample, page):
+    """A name given by aria-label keeps the words shown (RGAA tests 6.1.5 and 11.9.2): a
+    voice-control user says what they see."""
+    document = soup(audit_sample, page)
+    for element in document.find_all(["a", "button"], attrs={"aria-label": True}):
+        shown = " ".join(element.get_text(" ").split()).lower()
+        assert shown in " ".join(element["aria-label"].split()).lower(), element
+
+
 @pytest.mark.rgaa("9.1")
 @pytest.mark.parametrize("page", PAGES)
 def test_headings_start_at_one_h1_and_skip_no_level(audit_sample, page):

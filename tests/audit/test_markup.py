@@ -3,12 +3,15 @@ site and the service's reader and team pages): each test names its criteria with
 `@pytest.mark.rgaa`, and the grid (audit/rgaa/grille.csv) names these tests."""
 
 import re
+import time
 
 import html5lib
+import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.support.audit import audited
+from service.core import tokens
+from tests.support.audit import INTERVIEW, audited
 
 PAGES = audited()
 PUBLIC = audited(team=False)
@@ -214,3 +217,41 @@ def test_downloads_say_their_format_and_size(audit_sample, page):
         said = name_of(link, document)
         assert re.search(FORMATS, said, re.I), said
         assert re.search(r"\d+(,\d+)?\s*[kKM]?o\b", said), said
+
+
+def refused_forms(service) -> dict[str, str]:
+    """The pages a reader gets back from the comment and the lettre forms sent wrong: no
+    comment, an address that is not one."""
+    lettre = {
+        "email": "pas-une-adresse",
+        "origine": "page",
+        "jeton": tokens.issue(service.config.core.secret_key, now=time.time() - 10),
+        "reference_dossier": "",
+        "rythme": "each",
+    }
+    pages = {
+        "commentaire": httpx.post(
+            service.url + "/commentaires/poster",
+            data=service.form(INTERVIEW, email="pas-une-adresse", commentaire=""),
+        ),
+        "lettre": httpx.post(service.url + "/commentaires/lettre/abonnement", data=lettre),
+    }
+    assert {page.status_code for page in pages.values()} == {422}
+    return {name: page.text for name, page in pages.items()}
+
+
+@pytest.mark.rgaa("11.10", "11.11")
+def test_refused_forms_say_what_is_wrong_at_each_field_and_keep_the_text(audit_sample):
+    for name, html in refused_forms(audit_sample.service).items():
+        document = BeautifulSoup(html, "html.parser")
+        invalid = document.find_all(attrs={"aria-invalid": "true"})
+        assert invalid, name
+        for field in invalid:
+            said = " ".join(
+                document.find(id=i).get_text(" ", strip=True)
+                for i in field["aria-describedby"].split()
+            )
+            assert said, field
+            if field.get("type") == "email":
+                assert field["value"] == "pas-une-adresse", "what was typed is kept"
+                assert "forme" in said, "the message says the expected form"

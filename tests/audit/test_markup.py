@@ -3,15 +3,13 @@ site and the service's reader and team pages): each test names its criteria with
 `@pytest.mark.rgaa`, and the grid (audit/rgaa/grille.csv) names these tests."""
 
 import re
-import time
 
 import html5lib
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from service.core import tokens
-from tests.support.audit import INTERVIEW, audited
+from tests.support.audit import INTERVIEW, audited, subscribe
 
 PAGES = audited()
 PUBLIC = audited(team=False)
@@ -222,19 +220,12 @@ def test_downloads_say_their_format_and_size(audit_sample, page):
 def refused_forms(service) -> dict[str, str]:
     """The pages a reader gets back from the comment and the lettre forms sent wrong: no
     comment, an address that is not one."""
-    lettre = {
-        "email": "pas-une-adresse",
-        "origine": "page",
-        "jeton": tokens.issue(service.config.core.secret_key, now=time.time() - 10),
-        "reference_dossier": "",
-        "rythme": "each",
-    }
     pages = {
         "commentaire": httpx.post(
             service.url + "/commentaires/poster",
             data=service.form(INTERVIEW, email="pas-une-adresse", commentaire=""),
         ),
-        "lettre": httpx.post(service.url + "/commentaires/lettre/abonnement", data=lettre),
+        "lettre": subscribe(service, "pas-une-adresse"),
     }
     assert {page.status_code for page in pages.values()} == {422}
     return {name: page.text for name, page in pages.items()}

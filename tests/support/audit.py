@@ -107,16 +107,21 @@ def audit_service(base: Path, site_dir: Path):
             client.close()
 
 
-def _reader_links(service) -> dict[str, str]:
-    """Signed confirmation and unsubscription tokens of a reader who subscribed."""
+def subscribe(service, email: str) -> httpx.Response:
+    """The lettre's form sent from the S'abonner page with `email`."""
     form = {
-        "email": "lectrice@example.org",
+        "email": email,
         "origine": "page",
         "jeton": tokens.issue(service.config.core.secret_key, now=time.time() - 10),
         "reference_dossier": "",
         "rythme": "each",
     }
-    response = httpx.post(f"{service.url}/commentaires/lettre/abonnement", data=form)
+    return httpx.post(f"{service.url}/commentaires/lettre/abonnement", data=form)
+
+
+def _reader_links(service) -> dict[str, str]:
+    """Signed confirmation and unsubscription tokens of a reader who subscribed."""
+    response = subscribe(service, "lectrice@example.org")
     assert response.status_code == 303, response.text
     conn = service.db()
     try:

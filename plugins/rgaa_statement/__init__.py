@@ -7,8 +7,9 @@ theme/templates/accessibilite.html puts in place of the marker in the page's Mar
 statement and the footer say what the grid says, never what someone last typed; the page's
 human parts (commitment, contact, voies de recours) stay in content/pages/accessibilite.md.
 
-Settings, not content: a cached page (site_core.build) is rebuilt when they change, since the
-content cache and page fingerprints are keyed on the settings.
+Settings, not content: they reach every page. The settings are read before this plugin runs,
+so the incremental build (site_core.build) keys its caches on the audit's files themselves
+(BUILD_DATA_SETTINGS names RGAA_AUDIT in pelicanconf.py).
 A build without the audit folder says « non conforme », as the law asks of an unaudited site.
 """
 

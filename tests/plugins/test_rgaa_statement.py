@@ -9,8 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plugins.rgaa_statement.grid import Audit
+from site_core.build import build
 from tests.support.audit import AUDIT
-from tests.support.site import build_site
+from tests.support.site import build_site, site_settings
 
 HEADER = ["critere", "page", "statut", "verification", "preuve", "date"]
 
@@ -18,7 +19,7 @@ HEADER = ["critere", "page", "statut", "verification", "preuve", "date"]
 def audit_copy(tmp_path, statuses: dict[tuple[str, str], str]):
     """The repository's audit with some rows' status changed ({(criterion, page): status})."""
     folder = tmp_path / "audit"
-    shutil.copytree(AUDIT, folder, ignore=shutil.ignore_patterns("preuves"))
+    shutil.copytree(AUDIT, folder, ignore=shutil.ignore_patterns("preuves"), dirs_exist_ok=True)
     rows = list(csv.DictReader((folder / "grille.csv").open(encoding="utf-8")))
     for row in rows:
         row["statut"] = statuses.get((row["critere"], row["page"]), row["statut"])
@@ -116,3 +117,19 @@ def test_without_an_audit_the_site_says_non_conforme(tmp_path):
     text, footer = statement_of(output)
     assert footer == "Accessibilité\u00a0: non conforme"
     assert "est non conforme" in text and "Voies de recours" in text
+
+
+def test_an_incremental_build_follows_a_changed_grid(tmp_path):
+    """`invoke build` and the live preview keep unchanged pages: a grid changed since the last
+    build still changes the statement and every footer."""
+    folder = audit_copy(tmp_path, {})
+    settings = site_settings(tmp_path / "output", RGAA_AUDIT=str(folder))
+    build(settings)
+    assert statement_of(tmp_path / "output")[1] == "Accessibilité\u00a0: totalement conforme"
+    audit_copy(tmp_path, {("3.2", "archives"): "NC"})  # the same folder, rewritten
+    build(settings)
+    text, footer = statement_of(tmp_path / "output")
+    assert footer == "Accessibilité\u00a0: partiellement conforme"
+    assert "Accessibilité\u00a0: partiellement conforme" in (
+        tmp_path / "output" / "archives" / "index.html"
+    ).read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ site and the service's reader and team pages): each test names its criteria with
 `@pytest.mark.rgaa`, and the grid (audit/rgaa/grille.csv) names these tests."""
 
 import re
+from urllib.parse import urljoin
 
 import html5lib
 import httpx
@@ -246,3 +247,29 @@ def test_refused_forms_say_what_is_wrong_at_each_field_and_keep_the_text(audit_s
             if field.get("type") == "email":
                 assert field["value"] == "pas-une-adresse", "what was typed is kept"
                 assert "forme" in said, "the message says the expected form"
+
+
+@pytest.mark.rgaa("12.5")
+def test_the_search_is_reached_the_same_way_on_every_public_page(audit_sample):
+    """In the header of every public page, the same form; on the search page, its own field."""
+    actions = set()
+    for page in PUBLIC:
+        document = soup(audit_sample, page)
+        where = document.main if page == "recherche" else document.body.header
+        form = where.find("form", role="search") or where.find("input", type="search")
+        assert form is not None, page
+        if page != "recherche":
+            actions.add(form["action"])
+    assert len(actions) == 1, actions
+
+
+@pytest.mark.rgaa("13.2")
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_opens_a_new_window(audit_sample, page):
+    document = soup(audit_sample, page)
+    assert [e for e in document.find_all(target=True) if e["target"] != "_self"] == []
+    for script in document.find_all("script", src=True):
+        address = urljoin(audit_sample.urls[page], script["src"])
+        source = httpx.get(address, cookies=audit_sample.team_cookies)
+        assert source.status_code == 200, address
+        assert "window.open" not in source.text, address

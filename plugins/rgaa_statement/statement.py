@@ -4,14 +4,16 @@ dérogations, contenus non soumis), établissement de la déclaration (technolog
 de test, outils, pages vérifiées). The page's human parts (commitment, contact, voies de
 recours) stay in content/pages/accessibilite.md.
 
-Typeset here: the french_typography plugin runs on content, and this text reaches the page
-through the template. Every value from the audit's files is escaped.
+Typeset here (site_core.typography, as the french_typography plugin does content): this text
+reaches the page through the template. Every value from the audit's files is escaped.
 """
 
 from datetime import date
 from html import escape
 
 from babel.dates import format_date
+
+from site_core.typography import typeset_html
 
 from .grid import SAMPLES, Audit, Score
 
@@ -96,28 +98,30 @@ def render(audit: Audit) -> str:
     scores = [audit.score(sample) for sample in SAMPLES]
     counts = audit.checked_by()
     facts = audit.facts
-    return "".join(
-        [
-            "<h2>État de conformité</h2>",
-            *(_state(audit, score) for score in scores),
-            "<h2>Résultats des tests</h2>",
-            *(_results(audit, score) for score in scores),
-            f"<p>Sur les {len(audit.criteria)}{NBSP}critères, {counts['test']} sont vérifiés "
-            f"par des tests automatiques à chaque modification du site, "
-            f"{counts['manuel']} à la main.</p>",
-            "<h2>Contenus non accessibles</h2>",
-            _gaps(audit),
-            "<h2>Établissement de cette déclaration</h2>",
-            f"<p>Cette déclaration a été établie le {long_date(facts['date'])}, "
-            f"d’après un audit réalisé par {escape(facts['auditeur'])}.</p>",
-            "<h3>Technologies utilisées pour la réalisation du site</h3>",
-            _list(escape(item) for item in facts["technologies"]),
-            "<h3>Environnement de test</h3>",
-            _list(escape(item) for item in facts["environnement"]),
-            f"<p>Technologies d’assistance{NBSP}: {escape(facts['assistance'])}.</p>",
-            "<h3>Outils pour évaluer l’accessibilité</h3>",
-            _list(escape(item) for item in facts["outils"]),
-            "<h3>Pages du site ayant fait l’objet de la vérification de conformité</h3>",
-            _pages(audit),
-        ]
+    return typeset_html(
+        "".join(
+            [
+                "<h2>État de conformité</h2>",
+                *(_state(audit, score) for score in scores),
+                "<h2>Résultats des tests</h2>",
+                *(_results(audit, score) for score in scores),
+                f"<p>Sur les {len(audit.criteria)}{NBSP}critères, {counts['test']} sont vérifiés "
+                f"par des tests automatiques à chaque modification du site, "
+                f"{counts['manuel']} à la main.</p>",
+                "<h2>Contenus non accessibles</h2>",
+                _gaps(audit),
+                "<h2>Établissement de cette déclaration</h2>",
+                f"<p>Cette déclaration a été établie le {long_date(facts['date'])}, "
+                f"d’après un audit réalisé par {escape(facts['auditeur'])}.</p>",
+                "<h3>Technologies utilisées pour la réalisation du site</h3>",
+                _list(escape(item) for item in facts["technologies"]),
+                "<h3>Environnement de test</h3>",
+                _list(escape(item) for item in facts["environnement"]),
+                f"<p>Technologies d’assistance{NBSP}: {escape(facts['assistance'])}.</p>",
+                "<h3>Outils pour évaluer l’accessibilité</h3>",
+                _list(escape(item) for item in facts["outils"]),
+                "<h3>Pages du site ayant fait l’objet de la vérification de conformité</h3>",
+                _pages(audit),
+            ]
+        )
     )

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from plugins.rgaa_statement.grid import Audit
 from site_core.build import build
+from site_core.typography import typeset_text
 from tests.support.audit import AUDIT
 from tests.support.site import build_site, site_settings
 
@@ -98,7 +99,7 @@ def test_the_build_states_what_the_grid_scores(built_site):
     ]  # fmt: skip
     assert [text.index(title) for title in titles] == sorted(text.index(t) for t in titles)
     for gap in audit.gaps:
-        assert gap["alternative"] in text
+        assert typeset_text(gap["alternative"]) in text
     assert "8 décembre 2026" in text
 
 

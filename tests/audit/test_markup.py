@@ -273,3 +273,14 @@ def test_nothing_opens_a_new_window(audit_sample, page):
         source = httpx.get(address, cookies=audit_sample.team_cookies)
         assert source.status_code == 200, address
         assert "window.open" not in source.text, address
+
+
+@pytest.mark.rgaa("12.1")
+@pytest.mark.parametrize("page", PUBLIC)
+def test_public_pages_offer_two_ways_to_every_page(audit_sample, page):
+    """The menu, and the search engine (the header's form, or the search page's own)."""
+    document = soup(audit_sample, page)
+    menu = document.body.header.find("nav")
+    assert menu is not None and len(menu.find_all("a", href=True)) >= 5
+    assert document.find("form", role="search") or page == "recherche"
+    assert document.find("a", href="/archives/"), "the archives list every interview"

@@ -155,9 +155,16 @@ PLUGINS = [
     "feeds",
     "letters",
     "search",
+    "rgaa_statement",
     # Last: it keeps, of the HTML every plugin above wrote, only what the allow-list allows.
     "sanitize",
 ]
+
+# The RGAA audit (audit/rgaa/) the accessibility statement and the footer are generated from
+# (plugins/rgaa_statement).
+RGAA_AUDIT = str(ROOT / "audit" / "rgaa")
+# Read by plugins into every page: an incremental build starts afresh when they change.
+BUILD_DATA_SETTINGS = ["RGAA_AUDIT"]
 
 # Images (plugins/images): content images and portraits become <picture> elements with AVIF,
 # WebP and JPEG/PNG files in these widths (px, never wider than the source). The encoded files

@@ -1,6 +1,9 @@
-"""What invalidates everything an incremental build kept: settings, code, templates.
+"""What invalidates everything an incremental build kept: settings, code, data, templates.
 
-`content_key` (settings and code) guards the content cache and the page fingerprints;
+Data: files outside the content that plugins turn into every page (the RGAA audit's grid gives
+each footer its « Accessibilité : … »), named by the settings BUILD_DATA_SETTINGS lists (a
+file, or a folder's files, not its sub-folders).
+`content_key` (settings, code and data) guards the content cache and the page fingerprints;
 `templates_digest` (every template file of the theme) joins the fingerprints only, so editing a
 template re-renders the pages without reading any article again.
 """
@@ -36,6 +39,17 @@ def _code_files(settings) -> list[Path]:
     return files
 
 
+def _data_files(settings) -> list[Path]:
+    files = []
+    for name in settings.get("BUILD_DATA_SETTINGS") or []:
+        path = Path(settings.get(name) or "")
+        if path.is_dir():
+            files += [p for p in path.iterdir() if p.is_file()]
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
 def content_key(settings) -> bytes:
     try:
         values = {k: v for k, v in sorted(settings.items()) if k not in IGNORED_SETTINGS}
@@ -43,7 +57,8 @@ def content_key(settings) -> bytes:
     except Unstable:  # never equal: every build is a full one
         settings_digest = uuid.uuid4().bytes
     versions = [sys.version] + [importlib.metadata.version(name) for name in PACKAGES]
-    return settings_digest + _files_digest(_code_files(settings)) + "|".join(versions).encode()
+    files = _code_files(settings) + _data_files(settings)
+    return settings_digest + _files_digest(files) + "|".join(versions).encode()
 
 
 def templates_digest(settings) -> bytes:

@@ -12,6 +12,11 @@ import { schema } from "./schema.js";
 import { STYLES, Unreadable, readInline, writeInline } from "./markdown-inline.js";
 
 const BLANK = /^[ \t\r]*$/;
+// Python-Markdown joins two lists one blank line apart (even a bulleted and a numbered one):
+// an empty comment between them keeps them two, as the editor shows them. It is read as part
+// of the text before the second list, and written there when two lists meet.
+const LIST_BREAK = "<!-- -->";
+const isList = (node) => node.type.name.endsWith("_list");
 const ITEM = /^( {0,3})([-*+]|\d+\.)( +)(.*)$/;
 const QUOTE = /^ {0,3}>/;
 const HEADING_LINE = /^#/;
@@ -60,6 +65,11 @@ function readBlocks(src, refs, inItem, check = true) {
     const b = blockEnd(lines, a, inItem);
     const sep = (end === 0 && nodes.length === 0 ? "" : "\n") + lines.slice(end, a).map((l) => `${l}\n`).join("");
     const md = lines.slice(a, b).join("\n");
+    const next = lines.slice(b).findIndex((l) => !BLANK.test(l)) + b;
+    if (md === LIST_BREAK && nodes.length && isList(nodes.at(-1)) && next > b && ITEM.test(lines[next])) {
+      a = b; // the comment goes into the next list's `sep`: `end` stays where the blanks began
+      continue;
+    }
     const node = readBlock(md, refs, inItem, check);
     nodes.push(node.type.create({ ...node.attrs, sep }, node.content));
     end = a = b;
@@ -215,6 +225,9 @@ function writeBlocks(fragment, inItem) {
 /** The text between two blocks: the one read, unless it would now join them into one. */
 function joint(prev, node, inItem) {
   const sep = node.attrs.sep ?? "\n\n";
+  if (isList(prev) && isList(node)) {
+    return /^\n[ \t\r]*\n<!-- -->\n[ \t\r]*\n$/.test(sep) ? sep : `\n\n${LIST_BREAK}\n\n`;
+  }
   if (!/^\n[ \t\r\n]*$/.test(sep)) return "\n\n";
   if (/\n[ \t\r]*\n/.test(sep)) return sep;
   const runsOn = ["paragraph", "bullet_list", "ordered_list", "blockquote"].includes(prev.type.name);

@@ -11,7 +11,7 @@ at most 30 s) until it shows the word: the time from the last keystroke to then 
 edit (timed around BuildWorker.call, the build's `seconds` inside it), and the navigations of
 the page itself (reloads: must be 0).
 
-    .venv/bin/python -m benchmarks.editor_preview [--size 1000] [--edits 20]
+    .venv/bin/python -m benchmarks.editor.preview [--size 1000] [--edits 20]
 """
 
 import argparse

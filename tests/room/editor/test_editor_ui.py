@@ -149,14 +149,15 @@ def test_an_interview_typed_in_the_editor_is_saved_as_markdown_with_no_reload(br
     keys.press("Control+s")
     page.wait_for_selector("text=Enregistré (révision n° 1)")
     assert len(moves) == 1
-    # The site's own style: a list typed in the editor is tight, as in the launch articles.
+    # The site's own style: a list typed in the editor is tight, as in the launch articles;
+    # the new file ends with a newline, as files do.
     body = work_text(room, "articles/essai-de-l-editeur.md").split("\n\n", 1)[1]
-    assert body.rstrip("\n") == (
+    assert body == (
         "## Pourquoi ce projet ?\n\n"
         "**Bruno Petit :**{: .speaker} Une réponse **forte**.\n\n"
         "- premier point\n- second point\n\n"
         "> Une citation.\n\n"
-        "Voir [le site](https://www.caf.fr)"
+        "Voir [le site](https://www.caf.fr)\n"
     )
     assert errors == []
     context.close()

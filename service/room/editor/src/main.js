@@ -52,6 +52,13 @@ async function insertUpload(editor, picked, pos) {
   putImage(editor, attrs);
 }
 
+// An empty text (a new article) ends, once typed, with a newline, as files do; any other text
+// keeps its own ending (an unchanged file stays byte-identical).
+function firstDoc(text) {
+  const doc = parseMarkdown(text);
+  return text ? doc : schema.node("doc", { ...doc.attrs, trail: "\n" }, doc.content);
+}
+
 export function mount(form) {
   const area = form.querySelector("textarea#texte");
   if (!area) return null;
@@ -72,7 +79,7 @@ export function mount(form) {
   let written = area.value;
   const view = new EditorView(host, {
     state: EditorState.create({
-      doc: parseMarkdown(area.value),
+      doc: firstDoc(area.value),
       plugins: [markdownRules(), actionKeys(editor), keymap(baseKeymap), history(), dropCursor(), gapCursor()],
     }),
     nodeViews: { raw: (node, v, getPos) => new RawView(node, v, getPos) },

@@ -186,7 +186,7 @@ function readList(lines, refs, attrs, ordered) {
  * indented by four (Python-Markdown takes one level off); right under the item only a nested
  * item is, the rest being taken as written, so indented block syntax there is not modelled. */
 function continuation(line, afterBlank) {
-  if (afterBlank || /^ {4,7}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
+  if (afterBlank || /^ {4,}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
   const text = line.trimStart();
   if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) {
     throw new Unreadable("indented block in an item");

@@ -261,3 +261,22 @@ test("an item or a paragraph typed with a line break at its edge stays what it w
   assert.equal(markdown, "- un\n- deux\n- trois\n\nsuite\n");
   assert.deepEqual(kinds(parseMarkdown(markdown)), ["bullet_list", "paragraph"]);
 });
+
+test("a list nested two levels deep, tight, is a list (pasted from Word or Google Docs)", () => {
+  for (const text of ["- a\n    - b\n    - c\n        - d\n", "- a\n\n    - b\n    - c\n\n        - e\n        - f\n"]) {
+    const doc = parseMarkdown(text);
+    assert.deepEqual(kinds(doc), ["bullet_list"], text);
+    roundTrip(text);
+  }
+});
+
+test("two lists that meet stay two: an empty comment between them, read back as their gap", () => {
+  const two = schema.node("doc", null, [
+    schema.node("bullet_list", null, [schema.node("list_item", null, [schema.node("paragraph", null, [schema.text("a")])])]),
+    schema.node("ordered_list", null, [schema.node("list_item", null, [schema.node("paragraph", null, [schema.text("b")])])]),
+  ]);
+  const text = serializeMarkdown(two);
+  assert.equal(text, "- a\n\n<!-- -->\n\n1. b\n");
+  assert.deepEqual(kinds(parseMarkdown(text)), ["bullet_list", "ordered_list"]);
+  roundTrip(text);
+});

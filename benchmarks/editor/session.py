@@ -5,7 +5,7 @@ the issue asks for.
 1. **The interview**: a new article; title, thème, chapô; two people (the second added by
    « Ajouter une personne », no reload); three questions, each answered by one of them chosen
    in « Qui répond ? »; a quote; a list pasted from a .docx (LibreOffice's HTML of
-   `tests/room/editor/samples/libreoffice.docx`, dispatched as a real `paste` event); a photo
+   `tests/room/editor/samples/interview.docx`, dispatched as a real `paste` event); a photo
    sent through the picker (alt text first). Counted: the page's own navigations until Ctrl+S
    (reloads: must be 0), the Markdown saved (checked block by block), the time of the whole.
 2. **Keystroke → live preview** on the saved interview: a word typed at the end of the text,

@@ -49,6 +49,10 @@ TRICKY = [
     '![Une photo](/images/x.jpg "Légende © Crédit")\n\n![Sans titre](/images/y.jpg)\n',
     "\\*pas en italique\\*, \\[pas un lien\\](x)\n\n\\# pas un titre\n\n1\\. pas une liste\n",
     "__gras__ et _italique_ et **gras _fin_**\n",
+    # Nested lists as the editor writes a paste from Word or Google Docs, and typed tight.
+    "- a\n\n    - b\n    - c\n\n        1. d  \n            l3\n        2. e\n\n- f\n",
+    "1. un\n\n    - x\n    - y\n\n        1. i\n        2. ii\n\n2. deux\n",
+    "- a\n    - b\n        - c\n        - d\n    1. e\n- f\n",
 ]
 # Read in ways the model does not hold for sure: kept raw, verbatim.
 TRICKY_RAW = [

@@ -233,10 +233,10 @@ def test_pasted_sample_writes_markdown_reading_back_the_same_blocks(paste_page, 
     markdown = result["markdown"]
     # Read back by the editor's own reader: nothing became code, raw HTML or another block.
     assert blocks(result["back"]) == blocks(result["doc"]), markdown
-    # The one comment allowed: the empty one keeping two lists that meet apart (markdown.js).
-    written = markdown.replace("\n\n<!-- -->\n\n", "\n\n")
+    # An empty comment may only keep two lists that meet apart (markdown.js's LIST_BREAK).
+    kept = markdown.replace("\n\n<!-- -->\n\n", "\n\n")
     for foreign in ("style", "font-", "color", "mso", "<span", "<!--", "```", "\t", "\u00a0"):
-        assert foreign not in written, (foreign, markdown)
+        assert foreign not in kept, (foreign, markdown)
     assert "\n\n\n" not in markdown and not markdown.startswith("\n"), markdown
 
 

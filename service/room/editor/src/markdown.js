@@ -155,18 +155,29 @@ function modelled(md, refs, inItem) {
 function readList(lines, refs, attrs, ordered) {
   const items = [];
   let blanks = [];
+  // Where the line is, as Python-Markdown cuts a list: the item's own lines; under a nested
+  // item right below it (the rest of that piece is the nested item's, one level off); or in
+  // an indented piece after a blank line (all of it the item's, one level off).
+  let under = "item";
+  let floor = 0;
   for (const line of lines) {
     const m = ITEM.exec(line);
     if (/\t/.test(line)) return null;
-    if (m && !INDENTED.test(line)) {
+    if (BLANK.test(line)) { blanks.push(line); continue; }
+    const indent = /^ */.exec(line)[0].length;
+    if (blanks.length) [under, floor] = indent >= 4 ? ["piece", indent - (indent % 4)] : ["item", 0];
+    if (m && under !== "piece") {
       if (!m[4].trim()) throw new Unreadable("an item with nothing on its line");
       items.push({ sep: `\n${blanks.map((l) => `${l}\n`).join("")}`, lines: [m[4]], marker: m[2] });
-      blanks = [];
-    } else if (BLANK.test(line)) blanks.push(line);
-    else {
-      items.at(-1).lines.push(...blanks.map(() => ""), continuation(line, blanks.length > 0));
-      blanks = [];
+      under = "item";
+    } else {
+      if (under === "item" && /^ {4,7}([-*+]|\d+\.) /.test(line)) under = "nested";
+      // Python-Markdown takes a level off the whole piece, by the depth of its first line.
+      if (indent >= 4 && indent < floor) throw new Unreadable("a line less indented than its piece");
+      const text = under === "item" || indent < 4 ? continuation(line) : line.slice(4);
+      items.at(-1).lines.push(...blanks.map(() => ""), text);
     }
+    blanks = [];
   }
   if (blanks.length) return null;
   const loose = items[1] ? items[1].sep : "\n";
@@ -182,11 +193,9 @@ function readList(lines, refs, attrs, ordered) {
     : schema.nodes.bullet_list.create({ ...attrs, marker: items[0].marker }, nodes);
 }
 
-/** An item's line after its first, as the item's own Markdown. After a blank line it is
- * indented by four (Python-Markdown takes one level off); right under the item only a nested
- * item is, the rest being taken as written, so indented block syntax there is not modelled. */
-function continuation(line, afterBlank) {
-  if (afterBlank || /^ {4,}([-*+]|\d+\.) /.test(line)) return line.replace(/^ {1,4}/, "");
+/** An item's line under its first, not taken a level off: as written, but indented block
+ * syntax there (which Python-Markdown reads otherwise) is not modelled. */
+function continuation(line) {
   const text = line.trimStart();
   if (text !== line && /^([#>|<]|```|~~~|([-*+]|\d+\.)( |$))/.test(text)) {
     throw new Unreadable("indented block in an item");

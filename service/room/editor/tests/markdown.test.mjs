@@ -149,6 +149,10 @@ const link = (href, title = null) => s.marks.link.create({ href, title });
 const para = (...content) => s.nodes.paragraph.create(null, content);
 const answer = (speaker, ...content) => s.nodes.paragraph.create({ speaker }, content);
 const item = (...content) => s.nodes.list_item.create(null, content);
+const ul = (...items) => s.nodes.bullet_list.create(null, items);
+const ol = (...items) => s.nodes.ordered_list.create(null, items);
+const li = (words, ...blocks) => item(para(text(words)), ...blocks);
+const broken = (line, next) => para(text(line), s.nodes.hard_break.create(), text(next));
 
 const BUILT = {
   "nested marks": [para(text("a "), text("gras ", strong), text("et italique", strong, em), text(" fin"))],
@@ -167,6 +171,13 @@ const BUILT = {
     s.nodes.image.create({ src: "/images/x.jpg", alt: "Une [photo]", title: "Légende © Crédit" }),
     s.nodes.ordered_list.create({ order: 4 }, [item(para(text("quatre"))), item(para(text("cinq")), para(text("suite")))])],
   "hard breaks": [para(text("ligne"), s.nodes.hard_break.create(), text("suivante", em))],
+  // Nested lists as a paste from Word or Google Docs makes them: a nested list in the last
+  // item of a nested list puts its lines eight spaces in, right under the item above.
+  "lists nested three deep": [ul(li("a", ul(li("b"), li("c", ul(li("d"), li("e"))))), li("f"))],
+  "numbered inside bulleted and the reverse": [ul(li("a", ol(li("un"), li("deux", ul(li("x"), li("y")))))),
+    para(text("puis")), ol(li("un", ul(li("x"), li("y", ol(li("i"), li("ii"))))))],
+  "loose nested items with line breaks": [ul(item(broken("a", "ligne"), para(text("suite")),
+    ul(item(broken("b", "l2")), li("c", para(text("c suite")), ol(item(broken("d", "l3")), li("e"))))), li("f"))],
 };
 
 for (const [name, blocks] of Object.entries(BUILT)) {

@@ -60,6 +60,7 @@ def test_the_new_routes_are_for_the_redaction_role_and_need_a_token(room):
     url = editor_url("articles", ARTICLE)
     claire = login(room.url, "claire")
     fields = typed(form_fields(claire.get(url)))
+    before = [tuple(row) for row in autosave_rows(room, f"articles/{ARTICLE}.md")]
     gets = [ROOM_PATH + "images/choix", url + "?brouillon=reprendre"]
     posts = [
         url + "brouillon",
@@ -80,4 +81,4 @@ def test_the_new_routes_are_for_the_redaction_role_and_need_a_token(room):
     for target in posts:  # claire, with a token not hers
         answer = claire.post(target, data={**fields, "csrf": "pas-le-bon"})
         assert answer.status_code in (403, 400), (target, answer.status_code)
-    assert autosave_rows(room, f"articles/{ARTICLE}.md") == []
+    assert [tuple(row) for row in autosave_rows(room, f"articles/{ARTICLE}.md")] == before

@@ -30,6 +30,10 @@ from site_core.content import rules as content_rules
 
 MAX_SPEAKERS = 12
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_PROBLEM = (
+    "L’adresse (slug) s’écrit en minuscules sans accent, chiffres et tirets, par "
+    "exemple « rencontre-relais-petite-enfance »."
+)
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 BREAKS = "\r\n\v\f\x85\u2028\u2029"  # what ends a line, typed or pasted
 TEXT_BREAKS = str.maketrans({"\v": "\n", "\f": "\n", "\x85": "\n"})
@@ -210,10 +214,7 @@ def _check_fields(draft: Draft, rules, taken: dict[str, str]) -> dict[str, str]:
     if not draft.title:
         problems["titre"] = "Le titre est obligatoire."
     if not SLUG.fullmatch(draft.slug) or len(draft.slug) > 120:
-        problems["slug"] = (
-            "L’adresse (slug) s’écrit en minuscules sans accent, chiffres et tirets, par "
-            "exemple « rencontre-relais-petite-enfance »."
-        )
+        problems["slug"] = SLUG_PROBLEM
     elif draft.slug in taken:
         problems["slug"] = f"Cette adresse est déjà celle de « {taken[draft.slug]} »."
     if draft.kind == "page":

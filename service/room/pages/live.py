@@ -118,6 +118,9 @@ class LivePreview:
             return JSONResponse({"ok": False, "message": NOT_FOUND}, 404)
         work = draft.from_form(visit.form, KINDS[folder])
         work.slug = work.slug or opened.document.get("slug") or name
+        if not draft.SLUG.fullmatch(work.slug) or len(work.slug) > 120:
+            # The build writes files by slug (the share card): never a path climbing out.
+            return JSONResponse({"ok": False, "problemes": {"slug": draft.SLUG_PROBLEM}}, 422)
         relative = self.store.relative(folder, name)
         text = draft.file_text(work, opened.document)
         try:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from service.core.forms import parse_number
 from service.room import blocks, library
 from service.room.media import IMAGE_FOLDER, ImageRefused
 from service.room.pages.media import MediaPages
@@ -49,9 +50,8 @@ class Picker:
         hints = library.known(names, await run_in_threadpool(pages.catalog.documents))
         found = library.matching(names, hints, query.get("q", "")[:200])
         count = max(1, -(-len(found) // PER_PAGE))
-        number = query.get("page", "1")
-        number = min(int(number), count) if number.isdigit() and 0 < len(number) < 6 else 1
-        shown = found[(max(number, 1) - 1) * PER_PAGE :][:PER_PAGE]
+        number = min(parse_number(query.get("page")) or 1, count)  # ASCII digits only
+        shown = found[(number - 1) * PER_PAGE :][:PER_PAGE]
         images = []
         for name in shown:
             path, hint = pages.media.path(name), hints[name]
@@ -73,7 +73,7 @@ class Picker:
         answer = {
             "images": images,
             "total": len(found),
-            "page": max(number, 1),
+            "page": number,
             "pages": count,
             "alt_missing": alt_missing("{src}"),
             "min_size": list(rules.image_min_size),

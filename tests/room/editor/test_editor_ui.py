@@ -166,6 +166,8 @@ def test_an_interview_typed_in_the_editor_is_saved_as_markdown_with_no_reload(br
 def test_the_markdown_field_is_one_toggle_away_and_read_back(browser, room):
     context, page = log_in(browser, room.url)
     page.goto(room.url + ROOM_PATH + "nouveau")
+    # The field's hint says what the editor does, not « En Markdown » and the buttons below.
+    assert page.inner_text("#texte-aide").startswith("Écrivez comme l’article paraîtra")
     page.click("button:has-text('Modifier le Markdown')")
     assert page.is_visible("#texte") and page.is_hidden(EDITOR)
     page.fill("#texte", "## Une question\n\nUn paragraphe.\n")

@@ -128,6 +128,13 @@ export function mount(form) {
     },
   });
   editor.view = view;
+  // The field's hint spoke of Markdown and of the buttons below it: say what this editor does.
+  const hint = document.getElementById("texte-aide");
+  if (hint) {
+    hint.textContent = "Écrivez comme l’article paraîtra : la barre d’outils ou le clavier ajoute "
+      + "questions, réponses, listes, citations, liens et images ; « Modifier le Markdown » montre "
+      + "le texte source.";
+  }
   bar.update(view.state);
   area.hidden = true;
 

@@ -20,6 +20,7 @@ from tests.support.site import ROOT, build_site
 
 AUDIT = ROOT / "audit" / "rgaa"
 INTERVIEW = "territorialisation-se-concretise"
+EDITOR_MOUNTED = "#texte-editeur"  # the visual editor, once its script has run
 
 
 def sample() -> list[dict]:
@@ -29,7 +30,7 @@ def sample() -> list[dict]:
 
 
 def audited(team: bool | None = None) -> list[str]:
-    """The pages audited now (not waiting for issue 20's editor): all, or the team's
+    """The pages audited now (none waits since issue 20's editor came): all, or the team's
     (team=True) or the public ones (team=False)."""
     return [
         page["page"]
@@ -150,4 +151,7 @@ def open_page(browser, url: str, page: str, cookies, width: int = 1280, **option
     # Search results come from the script: wait for them.
     if page == "recherche" and options.get("java_script_enabled", True):
         tab.locator(".resultat").first.wait_for(timeout=20000)
+    # The editor page is audited with the visual editor mounted (and without, JS off).
+    if page == "editeur" and options.get("java_script_enabled", True):
+        tab.locator(EDITOR_MOUNTED).wait_for(timeout=20000)
     return context, tab

@@ -21,6 +21,18 @@ from tests.support.site import ROOT, build_site
 AUDIT = ROOT / "audit" / "rgaa"
 INTERVIEW = "territorialisation-se-concretise"
 EDITOR_MOUNTED = "#texte-editeur"  # the visual editor, once its script has run
+# WCAG 1.4.12's spacing, as the RGAA's test 10.12.1 applies it: a user stylesheet.
+SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+# Elements whose box hides part of their text: overflow hidden or clipped, and content wider
+# or taller than the box (visually hidden elements, 1 px wide, are meant to be so).
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(e => {
+  const s = getComputedStyle(e);
+  if (!/hidden|clip/.test(s.overflowX + s.overflowY) || e.clientWidth <= 1) return false;
+  if (!e.textContent.trim()) return false;
+  return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;
+}).map(e => e.outerHTML.slice(0, 120))"""
+SCROLLS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 
 def sample() -> list[dict]:

@@ -22,6 +22,20 @@ ACTIVE = """() => { const e = document.activeElement, s = getComputedStyle(e);
                  || s.boxShadow !== 'none'}; }"""
 
 
+@pytest.fixture(scope="module")
+def library(audit_sample):
+    """One image in the room's library, for the picker to show and choose."""
+    team = audit_sample.team_cookies
+    with httpx.Client(base_url=audit_sample.service.url, cookies=team) as client:
+        token = csrf(client.get(ROOM_PATH + "images/"))
+        sent = client.post(
+            ROOM_PATH + "images/envoi",
+            data={"csrf": token, "alt": "Un atelier"},
+            files={"image_fichier": ("atelier-clavier.jpg", picture_bytes("olive"), "image/jpeg")},
+        )
+        assert sent.status_code == 200, sent.text
+
+
 def open_editor(browser, audit_sample, width=1280, **options):
     return open_page(
         browser,
@@ -52,7 +66,7 @@ def with_selector(selector: str) -> str:
 
 @pytest.mark.rgaa("1.1", "3.2", "6.2", "8.3", "10.11", "10.12", "11.1", "11.2")
 @pytest.mark.parametrize("width", [320, 1280])
-def test_axe_finds_no_violation_in_the_editor_s_dialogs(browser, audit_sample, width):
+def test_axe_finds_no_violation_in_the_editor_s_dialogs(browser, audit_sample, library, width):
     # bypass_csp: the spacing stylesheet is inline, as a user's stylesheet is not refused.
     context, tab = open_editor(browser, audit_sample, width, bypass_csp=True)
     try:
@@ -66,6 +80,8 @@ def test_axe_finds_no_violation_in_the_editor_s_dialogs(browser, audit_sample, w
         ):
             open_it()
             tab.locator(DIALOG).wait_for()
+            if "image" in name:  # the library's images shown
+                tab.locator(f"{DIALOG} .image-picker-item").first.wait_for()
             assert name in tab.locator(DIALOG).inner_text()
             assert axe_violations(tab) == [], name
             assert not tab.evaluate(SCROLLS), name
@@ -127,18 +143,10 @@ def test_without_javascript_the_editor_page_is_the_plain_labelled_form(browser, 
 
 @pytest.mark.rgaa("7.3", "7.5", "12.9")
 def test_an_agent_writes_illustrates_and_publishes_an_interview_with_the_keyboard_only(
-    browser, audit_sample
+    browser, audit_sample, library
 ):
     service = audit_sample.service
     team = audit_sample.team_cookies
-    with httpx.Client(base_url=service.url, cookies=team) as client:
-        token = csrf(client.get(ROOM_PATH + "images/"))
-        sent = client.post(
-            ROOM_PATH + "images/envoi",
-            data={"csrf": token, "alt": "Un atelier"},
-            files={"image_fichier": ("atelier-clavier.jpg", picture_bytes("olive"), "image/jpeg")},
-        )
-        assert sent.status_code == 200, sent.text
     url = service.url + ROOM_PATH + "nouveau"
     context, tab = open_page(browser, url, "articles", team)
     keys = tab.keyboard

@@ -18,6 +18,7 @@ DIALOG = "dialog[open]"
 # Focus shown by an outline or a box shadow, as in test_browser.py.
 ACTIVE = """() => { const e = document.activeElement, s = getComputedStyle(e);
   return {text: e.textContent.trim(), id: e.id, tag: e.tagName,
+          inside: Boolean(e.closest('dialog[open]')),
           shown: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1)
                  || s.boxShadow !== 'none'}; }"""
 
@@ -64,7 +65,7 @@ def with_selector(selector: str) -> str:
     return f"e => e.matches({selector!r})"
 
 
-@pytest.mark.rgaa("1.1", "3.2", "6.2", "8.3", "10.11", "10.12", "11.1", "11.2")
+@pytest.mark.rgaa("1.1", "3.2", "6.2", "8.3", "10.7", "10.11", "10.12", "11.1", "11.2")
 @pytest.mark.parametrize("width", [320, 1280])
 def test_axe_finds_no_violation_in_the_editor_s_dialogs(browser, audit_sample, library, width):
     # bypass_csp: the spacing stylesheet is inline, as a user's stylesheet is not refused.
@@ -85,6 +86,14 @@ def test_axe_finds_no_violation_in_the_editor_s_dialogs(browser, audit_sample, l
             assert name in tab.locator(DIALOG).inner_text()
             assert axe_violations(tab) == [], name
             assert not tab.evaluate(SCROLLS), name
+            # Focus shown on each of the dialog's controls (after the last, a modal dialog lets
+            # Tab go to the browser's own controls: the document's body here).
+            for _ in range(6):
+                keys.press("Tab")
+                focus = tab.evaluate(ACTIVE)
+                if focus["tag"] == "BODY":
+                    break
+                assert focus["shown"] and focus["inside"], (name, focus)
             # The text spacing of 10.12 loses nothing in the dialog, at 320 px too.
             spaced = tab.add_style_tag(content=SPACING)
             assert not tab.evaluate(SCROLLS), name

@@ -4,11 +4,13 @@ an index, audit/rgaa/preuves/index.html, with each page's results from the grid.
 
 The sample is served as the audit tests serve it (tests/support/audit.py: the site built with
 comments and a lettre, the service with its reader and team pages). Run from the repository
-root: `.venv/bin/python -m audit.rgaa.collect`; commit what it writes.
+root: `.venv/bin/python -m audit.rgaa.collect [page …]` (the pages named, or all); commit
+what it writes.
 """
 
 import html
 import re
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -22,6 +24,7 @@ from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 PROOFS = AUDIT / "preuves"
 WIDTH, HEIGHT = 1280, 900
 IGNORED_ROLES = {"none", "generic", "InlineTextBox", "LineBreak"}
+WITHOUT_SCRIPT = {"editeur"}  # pages whose tree is also taken with JavaScript off
 
 
 def tree_text(nodes: list[dict]) -> str:
@@ -53,19 +56,28 @@ def tree_text(nodes: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def collect(browser, urls: dict[str, str], cookies) -> None:
-    for page in audited():
+def collect(browser, urls: dict[str, str], cookies, pages: list[str]) -> None:
+    for page in pages:
         folder = PROOFS / page
         folder.mkdir(parents=True, exist_ok=True)
         context, tab = open_page(browser, urls[page], page, cookies, WIDTH)
         tab.screenshot(path=str(folder / "ecran.png"))
-        cdp = context.new_cdp_session(tab)
-        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
-        origin = urls[page][: urls[page].index("/", len("http://"))]
-        # Neither the test port nor a signed link's token in the committed files.
-        text = re.sub(r"\?t=[\w.%-]+", "?t=…", tree_text(nodes).replace(origin, ""))
-        (folder / "arbre.txt").write_text(text, encoding="utf-8")
+        (folder / "arbre.txt").write_text(tree_of(context, tab, urls[page]), encoding="utf-8")
         context.close()
+        if page in WITHOUT_SCRIPT:  # the plain form the visual editor enhances
+            context, tab = open_page(
+                browser, urls[page], page, cookies, WIDTH, java_script_enabled=False
+            )
+            text = tree_of(context, tab, urls[page])
+            (folder / "arbre-sans-js.txt").write_text(text, encoding="utf-8")
+            context.close()
+
+
+def tree_of(context, tab, url: str) -> str:
+    """The page's AX tree as text, without the test port or a signed link's token."""
+    nodes = context.new_cdp_session(tab).send("Accessibility.getFullAXTree")["nodes"]
+    origin = url[: url.index("/", len("http://"))]
+    return re.sub(r"\?t=[\w.%-]+", "?t=…", tree_text(nodes).replace(origin, ""))
 
 
 def index(audit: Audit) -> str:
@@ -100,21 +112,23 @@ def index(audit: Audit) -> str:
     )
 
 
-def main() -> None:
+def main(pages: list[str]) -> None:
+    """Evidence for `pages` (all the audited ones if none is named), then the index."""
+    pages = pages or audited()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         base = Path(tmp)
         site = build_audit_site(base)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with audit_service(base, site) as (_service, client, urls):
-            collect(browser, urls, client.cookies)
+            collect(browser, urls, client.cookies, pages)
         (PROOFS / "index.html").write_text(index(Audit.read(AUDIT)), encoding="utf-8")
         tab = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         tab.goto((PROOFS / "index.html").as_uri())
         tab.screenshot(path=str(PROOFS / "index.png"), full_page=True)
         browser.close()
     size = sum(f.stat().st_size for f in PROOFS.rglob("*") if f.is_file())
-    print(f"{len(audited())} pages, {size / 1e6:.2f} MB in {PROOFS}")
+    print(f"{len(pages)} pages, {size / 1e6:.2f} MB in {PROOFS}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

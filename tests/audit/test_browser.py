@@ -6,32 +6,25 @@ import re
 
 import pytest
 
-from tests.support.audit import audited, open_page
+from tests.support.audit import CLIPPED, SCROLLS, SPACING, audited, open_page
 from tests.support.browser import axe_violations
 
 pytestmark = pytest.mark.browser
 PAGES = audited()
-# WCAG 1.4.12's spacing, as the RGAA's test 10.12.1 applies it: a user stylesheet.
-SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
-word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
-# Elements whose box hides part of their text: overflow hidden or clipped, and content wider
-# or taller than the box (visually hidden elements, 1 px wide, are meant to be so).
-CLIPPED = """() => [...document.querySelectorAll('body *')].filter(e => {
-  const s = getComputedStyle(e);
-  if (!/hidden|clip/.test(s.overflowX + s.overflowY) || e.clientWidth <= 1) return false;
-  if (!e.textContent.trim()) return false;
-  return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;
-}).map(e => e.outerHTML.slice(0, 120))"""
-SCROLLS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 # What shows the focus: an outline, a box shadow, an underline or a background of its own.
-FOCUS = """() => { const e = document.activeElement, s = getComputedStyle(e);
-  return {tag: e.outerHTML.slice(0, 80),
+# Inside a frame (the preview's), the element focused in the frame's own document.
+FOCUS = """() => { let e = document.activeElement, framed = false;
+  while (e.tagName === 'IFRAME' && e.contentDocument) { e = e.contentDocument.activeElement;
+    framed = true; }
+  const s = e.ownerDocument.defaultView.getComputedStyle(e);
+  return {tag: e.outerHTML.slice(0, 80), framed,
           shown: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1)
                  || s.boxShadow !== 'none'};
 }"""
 TABBABLE = """() => [...document.querySelectorAll(
-  'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]
-  .filter(e => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length
+  'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
+  + '[contenteditable=true]')]
+  .filter(e => (e.tabIndex >= 0 || e.isContentEditable) && !e.disabled && e.getClientRects().length
           && getComputedStyle(e).visibility !== 'hidden')
   .filter(e => e.type !== 'radio' || (e.form || document).querySelector(
     `input[type=radio][name="${e.name}"]:checked`) === e)
@@ -102,11 +95,16 @@ def test_focus_is_visible_and_follows_the_reading_order(browser, audit_sample, p
     try:
         expected = tab.evaluate(TABBABLE)
         reached = []
-        for _ in expected[:40]:
+        for _ in range(60):
+            if len(reached) == min(len(expected), 40):
+                break
             tab.keyboard.press("Tab")
             focus = tab.evaluate(FOCUS)
             assert focus["shown"], focus["tag"]
-            reached.append(focus["tag"])
+            if focus["framed"]:  # the previewed page: its own order is audited on « entretien »
+                break
+            if reached[-1:] != [focus["tag"]]:  # a date field's day, month, year: one field
+                reached.append(focus["tag"])
         assert reached == expected[: len(reached)]
     finally:
         context.close()
@@ -126,8 +124,8 @@ def test_public_pages_work_without_javascript(browser, audit_sample, page):
         context.close()
 
 
-# Each visible text field: its border colour and width, its own background, and the background
-# behind it (the first ancestor's that is not transparent).
+# Each visible text field (a file field: its button): its border colour and width, its own
+# background, and the background behind it (the first ancestor's that is not transparent).
 FIELD_EDGES = """() => {
   const behind = e => { for (e = e.parentElement; e; e = e.parentElement) {
     const c = getComputedStyle(e).backgroundColor;
@@ -136,7 +134,7 @@ FIELD_EDGES = """() => {
     + ':not([type=submit]), select, textarea';
   return [...document.querySelectorAll(fields)]
     .filter(e => e.getClientRects().length && e.offsetWidth > 1)
-    .map(e => { const s = getComputedStyle(e);
+    .map(e => { const s = getComputedStyle(e, e.type === 'file' ? '::file-selector-button' : null);
       return {field: e.outerHTML.slice(0, 80), border: s.borderTopColor,
               width: parseFloat(s.borderTopWidth), own: s.backgroundColor, behind: behind(e)}; });
 }"""

@@ -3,6 +3,7 @@
 the repository's audit, with a changed one and with none."""
 
 import csv
+import re
 import shutil
 
 import pytest
@@ -65,10 +66,27 @@ def test_state_follows_the_official_thresholds(tmp_path, conformant, failing, st
     assert Audit.read(audit_copy(tmp_path, statuses)).score("public").state == state
 
 
-def test_pages_not_yet_audited_count_for_nothing_and_are_named():
-    score = Audit.read(AUDIT).score("equipe")
-    assert {p["page"] for p in score.pending} == {"editeur", "apercu"}
+def test_pages_not_yet_audited_count_for_nothing_and_are_named(tmp_path):
+    """A page waiting for an issue (its rows NT) is named and left out of the rate, even with
+    a row that would fail."""
+    shutil.copytree(AUDIT, tmp_path / "rgaa", ignore=shutil.ignore_patterns("preuves"))
+    sample = tmp_path / "rgaa" / "echantillon.csv"
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    sample.write_text(
+        "".join(line.replace(",\n", ",issue 99\n") if line.startswith("editeur,") else line
+                for line in lines),
+        encoding="utf-8",
+    )  # fmt: skip
+    grid = tmp_path / "rgaa" / "grille.csv"
+    rows = grid.read_text(encoding="utf-8").splitlines(keepends=True)
+    grid.write_text(
+        "".join(re.sub(r"^([\d.]+,editeur,)(C|NA)", r"\1NT", row) for row in rows),
+        encoding="utf-8",
+    )
+    score = Audit.read(tmp_path / "rgaa").score("equipe")
+    assert {p["page"] for p in score.pending} == {"editeur"}
     assert "editeur" not in {p["page"] for p in score.pages}
+    assert "apercu" in {p["page"] for p in score.pages}
 
 
 def statement_of(output) -> tuple[str, str]:

@@ -207,3 +207,15 @@ def test_history_times_are_shown_to_the_second_in_paris_time(room):
             moment = datetime.fromisoformat(stored).astimezone(ZoneInfo(PARIS))
             wanted = f"à {moment.hour} h {moment.minute:02d} min {moment.second:02d} s"
             assert spaces(shown).endswith(wanted), (stored, shown)
+
+
+def test_history_links_and_buttons_names_contain_their_visible_label(room):
+    """RGAA 6.1.5 / 11.9.2: a name set by aria-label keeps the words shown, in their order."""
+    url = editor_url("articles", "service-public-mobilise-crise-sanitaire")
+    claire = login(room.url, "claire")
+    claire.post(url, data={**form_fields(claire.get(url)), "chapo": "Un chapô changé."})
+    page = claire.get(url + "revisions").text
+    named = re.findall(r'<(?:a|button)\b[^>]*aria-label="([^"]+)"[^>]*>([^<]+)<', page)
+    assert len(named) >= 3
+    for name, shown in named:
+        assert " ".join(shown.split()).lower() in name.lower(), (name, shown)

@@ -20,6 +20,19 @@ from tests.support.site import ROOT, build_site
 
 AUDIT = ROOT / "audit" / "rgaa"
 INTERVIEW = "territorialisation-se-concretise"
+EDITOR_MOUNTED = "#texte-editeur"  # the visual editor, once its script has run
+# WCAG 1.4.12's spacing, as the RGAA's test 10.12.1 applies it: a user stylesheet.
+SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+# Elements whose box hides part of their text: overflow hidden or clipped, and content wider
+# or taller than the box (visually hidden elements, 1 px wide, are meant to be so).
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(e => {
+  const s = getComputedStyle(e);
+  if (!/hidden|clip/.test(s.overflowX + s.overflowY) || e.clientWidth <= 1) return false;
+  if (!e.textContent.trim()) return false;
+  return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;
+}).map(e => e.outerHTML.slice(0, 120))"""
+SCROLLS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 
 def sample() -> list[dict]:
@@ -29,7 +42,7 @@ def sample() -> list[dict]:
 
 
 def audited(team: bool | None = None) -> list[str]:
-    """The pages audited now (not waiting for issue 20's editor): all, or the team's
+    """The pages audited now (none waits since issue 20's editor came): all, or the team's
     (team=True) or the public ones (team=False)."""
     return [
         page["page"]
@@ -150,4 +163,7 @@ def open_page(browser, url: str, page: str, cookies, width: int = 1280, **option
     # Search results come from the script: wait for them.
     if page == "recherche" and options.get("java_script_enabled", True):
         tab.locator(".resultat").first.wait_for(timeout=20000)
+    # The editor page is audited with the visual editor mounted (and without, JS off).
+    if page == "editeur" and options.get("java_script_enabled", True):
+        tab.locator(EDITOR_MOUNTED).wait_for(timeout=20000)
     return context, tab

@@ -90,6 +90,13 @@ def bench_config(base: Path, size: int):
     return config, settings, name
 
 
+def remove_bench_files(base: Path, settings: Path) -> None:
+    """What bench_config made: its folder, and the settings file written for a corpus."""
+    if settings.name.startswith(".bench-"):
+        settings.unlink()
+    shutil.rmtree(base, ignore_errors=True)
+
+
 def login(url: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=600)
     page = client.get("/redaction/connexion")
@@ -194,9 +201,7 @@ def measure(size: int, runs: int, publishes: int) -> dict:
                 reader_mixed_pages=mixed,
             )
     finally:
-        if settings.name.startswith(".bench-"):
-            settings.unlink()
-        shutil.rmtree(base, ignore_errors=True)
+        remove_bench_files(base, settings)
     return result
 
 

@@ -17,7 +17,6 @@ the page itself (reloads: must be 0).
 import argparse
 import json
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error, sync_playwright
 
-from benchmarks.room_publish import bench_config
+from benchmarks.room_publish import bench_config, remove_bench_files
 from site_core.paths import LOGIN_PATH
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.comments import running_service
@@ -118,9 +117,7 @@ def measure(size: int, edits: int) -> dict:
             load_after=os.getloadavg()[0],
         )
     finally:
-        if settings.name.startswith(".bench-"):
-            settings.unlink()
-        shutil.rmtree(base, ignore_errors=True)
+        remove_bench_files(base, settings)
     return result
 
 

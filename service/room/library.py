@@ -8,7 +8,7 @@ finds a picture by them as by the words of its file name, accents and case aside
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.room.media import IMAGE_FOLDER
 
@@ -20,10 +20,15 @@ _WRITTEN = re.compile(
 
 @dataclass
 class Known:
-    used_by: int = 0  # documents mentioning /images/<name>
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # (folder, name, title)
     alt: str = ""
     caption: str = ""
     credit: str = ""
+
+    @property
+    def used_by(self) -> int:
+        """How many documents mention /images/<name>."""
+        return len(self.users)
 
 
 def folded(text: str) -> str:
@@ -36,11 +41,11 @@ def folded(text: str) -> str:
 def known(names: list[str], documents) -> dict[str, Known]:
     """`names`' uses and hints in `documents` (Catalog.documents: folder, name, document…)."""
     found = {name: Known() for name in names}
-    for _folder, _name, document, *_ in documents:
+    for folder, other, document, *_ in documents:
         text = document.text()
         for name, entry in found.items():
             if f"/{IMAGE_FOLDER}/{name}" in text:
-                entry.used_by += 1
+                entry.users.append((folder, other, document.get("title")))
         for match in _WRITTEN.finditer(text):
             entry = found.get(match["name"])
             if entry is not None and not (entry.alt or entry.caption):

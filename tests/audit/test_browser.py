@@ -2,6 +2,7 @@
 rules (contrast among them), text at 200 %, reflow at 320 px, the text spacing of 10.12, focus
 visible and tab order, the pages without JavaScript."""
 
+import contextlib
 import re
 
 import pytest
@@ -31,27 +32,29 @@ TABBABLE = """() => [...document.querySelectorAll(
   .map(e => e.outerHTML.slice(0, 80))"""
 
 
+@contextlib.contextmanager
 def open_sample(browser, audit_sample, page, width=1280, **options):
-    return open_page(
+    """The sample's `page` in its own context, closed after the test's checks."""
+    context, tab = open_page(
         browser, audit_sample.urls[page], page, audit_sample.team_cookies, width, **options
     )
+    try:
+        yield context, tab
+    finally:
+        context.close()
 
 
 @pytest.mark.rgaa("1.1", "3.2", "6.2", "8.3", "8.5", "9.3", "11.1")
 @pytest.mark.parametrize("page", PAGES)
 def test_axe_finds_no_violation_on_the_sample(browser, audit_sample, page):
-    context, tab = open_sample(browser, audit_sample, page)
-    try:
+    with open_sample(browser, audit_sample, page) as (context, tab):
         assert axe_violations(tab) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.rgaa("10.4")
 @pytest.mark.parametrize("page", PAGES)
 def test_text_at_200_percent_stays_readable_without_scrolling_sideways(browser, audit_sample, page):
-    context, tab = open_sample(browser, audit_sample, page, width=1024)
-    try:
+    with open_sample(browser, audit_sample, page, width=1024) as (context, tab):
         # The browser's text size doubled (its setting, as a reader changes it: media queries
         # in rem follow), not the page's own font-size.
         cdp = context.new_cdp_session(tab)
@@ -59,40 +62,31 @@ def test_text_at_200_percent_stays_readable_without_scrolling_sideways(browser, 
         assert tab.evaluate("getComputedStyle(document.body).fontSize") == "32px"
         assert not tab.evaluate(SCROLLS)
         assert tab.evaluate(CLIPPED) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.rgaa("10.11")
 @pytest.mark.parametrize("page", PAGES)
 def test_content_reflows_at_320px(browser, audit_sample, page):
-    context, tab = open_sample(browser, audit_sample, page, width=320)
-    try:
+    with open_sample(browser, audit_sample, page, width=320) as (context, tab):
         assert not tab.evaluate(SCROLLS)
         assert tab.evaluate(CLIPPED) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.rgaa("10.12")
 @pytest.mark.parametrize("page", PAGES)
 def test_text_spacing_stylesheet_loses_nothing(browser, audit_sample, page):
     # The stylesheet is inline: the pages' CSP would refuse it, a user's stylesheet it does not.
-    context, tab = open_sample(browser, audit_sample, page, width=1024, bypass_csp=True)
-    try:
+    with open_sample(browser, audit_sample, page, width=1024, bypass_csp=True) as (context, tab):
         tab.add_style_tag(content=SPACING)
         assert tab.evaluate("getComputedStyle(document.body).wordSpacing") != "0px"
         assert not tab.evaluate(SCROLLS)
         assert tab.evaluate(CLIPPED) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.rgaa("10.7", "12.8", "12.9")
 @pytest.mark.parametrize("page", PAGES)
 def test_focus_is_visible_and_follows_the_reading_order(browser, audit_sample, page):
-    context, tab = open_sample(browser, audit_sample, page)
-    try:
+    with open_sample(browser, audit_sample, page) as (context, tab):
         expected = tab.evaluate(TABBABLE)
         reached = []
         for _ in range(60):
@@ -106,22 +100,17 @@ def test_focus_is_visible_and_follows_the_reading_order(browser, audit_sample, p
             if reached[-1:] != [focus["tag"]]:  # a date field's day, month, year: one field
                 reached.append(focus["tag"])
         assert reached == expected[: len(reached)]
-    finally:
-        context.close()
 
 
 @pytest.mark.rgaa("7.1")
 @pytest.mark.parametrize("page", audited(team=False))
 def test_public_pages_work_without_javascript(browser, audit_sample, page):
     """The scripts only enhance: with none, the content and the forms are there."""
-    context, tab = open_sample(browser, audit_sample, page, java_script_enabled=False)
-    try:
+    with open_sample(browser, audit_sample, page, java_script_enabled=False) as (context, tab):
         assert tab.locator("main h1").count() == 1
         assert len(tab.locator("main").inner_text()) > 40
         if page == "recherche":
             assert tab.locator("main form input[name=q]").count() == 1
-    finally:
-        context.close()
 
 
 # Each visible text field (a file field: its button): its border colour and width, its own
@@ -158,11 +147,8 @@ def contrast(first: str, second: str) -> float:
 def test_text_fields_stand_out_from_their_background_at_3_to_1(browser, audit_sample, page):
     """A field is seen by its border (1 px at least) or by its own background, 3:1 against
     what is behind it (WCAG 1.4.11)."""
-    context, tab = open_sample(browser, audit_sample, page)
-    try:
+    with open_sample(browser, audit_sample, page) as (context, tab):
         for edge in tab.evaluate(FIELD_EDGES):
             by_border = edge["width"] >= 1 and contrast(edge["border"], edge["behind"]) >= 3
             own = edge["own"] if "0, 0, 0, 0" not in edge["own"] else edge["behind"]
             assert by_border or contrast(own, edge["behind"]) >= 3, edge
-    finally:
-        context.close()

@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
-
-from service.core import db, tokens
+from service.core import db
 from service.lettre.links import CONFIRM, UNSUBSCRIBE, Link, Links
 from service.team import accounts
 from tests.support.comments import running_service
+from tests.support.lettre import subscribe
 from tests.support.room import add_account, login, room_config
 from tests.support.site import ROOT, build_site
 
@@ -118,18 +117,6 @@ def audit_service(base: Path, site_dir: Path):
             yield service, client, urls
         finally:
             client.close()
-
-
-def subscribe(service, email: str) -> httpx.Response:
-    """The lettre's form sent from the S'abonner page with `email`."""
-    form = {
-        "email": email,
-        "origine": "page",
-        "jeton": tokens.issue(service.config.core.secret_key, now=time.time() - 10),
-        "reference_dossier": "",
-        "rythme": "each",
-    }
-    return httpx.post(f"{service.url}/commentaires/lettre/abonnement", data=form)
 
 
 def _reader_links(service) -> dict[str, str]:

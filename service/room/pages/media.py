@@ -186,13 +186,12 @@ class MediaPages:
         everything = await run_in_threadpool(self.media.listing)
         documents = await run_in_threadpool(self.catalog.documents)
         search = visit.request.query_params.get("q", "").strip()[:200]
-        names = library.matching(everything, library.known(everything, documents), search)
-        uses: dict[str, list] = {name: [] for name in names}
-        for folder, other, document, *_ in documents:
-            text = document.text()
-            for name in names:
-                if f"/{IMAGE_FOLDER}/{name}" in text:
-                    uses[name].append((editor_url(folder, other), document.get("title")))
+        hints = library.known(everything, documents)
+        names = library.matching(everything, hints, search)
+        uses = {
+            name: [(editor_url(folder, other), title) for folder, other, title in hints[name].users]
+            for name in names
+        }
         used = await run_in_threadpool(self.used, names)
         query = visit.request.query_params
         done, deleted = query.get("ajoutee", ""), query.get("supprimee", "")

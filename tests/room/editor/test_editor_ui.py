@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from site_core.paths import LOGIN_PATH
 from tests.support.browser import axe_violations
 from tests.support.comments import running_service, write_site
-from tests.support.room import PASSWORD, ROOM_PATH, add_account, room_config, work_text
+from tests.support.room import (
+    ROOM_PATH,
+    add_account,
+    browser_login,
+    room_config,
+    work_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,16 +40,7 @@ def room(tmp_path_factory):
 
 def log_in(browser, url, width=1280, **options):
     """A page of claire's, logged in, the room's CSP enforced (a refused script fails here)."""
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="fr-FR", **options
-    )
-    page = context.new_page()
-    page.goto(url + LOGIN_PATH + "?suite=" + ROOM_PATH)
-    page.fill("#identifiant", "claire")
-    page.fill("#mot_de_passe", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url(url + ROOM_PATH)
-    return context, page
+    return browser_login(browser, url, "claire", width=width, **options)
 
 
 def navigations(page) -> list:

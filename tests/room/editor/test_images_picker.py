@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from site_core.paths import LOGIN_PATH
 from tests.support.browser import axe_violations
 from tests.support.images import picture_bytes
-from tests.support.room import PASSWORD, ROOM_PATH, csrf, editor_url, login
+from tests.support.room import ROOM_PATH, browser_login, csrf, editor_url, login
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +71,8 @@ def alt_field(page):
 
 
 def open_editor(browser, room, refused: list):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
+    context, page = browser_login(browser, room.url, "claire")
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
-    page.goto(room.url + LOGIN_PATH + "?suite=" + ROOM_PATH)
-    page.fill("#identifiant", "claire")
-    page.fill("#mot_de_passe", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url("**" + ROOM_PATH)
     page.goto(room.url + editor_url("articles", "30-ans-caf-essonne"))
     page.evaluate(harness())
     return context, page

@@ -6,9 +6,8 @@ import time
 import pytest
 from playwright.sync_api import Error
 
-from site_core.paths import LOGIN_PATH
 from tests.support.browser import axe_violations
-from tests.support.room import PASSWORD, editor_url
+from tests.support.room import browser_login, editor_url
 
 pytestmark = pytest.mark.browser
 
@@ -16,13 +15,8 @@ ARTICLE = editor_url("articles", "enjeux-prioritaires-2022")
 
 
 def editor_page(browser, room, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(room.url + LOGIN_PATH + "?suite=" + ARTICLE)
-    page.fill("#identifiant", "claire")
-    page.fill("#mot_de_passe", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url("**" + ARTICLE)
+    context, page = browser_login(browser, room.url, "claire", width=width)
+    page.goto(room.url + ARTICLE)
     return context, page
 
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.core import db
-from site_core.paths import LOGIN_PATH
-from tests.support.room import PASSWORD, ROOM_PATH, editor_url, login
+from tests.support.room import browser_login, editor_url, login
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +30,7 @@ CHANGES = {
 
 
 def writer_page(browser, room, username: str, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(f"{room.url}{LOGIN_PATH}?suite={ROOM_PATH}")
-    page.fill("#identifiant", username)
-    page.fill("#mot_de_passe", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url(f"**{ROOM_PATH}**")
+    context, page = browser_login(browser, room.url, username)
     page.goto(room.url + url)
     return context, page
 
